@@ -1,0 +1,1 @@
+"""Tandem: accountability partnerships for study servers."""

@@ -1,0 +1,81 @@
+"""Builds the bot: cogs, store, command tree and the global error handler."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.replies import NEEDS_SETUP, report_error, send_ephemeral
+from bot.settings import Settings
+from bot.store import Store
+
+log = logging.getLogger("tandem")
+
+EXTENSIONS = ("cogs.setup", "cogs.pairing")
+COMMANDS_WITHOUT_SETUP = frozenset({"setup"})
+
+
+class TandemTree(app_commands.CommandTree["TandemBot"]):
+    async def interaction_check(self, interaction: discord.Interaction[TandemBot]) -> bool:
+        """Until a moderator has run /setup, every other command only says so."""
+        if interaction.type is not discord.InteractionType.application_command:
+            return True
+        command = interaction.command
+        if not isinstance(command, app_commands.Command) or interaction.guild_id is None:
+            return True
+        if (command.root_parent or command).name in COMMANDS_WITHOUT_SETUP:
+            return True
+        if await interaction.client.store.guilds.get(interaction.guild_id) is not None:
+            return True
+        await send_ephemeral(interaction, NEEDS_SETUP)
+        return False
+
+    async def on_error(
+        self, interaction: discord.Interaction[TandemBot], error: app_commands.AppCommandError
+    ) -> None:
+        name = interaction.command.qualified_name if interaction.command else "unknown command"
+        await report_error(interaction, error, f"/{name}")
+
+
+class TandemBot(commands.Bot):
+    """The running bot; cogs reach the store and settings through it."""
+
+    store: Store
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=discord.Intents.default(),
+            tree_cls=TandemTree,
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+        )
+        self.settings = settings
+
+    async def setup_hook(self) -> None:
+        self.store = await Store.open(self.settings.database_path)
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        await self._sync_commands()
+
+    async def _sync_commands(self) -> None:
+        guild_id = self.settings.dev_guild_id
+        if guild_id is None:
+            synced = await self.tree.sync()
+        else:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+        log.info("synced %d commands%s", len(synced), f" to guild {guild_id}" if guild_id else "")
+
+    async def close(self) -> None:
+        await super().close()
+        if hasattr(self, "store"):
+            await self.store.close()
+
+
+def create_bot(settings: Settings) -> TandemBot:
+    return TandemBot(settings)

@@ -1,0 +1,87 @@
+"""Who should partner whom: the compatibility rules and the ranking of candidates."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.errors import UserError
+from bot.schedule import WeeklyTime, minutes_apart
+
+MIN_PACE = 1
+MAX_PACE = 80
+MAX_PACE_RATIO = 2
+MAX_TIME_GAP_MINUTES = 3 * 60
+MAX_COURSE_LENGTH = 100
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Seeker:
+    """A member waiting for a partner in one course."""
+
+    user_id: int
+    pace: int
+    weekly: WeeklyTime
+    queued_at: datetime
+    priority: bool = False
+
+
+def course_key(name: str) -> str:
+    """Courses match regardless of case and spacing: `Intro  to ML` is `intro to ml`."""
+    return _SPACES.sub(" ", name).strip().casefold()
+
+
+def clean_course(name: str) -> str:
+    cleaned = _SPACES.sub(" ", name).strip()
+    if not cleaned:
+        raise UserError("Name the course, for example `Intro to Python`.")
+    if len(cleaned) > MAX_COURSE_LENGTH:
+        raise UserError(f"Course names can be at most {MAX_COURSE_LENGTH} characters.")
+    return cleaned
+
+
+def check_pace(pace: int) -> int:
+    if not MIN_PACE <= pace <= MAX_PACE:
+        raise UserError(f"Pace is hours per week, from {MIN_PACE} to {MAX_PACE}; you gave {pace}.")
+    return pace
+
+
+def paces_compatible(first: int, second: int) -> bool:
+    return max(first, second) <= MAX_PACE_RATIO * min(first, second)
+
+
+def compatible(first: Seeker, second: Seeker, now: datetime) -> bool:
+    return (
+        first.user_id != second.user_id
+        and paces_compatible(first.pace, second.pace)
+        and minutes_apart(first.weekly, second.weekly, now) <= MAX_TIME_GAP_MINUTES
+    )
+
+
+def choose_partner(seeker: Seeker, waiting: Iterable[Seeker], now: datetime) -> Seeker | None:
+    """Best compatible candidate: priority first, then closest pace, closest time, longest wait."""
+    candidates = [other for other in waiting if compatible(seeker, other, now)]
+    if not candidates:
+        return None
+    return min(
+        candidates,
+        key=lambda other: (
+            not other.priority,
+            abs(other.pace - seeker.pace),
+            minutes_apart(seeker.weekly, other.weekly, now),
+            other.queued_at,
+            other.user_id,
+        ),
+    )
+
+
+def pair_schedule(first: Seeker, second: Seeker) -> WeeklyTime:
+    """The pair keeps the check-in time of whoever queued first."""
+    return (
+        first.weekly
+        if (first.queued_at, first.user_id) <= (second.queued_at, second.user_id)
+        else second.weekly
+    )

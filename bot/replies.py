@@ -1,0 +1,65 @@
+"""How the bot answers a member when something goes wrong, in one place."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from bot.errors import UserError
+
+log = logging.getLogger("tandem.errors")
+
+APOLOGY = (
+    "Sorry, something went wrong on my side. It has been logged; please try again in a moment."
+)
+NEEDS_MANAGE_SERVER = "Only moderators with the **Manage Server** permission can do that."
+NEEDS_SETUP = "Tandem is not set up in this server yet: ask a moderator to run `/setup`."
+NO_PINGS = discord.AllowedMentions.none()
+
+
+async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
+    """Reply privately whether or not the interaction was already answered."""
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
+    else:
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+
+
+def _unwrap(error: BaseException) -> BaseException:
+    if isinstance(error, app_commands.CommandInvokeError):
+        return error.original
+    return error
+
+
+def describe(error: BaseException) -> str | None:
+    """The member-facing text for errors they can act on; None for our own faults."""
+    cause = _unwrap(error)
+    if isinstance(cause, UserError):
+        return str(cause)
+    if isinstance(cause, app_commands.MissingPermissions):
+        return NEEDS_MANAGE_SERVER
+    if isinstance(cause, app_commands.NoPrivateMessage):
+        return "Tandem works inside a server, not in direct messages."
+    if isinstance(cause, app_commands.CheckFailure):
+        return "You can't use that here."
+    return None
+
+
+async def report_error(interaction: discord.Interaction, error: BaseException, where: str) -> None:
+    """Explain user errors; log our own with context and apologise, never leak a traceback."""
+    text = describe(error)
+    if text is None:
+        log.error(
+            "unexpected error in %s (member %s, guild %s)",
+            where,
+            interaction.user.id,
+            interaction.guild_id,
+            exc_info=_unwrap(error),
+        )
+        text = APOLOGY
+    try:
+        await send_ephemeral(interaction, text)
+    except discord.HTTPException:
+        log.warning("could not tell member %s about an error in %s", interaction.user.id, where)

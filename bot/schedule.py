@@ -1,0 +1,112 @@
+"""Weekly check-in times: parsing, the next instant, and display in a member's zone.
+
+A weekly time is a weekday and a wall-clock minute in an IANA zone. Each local date
+yields exactly one UTC instant: a wall time skipped by a DST jump moves forward by
+the gap, and a wall time that happens twice resolves to its first occurrence, so a
+reminder is never lost or doubled when the clocks change.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from bot.errors import UserError
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MINUTES_PER_WEEK = 7 * 24 * 60
+_TIME = re.compile(r"^\s*([01]?[0-9]|2[0-3]):([0-5][0-9])\s*$")
+# Files some hosts keep beside the zones that are not zones a member can live in.
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
+
+@dataclass(frozen=True)
+class WeeklyTime:
+    """A weekday (0 = Monday) and minute of day in one IANA zone."""
+
+    weekday: int
+    minute: int
+    zone: str
+
+    def next_after(self, instant: datetime) -> datetime:
+        return next_occurrence(self, instant)
+
+    def label(self) -> str:
+        return f"{WEEKDAYS[self.weekday]} {format_minute(self.minute)} ({self.zone})"
+
+
+@cache
+def known_zones() -> frozenset[str]:
+    return frozenset(available_timezones()) - _NOT_ZONES
+
+
+def parse_zone(name: str) -> str:
+    """Accept only names from the IANA database, so typos never silently mean UTC."""
+    cleaned = name.strip()
+    if cleaned not in known_zones():
+        raise UserError(
+            f"`{cleaned[:60]}` is not a time zone I know. Pick one from the list, "
+            "for example `Europe/Berlin` or `America/New_York`."
+        )
+    return cleaned
+
+
+def parse_minute(text: str) -> int:
+    """`HH:MM` on a 24-hour clock to minutes after midnight."""
+    match = _TIME.match(text)
+    if match is None:
+        raise UserError(
+            f"`{text.strip()[:20]}` is not a time. Use 24-hour `HH:MM`, for example `18:30`."
+        )
+    return int(match.group(1)) * 60 + int(match.group(2))
+
+
+def parse_weekday(value: int) -> int:
+    if not 0 <= value <= 6:
+        raise UserError("Choose a check-in day from Monday to Sunday.")
+    return value
+
+
+def format_minute(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def local_instant(day: date, minute: int, zone: str) -> datetime:
+    """The UTC instant at which `day` reaches `minute` on the zone's clocks."""
+    wall = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=ZoneInfo(zone))
+    return wall.astimezone(UTC)
+
+
+def next_occurrence(weekly: WeeklyTime, after: datetime) -> datetime:
+    """The first instant strictly after `after` at which the weekly time falls."""
+    zone = ZoneInfo(weekly.zone)
+    start = after.astimezone(zone).date() - timedelta(days=1)
+    for offset in range(9):
+        day = start + timedelta(days=offset)
+        if day.weekday() != weekly.weekday:
+            continue
+        candidate = local_instant(day, weekly.minute, weekly.zone)
+        if candidate > after:
+            return candidate
+    raise AssertionError("a weekly time always recurs within nine days")
+
+
+def utc_minute_of_week(weekly: WeeklyTime, reference: datetime) -> int:
+    """Where the next occurrence falls in the UTC week; used to compare members' times."""
+    instant = next_occurrence(weekly, reference)
+    return instant.weekday() * 1440 + instant.hour * 60 + instant.minute
+
+
+def minutes_apart(first: WeeklyTime, second: WeeklyTime, reference: datetime) -> int:
+    """Distance between two weekly times around the week, in minutes."""
+    gap = abs(utc_minute_of_week(first, reference) - utc_minute_of_week(second, reference))
+    return min(gap, MINUTES_PER_WEEK - gap)
+
+
+def describe_in_zone(instant: datetime, zone: str) -> str:
+    """`Monday 18:00 (Europe/Berlin)`: how a member reads an instant."""
+    local = instant.astimezone(ZoneInfo(zone))
+    return f"{WEEKDAYS[local.weekday()]} {local:%H:%M} ({zone})"

@@ -1,0 +1,52 @@
+"""Configuration read from the environment and `.env`, prefixed `TANDEM_`."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set; the token is optional here so tests need none."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TANDEM_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        env_ignore_empty=True,
+    )
+
+    discord_token: SecretStr | None = None
+    database_path: Path = Path("data/tandem.db")
+    log_level: str = "INFO"
+    reminder_interval_seconds: int = Field(default=60, ge=1, le=3600)
+    dev_guild_id: int | None = None
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if not isinstance(logging.getLevelName(level), int):
+            raise ValueError(f"unknown log level {value!r}")
+        return level
+
+    def require_token(self) -> SecretStr:
+        """Fail with one clear line, because a traceback hides the fix from operators."""
+        token = self.discord_token
+        if token is None or not token.get_secret_value().strip():
+            raise MissingTokenError
+        return token
+
+
+class MissingTokenError(RuntimeError):
+    """The bot cannot log in without a token."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "TANDEM_DISCORD_TOKEN is not set: put your bot token in .env "
+            "(see .env.example) or in the environment."
+        )

@@ -1,0 +1,28 @@
+"""All SQL of the project; the rest of the code calls these repositories."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.store.database import Database
+from bot.store.guilds import GuildStore
+from bot.store.pairing import PairingStore
+
+
+@dataclass
+class Store:
+    db: Database
+    guilds: GuildStore
+    pairing: PairingStore
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Store:
+        db = await Database.open(path)
+        return cls(db=db, guilds=GuildStore(db), pairing=PairingStore(db))
+
+    async def close(self) -> None:
+        await self.db.close()
+
+
+__all__ = ["Database", "Store"]

@@ -1,0 +1,131 @@
+"""One aiosqlite connection in WAL mode, its migrations and its transactions."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+Params = Sequence[Any] | dict[str, Any]
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+class Database:
+    """Serialises access to the single connection.
+
+    aiosqlite runs every statement on one thread, but coroutines interleave between
+    statements; the lock keeps one coroutine's transaction from seeing or swallowing
+    another's statements.
+    """
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._conn = connection
+        self._lock = asyncio.Lock()
+        self.revision = 0
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Database:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        connection = await aiosqlite.connect(str(path), isolation_level=None)
+        connection.row_factory = aiosqlite.Row
+        await connection.executescript(
+            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;"
+            " PRAGMA synchronous=NORMAL;"
+        )
+        database = cls(connection)
+        await database.migrate()
+        return database
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """All statements inside commit together or not at all."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                await self._conn.rollback()
+                raise
+            await self._conn.commit()
+            self.revision += 1
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        async with self._lock:
+            return list(await self._conn.execute_fetchall(sql, params))
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetch_one(sql, params)
+        return None if row is None else row[0]
+
+    async def migrate(self) -> list[int]:
+        """Apply each numbered migration once, in order; returns those applied now."""
+        async with self.transaction() as conn:
+            await conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY)"
+            )
+            done = {
+                row[0] for row in await conn.execute_fetchall("SELECT version FROM schema_version")
+            }
+            applied = []
+            for version, sql in _migrations():
+                if version in done:
+                    continue
+                for statement in _statements(sql):
+                    await conn.execute(statement)
+                await conn.execute("INSERT INTO schema_version(version) VALUES (?)", (version,))
+                applied.append(version)
+        if applied:
+            log.info("applied migrations %s", applied)
+        return applied
+
+    async def schema_version(self) -> int:
+        return int(await self.fetch_value("SELECT COALESCE(MAX(version), 0) FROM schema_version"))
+
+
+def _migrations() -> list[tuple[int, str]]:
+    folder = resources.files("bot.store") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def _statements(script: str) -> Iterable[str]:
+    """Split a migration on semicolons; migrations hold no triggers or string semicolons."""
+    for chunk in script.split(";"):
+        statement = "\n".join(
+            line for line in chunk.splitlines() if not line.strip().startswith("--")
+        ).strip()
+        if statement:
+            yield statement
+
+
+def to_timestamp(instant: datetime) -> int:
+    """Store instants as UTC unix seconds: sortable, indexable, zone-free."""
+    if instant.tzinfo is None:
+        raise ValueError("naive datetimes are not stored")
+    return int(instant.timestamp())
+
+
+def from_timestamp(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=UTC)

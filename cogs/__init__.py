@@ -1,0 +1,1 @@
+"""Discord adapters: each cog parses interactions, calls the store and domain, renders replies."""

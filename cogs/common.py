@@ -1,0 +1,101 @@
+"""Pieces every cog shares: the typed bot, option autocompletes and safe buttons."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import discord
+from discord import app_commands
+
+from bot.app import TandemBot
+from bot.errors import UserError
+from bot.matching import course_key
+from bot.models import GuildConfig, Partnership
+from bot.replies import report_error
+from bot.schedule import WEEKDAYS, known_zones
+
+WEEKDAY_CHOICES = [
+    app_commands.Choice(name=name, value=index) for index, name in enumerate(WEEKDAYS)
+]
+AUTOCOMPLETE_LIMIT = 25
+
+
+def tandem(interaction: discord.Interaction[Any]) -> TandemBot:
+    return cast(TandemBot, interaction.client)
+
+
+def guild_id_of(interaction: discord.Interaction[Any]) -> int:
+    if interaction.guild_id is None:
+        raise UserError("Tandem works inside a server, not in direct messages.")
+    return interaction.guild_id
+
+
+async def guild_config(interaction: discord.Interaction[Any]) -> GuildConfig:
+    config = await tandem(interaction).store.guilds.get(guild_id_of(interaction))
+    if config is None:
+        raise UserError("Tandem is not set up in this server yet: ask a moderator to run `/setup`.")
+    return config
+
+
+async def zone_autocomplete(
+    _interaction: discord.Interaction[Any], current: str
+) -> list[app_commands.Choice[str]]:
+    """Zones containing what was typed, those starting with it first."""
+    typed = current.strip().casefold().replace(" ", "_")
+    matches = sorted(
+        (zone for zone in known_zones() if typed in zone.casefold()),
+        key=lambda zone: (not zone.casefold().startswith(typed), "/" not in zone, zone),
+    )
+    return [app_commands.Choice(name=zone, value=zone) for zone in matches[:AUTOCOMPLETE_LIMIT]]
+
+
+async def course_autocomplete(
+    interaction: discord.Interaction[Any], current: str
+) -> list[app_commands.Choice[str]]:
+    if interaction.guild_id is None:
+        return []
+    names = await tandem(interaction).store.pairing.course_names(interaction.guild_id, current)
+    return [app_commands.Choice(name=name, value=name) for name in names]
+
+
+async def resolve_partnership(
+    interaction: discord.Interaction[Any], course: str | None
+) -> Partnership:
+    """The caller's partnership: the one of this thread, the named course's, or their only one."""
+    bot = tandem(interaction)
+    user_id = interaction.user.id
+    here = await bot.store.pairing.partnership_in_thread(interaction.channel_id or 0)
+    if here is not None and here.includes(user_id) and course is None:
+        return here
+    mine = await bot.store.pairing.active_partnerships(guild_id_of(interaction), user_id)
+    if course is not None:
+        mine = [p for p in mine if course_key(p.course) == course_key(course)]
+    if not mine:
+        raise UserError(
+            "You don't have an active partner"
+            + (f" in **{course}**" if course else "")
+            + ". Use `/partner find` or `/partner request` to get one."
+        )
+    if len(mine) > 1:
+        raise UserError(
+            "You have partners in several courses: name the course, or use this in that partnership's thread."
+        )
+    return mine[0]
+
+
+class SafeButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=r"tandem:never"
+):
+    """A persistent button whose failures reach the member as a clear, private message.
+
+    Subclasses declare their own `template` and implement `handle`.
+    """
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await self.handle(interaction)
+        except Exception as error:
+            await report_error(interaction, error, f"button {self.custom_id}")
+
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        raise NotImplementedError

@@ -1,0 +1,79 @@
+"""Fixtures that build the real bot and a study server to drive it in SimCord."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+
+from bot.app import TandemBot, create_bot
+from bot.settings import Settings
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(_env_file=None, database_path=tmp_path / "tandem.db", discord_token=None)
+
+
+@pytest.fixture
+def make_bot(settings: Settings) -> Callable[[], TandemBot]:
+    """A fresh bot on the same database: what a process restart looks like."""
+    return lambda: create_bot(settings)
+
+
+@pytest.fixture
+def simcord_bot(make_bot: Callable[[], TandemBot]) -> TandemBot:
+    return make_bot()
+
+
+@dataclass
+class Server:
+    env: Any
+    guild: Any
+    general: Any
+    partners: Any
+    leaderboard: Any
+    moderator: Any
+
+    @property
+    def bot(self) -> TandemBot:
+        bot: TandemBot = self.env.bot
+        return bot
+
+    def member(self, name: str) -> Any:
+        return self.guild.add_member(self.env.create_user(name))
+
+    def thread(self, thread_id: int) -> Any:
+        return next(t for t in self.partners.threads if t.id == thread_id)
+
+    def errors(self) -> list[BaseException]:
+        """Errors the bot reported to members; reading them marks them as expected."""
+        return [getattr(error, "original", error) for error in self.env.errors]
+
+
+@pytest.fixture
+def server(simcord_env: Any) -> Server:
+    guild = simcord_env.create_guild("Study Hall")
+    mods = guild.create_role("Mods", permissions=discord.Permissions(manage_guild=True))
+    return Server(
+        env=simcord_env,
+        guild=guild,
+        general=guild.create_text_channel("general"),
+        partners=guild.create_text_channel("partners"),
+        leaderboard=guild.create_text_channel("leaderboard"),
+        moderator=guild.add_member(simcord_env.create_user("mod"), roles=[mods]),
+    )
+
+
+@pytest.fixture
+async def ready(server: Server) -> Server:
+    """A server where a moderator has already run /setup."""
+    result = await server.moderator.slash(
+        server.general, "setup", leaderboard_channel=server.leaderboard, partner_channel=server.partners
+    )
+    assert result.response is not None and "set up" in result.response.content
+    return server
