@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,9 +20,22 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def make_bot(settings: Settings) -> Callable[[], TandemBot]:
-    """A fresh bot on the same database: what a process restart looks like."""
-    return lambda: create_bot(settings)
+async def make_bot(settings: Settings) -> AsyncIterator[Callable[[], TandemBot]]:
+    """A fresh bot on the same database: what a process restart looks like.
+
+    SimCord detaches bots without closing them, so their stores are closed here;
+    an open aiosqlite thread would keep the test process alive.
+    """
+    made: list[TandemBot] = []
+
+    def make() -> TandemBot:
+        made.append(create_bot(settings))
+        return made[-1]
+
+    yield make
+    for bot in made:
+        if hasattr(bot, "store"):
+            await bot.store.close()
 
 
 @pytest.fixture
@@ -73,7 +86,10 @@ def server(simcord_env: Any) -> Server:
 async def ready(server: Server) -> Server:
     """A server where a moderator has already run /setup."""
     result = await server.moderator.slash(
-        server.general, "setup", leaderboard_channel=server.leaderboard, partner_channel=server.partners
+        server.general,
+        "setup",
+        leaderboard_channel=server.leaderboard,
+        partner_channel=server.partners,
     )
     assert result.response is not None and "set up" in result.response.content
     return server

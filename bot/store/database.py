@@ -32,6 +32,7 @@ class Database:
         self._conn = connection
         self._lock = asyncio.Lock()
         self.revision = 0
+        self._open = True
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -48,7 +49,10 @@ class Database:
         return database
 
     async def close(self) -> None:
-        await self._conn.close()
+        """Idempotent, so shutdown paths need not know who closed first."""
+        if self._open:
+            self._open = False
+            await self._conn.close()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:

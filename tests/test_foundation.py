@@ -1,0 +1,122 @@
+"""Settings, the command-line entry point, the store's migrations and the error handler."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.replies import APOLOGY
+from bot.settings import Settings
+from bot.store import Store
+from bot.store.database import Database
+from tests.helpers import reply
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_missing_token_is_one_clear_line(tmp_path: Path) -> None:
+    result = run_cli(env={"TANDEM_DISCORD_TOKEN": "  "}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "TANDEM_DISCORD_TOKEN" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_invalid_setting_is_one_clear_line(tmp_path: Path) -> None:
+    result = run_cli(
+        env={"TANDEM_DISCORD_TOKEN": "x", "TANDEM_REMINDER_INTERVAL_SECONDS": "0"}, cwd=tmp_path
+    )
+    assert result.returncode == 2
+    assert "TANDEM_REMINDER_INTERVAL_SECONDS" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_check_validates_and_creates_the_database_without_printing_the_token(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / ".env").write_text(
+        "TANDEM_DISCORD_TOKEN=secret-token-value\nTANDEM_DATABASE_PATH=db/t.db\n"
+    )
+    result = run_cli("--check", env={}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "db" / "t.db").exists()
+    assert "secret-token-value" not in result.stdout + result.stderr
+    assert "schema version 1" in result.stderr
+
+
+def test_token_is_secret_in_reprs() -> None:
+    settings = Settings(_env_file=None, discord_token="secret-token-value")
+    assert "secret-token-value" not in repr(settings)
+    assert settings.require_token().get_secret_value() == "secret-token-value"
+
+
+async def test_migrations_apply_once_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    store = await Store.open(path)
+    try:
+        assert await store.db.fetch_value("PRAGMA journal_mode") == "wal"
+        assert await store.db.fetch_value("PRAGMA foreign_keys") == 1
+        assert await store.db.migrate() == []
+        assert await store.db.schema_version() >= 1
+    finally:
+        await store.close()
+    again = await Database.open(path)
+    try:
+        assert (
+            await again.fetch_value("SELECT COUNT(*) FROM schema_version")
+            == await again.schema_version()
+        )
+    finally:
+        await again.close()
+
+
+async def test_a_failed_transaction_changes_nothing(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "t.db")
+    try:
+        with pytest.raises(RuntimeError):
+            async with db.transaction() as conn:
+                await conn.execute("INSERT INTO profiles VALUES (1, 2, 'UTC')")
+                raise RuntimeError("crash mid-transaction")
+        assert await db.fetch_value("SELECT COUNT(*) FROM profiles") == 0
+    finally:
+        await db.close()
+
+
+async def test_unexpected_error_is_logged_with_context_and_answered_politely(
+    ready: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    options = {
+        "course": "Go",
+        "pace": 5,
+        "timezone": "UTC",
+        "checkin_day": 0,
+        "checkin_time": "09:00",
+    }
+    await alice.slash(ready.general, "partner find", **options)
+    ready.env.inject_error("POST", "/channels/*/threads", status=500)
+    with caplog.at_level(logging.ERROR, logger="tandem.errors"):
+        result = await bob.slash(ready.general, "partner find", **options)
+    assert result.ephemeral
+    assert reply(result) == APOLOGY
+    [record] = [r for r in caplog.records if r.name == "tandem.errors"]
+    assert "/partner find" in record.getMessage() and str(bob.id) in record.getMessage()
+    assert record.exc_info is not None
+    assert ready.errors()
