@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.store.checkins import CheckinStore
 from bot.store.database import Database
 from bot.store.guilds import GuildStore
 from bot.store.pairing import PairingStore
+from bot.store.reminders import ReminderStore
 
 
 @dataclass
@@ -15,11 +17,19 @@ class Store:
     db: Database
     guilds: GuildStore
     pairing: PairingStore
+    checkins: CheckinStore
+    reminders: ReminderStore
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
         db = await Database.open(path)
-        return cls(db=db, guilds=GuildStore(db), pairing=PairingStore(db))
+        return cls(
+            db=db,
+            guilds=GuildStore(db),
+            pairing=PairingStore(db),
+            checkins=CheckinStore(db),
+            reminders=ReminderStore(db),
+        )
 
     async def close(self) -> None:
         await self.db.close()

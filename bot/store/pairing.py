@@ -10,6 +10,7 @@ import aiosqlite
 from bot.errors import UserError
 from bot.matching import Seeker, choose_partner, pair_schedule
 from bot.models import Invitation, Partnership, QueueResult
+from bot.reminders import first_checkin
 from bot.schedule import WeeklyTime
 from bot.store.database import Database, from_timestamp, to_timestamp
 
@@ -107,7 +108,7 @@ class PairingStore:
         """End once; False when someone else already ended it."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE partnerships SET ended_at = ?, ended_by = ?, end_reason = ?"
+                "UPDATE partnerships SET ended_at = ?, ended_by = ?, end_reason = ?, alarm_at = NULL"
                 " WHERE id = ? AND ended_at IS NULL",
                 (to_timestamp(now), by, reason, partnership_id),
             )
@@ -139,7 +140,12 @@ class PairingStore:
             if partner is None:
                 return QueueResult(partnership=None, updated=updated)
             partnership_id = await _create_partnership(
-                conn, guild_id, key, (partner.user_id, me.user_id), pair_schedule(me, partner), now
+                conn,
+                guild_id,
+                key,
+                {partner.user_id: partner.pace, me.user_id: me.pace},
+                pair_schedule(me, partner),
+                now,
             )
         found = await self.partnership(partnership_id)
         assert found is not None
@@ -161,6 +167,23 @@ class PairingStore:
                 (guild_id, user_id, key, key),
             )
         return [str(row[0]) for row in rows]
+
+    async def grant_priority(self, partnership: Partnership, user_id: int) -> None:
+        """The member goes first the next time they queue for this course."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO priority_grants (guild_id, user_id, course_key)"
+                " SELECT guild_id, ?, course_key FROM partnerships WHERE id = ?"
+                " ON CONFLICT DO NOTHING",
+                (user_id, partnership.id),
+            )
+
+    async def pace_in(self, partnership_id: int, user_id: int) -> int | None:
+        value = await self._db.fetch_value(
+            "SELECT pace FROM partnership_members WHERE partnership_id = ? AND user_id = ?",
+            (partnership_id, user_id),
+        )
+        return None if value is None else int(value)
 
     async def queued_courses(self, guild_id: int, user_id: int) -> list[str]:
         rows = await self._db.fetch_all(
@@ -245,7 +268,7 @@ class PairingStore:
                 conn,
                 invitation.guild_id,
                 key,
-                (invitation.inviter_id, invitation.invitee_id),
+                {invitation.inviter_id: None, invitation.invitee_id: None},
                 invitation.weekly,
                 now,
             )
@@ -295,7 +318,8 @@ async def _upsert_queue_entry(
     await conn.execute(
         "INSERT INTO queue_entries"
         " (guild_id, user_id, course_key, pace, timezone, weekday, minute, queued_at, priority)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ? OR EXISTS (SELECT 1 FROM priority_grants g"
+        "  WHERE g.guild_id = ?1 AND g.user_id = ?2 AND g.course_key = ?3))"
         " ON CONFLICT (guild_id, course_key, user_id) DO UPDATE SET pace = excluded.pace,"
         " timezone = excluded.timezone, weekday = excluded.weekday, minute = excluded.minute,"
         " priority = max(priority, excluded.priority)",
@@ -328,24 +352,39 @@ async def _create_partnership(
     conn: aiosqlite.Connection,
     guild_id: int,
     key: str,
-    members: tuple[int, int],
+    paces: dict[int, int | None],
     weekly: WeeklyTime,
     now: datetime,
 ) -> int:
+    """A new pair, due for the reminder loop's first look right away."""
     cursor = await conn.execute(
-        "INSERT INTO partnerships (guild_id, course_key, timezone, weekday, minute, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (guild_id, key, weekly.zone, weekly.weekday, weekly.minute, to_timestamp(now)),
+        "INSERT INTO partnerships (guild_id, course_key, timezone, weekday, minute, created_at,"
+        " next_checkin_at, alarm_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            guild_id,
+            key,
+            weekly.zone,
+            weekly.weekday,
+            weekly.minute,
+            to_timestamp(now),
+            to_timestamp(first_checkin(weekly, now)),
+            to_timestamp(now),
+        ),
     )
     partnership_id = cursor.lastrowid
     assert partnership_id is not None
     await conn.executemany(
-        "INSERT INTO partnership_members (partnership_id, guild_id, course_key, user_id) VALUES (?, ?, ?, ?)",
-        [(partnership_id, guild_id, key, user_id) for user_id in members],
+        "INSERT INTO partnership_members (partnership_id, guild_id, course_key, user_id, pace)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [(partnership_id, guild_id, key, user_id, pace) for user_id, pace in paces.items()],
     )
     await conn.execute(
         "DELETE FROM queue_entries WHERE guild_id = ? AND course_key = ? AND user_id IN (?, ?)",
-        (guild_id, key, *members),
+        (guild_id, key, *paces),
+    )
+    await conn.execute(
+        "DELETE FROM priority_grants WHERE guild_id = ? AND course_key = ? AND user_id IN (?, ?)",
+        (guild_id, key, *paces),
     )
     return partnership_id
 

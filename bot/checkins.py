@@ -1,0 +1,50 @@
+"""Check-in weeks, answer limits and streaks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from bot.errors import UserError
+from bot.schedule import WeeklyTime, next_occurrence
+
+MAX_ANSWER_LENGTH = 1000
+HALF_WEEK = timedelta(days=3, hours=12)
+# Check-ins this close together belong to one week even if schedules differ a little.
+SAME_WEEK = timedelta(days=4)
+# A gap up to this long still counts as consecutive weeks (DST and schedule changes).
+NEXT_WEEK = timedelta(days=10)
+
+
+def week_of(weekly: WeeklyTime, instant: datetime) -> datetime:
+    """The scheduled check-in a moment belongs to: the nearest one, before or after.
+
+    A member who answers a day early or two days late still answers that week's
+    questions, and a second answer in the same window replaces the first.
+    """
+    return next_occurrence(weekly, instant - HALF_WEEK)
+
+
+def clean_answer(text: str | None, field: str, *, required: bool) -> str:
+    cleaned = (text or "").strip()
+    if required and not cleaned:
+        raise UserError(f"Please answer “{field}”.")
+    if len(cleaned) > MAX_ANSWER_LENGTH:
+        raise UserError(f"“{field}” can be at most {MAX_ANSWER_LENGTH} characters.")
+    return cleaned
+
+
+def streak(weeks: Iterable[datetime], now: datetime) -> int:
+    """Consecutive check-in weeks up to now; the week in progress does not break it."""
+    ordered = sorted(weeks, reverse=True)
+    if not ordered or now - ordered[0] > NEXT_WEEK:
+        return 0
+    count, latest = 1, ordered[0]
+    for week in ordered[1:]:
+        gap = latest - week
+        if gap < SAME_WEEK:
+            continue
+        if gap > NEXT_WEEK:
+            break
+        count, latest = count + 1, week
+    return count

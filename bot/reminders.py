@@ -1,0 +1,129 @@
+"""What the reminder loop owes a partnership at a given moment, and when to look again.
+
+`plan` is pure: given what happened so far it lists every notice that is due, each
+with a key (kind, episode, member) that identifies it for good. The store inserts
+them idempotently, so planning the same moment twice, after a crash or a restart,
+can never post anything twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.schedule import WeeklyTime, next_occurrence
+
+HEADS_UP_BEFORE = timedelta(hours=24)
+QUIET_NUDGE_AFTER = timedelta(days=14)
+QUIET_OFFER_AFTER = timedelta(days=21)
+TRIAL_AFTER = timedelta(days=14)
+ONE_SIDED_WEEKS = 3
+WEEK = timedelta(days=7)
+WEEK_TOLERANCE = timedelta(days=3)
+
+HEADS_UP = "heads_up"
+CHECKIN = "checkin"
+NUDGE = "nudge"
+REMATCH_OFFER = "rematch_offer"
+ONE_SIDED = "one_sided"
+TRIAL = "trial"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message the loop owes: `episode` is a unix time naming the occasion."""
+
+    kind: str
+    episode: int
+    member_id: int = 0
+
+
+@dataclass(frozen=True)
+class PairState:
+    partnership_id: int
+    members: tuple[int, int]
+    weekly: WeeklyTime
+    created_at: datetime
+    next_checkin_at: datetime
+    last_checkin: dict[int, datetime | None]
+    weeks: dict[int, frozenset[datetime]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Plan:
+    notices: list[Notice]
+    next_checkin_at: datetime
+    alarm_at: datetime
+
+
+def _stamp(instant: datetime) -> int:
+    return int(instant.timestamp())
+
+
+def first_checkin(weekly: WeeklyTime, now: datetime) -> datetime:
+    return next_occurrence(weekly, now)
+
+
+def plan(state: PairState, now: datetime) -> Plan:
+    notices: list[Notice] = []
+    upcoming = state.next_checkin_at
+    if now >= upcoming:
+        # After downtime, only the latest missed occurrence is posted: once, late.
+        latest = next_occurrence(state.weekly, max(upcoming, now - WEEK))
+        if latest > now:
+            latest = upcoming
+        notices.append(Notice(CHECKIN, _stamp(latest)))
+        notices.extend(_one_sided(state, latest))
+        upcoming = next_occurrence(state.weekly, latest)
+    if now >= upcoming - HEADS_UP_BEFORE:
+        notices.append(Notice(HEADS_UP, _stamp(upcoming)))
+    if now >= state.created_at + TRIAL_AFTER:
+        notices.append(Notice(TRIAL, _stamp(state.created_at)))
+    notices.extend(_quiet(state, now))
+    return Plan(
+        notices=notices, next_checkin_at=upcoming, alarm_at=_next_alarm(state, upcoming, now)
+    )
+
+
+def _quiet_since(state: PairState, member: int) -> datetime:
+    return state.last_checkin.get(member) or state.created_at
+
+
+def _quiet(state: PairState, now: datetime) -> list[Notice]:
+    notices = []
+    for member in state.members:
+        since = _quiet_since(state, member)
+        if now >= since + QUIET_NUDGE_AFTER:
+            notices.append(Notice(NUDGE, _stamp(since), member))
+        if now >= since + QUIET_OFFER_AFTER:
+            other = state.members[1] if member == state.members[0] else state.members[0]
+            notices.append(Notice(REMATCH_OFFER, _stamp(since), other))
+    return notices
+
+
+def _checked_in(weeks: frozenset[datetime], week: datetime) -> bool:
+    return any(abs(week - done) < WEEK_TOLERANCE for done in weeks)
+
+
+def _one_sided(state: PairState, checkin_at: datetime) -> list[Notice]:
+    """Three finished weeks in which one member checked in every week and the other never."""
+    finished = [checkin_at - WEEK * back for back in range(1, ONE_SIDED_WEEKS + 1)]
+    if finished[-1] < state.created_at - WEEK_TOLERANCE:
+        return []
+    done = {
+        m: [_checked_in(state.weeks.get(m, frozenset()), w) for w in finished]
+        for m in state.members
+    }
+    first, second = state.members
+    for active, quiet in ((first, second), (second, first)):
+        if all(done[active]) and not any(done[quiet]):
+            return [Notice(ONE_SIDED, _stamp(_quiet_since(state, quiet)), active)]
+    return []
+
+
+def _next_alarm(state: PairState, upcoming: datetime, now: datetime) -> datetime:
+    candidates = [upcoming - HEADS_UP_BEFORE, upcoming, state.created_at + TRIAL_AFTER]
+    for member in state.members:
+        since = _quiet_since(state, member)
+        candidates += [since + QUIET_NUDGE_AFTER, since + QUIET_OFFER_AFTER]
+    return min(moment for moment in candidates if moment > now)
