@@ -14,7 +14,7 @@ from bot.store import Store
 
 log = logging.getLogger("tandem")
 
-EXTENSIONS = ("cogs.setup", "cogs.pairing")
+EXTENSIONS = ("cogs.setup", "cogs.pairing", "cogs.checkins")
 COMMANDS_WITHOUT_SETUP = frozenset({"setup"})
 
 

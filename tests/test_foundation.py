@@ -58,7 +58,7 @@ def test_check_validates_and_creates_the_database_without_printing_the_token(
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "db" / "t.db").exists()
     assert "secret-token-value" not in result.stdout + result.stderr
-    assert "schema version 1" in result.stderr
+    assert "settings and database OK" in result.stderr
 
 
 def test_token_is_secret_in_reprs() -> None:

@@ -117,7 +117,7 @@ class ReminderStore:
 
 
 def _state(
-    row: tuple[int, ...],
+    row: Any,
     last: dict[tuple[int, int], datetime],
     weeks: dict[tuple[int, int], set[datetime]],
 ) -> PairState:

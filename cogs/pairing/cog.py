@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import TandemBot
+from bot.checkins import streak
 from bot.errors import UserError
 from bot.matching import Seeker, check_pace, clean_course, course_key
 from bot.models import Partnership
@@ -180,6 +181,14 @@ class PairingCog(
             mine = [p for p in mine if course_key(p.course) == course_key(course)]
         zone = await store.zone_of(guild_id, interaction.user.id)
         lines = [self._describe(p, interaction.user.id, zone) for p in mine]
+        if mine:
+            weeks = streak(
+                await self.bot.store.checkins.weeks(guild_id, interaction.user.id),
+                discord.utils.utcnow(),
+            )
+            lines.append(
+                f"🔥 Your streak: **{weeks} week{'' if weeks == 1 else 's'}** of check-ins in a row"
+            )
         queued = await store.queued_courses(guild_id, interaction.user.id)
         if queued:
             lines.append("⏳ Waiting for a partner in: " + ", ".join(f"**{c}**" for c in queued))

@@ -43,8 +43,10 @@ async def member_zones(bot: TandemBot, partnership: Partnership) -> dict[int, st
     return zones
 
 
-async def open_thread(bot: TandemBot, partnership: Partnership) -> discord.Thread:
-    """A private, non-invitable thread with both partners and the welcome message."""
+async def open_thread(
+    bot: TandemBot, partnership: Partnership, intro: str | None = None
+) -> discord.Thread:
+    """A private, non-invitable thread with both partners and the welcome (or `intro`)."""
     channel = await partner_channel(bot, partnership.guild_id)
     thread = await channel.create_thread(
         name=thread_name(partnership),
@@ -55,9 +57,30 @@ async def open_thread(bot: TandemBot, partnership: Partnership) -> discord.Threa
     await bot.store.pairing.set_thread(partnership.id, thread.id)
     for member in partnership.members:
         await thread.add_user(discord.Object(id=member))
-    text = welcome(partnership, await member_zones(bot, partnership), discord.utils.utcnow())
+    text = intro or welcome(
+        partnership, await member_zones(bot, partnership), discord.utils.utcnow()
+    )
     await thread.send(text, allowed_mentions=pings(partnership))
     return thread
+
+
+async def ensure_thread(bot: TandemBot, partnership: Partnership) -> discord.Thread:
+    """The pair's thread, ready to post in: unarchived if it slept, recreated if deleted."""
+    found = (
+        None if partnership.thread_id is None else await channel_by_id(bot, partnership.thread_id)
+    )
+    if not isinstance(found, discord.Thread):
+        log.info("recreating the missing thread of partnership %s", partnership.id)
+        first, second = partnership.members
+        return await open_thread(
+            bot,
+            partnership,
+            f"<@{first}> <@{second}>, your previous partner thread was deleted, so here is a new one. "
+            "Everything else is as before.",
+        )
+    if found.archived:
+        await found.edit(archived=False)
+    return found
 
 
 def pings(partnership: Partnership) -> discord.AllowedMentions:

@@ -1,0 +1,110 @@
+"""The reminder loop: plan what is due, then deliver each notice exactly once.
+
+Planning writes notices with permanent keys in the same transaction that moves the
+pair's alarm, so a crash between planning and sending loses nothing and a rerun adds
+nothing. Delivery marks a notice as attempted before sending; if an attempt's outcome
+is unknown (a crash or an error after Discord may have posted it), the next attempt
+first looks in the thread for the message and only sends when it is not there.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+import discord
+
+from bot.app import TandemBot
+from bot.models import Partnership
+from bot.reminders import CHECKIN, HEADS_UP, NUDGE, ONE_SIDED, REMATCH_OFFER, TRIAL, plan
+from bot.store.database import from_timestamp
+from bot.store.reminders import PendingNotice
+from cogs.checkins import messages
+from cogs.checkins.views import CheckinButton, RematchButton, TrialButton, view_of
+from cogs.pairing.threads import ensure_thread, member_zones, pings
+
+log = logging.getLogger(__name__)
+HISTORY_LOOKBACK = 25
+
+
+class ReminderLoop:
+    def __init__(self, bot: TandemBot) -> None:
+        self.bot = bot
+        self._wakeup: int | None = None
+        self._revision = -1
+
+    def _asleep(self, now: datetime) -> bool:
+        """Nothing can be due before the cached wake-up unless the store changed since."""
+        if self._revision != self.bot.store.db.revision:
+            return False
+        return self._wakeup is None or now.timestamp() < self._wakeup
+
+    async def tick(self) -> None:
+        now = discord.utils.utcnow()
+        if self._asleep(now):
+            return
+        store = self.bot.store.reminders
+        for state in await store.due(now):
+            await store.apply(state.partnership_id, plan(state, now))
+        for notice in await store.unsent():
+            await self._deliver(notice, now)
+        self._revision = self.bot.store.db.revision
+        self._wakeup = await store.next_wakeup()
+
+    async def _deliver(self, notice: PendingNotice, now: datetime) -> None:
+        store = self.bot.store
+        partnership = await store.pairing.partnership(notice.partnership_id)
+        if partnership is None or partnership.ended_at is not None:
+            await store.reminders.finish(notice, "void")
+            return
+        await store.reminders.mark_attempted(notice, now)
+        try:
+            content, view = await self._render(notice, partnership)
+            thread = await ensure_thread(self.bot, partnership)
+            if notice.status == "attempted" and await self._already_posted(
+                thread, content, notice.attempted_at
+            ):
+                await store.reminders.finish(notice, "sent")
+                return
+            message = await thread.send(
+                content, view=view or discord.utils.MISSING, allowed_mentions=pings(partnership)
+            )
+        except discord.HTTPException:
+            log.warning(
+                "could not post %s for partnership %s; retrying next tick",
+                notice.kind,
+                partnership.id,
+            )
+            return
+        await store.reminders.finish(notice, "sent", message.id)
+
+    async def _already_posted(
+        self, thread: discord.Thread, content: str, since: datetime | None
+    ) -> bool:
+        after = (since or discord.utils.utcnow()) - timedelta(minutes=1)
+        me = self.bot.user
+        async for message in thread.history(limit=HISTORY_LOOKBACK, after=after):
+            if me is not None and message.author.id == me.id and message.content == content:
+                return True
+        return False
+
+    async def _render(
+        self, notice: PendingNotice, partnership: Partnership
+    ) -> tuple[str, discord.ui.View | None]:
+        pid, member = partnership.id, notice.member_id
+        if notice.kind == HEADS_UP:
+            zones = await member_zones(self.bot, partnership)
+            return messages.heads_up(partnership, from_timestamp(notice.episode), zones), None
+        if notice.kind == CHECKIN:
+            return messages.checkin_due(partnership), view_of(CheckinButton(pid))
+        if notice.kind == NUDGE:
+            return messages.nudge(member), None
+        if notice.kind == REMATCH_OFFER:
+            return messages.rematch_offer(partnership, member), view_of(RematchButton(pid, member))
+        if notice.kind == ONE_SIDED:
+            return messages.one_sided(partnership, member), view_of(RematchButton(pid, member))
+        if notice.kind == TRIAL:
+            return messages.trial_question(partnership), view_of(
+                TrialButton(pid, "keep"), TrialButton(pid, "switch")
+            )
+        raise ValueError(f"unknown notice kind {notice.kind!r}")
