@@ -23,7 +23,9 @@ def messages_with(thread: Any, text: str) -> list[discord.Message]:
 
 
 async def advance_to(server: Any, when: datetime) -> None:
-    await server.env.advance_time((when - server.env.now()).total_seconds())
+    """Move virtual time in steps of at most three days, each settling on its own."""
+    while (left := (when - server.env.now()).total_seconds()) > 0:
+        await server.env.advance_time(min(left, 3 * DAY))
 
 
 async def check_in(server: Any, member: Any, **answers: str) -> Any:
@@ -88,27 +90,27 @@ async def test_reminders_arrive_at_each_pairs_local_time_once(ready: Any) -> Non
     assert f"{alice.mention}: Monday 18:00 (Europe/Berlin)" in heads_up.content
 
     await advance_to(ready, datetime(2026, 1, 5, 16, 59, tzinfo=UTC))
-    assert messages_with(berlin_thread, "check-in time") == []
+    assert messages_with(berlin_thread, "it's check-in time") == []
     await advance_to(ready, datetime(2026, 1, 5, 17, 1, tzinfo=UTC))
-    [due] = messages_with(berlin_thread, "check-in time")
+    [due] = messages_with(berlin_thread, "it's check-in time")
     assert due.created_at.replace(second=0) == datetime(2026, 1, 5, 17, 0, tzinfo=UTC)
-    assert messages_with(york_thread, "check-in time") == []
+    assert messages_with(york_thread, "it's check-in time") == []
 
     await advance_to(ready, datetime(2026, 1, 6, 14, 1, tzinfo=UTC))
-    [york_due] = messages_with(york_thread, "check-in time")
+    [york_due] = messages_with(york_thread, "it's check-in time")
     assert york_due.created_at.replace(second=0) == datetime(2026, 1, 6, 14, 0, tzinfo=UTC)
 
     await advance_to(ready, datetime(2026, 1, 13, 0, 0, tzinfo=UTC))
-    assert len(messages_with(berlin_thread, "check-in time")) == 2
+    assert len(messages_with(berlin_thread, "it's check-in time")) == 2
     assert len(messages_with(berlin_thread, "Heads-up")) == 2
-    assert len(messages_with(york_thread, "check-in time")) == 1
+    assert len(messages_with(york_thread, "it's check-in time")) == 1
 
 
 async def test_check_in_button_opens_the_form(ready: Any) -> None:
-    alice, bob, mallory = ready.member("alice"), ready.member("bob"), ready.member("mallory")
+    alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     await advance_to(ready, datetime(2026, 1, 5, 17, 1, tzinfo=UTC))
-    [due] = messages_with(ready.thread(partnership.thread_id), "check-in time")
+    [due] = messages_with(ready.thread(partnership.thread_id), "it's check-in time")
     shown = await bob.click(due, label="Check in")
     assert shown.modal is not None
     await bob.submit_modal(shown, ANSWERS)
@@ -117,8 +119,6 @@ async def test_check_in_button_opens_the_form(ready: Any) -> None:
     ]
     status = await bob.slash(ready.general, "partner status")
     assert "Your streak: **1 week**" in reply(status)
-    ready.guild  # mallory is not in the private thread, so she cannot even see the button
-    assert mallory.id not in partnership.members
 
 
 async def test_no_duplicate_across_restart(ready: Any, make_bot: Any) -> None:
@@ -130,7 +130,7 @@ async def test_no_duplicate_across_restart(ready: Any, make_bot: Any) -> None:
     await ready.env.restart_bot(make_bot())
     await ready.env.advance_time(2 * HOUR)
     thread = ready.thread(partnership.thread_id)
-    assert len(messages_with(thread, "check-in time")) == 1
+    assert len(messages_with(thread, "it's check-in time")) == 1
     assert len(messages_with(thread, "Heads-up")) == 1
 
 
@@ -141,12 +141,12 @@ async def test_failed_send_is_retried_next_tick(ready: Any) -> None:
     ready.env.inject_error("POST", f"/channels/{partnership.thread_id}/messages", status=500)
     await ready.env.advance_time(90)  # 17:00:30: the first send fails
     thread = ready.thread(partnership.thread_id)
-    assert messages_with(thread, "check-in time") == []
+    assert messages_with(thread, "it's check-in time") == []
     await ready.env.advance_time(60)
-    [due] = messages_with(thread, "check-in time")
+    [due] = messages_with(thread, "it's check-in time")
     assert due.created_at > datetime(2026, 1, 5, 17, 0, 30, tzinfo=UTC)
     await ready.env.advance_time(DAY)
-    assert len(messages_with(thread, "check-in time")) == 1
+    assert len(messages_with(thread, "it's check-in time")) == 1
 
 
 async def test_crash_after_sending_does_not_post_again(ready: Any, make_bot: Any) -> None:
@@ -161,7 +161,7 @@ async def test_crash_after_sending_does_not_post_again(ready: Any, make_bot: Any
         await conn.execute("UPDATE notices SET status = 'attempted' WHERE kind = 'checkin'")
     await ready.env.restart_bot(make_bot())
     await ready.env.advance_time(HOUR)
-    assert len(messages_with(ready.thread(partnership.thread_id), "check-in time")) == 1
+    assert len(messages_with(ready.thread(partnership.thread_id), "it's check-in time")) == 1
     assert (
         await ready.bot.store.db.fetch_value("SELECT status FROM notices WHERE kind = 'checkin'")
         == "sent"
@@ -175,13 +175,13 @@ async def test_reminder_missed_while_down_is_posted_once_late(ready: Any, make_b
     ready.bot.get_cog("CheckinCog").reminder_loop.cancel()  # the bot goes down
     await advance_to(ready, datetime(2026, 1, 5, 20, 0, tzinfo=UTC))
     thread = ready.thread(partnership.thread_id)
-    assert messages_with(thread, "check-in time") == []
+    assert messages_with(thread, "it's check-in time") == []
     await ready.env.restart_bot(make_bot())  # back up three hours late
     await ready.env.advance_time(HOUR)
-    [late] = messages_with(thread, "check-in time")
+    [late] = messages_with(thread, "it's check-in time")
     assert late.created_at >= datetime(2026, 1, 5, 20, 0, tzinfo=UTC)
     await ready.env.advance_time(DAY)
-    assert len(messages_with(thread, "check-in time")) == 1
+    assert len(messages_with(thread, "it's check-in time")) == 1
 
 
 async def test_archived_thread_is_unarchived_and_deleted_thread_recreated(ready: Any) -> None:
@@ -200,4 +200,4 @@ async def test_archived_thread_is_unarchived_and_deleted_thread_recreated(ready:
     new_thread = ready.thread(renewed.thread_id)
     [told] = messages_with(new_thread, "previous partner thread was deleted")
     assert alice.mention in told.content and bob.mention in told.content
-    assert len(messages_with(new_thread, "check-in time")) == 1
+    assert len(messages_with(new_thread, "it's check-in time")) == 1

@@ -1,0 +1,182 @@
+"""How the reminder loop's tick scales with the number of active partnerships.
+
+The loop wakes up often, so a tick must cost what is *due*, not how many pairs exist:
+the due query reads the partial index `partnerships_by_alarm`, and the outbox query the
+partial index `notices_unsent`. This script fills one database with 1,000 pairs and
+another with 100,000, makes the same few pairs due in both, and times the store side of
+a tick in each. If some query scanned a table, the 100k tick would be many times slower.
+
+Run from the repository root: `python bench/reminders.py`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.reminders import plan
+from bot.store import Store
+from bot.store.database import to_timestamp
+
+NOW = datetime(2026, 6, 1, tzinfo=UTC)  # simulated time; never the wall clock
+DUE = 20
+REPETITIONS = 30
+GUILD = 1
+COURSES = [f"course-{n:02}" for n in range(50)]
+ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo"]
+DAY = 24 * 3600
+WEEK = 7 * DAY
+NOW_TS = to_timestamp(NOW)
+DUE_ALARM = NOW_TS - 60  # rang a minute ago
+DUE_CHECKIN = NOW_TS - 3600  # a check-in that passed an hour ago
+
+
+def due_ids(pairs: int) -> list[int]:
+    """The due pairs, spread over the whole table rather than bunched at one end."""
+    return list(range(1, pairs + 1, pairs // DUE))[:DUE]
+
+
+async def fill(store: Store, pairs: int) -> None:
+    """Bulk insert with raw SQL in one transaction: seconds, not minutes."""
+    # The k-th due pair has the same zone and schedule at every size, so it plans the same.
+    due = {pid: k for k, pid in enumerate(due_ids(pairs))}
+    partnerships, members, checkins, notices = [], [], [], []
+    for pid in range(1, pairs + 1):
+        is_due = pid in due
+        shape = due.get(pid, pid)
+        partnerships.append(
+            (
+                pid,
+                GUILD,
+                COURSES[pid % len(COURSES)],
+                ZONES[shape % len(ZONES)],
+                shape % 7,
+                (shape * 37) % 1440,
+                NOW_TS - 60 * DAY - shape % 1000,
+                DUE_CHECKIN if is_due else NOW_TS + DAY * (1 + pid % 7),
+                DUE_ALARM if is_due else NOW_TS + 3600 + pid,  # the rest ring later
+            )
+        )
+        for user in (2 * pid, 2 * pid + 1):
+            members.append((pid, GUILD, COURSES[pid % len(COURSES)], user, 10))
+            for weeks_ago in (1, 2):
+                week_at = NOW_TS - weeks_ago * WEEK
+                checkins.append((pid, GUILD, user, week_at, "read", "write", week_at + 600))
+        if not is_due:  # history that the outbox query must skip, growing with the table
+            notices.append((pid, "checkin", NOW_TS - WEEK, 0, "sent", 1, 1))
+    async with store.db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO courses VALUES (?, ?, ?)", [(GUILD, c, c) for c in COURSES]
+        )
+        await conn.executemany(
+            "INSERT INTO partnerships (id, guild_id, course_key, timezone, weekday, minute,"
+            " created_at, next_checkin_at, alarm_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            partnerships,
+        )
+        await conn.executemany(
+            "INSERT INTO partnership_members (partnership_id, guild_id, course_key, user_id, pace)"
+            " VALUES (?, ?, ?, ?, ?)",
+            members,
+        )
+        await conn.executemany(
+            "INSERT INTO checkins (partnership_id, guild_id, user_id, week_at, completed,"
+            " next_goal, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            checkins,
+        )
+        await conn.executemany(
+            "INSERT INTO notices (partnership_id, kind, episode, member_id, status, attempts,"
+            " message_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            notices,
+        )
+    # Fold the bulk load into the main file, so no repetition pays for that checkpoint.
+    await store.db.fetch_all("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+async def make_due(store: Store, ids: list[int]) -> None:
+    """Put the same pairs back in the state they started in, so every tick does equal work."""
+    async with store.db.transaction() as conn:
+        await conn.executemany(
+            "UPDATE partnerships SET alarm_at = ?, next_checkin_at = ? WHERE id = ?",
+            [(DUE_ALARM, DUE_CHECKIN, pid) for pid in ids],
+        )
+        await conn.executemany("DELETE FROM notices WHERE partnership_id = ?", [(p,) for p in ids])
+
+
+async def tick(store: Store) -> int:
+    """The store side of ReminderLoop.tick; returns how many notices were delivered."""
+    states = await store.reminders.due(NOW)
+    assert len(states) == DUE, len(states)
+    for state in states:
+        await store.reminders.apply(state.partnership_id, plan(state, NOW))
+    unsent = await store.reminders.unsent()
+    for notice in unsent:
+        # Stands in for the Discord send in ReminderLoop._deliver, which does not scale
+        # with the table; only the bookkeeping write after it is timed here.
+        await store.reminders.finish(notice, "sent", 1)
+    wakeup = await store.reminders.next_wakeup()
+    assert wakeup is not None and wakeup > NOW_TS, wakeup
+    return len(unsent)
+
+
+async def query_plans(store: Store) -> list[tuple[str, list[str]]]:
+    """EXPLAIN QUERY PLAN of every SELECT one tick runs, caught as the store sends it."""
+    statements: list[str] = []
+    async with store.db.transaction() as conn:
+        await conn.set_trace_callback(statements.append)
+    await tick(store)
+    async with store.db.transaction() as conn:
+        await conn.set_trace_callback(None)  # type: ignore[arg-type]
+    selects = dict.fromkeys(s for s in statements if s.lstrip().upper().startswith("SELECT"))
+    plans = []
+    for sql in selects:
+        rows = await store.db.fetch_all("EXPLAIN QUERY PLAN " + sql)
+        plans.append((sql, [str(row[3]) for row in rows]))
+    return plans
+
+
+async def measure(pairs: int) -> tuple[float, int, list[tuple[str, list[str]]]]:
+    """Median tick in milliseconds, notices per tick, and the query plans."""
+    with tempfile.TemporaryDirectory() as folder:
+        store = await Store.open(Path(folder) / "bench.sqlite3")
+        try:
+            await fill(store, pairs)
+            ids = due_ids(pairs)
+            await make_due(store, ids)
+            plans = await query_plans(store)  # doubles as the warm-up tick
+            timings = []
+            for _ in range(REPETITIONS):
+                await make_due(store, ids)
+                started = time.perf_counter()
+                notices = await tick(store)
+                timings.append((time.perf_counter() - started) * 1000)
+        finally:
+            await store.close()
+    return statistics.median(timings), notices, plans
+
+
+async def main() -> None:
+    results = {}
+    for label, pairs in (("1k", 1_000), ("100k", 100_000)):
+        median, notices, plans = await measure(pairs)
+        results[label] = median
+        print(f"{label} pairs: tick median {median:.2f} ms ({DUE} due, {notices} notices)")
+    print(f"ratio 100k/1k: {results['100k'] / results['1k']:.2f} (target <= 2)")
+    print("query plans at 100k pairs:")
+    for sql, steps in plans:
+        print(f"  {' '.join(sql.split())[:90]}")
+        for step in steps:
+            print(f"    {step}")
+    due_plan = next(steps for sql, steps in plans if "alarm_at <=" in sql)
+    uses = any("partnerships_by_alarm" in step for step in due_plan)
+    print(f"due query uses partnerships_by_alarm: {'yes' if uses else 'NO'}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
