@@ -27,6 +27,8 @@ NUDGE = "nudge"
 REMATCH_OFFER = "rematch_offer"
 ONE_SIDED = "one_sided"
 TRIAL = "trial"
+# Posted by the miss job: `episode` is the milestone id.
+MISSED = "missed"
 
 
 @dataclass(frozen=True)
@@ -69,12 +71,12 @@ def plan(state: PairState, now: datetime) -> Plan:
     upcoming = state.next_checkin_at
     if now >= upcoming:
         # After downtime, only the latest missed occurrence is posted: once, late.
-        latest = next_occurrence(state.weekly, max(upcoming, now - WEEK))
-        if latest > now:
-            latest = upcoming
+        latest = upcoming
+        while (following := next_occurrence(state.weekly, latest)) <= now:
+            latest = following
         notices.append(Notice(CHECKIN, _stamp(latest)))
         notices.extend(_one_sided(state, latest))
-        upcoming = next_occurrence(state.weekly, latest)
+        upcoming = following
     if now >= upcoming - HEADS_UP_BEFORE:
         notices.append(Notice(HEADS_UP, _stamp(upcoming)))
     if now >= state.created_at + TRIAL_AFTER:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -134,7 +135,7 @@ def test_week_of_across_dst_maps_each_day_to_one_of_the_schedule_chain(
     assert weeks <= set(occurrences)
     # No week is skipped or doubled: consecutive weeks are about seven days apart.
     ordered = sorted(weeks)
-    for earlier, later in zip(ordered, ordered[1:], strict=False):
+    for earlier, later in pairwise(ordered):
         assert WEEK - timedelta(hours=1) <= later - earlier <= WEEK + timedelta(hours=1)
 
 
