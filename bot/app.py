@@ -14,7 +14,7 @@ from bot.store import Store
 
 log = logging.getLogger("tandem")
 
-EXTENSIONS = ("cogs.setup", "cogs.pairing", "cogs.checkins")
+EXTENSIONS = ("cogs.setup", "cogs.pairing", "cogs.checkins", "cogs.ledger", "cogs.leaderboard")
 COMMANDS_WITHOUT_SETUP = frozenset({"setup"})
 
 

@@ -53,3 +53,55 @@ class QueueResult:
 
     partnership: Partnership | None
     updated: bool
+
+
+@dataclass(frozen=True)
+class Goal:
+    id: int
+    partnership_id: int
+    user_id: int
+    text: str
+    done_when: str
+
+
+@dataclass(frozen=True)
+class Milestone:
+    id: int
+    goal_id: int
+    partnership_id: int
+    guild_id: int
+    owner_id: int
+    title: str
+    due_date: str
+    deadline: datetime
+    stake: int
+    status: str
+
+
+@dataclass(frozen=True)
+class MilestoneRequest:
+    id: int
+    milestone_id: int
+    kind: str
+    new_due_date: str | None
+    new_deadline: datetime | None
+    status: str
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    member_id: int | None
+    milestone_title: str | None
+    kind: str
+    amount: int
+    note: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class PoolSummary:
+    partnership_id: int
+    course: str
+    members: tuple[int, int]
+    balance: int
+    active: bool

@@ -8,6 +8,9 @@ from pathlib import Path
 from bot.store.checkins import CheckinStore
 from bot.store.database import Database
 from bot.store.guilds import GuildStore
+from bot.store.leaderboard import LeaderboardStore
+from bot.store.ledger import LedgerStore
+from bot.store.milestones import MilestoneStore
 from bot.store.pairing import PairingStore
 from bot.store.reminders import ReminderStore
 
@@ -19,6 +22,9 @@ class Store:
     pairing: PairingStore
     checkins: CheckinStore
     reminders: ReminderStore
+    milestones: MilestoneStore
+    ledger: LedgerStore
+    leaderboard: LeaderboardStore
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
@@ -29,6 +35,9 @@ class Store:
             pairing=PairingStore(db),
             checkins=CheckinStore(db),
             reminders=ReminderStore(db),
+            milestones=MilestoneStore(db),
+            ledger=LedgerStore(db),
+            leaderboard=LeaderboardStore(db),
         )
 
     async def close(self) -> None:

@@ -108,10 +108,12 @@ class ReminderStore:
             )
 
     async def next_wakeup(self) -> int | None:
-        """Unix time of the earliest alarm, or 0 when a notice still waits to be sent."""
+        """Unix time of the earliest alarm or milestone deadline; 0 while a notice waits."""
         value = await self._db.fetch_value(
             "SELECT CASE WHEN EXISTS (SELECT 1 FROM notices WHERE status IN ('pending', 'attempted'))"
-            " THEN 0 ELSE (SELECT MIN(alarm_at) FROM partnerships WHERE alarm_at IS NOT NULL) END"
+            " THEN 0 ELSE (SELECT MIN(due) FROM ("
+            "  SELECT MIN(alarm_at) AS due FROM partnerships WHERE alarm_at IS NOT NULL"
+            "  UNION ALL SELECT MIN(deadline_at) FROM milestones WHERE status = 'open')) END"
         )
         return None if value is None else int(value)
 

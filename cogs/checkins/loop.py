@@ -10,21 +10,25 @@ first looks in the thread for the message and only sends when it is not there.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import discord
 
 from bot.app import TandemBot
 from bot.models import Partnership
-from bot.reminders import CHECKIN, HEADS_UP, NUDGE, ONE_SIDED, REMATCH_OFFER, TRIAL, plan
+from bot.reminders import CHECKIN, HEADS_UP, MISSED, NUDGE, ONE_SIDED, REMATCH_OFFER, TRIAL, plan
 from bot.store.database import from_timestamp
 from bot.store.reminders import PendingNotice
 from cogs.checkins import messages
 from cogs.checkins.views import CheckinButton, RematchButton, TrialButton, view_of
+from cogs.ledger.messages import missed
 from cogs.pairing.threads import ensure_thread, member_zones, pings
 
 log = logging.getLogger(__name__)
 HISTORY_LOOKBACK = 25
+MISS_BATCH = 1000
+Rendered = tuple[str, discord.ui.View | None]
 
 
 class ReminderLoop:
@@ -46,6 +50,8 @@ class ReminderLoop:
         store = self.bot.store.reminders
         for state in await store.due(now):
             await store.apply(state.partnership_id, plan(state, now))
+        while await self.bot.store.milestones.charge_missed(now, MISS_BATCH) == MISS_BATCH:
+            pass
         for notice in await store.unsent():
             await self._deliver(notice, now)
         self._revision = self.bot.store.db.revision
@@ -88,23 +94,34 @@ class ReminderLoop:
                 return True
         return False
 
-    async def _render(
-        self, notice: PendingNotice, partnership: Partnership
-    ) -> tuple[str, discord.ui.View | None]:
-        pid, member = partnership.id, notice.member_id
+    async def _render(self, notice: PendingNotice, partnership: Partnership) -> Rendered:
         if notice.kind == HEADS_UP:
             zones = await member_zones(self.bot, partnership)
             return messages.heads_up(partnership, from_timestamp(notice.episode), zones), None
-        if notice.kind == CHECKIN:
-            return messages.checkin_due(partnership), view_of(CheckinButton(pid))
-        if notice.kind == NUDGE:
-            return messages.nudge(member), None
-        if notice.kind == REMATCH_OFFER:
-            return messages.rematch_offer(partnership, member), view_of(RematchButton(pid, member))
-        if notice.kind == ONE_SIDED:
-            return messages.one_sided(partnership, member), view_of(RematchButton(pid, member))
-        if notice.kind == TRIAL:
-            return messages.trial_question(partnership), view_of(
-                TrialButton(pid, "keep"), TrialButton(pid, "switch")
-            )
-        raise ValueError(f"unknown notice kind {notice.kind!r}")
+        if notice.kind == MISSED:
+            return await self._render_missed(notice.episode), None
+        return _RENDERERS[notice.kind](partnership, notice.member_id)
+
+    async def _render_missed(self, milestone_id: int) -> str:
+        milestone = await self.bot.store.milestones.milestone(milestone_id)
+        assert milestone is not None
+        config = await self.bot.store.guilds.get(milestone.guild_id)
+        return missed(milestone, config.currency if config else "points")
+
+
+_RENDERERS: dict[str, Callable[[Partnership, int], Rendered]] = {
+    CHECKIN: lambda p, _member: (messages.checkin_due(p), view_of(CheckinButton(p.id))),
+    NUDGE: lambda _p, member: (messages.nudge(member), None),
+    REMATCH_OFFER: lambda p, member: (
+        messages.rematch_offer(p, member),
+        view_of(RematchButton(p.id, member)),
+    ),
+    ONE_SIDED: lambda p, member: (
+        messages.one_sided(p, member),
+        view_of(RematchButton(p.id, member)),
+    ),
+    TRIAL: lambda p, _member: (
+        messages.trial_question(p),
+        view_of(TrialButton(p.id, "keep"), TrialButton(p.id, "switch")),
+    ),
+}

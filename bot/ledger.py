@@ -1,0 +1,54 @@
+"""Pledges and the shared pool: integer minor units, append-only entries, exact sums.
+
+A pool's balance is never stored; it is always the sum of its entries. Each entry
+carries an idempotency key that names the event it records (a milestone missed at a
+given deadline, a settlement proposal accepted), so recording an event twice is a
+no-op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from bot.errors import UserError
+
+MINOR_PER_UNIT = 100
+MISS = "miss"
+SETTLE = "settle"
+
+
+def stake_in_minor_units(stake: float, max_stake: int, currency: str) -> int:
+    """A pledge in whole units, as typed, to integer minor units for storage."""
+    if stake < 0:
+        raise UserError("A pledge can't be negative. Use 0 for no pledge.")
+    if not float(stake).is_integer():
+        raise UserError(f"Pledge whole {currency}, like 5 or 20, not {stake}.")
+    if stake > max_stake:
+        raise UserError(f"The largest pledge in this server is {max_stake} {currency}.")
+    return int(stake) * MINOR_PER_UNIT
+
+
+def miss_key(milestone_id: int, deadline: datetime) -> str:
+    return f"miss:{milestone_id}:{int(deadline.timestamp())}"
+
+
+def settle_key(proposal_id: int) -> str:
+    return f"settle:{proposal_id}"
+
+
+def balance(amounts: Iterable[int]) -> int:
+    return sum(amounts)
+
+
+def settlement_amount(current_balance: int) -> int:
+    """The entry that brings the pool to exactly zero."""
+    if current_balance <= 0:
+        raise UserError("The pool is empty: there is nothing to settle.")
+    return -current_balance
+
+
+def format_amount(minor: int, currency: str) -> str:
+    units, cents = divmod(abs(minor), MINOR_PER_UNIT)
+    sign = "-" if minor < 0 else ""
+    return f"{sign}{units}{f'.{cents:02d}' if cents else ''} {currency}"

@@ -1,0 +1,234 @@
+"""Goals, milestones, partner requests about them, and charging missed pledges."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from bot.errors import UserError
+from bot.ledger import MISS, miss_key
+from bot.milestones import check_goal_count
+from bot.models import Goal, Milestone, MilestoneRequest, Partnership
+from bot.reminders import MISSED
+from bot.store.database import Database, from_timestamp, to_timestamp
+
+_MILESTONE = (
+    "SELECT id, goal_id, partnership_id, guild_id, owner_id, title, due_date, deadline_at, stake, status"
+    " FROM milestones"
+)
+
+
+def _milestone(row: Any) -> Milestone:
+    return Milestone(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        row[6],
+        from_timestamp(row[7]),
+        row[8],
+        row[9],
+    )
+
+
+class MilestoneStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- goals ------------------------------------------------------------------
+    async def active_goals(self, guild_id: int, user_id: int) -> list[Goal]:
+        rows = await self._db.fetch_all(
+            "SELECT g.id, g.partnership_id, g.user_id, g.text, g.done_when FROM goals g"
+            " JOIN partnerships p ON p.id = g.partnership_id"
+            " WHERE g.guild_id = ? AND g.user_id = ? AND g.status = 'active' AND p.ended_at IS NULL"
+            " ORDER BY g.id",
+            (guild_id, user_id),
+        )
+        return [Goal(*row) for row in rows]
+
+    async def add_goal(
+        self, partnership: Partnership, user_id: int, text: str, done_when: str, now: datetime
+    ) -> int:
+        async with self._db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT COUNT(*) FROM goals g JOIN partnerships p ON p.id = g.partnership_id"
+                " WHERE g.guild_id = ? AND g.user_id = ? AND g.status = 'active' AND p.ended_at IS NULL",
+                (partnership.guild_id, user_id),
+            )
+            check_goal_count(next(iter(rows))[0])
+            cursor = await conn.execute(
+                "INSERT INTO goals (guild_id, partnership_id, user_id, text, done_when, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (partnership.guild_id, partnership.id, user_id, text, done_when, to_timestamp(now)),
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def close_goal(self, goal_id: int, user_id: int) -> bool:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE goals SET status = 'closed' WHERE id = ? AND user_id = ? AND status = 'active'",
+                (goal_id, user_id),
+            )
+        return cursor.rowcount == 1
+
+    # -- milestones -------------------------------------------------------------
+    async def add_milestone(
+        self,
+        goal: Goal,
+        guild_id: int,
+        title: str,
+        due: date,
+        deadline: datetime,
+        stake: int,
+        now: datetime,
+    ) -> Milestone:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO milestones (goal_id, partnership_id, guild_id, owner_id, title, due_date,"
+                " deadline_at, stake, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    goal.id,
+                    goal.partnership_id,
+                    guild_id,
+                    goal.user_id,
+                    title,
+                    due.isoformat(),
+                    to_timestamp(deadline),
+                    stake,
+                    to_timestamp(now),
+                ),
+            )
+        assert cursor.lastrowid is not None
+        found = await self.milestone(cursor.lastrowid)
+        assert found is not None
+        return found
+
+    async def milestone(self, milestone_id: int) -> Milestone | None:
+        row = await self._db.fetch_one(f"{_MILESTONE} WHERE id = ?", (milestone_id,))
+        return None if row is None else _milestone(row)
+
+    async def milestones_of(
+        self, guild_id: int, user_id: int, *, open_only: bool
+    ) -> list[Milestone]:
+        status = "AND status = 'open'" if open_only else ""
+        rows = await self._db.fetch_all(
+            f"{_MILESTONE} WHERE guild_id = ? AND owner_id = ? {status} ORDER BY deadline_at DESC LIMIT 50",
+            (guild_id, user_id),
+        )
+        return [_milestone(row) for row in rows]
+
+    async def pair_milestones(self, partnership_id: int) -> list[Milestone]:
+        rows = await self._db.fetch_all(
+            f"{_MILESTONE} WHERE partnership_id = ? ORDER BY status != 'open', deadline_at LIMIT 40",
+            (partnership_id,),
+        )
+        return [_milestone(row) for row in rows]
+
+    # -- partner requests -------------------------------------------------------
+    async def request(
+        self,
+        milestone: Milestone,
+        kind: str,
+        now: datetime,
+        new_due: date | None = None,
+        new_deadline: datetime | None = None,
+    ) -> int:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO milestone_requests (milestone_id, kind, new_due_date, new_deadline_at, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    milestone.id,
+                    kind,
+                    None if new_due is None else new_due.isoformat(),
+                    None if new_deadline is None else to_timestamp(new_deadline),
+                    to_timestamp(now),
+                ),
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def milestone_request(self, request_id: int) -> MilestoneRequest | None:
+        row = await self._db.fetch_one(
+            "SELECT id, milestone_id, kind, new_due_date, new_deadline_at, status FROM milestone_requests WHERE id = ?",
+            (request_id,),
+        )
+        if row is None:
+            return None
+        deadline = None if row[4] is None else from_timestamp(row[4])
+        return MilestoneRequest(row[0], row[1], row[2], row[3], deadline, row[5])
+
+    async def answer(self, request: MilestoneRequest, accept: bool, now: datetime) -> Milestone:
+        """Accept or reject once; an accepted request changes the milestone in the same transaction."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE milestone_requests SET status = ? WHERE id = ? AND status = 'pending'",
+                ("accepted" if accept else "rejected", request.id),
+            )
+            if cursor.rowcount != 1:
+                raise UserError("This request has already been answered.")
+            rows = await conn.execute_fetchall(
+                f"{_MILESTONE} WHERE id = ?", (request.milestone_id,)
+            )
+            milestone = _milestone(next(iter(rows)))
+            if milestone.status != "open" or milestone.deadline <= now:
+                raise UserError("Too late: this milestone's deadline has passed.")
+            if accept:
+                await _apply(conn, request, now)
+        found = await self.milestone(request.milestone_id)
+        assert found is not None
+        return found
+
+    # -- misses -----------------------------------------------------------------
+    async def charge_missed(self, now: datetime, limit: int = 1000) -> int:
+        """Mark up to `limit` overdue milestones missed and charge each pledge once, atomically."""
+        async with self._db.transaction() as conn:
+            return await charge_batch(conn, now, limit)
+
+
+async def _apply(conn: Any, request: MilestoneRequest, now: datetime) -> None:
+    if request.kind == "done":
+        await conn.execute(
+            "UPDATE milestones SET status = 'confirmed', confirmed_at = ? WHERE id = ?",
+            (to_timestamp(now), request.milestone_id),
+        )
+        return
+    assert request.new_deadline is not None
+    await conn.execute(
+        "UPDATE milestones SET due_date = ?, deadline_at = ? WHERE id = ?",
+        (request.new_due_date, to_timestamp(request.new_deadline), request.milestone_id),
+    )
+
+
+async def charge_batch(conn: Any, now: datetime, limit: int) -> int:
+    """One batch of the miss job, inside the caller's transaction.
+
+    The status change, the ledger entries (unique idempotency keys) and the thread
+    notices commit together: after a crash either all of a batch happened or none.
+    """
+    missed = list(
+        await conn.execute_fetchall(
+            "UPDATE milestones SET status = 'missed' WHERE id IN (SELECT id FROM milestones"
+            " WHERE status = 'open' AND deadline_at <= ? ORDER BY deadline_at LIMIT ?)"
+            " RETURNING id, partnership_id, guild_id, owner_id, stake, deadline_at",
+            (to_timestamp(now), limit),
+        )
+    )
+    stamp = to_timestamp(now)
+    await conn.executemany(
+        "INSERT INTO ledger_entries (partnership_id, guild_id, member_id, milestone_id, kind, amount,"
+        " idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
+        [
+            (pid, guild, owner, mid, MISS, stake, miss_key(mid, from_timestamp(deadline)), stamp)
+            for mid, pid, guild, owner, stake, deadline in missed
+            if stake > 0
+        ],
+    )
+    await conn.executemany(
+        "INSERT INTO notices (partnership_id, kind, episode, member_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [(pid, MISSED, mid, owner) for mid, pid, _guild, owner, _stake, _deadline in missed],
+    )
+    return len(missed)

@@ -1,0 +1,85 @@
+"""Leaderboard: celebrations of confirmed milestones and `/leaderboard`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import TandemBot
+from bot.checkins import streak
+from bot.models import Milestone
+from bot.replies import NO_PINGS
+from cogs.common import guild_id_of
+from cogs.pairing.threads import channel_by_id
+
+PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
+TOP = 10
+
+
+def weeks_label(count: int) -> str:
+    return f"{count} week{'' if count == 1 else 's'}"
+
+
+async def celebrate(bot: TandemBot, milestone: Milestone) -> None:
+    """A public cheer with the title and streak only; check-in answers never leave the thread."""
+    config = await bot.store.guilds.get(milestone.guild_id)
+    channel = None if config is None else await channel_by_id(bot, config.leaderboard_channel_id)
+    if not isinstance(channel, discord.TextChannel):
+        return
+    weeks = await bot.store.checkins.weeks(milestone.guild_id, milestone.owner_id)
+    embed = discord.Embed(
+        title="🎉 Milestone reached!",
+        description=f"<@{milestone.owner_id}> completed **{milestone.title}**",
+        colour=discord.Colour.gold(),
+    )
+    embed.add_field(
+        name="Check-in streak", value=weeks_label(streak(weeks, discord.utils.utcnow()))
+    )
+    await channel.send(embed=embed, allowed_mentions=NO_PINGS)
+
+
+class LeaderboardCog(commands.Cog):
+    def __init__(self, bot: TandemBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(
+        name="leaderboard", description="Members ranked by confirmed milestones, then streak"
+    )
+    @app_commands.describe(period="Which milestones count")
+    @app_commands.choices(period=[app_commands.Choice(name=name, value=name) for name in PERIODS])
+    @app_commands.guild_only()
+    async def leaderboard(
+        self, interaction: discord.Interaction[TandemBot], period: str = "week"
+    ) -> None:
+        guild_id = guild_id_of(interaction)
+        span = PERIODS.get(period, PERIODS["week"])
+        now = discord.utils.utcnow()
+        store = self.bot.store.leaderboard
+        counts = await store.confirmed_counts(guild_id, None if span is None else now - span)
+        weeks = await store.checkin_weeks(guild_id, list(counts))
+        ranking = sorted(counts, key=lambda user: (-counts[user], -streak(weeks[user], now), user))
+        lines = [
+            f"{place}. <@{user}>: {counts[user]} milestone{'' if counts[user] == 1 else 's'}, "
+            f"🔥 {weeks_label(streak(weeks[user], now))}"
+            for place, user in enumerate(ranking[:TOP], start=1)
+        ]
+        me = interaction.user.id
+        mine = (
+            f"You are **#{ranking.index(me) + 1}** of {len(ranking)}."
+            if me in counts
+            else "You have no confirmed milestones in this period yet. Your first one is waiting!"
+        )
+        title = {"week": "this week", "month": "the last 30 days", "all": "all time"}.get(
+            period, "this week"
+        )
+        body = "\n".join(lines) or "No confirmed milestones yet."
+        await interaction.response.send_message(
+            f"**Leaderboard, {title}**\n{body}\n\n{mine}", ephemeral=True, allowed_mentions=NO_PINGS
+        )
+
+
+async def setup(bot: TandemBot) -> None:
+    await bot.add_cog(LeaderboardCog(bot))

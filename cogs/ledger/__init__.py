@@ -1,0 +1,13 @@
+"""Milestones, pledges and the shared-pool ledger."""
+
+from __future__ import annotations
+
+from bot.app import TandemBot
+from cogs.ledger.cog import GoalCog, MilestoneCog, PoolCog
+from cogs.ledger.views import DYNAMIC_ITEMS
+
+
+async def setup(bot: TandemBot) -> None:
+    bot.add_dynamic_items(*DYNAMIC_ITEMS)
+    for cog in (GoalCog(bot), MilestoneCog(bot), PoolCog(bot)):
+        await bot.add_cog(cog)

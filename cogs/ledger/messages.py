@@ -1,0 +1,50 @@
+"""What the milestone and pool commands say."""
+
+from __future__ import annotations
+
+from bot.ledger import format_amount
+from bot.models import LedgerEntry, Milestone
+
+
+def stake_text(milestone: Milestone, currency: str) -> str:
+    return f"pledge {format_amount(milestone.stake, currency)}" if milestone.stake else "no pledge"
+
+
+def added(milestone: Milestone, partner: int, goal: str, zone: str, currency: str) -> str:
+    return (
+        f"🎯 <@{milestone.owner_id}> set a milestone for “{goal}”: **{milestone.title}**, due "
+        f"{milestone.due_date} (end of day, {zone}), {stake_text(milestone, currency)}. "
+        f"<@{partner}>, you'll be asked to confirm it when it's done."
+    )
+
+
+def done_request(milestone: Milestone, partner: int) -> str:
+    return f"✅ <@{milestone.owner_id}> says **{milestone.title}** is done! <@{partner}>, can you confirm?"
+
+
+def reschedule_request(milestone: Milestone, partner: int, new_due: str) -> str:
+    return (
+        f"📅 <@{milestone.owner_id}> asks to move **{milestone.title}** from {milestone.due_date} to "
+        f"{new_due}. <@{partner}>, do you agree?"
+    )
+
+
+def missed(milestone: Milestone, currency: str) -> str:
+    added_to_pool = (
+        f" Its {stake_text(milestone, currency)} goes to your shared pool."
+        if milestone.stake
+        else ""
+    )
+    return (
+        f"⌛ <@{milestone.owner_id}>, the deadline for **{milestone.title}** has passed without a "
+        f"confirmation.{added_to_pool} It happens; set the next milestone when you're ready."
+    )
+
+
+def entry_line(entry: LedgerEntry, currency: str) -> str:
+    when = f"<t:{int(entry.created_at.timestamp())}:d>"
+    what = (
+        f"missed **{entry.milestone_title}**" if entry.kind == "miss" else f"settled: {entry.note}"
+    )
+    who = f"<@{entry.member_id}>" if entry.member_id else "a former member"
+    return f"{when} {who} {what}: {format_amount(entry.amount, currency)}"
