@@ -1,0 +1,298 @@
+"""Goals, milestones, pledges, the shared pool and the leaderboard through the real bot.
+
+SimCord's clock starts on Thursday 2026-01-01 00:00 UTC; the pairs below live in
+Europe/Berlin (UTC+1 in January).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from bot.errors import UserError
+from bot.replies import NEEDS_MANAGE_SERVER
+from tests.helpers import pair, reply
+from tests.test_checkins import ANSWERS, DAY, HOUR, advance_to, messages_with
+
+
+async def goal(server: Any, member: Any, text: str = "Finish the Python course") -> int:
+    result = await member.slash(
+        server.general, "goal set", text=text, done_when="Certificate in hand"
+    )
+    assert "Goal set" in reply(result), reply(result)
+    goals = await server.bot.store.milestones.active_goals(server.guild.id, member.id)
+    return goals[-1].id
+
+
+async def add(server: Any, member: Any, goal_id: int, **overrides: Any) -> Any:
+    options = {
+        "goal": str(goal_id),
+        "title": "Chapter 4",
+        "due": "2026-01-03",
+        "stake": 5.0,
+    } | overrides
+    return await member.slash(server.general, "milestone add", **options)
+
+
+async def ledger_rows(server: Any) -> list[tuple[Any, ...]]:
+    rows = await server.bot.store.db.fetch_all(
+        "SELECT kind, amount, milestone_id FROM ledger_entries ORDER BY id"
+    )
+    return [tuple(row) for row in rows]
+
+
+async def test_goals_at_most_two(ready: Any) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    await pair(ready, alice, bob)
+    first = await goal(ready, alice, "Python")
+    await goal(ready, alice, "SQL")
+    third = await alice.slash(ready.general, "goal set", text="Rust", done_when="A crate published")
+    assert third.ephemeral and "Too many goals is overwhelm" in reply(third)
+    assert len(await ready.bot.store.milestones.active_goals(ready.guild.id, alice.id)) == 2
+    closed = await alice.slash(ready.general, "goal close", goal=str(first))
+    assert "Closed **Python**" in reply(closed)
+    await goal(ready, alice, "Rust")
+    choices = await bob.autocomplete(ready.general, "milestone add", "goal", "")
+    assert choices == []  # bob sees only his own goals
+    mine = await alice.autocomplete(ready.general, "milestone add", "goal", "")
+    assert {c["name"] for c in mine} == {"SQL", "Rust"}
+    assert ready.errors()
+
+
+async def test_milestone_add_tells_the_partner_and_stores_minor_units(ready: Any) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    partnership = await pair(ready, alice, bob)
+    goal_id = await goal(ready, alice)
+    result = await add(ready, alice, goal_id, title="Chapter 4 @everyone", stake=7.0)
+    assert result.ephemeral and "pledge 7 points" in reply(result)
+    [milestone] = await ready.bot.store.milestones.milestones_of(
+        ready.guild.id, alice.id, open_only=True
+    )
+    assert milestone.stake == 700
+    assert milestone.deadline == datetime(2026, 1, 3, 23, 0, tzinfo=UTC)  # end of the day in Berlin
+    [told] = messages_with(ready.thread(partnership.thread_id), "set a milestone")
+    assert bob.mention in told.content and "Chapter 4 @everyone" in told.content
+    assert not told.mention_everyone
+    listed = await alice.slash(ready.general, "milestone list")
+    assert "Chapter 4" in reply(listed) and "open" in reply(listed)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"stake": -1.0}, "can't be negative"),
+        ({"stake": 2.5}, "whole points"),
+        ({"stake": 101.0}, "largest pledge in this server is 100 points"),
+        ({"due": "2025-12-31"}, "already passed"),
+        ({"due": "31/12/2026"}, "is not a date"),
+        ({"due": "2026-02-30"}, "is not a date"),
+        ({"title": "  "}, "write the milestone title"),
+        ({"goal": "999"}, "not one of your active goals"),
+    ],
+)
+async def test_bad_milestones_are_refused_and_nothing_stored(
+    ready: Any, overrides: Any, message: str
+) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    await pair(ready, alice, bob)
+    goal_id = await goal(ready, alice)
+    result = await add(ready, alice, goal_id, **overrides)
+    assert result.ephemeral and message in reply(result)
+    assert (
+        await ready.bot.store.milestones.milestones_of(ready.guild.id, alice.id, open_only=False)
+        == []
+    )
+    assert [type(e) for e in ready.errors()] == [UserError]
+
+
+async def test_milestone_needs_a_goal_and_own_goal_only(ready: Any) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    await pair(ready, alice, bob)
+    none_yet = await add(ready, alice, 1)
+    assert "Set a goal first" in reply(none_yet)
+    bobs_goal = await goal(ready, bob)
+    await goal(ready, alice)
+    stolen = await add(ready, alice, bobs_goal)
+    assert "not one of your active goals" in reply(stolen)
+    assert (
+        await ready.bot.store.milestones.milestones_of(ready.guild.id, alice.id, open_only=False)
+        == []
+    )
+    assert ready.errors()
+
+
+async def test_done_is_confirmed_by_the_partner_and_celebrated(ready: Any) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    partnership = await pair(ready, alice, bob)
+    await alice.submit_modal(await alice.slash(ready.general, "checkin"), ANSWERS)
+    await add(ready, alice, await goal(ready, alice))
+    [milestone] = await ready.bot.store.milestones.milestones_of(
+        ready.guild.id, alice.id, open_only=True
+    )
+    assert [
+        c["value"]
+        for c in await alice.autocomplete(ready.general, "milestone done", "milestone", "")
+    ] == [str(milestone.id)]
+    assert await bob.autocomplete(ready.general, "milestone done", "milestone", "") == []
+    not_bobs = await bob.slash(ready.general, "milestone done", milestone=str(milestone.id))
+    assert "not one of your milestones" in reply(not_bobs)
+
+    asked = await alice.slash(ready.general, "milestone done", milestone=str(milestone.id))
+    assert asked.ephemeral
+    thread = ready.thread(partnership.thread_id)
+    [request] = messages_with(thread, "is done!")
+    own = await alice.click(request, label="Confirm")
+    assert own.ephemeral and "nobody confirms their own milestone" in reply(own)
+    await bob.click(request, label="Confirm")
+
+    confirmed = await ready.bot.store.milestones.milestone(milestone.id)
+    assert confirmed is not None and confirmed.status == "confirmed"
+    [cheer] = ready.leaderboard.history()
+    assert (
+        alice.mention in cheer.embeds[0].description and "Chapter 4" in cheer.embeds[0].description
+    )
+    assert cheer.embeds[0].fields[0].value == "1 week"
+    assert "Chapter 3 exercises" not in str(
+        cheer.embeds[0].to_dict()
+    )  # check-in content stays private
+    assert await ledger_rows(ready) == []  # the pledge is released, nothing charged
+    await advance_to(ready, datetime(2026, 1, 5, 0, 0, tzinfo=UTC))
+    assert await ledger_rows(ready) == []
+    assert ready.errors()
+
+
+async def test_reject_and_reschedule_with_consent(ready: Any) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    partnership = await pair(ready, alice, bob)
+    await add(ready, alice, await goal(ready, alice))
+    [milestone] = await ready.bot.store.milestones.milestones_of(
+        ready.guild.id, alice.id, open_only=True
+    )
+    thread = ready.thread(partnership.thread_id)
+
+    await alice.slash(ready.general, "milestone done", milestone=str(milestone.id))
+    await bob.click(messages_with(thread, "is done!")[-1], label="Not yet")
+    still = await ready.bot.store.milestones.milestone(milestone.id)
+    assert still is not None and still.status == "open"
+
+    await alice.slash(
+        ready.general, "milestone reschedule", milestone=str(milestone.id), new_due="2026-01-10"
+    )
+    [ask] = messages_with(thread, "asks to move")
+    await bob.click(ask, label="Confirm")
+    moved = await ready.bot.store.milestones.milestone(milestone.id)
+    assert moved is not None and moved.due_date == "2026-01-10"
+    assert moved.deadline == datetime(2026, 1, 10, 23, 0, tzinfo=UTC)
+
+    await advance_to(ready, datetime(2026, 1, 11, 0, 0, tzinfo=UTC))
+    late = await alice.slash(
+        ready.general, "milestone reschedule", milestone=str(milestone.id), new_due="2026-01-20"
+    )
+    assert late.ephemeral and "already missed" in reply(late)
+    assert ready.errors()
+
+
+async def test_missed_milestone_is_charged_once_across_restart(ready: Any, make_bot: Any) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    partnership = await pair(ready, alice, bob)
+    goal_id = await goal(ready, alice)
+    await add(ready, alice, goal_id, stake=5.0)
+    await add(ready, alice, goal_id, title="Free one", stake=0.0)
+    thread = ready.thread(partnership.thread_id)
+
+    await advance_to(ready, datetime(2026, 1, 3, 22, 58, tzinfo=UTC))
+    assert await ledger_rows(ready) == []
+    await ready.env.advance_time(3 * 60)  # the deadline, 23:00 UTC, passes
+    [milestone, free] = sorted(
+        await ready.bot.store.milestones.milestones_of(ready.guild.id, alice.id, open_only=False),
+        key=lambda m: m.id,
+    )
+    assert await ledger_rows(ready) == [("miss", 500, milestone.id)]
+    [told] = messages_with(thread, "Chapter 4** has passed")
+    assert "5 points goes to your shared pool" in told.content
+    assert len(messages_with(thread, "Free one** has passed")) == 1
+
+    await ready.env.restart_bot(make_bot())
+    await ready.env.advance_time(DAY)
+    await ready.env.restart_bot(make_bot())
+    await ready.env.advance_time(HOUR)
+    assert await ledger_rows(ready) == [("miss", 500, milestone.id)]
+    assert len(messages_with(thread, "Chapter 4** has passed")) == 1
+    assert free.status == "missed"
+
+    pool = await bob.slash(ready.general, "pool view")
+    assert pool.ephemeral and "5 points" in reply(pool) and "missed **Chapter 4**" in reply(pool)
+    done = await alice.slash(ready.general, "milestone done", milestone=str(milestone.id))
+    assert "already missed" in reply(done)
+    assert ready.errors()
+
+
+async def test_settle_needs_the_partner_and_zeroes_the_pool(ready: Any) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    partnership = await pair(ready, alice, bob)
+    empty = await alice.slash(ready.general, "pool settle", note="pizza")
+    assert empty.ephemeral and "nothing to settle" in reply(empty)
+    await add(ready, alice, await goal(ready, alice), stake=12.0)
+    await advance_to(ready, datetime(2026, 1, 4, 0, 0, tzinfo=UTC))
+    assert await ready.bot.store.ledger.balance(partnership.id) == 1200
+
+    await bob.slash(ready.general, "pool settle", note="Pizza for the study group")
+    [proposal] = messages_with(ready.thread(partnership.thread_id), "proposes settling the pool")
+    own = await bob.click(proposal, label="Confirm")
+    assert "Your partner has to confirm" in reply(own)
+    await alice.click(proposal, label="Confirm")
+    assert await ready.bot.store.ledger.balance(partnership.id) == 0
+    assert await ledger_rows(ready) == [("miss", 1200, 1), ("settle", -1200, None)]
+    [settled] = messages_with(ready.thread(partnership.thread_id), "Settled 12 points")
+    assert "Pizza for the study group" in settled.content and not settled.components
+    assert ready.errors()
+
+
+async def test_pool_overview_is_for_moderators(ready: Any) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    await pair(ready, alice, bob)
+    await add(ready, alice, await goal(ready, alice), stake=3.0)
+    await advance_to(ready, datetime(2026, 1, 4, 0, 0, tzinfo=UTC))
+    refused = await alice.slash(ready.general, "pool overview")
+    assert refused.ephemeral and reply(refused) == NEEDS_MANAGE_SERVER
+    overview = await ready.moderator.slash(ready.general, "pool overview")
+    assert "Intro to Python" in reply(overview) and "Total: 3 points" in reply(overview)
+    assert ready.errors()
+
+
+async def test_leaderboard_ranks_by_confirmed_then_streak(ready: Any) -> None:
+    alice, bob, carol, dan = (ready.member(n) for n in ("alice", "bob", "carol", "dan"))
+    first = await pair(ready, alice, bob)
+    second = await pair(ready, carol, dan, course="Statistics")
+    for owner, partner, partnership, titles in (
+        (alice, bob, first, ["A1"]),
+        (carol, dan, second, ["C1", "C2"]),
+        (bob, alice, first, ["B1"]),
+    ):
+        goal_id = await goal(ready, owner)
+        for title in titles:
+            await add(ready, owner, goal_id, title=title, due="2026-01-20")
+            [milestone] = [
+                m
+                for m in await ready.bot.store.milestones.milestones_of(
+                    ready.guild.id, owner.id, open_only=True
+                )
+                if m.title == title
+            ]
+            await owner.slash(ready.general, "milestone done", milestone=str(milestone.id))
+            await partner.click(
+                messages_with(ready.thread(partnership.thread_id), "is done!")[-1], label="Confirm"
+            )
+    await bob.submit_modal(
+        await bob.slash(ready.general, "checkin"), ANSWERS
+    )  # bob's streak beats alice's
+    board = await alice.slash(ready.general, "leaderboard", period="all")
+    text = reply(board)
+    assert board.ephemeral
+    assert text.index(carol.mention) < text.index(bob.mention) < text.index(alice.mention)
+    assert "You are **#3** of 3" in text
+    lonely = await dan.slash(ready.general, "leaderboard", period="week")
+    assert "no confirmed milestones in this period" in reply(lonely)
+    assert len(ready.leaderboard.history()) == 4
