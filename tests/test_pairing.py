@@ -259,6 +259,7 @@ async def test_status_shows_partner_thread_and_schedule(ready: Any) -> None:
     [thread] = ready.partners.threads
     assert alice.mention in text and f"<#{thread.id}>" in text
     assert "Monday 18:00 (Europe/Berlin)" in text and "Monday 12:00 (America/New_York)" in text
+    assert "Shared pool: 0 points" in text
 
 
 async def test_status_without_partner(ready: Any) -> None:

@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.app import TandemBot
 from bot.checkins import streak
 from bot.errors import UserError
+from bot.ledger import format_amount
 from bot.matching import Seeker, check_pace, clean_course, course_key
 from bot.models import Partnership
 from bot.schedule import WeeklyTime, describe_in_zone, parse_minute, parse_weekday, parse_zone
@@ -180,7 +181,7 @@ class PairingCog(
         if course is not None:
             mine = [p for p in mine if course_key(p.course) == course_key(course)]
         zone = await store.zone_of(guild_id, interaction.user.id)
-        lines = [self._describe(p, interaction.user.id, zone) for p in mine]
+        lines = [await self._describe(p, interaction.user.id, zone) for p in mine]
         if mine:
             weeks = streak(
                 await self.bot.store.checkins.weeks(guild_id, interaction.user.id),
@@ -198,13 +199,17 @@ class PairingCog(
             "\n\n".join(lines), ephemeral=True, allowed_mentions=NO_PINGS
         )
 
-    def _describe(self, partnership: Partnership, user_id: int, zone: str | None) -> str:
+    async def _describe(self, partnership: Partnership, user_id: int, zone: str | None) -> str:
         instant = partnership.weekly.next_after(discord.utils.utcnow())
         thread = f"<#{partnership.thread_id}>" if partnership.thread_id else "(no thread yet)"
+        config = await self.bot.store.guilds.get(partnership.guild_id)
+        balance = await self.bot.store.ledger.balance(partnership.id)
+        currency = config.currency if config else "points"
         return (
             f"**{partnership.course}**: partner <@{partnership.partner_of(user_id)}>, thread {thread}\n"
             f"Weekly check-in: {partnership.weekly.label()}; next: "
-            f"{describe_in_zone(instant, zone or partnership.weekly.zone)}"
+            f"{describe_in_zone(instant, zone or partnership.weekly.zone)}\n"
+            f"Shared pool: {format_amount(balance, currency)}"
         )
 
     @app_commands.command(name="end", description="End your partnership kindly; no blame")
