@@ -49,10 +49,15 @@ class Invitation:
 
 @dataclass(frozen=True)
 class QueueResult:
-    """What `/partner find` did: matched at once, or queued (new or updated)."""
+    """What queueing did: matched at once, or waiting (a new or an updated entry).
+
+    `queued` is False only when a member could not be queued because their pace is
+    unknown (they joined through an invitation) and must use `/partner find`.
+    """
 
     partnership: Partnership | None
     updated: bool
+    queued: bool = True
 
 
 @dataclass(frozen=True)

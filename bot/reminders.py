@@ -27,7 +27,7 @@ NUDGE = "nudge"
 REMATCH_OFFER = "rematch_offer"
 ONE_SIDED = "one_sided"
 TRIAL = "trial"
-# Posted by the miss job: `episode` is the milestone id.
+# Posted by the miss job: `episode` is the run's instant (the milestones' `missed_at`).
 MISSED = "missed"
 
 
@@ -60,10 +60,6 @@ class Plan:
 
 def _stamp(instant: datetime) -> int:
     return int(instant.timestamp())
-
-
-def first_checkin(weekly: WeeklyTime, now: datetime) -> datetime:
-    return next_occurrence(weekly, now)
 
 
 def plan(state: PairState, now: datetime) -> Plan:

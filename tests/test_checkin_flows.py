@@ -44,11 +44,12 @@ async def test_quiet_partner_gets_one_nudge_then_the_other_a_rematch_button(read
     assert await ready.bot.store.pairing.active_partnerships(ready.guild.id, bob.id) == []
     again = await find(ready, bob)
     assert "added you to the queue" in reply(again)
+    # Priority goes to the member who was let down, not to the quiet one.
     assert (
         await ready.bot.store.db.fetch_value(
             "SELECT priority FROM queue_entries WHERE user_id = ?", (bob.id,)
         )
-        == 1
+        == 0
     )
     assert {type(e) for e in ready.errors()} <= {UserError}
 

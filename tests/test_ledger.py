@@ -210,16 +210,16 @@ async def test_missed_milestone_is_charged_once_across_restart(ready: Any, make_
         key=lambda m: m.id,
     )
     assert await ledger_rows(ready) == [("miss", 500, milestone.id)]
-    [told] = messages_with(thread, "Chapter 4** has passed")
-    assert "5 points goes to your shared pool" in told.content
-    assert len(messages_with(thread, "Free one** has passed")) == 1
+    [told] = messages_with(thread, "passed their deadline")  # one message for both
+    assert f"{alice.mention}: **Chapter 4**, 5 points to the shared pool" in told.content
+    assert f"{alice.mention}: **Free one**\n" in told.content
 
     await ready.env.restart_bot(make_bot())
     await ready.env.advance_time(DAY)
     await ready.env.restart_bot(make_bot())
     await ready.env.advance_time(HOUR)
     assert await ledger_rows(ready) == [("miss", 500, milestone.id)]
-    assert len(messages_with(thread, "Chapter 4** has passed")) == 1
+    assert len(messages_with(thread, "passed their deadline")) == 1
     assert free.status == "missed"
 
     pool = await bob.slash(ready.general, "pool view")

@@ -20,7 +20,6 @@ from bot.reminders import (
     Notice,
     PairState,
     Plan,
-    first_checkin,
     plan,
 )
 from bot.schedule import WeeklyTime, next_occurrence
@@ -103,9 +102,9 @@ def test_notice_key_fields() -> None:
     assert len({Notice(NUDGE, 5, ALICE), Notice(NUDGE, 5, ALICE), Notice(NUDGE, 5, BOB)}) == 2
 
 
-def test_first_checkin_is_the_next_scheduled_instant() -> None:
-    assert first_checkin(MONDAY_UTC, CREATED) == NEXT
-    assert first_checkin(MONDAY_UTC, NEXT) == NEXT + WEEK
+def test_next_occurrence_is_the_next_scheduled_instant() -> None:
+    assert next_occurrence(MONDAY_UTC, CREATED) == NEXT
+    assert next_occurrence(MONDAY_UTC, NEXT) == NEXT + WEEK
 
 
 # --------------------------------------------------------------------------- heads-up and check-in
@@ -194,7 +193,7 @@ def test_three_weeks_down_posts_exactly_one_check_in_for_the_latest() -> None:
 def test_downtime_in_a_zone_outside_dst_posts_the_latest() -> None:
     weekly = WeeklyTime(MONDAY, 9 * 60 + 15, "Europe/Berlin")
     created = datetime(2026, 1, 1, tzinfo=UTC)
-    first = first_checkin(weekly, created)  # Monday 2026-01-05 09:15 CET
+    first = next_occurrence(weekly, created)  # Monday 2026-01-05 09:15 CET
     assert first == datetime(2026, 1, 5, 8, 15, tzinfo=UTC)
     now = first + 3 * WEEK + 2 * HOUR
     result = plan(
@@ -473,7 +472,7 @@ def test_busy_moment_lists_every_kind_once() -> None:
 def test_alarm_is_after_now_and_not_after_the_next_check_in(zone: str, quiet: bool) -> None:
     weekly = WeeklyTime(MONDAY, 18 * 60, zone)
     created = datetime(2026, 6, 1, 3, tzinfo=UTC)
-    first = first_checkin(weekly, created)
+    first = next_occurrence(weekly, created)
     now = created
     while now < created + 8 * WEEK:
         last = None if quiet else now - 2 * DAY
@@ -537,7 +536,7 @@ def test_dst_loop_posts_exactly_one_check_in_per_week(
     state = make_state(
         weekly=BERLIN_NIGHT,
         created_at=created,
-        next_checkin_at=first_checkin(BERLIN_NIGHT, created),
+        next_checkin_at=next_occurrence(BERLIN_NIGHT, created),
     )
     end = created + 6 * WEEK
     episodes: list[int] = []
@@ -567,7 +566,7 @@ def test_dst_loop_posts_exactly_one_check_in_per_week(
 )
 def test_dst_polling_every_ten_minutes_posts_each_week_once(start: datetime) -> None:
     state = make_state(
-        weekly=BERLIN_NIGHT, created_at=start, next_checkin_at=first_checkin(BERLIN_NIGHT, start)
+        weekly=BERLIN_NIGHT, created_at=start, next_checkin_at=next_occurrence(BERLIN_NIGHT, start)
     )
     end = start + 6 * WEEK
     episodes: list[int] = []

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from bot.errors import UserError
 from bot.models import Partnership
-from bot.reminders import first_checkin
 from bot.schedule import WeeklyTime
 from bot.store.database import Database, from_timestamp, to_timestamp
 
@@ -136,7 +135,7 @@ class CheckinStore:
                     weekly.zone,
                     weekly.weekday,
                     weekly.minute,
-                    to_timestamp(first_checkin(weekly, now)),
+                    to_timestamp(weekly.next_after(now)),
                     to_timestamp(now),
                     proposal.partnership_id,
                 ),

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.errors import UserError
-from bot.ledger import MISS, miss_key
+from bot.ledger import MISS
 from bot.milestones import check_goal_count
 from bot.models import Goal, Milestone, MilestoneRequest, Partnership
 from bot.reminders import MISSED
@@ -120,6 +120,13 @@ class MilestoneStore:
         )
         return [_milestone(row) for row in rows]
 
+    async def missed_in_run(self, partnership_id: int, missed_at: datetime) -> list[Milestone]:
+        rows = await self._db.fetch_all(
+            f"{_MILESTONE} WHERE partnership_id = ? AND status = 'missed' AND missed_at = ? ORDER BY id",
+            (partnership_id, to_timestamp(missed_at)),
+        )
+        return [_milestone(row) for row in rows]
+
     async def pair_milestones(self, partnership_id: int) -> list[Milestone]:
         rows = await self._db.fetch_all(
             f"{_MILESTONE} WHERE partnership_id = ? ORDER BY status != 'open', deadline_at LIMIT 40",
@@ -176,6 +183,10 @@ class MilestoneStore:
             milestone = _milestone(next(iter(rows)))
             if milestone.status != "open" or milestone.deadline <= now:
                 raise UserError("Too late: this milestone's deadline has passed.")
+            if accept and request.new_deadline is not None and request.new_deadline <= now:
+                raise UserError(
+                    "The proposed new due date has already passed; ask for a later one."
+                )
             if accept:
                 await _apply(conn, request, now)
         found = await self.milestone(request.milestone_id)
@@ -203,32 +214,42 @@ async def _apply(conn: Any, request: MilestoneRequest, now: datetime) -> None:
     )
 
 
+# The overdue milestones one batch takes, oldest deadline first, read through the
+# `milestones_due` index. Each statement below sees the same set because nothing
+# else writes inside the transaction and the UPDATE runs last.
+_DUE = (
+    "SELECT id FROM milestones WHERE status = 'open' AND deadline_at <= :now"
+    " ORDER BY deadline_at, id LIMIT :limit"
+)
+
+
 async def charge_batch(conn: Any, now: datetime, limit: int) -> int:
     """One batch of the miss job, inside the caller's transaction.
 
-    The status change, the ledger entries (unique idempotency keys) and the thread
-    notices commit together: after a crash either all of a batch happened or none.
+    The ledger entries (unique idempotency keys, the same text as `bot.ledger.miss_key`),
+    one thread notice per pair and the status change commit together: after a crash
+    either all of a batch happened or none of it. Everything runs inside SQLite, so a
+    backlog of thousands costs three statements, not thousands of Python rows. The
+    notice's episode is this run's instant, recorded as `missed_at`, so the thread
+    message lists exactly the milestones this run marked.
     """
-    missed = list(
-        await conn.execute_fetchall(
-            "UPDATE milestones SET status = 'missed' WHERE id IN (SELECT id FROM milestones"
-            " WHERE status = 'open' AND deadline_at <= ? ORDER BY deadline_at LIMIT ?)"
-            " RETURNING id, partnership_id, guild_id, owner_id, stake, deadline_at",
-            (to_timestamp(now), limit),
-        )
-    )
-    stamp = to_timestamp(now)
-    await conn.executemany(
+    params = {"now": to_timestamp(now), "limit": limit, "miss": MISS, "missed": MISSED}
+    await conn.execute(
         "INSERT INTO ledger_entries (partnership_id, guild_id, member_id, milestone_id, kind, amount,"
-        " idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
-        [
-            (pid, guild, owner, mid, MISS, stake, miss_key(mid, from_timestamp(deadline)), stamp)
-            for mid, pid, guild, owner, stake, deadline in missed
-            if stake > 0
-        ],
+        " idempotency_key, created_at)"
+        " SELECT partnership_id, guild_id, owner_id, id, :miss, stake,"
+        " 'miss:' || id || ':' || deadline_at, :now"
+        f" FROM milestones WHERE id IN ({_DUE}) AND stake > 0"
+        " ON CONFLICT (idempotency_key) DO NOTHING",
+        params,
     )
-    await conn.executemany(
-        "INSERT INTO notices (partnership_id, kind, episode, member_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [(pid, MISSED, mid, owner) for mid, pid, _guild, owner, _stake, _deadline in missed],
+    await conn.execute(
+        "INSERT INTO notices (partnership_id, kind, episode)"
+        f" SELECT DISTINCT partnership_id, :missed, :now FROM milestones WHERE id IN ({_DUE})"
+        " ON CONFLICT DO NOTHING",
+        params,
     )
-    return len(missed)
+    cursor = await conn.execute(
+        f"UPDATE milestones SET status = 'missed', missed_at = :now WHERE id IN ({_DUE})", params
+    )
+    return int(cursor.rowcount)

@@ -8,9 +8,8 @@ from typing import Any
 import aiosqlite
 
 from bot.errors import UserError
-from bot.matching import Seeker, choose_partner, pair_schedule
+from bot.matching import Seeker, choose_partner, course_key, pair_schedule
 from bot.models import Invitation, Partnership, QueueResult
-from bot.reminders import first_checkin
 from bot.schedule import WeeklyTime
 from bot.store.database import Database, from_timestamp, to_timestamp
 
@@ -96,6 +95,15 @@ class PairingStore:
         )
         return None if row is None else _partnership(row)
 
+    async def threadless(self, created_before: datetime) -> list[Partnership]:
+        """Active pairs whose thread could not be opened when they were paired."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_PARTNERSHIP_COLUMNS}{_PARTNERSHIP_FROM}"
+            " WHERE p.thread_id IS NULL AND p.ended_at IS NULL AND p.created_at <= ?",
+            (to_timestamp(created_before),),
+        )
+        return [_partnership(row) for row in rows]
+
     async def set_thread(self, partnership_id: int, thread_id: int) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(
@@ -107,18 +115,7 @@ class PairingStore:
     ) -> bool:
         """End once; False when someone else already ended it."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE partnerships SET ended_at = ?, ended_by = ?, end_reason = ?, alarm_at = NULL"
-                " WHERE id = ? AND ended_at IS NULL",
-                (to_timestamp(now), by, reason, partnership_id),
-            )
-            if cursor.rowcount == 0:
-                return False
-            await conn.execute(
-                "UPDATE partnership_members SET active = 0 WHERE partnership_id = ?",
-                (partnership_id,),
-            )
-            return True
+            return await _end(conn, partnership_id, by, reason, now)
 
     # -- the queue --------------------------------------------------------------
     async def queue_and_match(
@@ -126,29 +123,44 @@ class PairingStore:
     ) -> QueueResult:
         """Queue the member and pair them at once with the best waiting match, atomically."""
         async with self._db.transaction() as conn:
-            await _refuse_if_partnered(conn, guild_id, key, seeker.user_id, "You already have")
-            await _remember_course(conn, guild_id, key, course)
-            await _set_zone(conn, guild_id, seeker.user_id, seeker.weekly.zone, overwrite=False)
-            updated = await _upsert_queue_entry(conn, guild_id, key, seeker)
-            waiting = await conn.execute_fetchall(
-                f"SELECT {_SEEKER_COLUMNS} FROM queue_entries"
-                " WHERE guild_id = ? AND course_key = ? AND user_id != ?",
-                (guild_id, key, seeker.user_id),
+            partnership_id, updated = await _queue_and_match(
+                conn, guild_id, course, key, seeker, now
             )
-            me = await _queued_seeker(conn, guild_id, key, seeker.user_id)
-            partner = choose_partner(me, [_seeker(row) for row in waiting], now)
-            if partner is None:
-                return QueueResult(partnership=None, updated=updated)
-            partnership_id = await _create_partnership(
-                conn,
-                guild_id,
-                key,
-                {partner.user_id: partner.pace, me.user_id: me.pace},
-                pair_schedule(me, partner),
-                now,
+        return await self._result(partnership_id, updated)
+
+    async def end_and_requeue(
+        self, partnership: Partnership, member_id: int, reason: str, now: datetime
+    ) -> QueueResult | None:
+        """End the pair and put `member_id` first in line, all in one transaction.
+
+        Returns None when the pair had already ended. With the pace known from the queue
+        the member is queued (and maybe matched) at once; otherwise they keep priority
+        for their next `/partner find`.
+        """
+        key = course_key(partnership.course)
+        async with self._db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT pace FROM partnership_members WHERE partnership_id = ? AND user_id = ?",
+                (partnership.id, member_id),
             )
-        found = await self.partnership(partnership_id)
-        assert found is not None
+            pace = next((row[0] for row in rows), None)
+            if not await _end(conn, partnership.id, member_id, reason, now):
+                return None
+            await conn.execute(
+                "INSERT INTO priority_grants (guild_id, user_id, course_key) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (partnership.guild_id, member_id, key),
+            )
+            if pace is None:
+                return QueueResult(partnership=None, updated=False, queued=False)
+            seeker = Seeker(member_id, pace, partnership.weekly, now, priority=True)
+            partnership_id, _ = await _queue_and_match(
+                conn, partnership.guild_id, partnership.course, key, seeker, now
+            )
+        return await self._result(partnership_id, updated=False)
+
+    async def _result(self, partnership_id: int | None, updated: bool) -> QueueResult:
+        found = None if partnership_id is None else await self.partnership(partnership_id)
         return QueueResult(partnership=found, updated=updated)
 
     async def leave_queue(self, guild_id: int, user_id: int, key: str | None) -> list[str]:
@@ -167,23 +179,6 @@ class PairingStore:
                 (guild_id, user_id, key, key),
             )
         return [str(row[0]) for row in rows]
-
-    async def grant_priority(self, partnership: Partnership, user_id: int) -> None:
-        """The member goes first the next time they queue for this course."""
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO priority_grants (guild_id, user_id, course_key)"
-                " SELECT guild_id, ?, course_key FROM partnerships WHERE id = ?"
-                " ON CONFLICT DO NOTHING",
-                (user_id, partnership.id),
-            )
-
-    async def pace_in(self, partnership_id: int, user_id: int) -> int | None:
-        value = await self._db.fetch_value(
-            "SELECT pace FROM partnership_members WHERE partnership_id = ? AND user_id = ?",
-            (partnership_id, user_id),
-        )
-        return None if value is None else int(value)
 
     async def queued_courses(self, guild_id: int, user_id: int) -> list[str]:
         rows = await self._db.fetch_all(
@@ -277,6 +272,57 @@ class PairingStore:
         return found
 
 
+async def _end(
+    conn: aiosqlite.Connection,
+    partnership_id: int,
+    by: int | None,
+    reason: str | None,
+    now: datetime,
+) -> bool:
+    cursor = await conn.execute(
+        "UPDATE partnerships SET ended_at = ?, ended_by = ?, end_reason = ?, alarm_at = NULL"
+        " WHERE id = ? AND ended_at IS NULL",
+        (to_timestamp(now), by, reason, partnership_id),
+    )
+    if cursor.rowcount == 0:
+        return False
+    await conn.execute(
+        "UPDATE partnership_members SET active = 0 WHERE partnership_id = ?", (partnership_id,)
+    )
+    return True
+
+
+async def _queue_and_match(
+    conn: aiosqlite.Connection, guild_id: int, course: str, key: str, seeker: Seeker, now: datetime
+) -> tuple[int | None, bool]:
+    """Queue, then pair with the best compatible waiting member who was never a partner before."""
+    await _refuse_if_partnered(conn, guild_id, key, seeker.user_id, "You already have")
+    await _remember_course(conn, guild_id, key, course)
+    await _set_zone(conn, guild_id, seeker.user_id, seeker.weekly.zone, overwrite=False)
+    updated = await _upsert_queue_entry(conn, guild_id, key, seeker)
+    waiting = await conn.execute_fetchall(
+        f"SELECT {_SEEKER_COLUMNS} FROM queue_entries"
+        " WHERE guild_id = :guild AND course_key = :key AND user_id != :user AND user_id NOT IN"
+        " (SELECT other.user_id FROM partnership_members mine JOIN partnership_members other"
+        "  ON other.partnership_id = mine.partnership_id"
+        "  WHERE mine.guild_id = :guild AND mine.course_key = :key AND mine.user_id = :user)",
+        {"guild": guild_id, "key": key, "user": seeker.user_id},
+    )
+    me = await _queued_seeker(conn, guild_id, key, seeker.user_id)
+    partner = choose_partner(me, [_seeker(row) for row in waiting], now)
+    if partner is None:
+        return None, updated
+    partnership_id = await _create_partnership(
+        conn,
+        guild_id,
+        key,
+        {partner.user_id: partner.pace, me.user_id: me.pace},
+        pair_schedule(me, partner),
+        now,
+    )
+    return partnership_id, updated
+
+
 async def _refuse_if_partnered(
     conn: aiosqlite.Connection, guild_id: int, key: str, user_id: int, who: str
 ) -> None:
@@ -367,7 +413,7 @@ async def _create_partnership(
             weekly.weekday,
             weekly.minute,
             to_timestamp(now),
-            to_timestamp(first_checkin(weekly, now)),
+            to_timestamp(weekly.next_after(now)),
             to_timestamp(now),
         ),
     )

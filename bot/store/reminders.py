@@ -12,7 +12,6 @@ from bot.schedule import WeeklyTime
 from bot.store.database import Database, from_timestamp, to_timestamp
 
 RECENT_WEEKS_SECONDS = 5 * 7 * 24 * 3600
-MAX_ATTEMPTS = 10
 
 
 @dataclass(frozen=True)
@@ -88,13 +87,17 @@ class ReminderStore:
         ]
 
     async def mark_attempted(self, notice: PendingNotice, now: datetime) -> None:
-        """Written before sending, so a crash mid-send is known and checked, not repeated blindly."""
+        """Written before sending, so a crash mid-send is known and checked, not repeated blindly.
+
+        The first attempt's time is kept: the thread is searched from then on, whichever
+        later attempt failed and how.
+        """
         async with self._db.transaction() as conn:
             await conn.execute(
-                "UPDATE notices SET status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'attempted' END,"
-                " attempts = attempts + 1, attempted_at = ?"
+                "UPDATE notices SET status = 'attempted', attempts = attempts + 1,"
+                " attempted_at = COALESCE(attempted_at, ?)"
                 " WHERE partnership_id = ? AND kind = ? AND episode = ? AND member_id = ?",
-                (MAX_ATTEMPTS, to_timestamp(now), *notice.key),
+                (to_timestamp(now), *notice.key),
             )
 
     async def finish(
@@ -108,9 +111,13 @@ class ReminderStore:
             )
 
     async def next_wakeup(self) -> int | None:
-        """Unix time of the earliest alarm or milestone deadline; 0 while a notice waits."""
+        """Unix time of the earliest alarm or milestone deadline; 0 while work waits.
+
+        Waiting work is a notice not yet sent or a pair whose thread is still missing.
+        """
         value = await self._db.fetch_value(
             "SELECT CASE WHEN EXISTS (SELECT 1 FROM notices WHERE status IN ('pending', 'attempted'))"
+            " OR EXISTS (SELECT 1 FROM partnerships WHERE thread_id IS NULL AND ended_at IS NULL)"
             " THEN 0 ELSE (SELECT MIN(due) FROM ("
             "  SELECT MIN(alarm_at) AS due FROM partnerships WHERE alarm_at IS NOT NULL"
             "  UNION ALL SELECT MIN(deadline_at) FROM milestones WHERE status = 'open')) END"

@@ -9,7 +9,6 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot.app import TandemBot
-from bot.reminders import first_checkin
 from bot.replies import NO_PINGS
 from cogs.checkins.loop import ReminderLoop
 from cogs.checkins.messages import schedule_proposal
@@ -22,7 +21,6 @@ from cogs.pairing.threads import ensure_thread, member_zones, pings
 log = logging.getLogger(__name__)
 
 
-@app_commands.guild_only()
 class CheckinCog(commands.Cog):
     def __init__(self, bot: TandemBot) -> None:
         self.bot = bot
@@ -47,6 +45,7 @@ class CheckinCog(commands.Cog):
     async def _wait_until_ready(self) -> None:
         await self.bot.wait_until_ready()
 
+    @app_commands.guild_only()
     @app_commands.command(name="checkin", description="Answer this week's three check-in questions")
     @app_commands.describe(course="Which partnership, if you have several")
     @app_commands.autocomplete(course=partnered_course_autocomplete)
@@ -56,6 +55,7 @@ class CheckinCog(commands.Cog):
         partnership = await resolve_partnership(interaction, course)
         await interaction.response.send_modal(CheckinModal(partnership.id))
 
+    @app_commands.guild_only()
     @app_commands.command(
         name="checkin_schedule", description="Propose a new weekly check-in time to your partner"
     )
@@ -86,7 +86,7 @@ class CheckinCog(commands.Cog):
         text = schedule_proposal(
             partnership,
             interaction.user.id,
-            first_checkin(weekly, now),
+            weekly.next_after(now),
             await member_zones(self.bot, partnership),
         )
         await thread.send(

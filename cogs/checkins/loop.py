@@ -27,7 +27,11 @@ from cogs.pairing.threads import ensure_thread, member_zones, pings
 
 log = logging.getLogger(__name__)
 HISTORY_LOOKBACK = 25
-MISS_BATCH = 1000
+# Large enough that a backlog drains in few transactions, small enough to hold the
+# connection for well under a second.
+MISS_BATCH = 50_000
+# Pairing opens the thread itself; the loop only repairs pairs older than this.
+THREAD_GRACE = timedelta(minutes=5)
 Rendered = tuple[str, discord.ui.View | None]
 
 
@@ -52,10 +56,21 @@ class ReminderLoop:
             await store.apply(state.partnership_id, plan(state, now))
         while await self.bot.store.milestones.charge_missed(now, MISS_BATCH) == MISS_BATCH:
             pass
+        await self._repair_threads(now)
         for notice in await store.unsent():
             await self._deliver(notice, now)
         self._revision = self.bot.store.db.revision
         self._wakeup = await store.next_wakeup()
+
+    async def _repair_threads(self, now: datetime) -> None:
+        """Open the thread of a pair whose pairing could not (a Discord error at the time)."""
+        for partnership in await self.bot.store.pairing.threadless(now - THREAD_GRACE):
+            try:
+                await ensure_thread(self.bot, partnership)
+            except Exception:
+                log.warning(
+                    "could not open the thread of partnership %s", partnership.id, exc_info=True
+                )
 
     async def _deliver(self, notice: PendingNotice, now: datetime) -> None:
         store = self.bot.store
@@ -75,11 +90,14 @@ class ReminderLoop:
             message = await thread.send(
                 content, view=view or discord.utils.MISSING, allowed_mentions=pings(partnership)
             )
-        except discord.HTTPException:
+        except Exception:
+            # One pair's trouble (a Discord error, a deleted partner channel) must not hold
+            # up anyone else's reminders; this notice stays due and is retried next tick.
             log.warning(
                 "could not post %s for partnership %s; retrying next tick",
                 notice.kind,
                 partnership.id,
+                exc_info=True,
             )
             return
         await store.reminders.finish(notice, "sent", message.id)
@@ -99,14 +117,15 @@ class ReminderLoop:
             zones = await member_zones(self.bot, partnership)
             return messages.heads_up(partnership, from_timestamp(notice.episode), zones), None
         if notice.kind == MISSED:
-            return await self._render_missed(notice.episode), None
+            return await self._render_missed(partnership, notice.episode), None
         return _RENDERERS[notice.kind](partnership, notice.member_id)
 
-    async def _render_missed(self, milestone_id: int) -> str:
-        milestone = await self.bot.store.milestones.milestone(milestone_id)
-        assert milestone is not None
-        config = await self.bot.store.guilds.get(milestone.guild_id)
-        return missed(milestone, config.currency if config else "points")
+    async def _render_missed(self, partnership: Partnership, run_at: int) -> str:
+        missed_now = await self.bot.store.milestones.missed_in_run(
+            partnership.id, from_timestamp(run_at)
+        )
+        config = await self.bot.store.guilds.get(partnership.guild_id)
+        return missed(missed_now, config.currency if config else "points")
 
 
 _RENDERERS: dict[str, Callable[[Partnership, int], Rendered]] = {

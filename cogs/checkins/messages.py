@@ -9,6 +9,7 @@ import discord
 from bot.models import Partnership
 from bot.schedule import describe_in_zone
 from bot.store.checkins import Answers
+from cogs.pairing.messages import times_for_members
 
 QUIET_NUDGE = "Hey, just checking in. Hope you're okay. No pressure to reply."
 
@@ -28,10 +29,8 @@ def checkin_embed(
 
 
 def heads_up(partnership: Partnership, checkin_at: datetime, zones: dict[int, str]) -> str:
-    times = "\n".join(
-        f"• <@{m}>: {describe_in_zone(checkin_at, zones[m])}" for m in partnership.members
-    )
-    return f"⏰ Heads-up: your weekly check-in is in 24 hours.\n{times}"
+    times = times_for_members(partnership, checkin_at, zones)
+    return f"⏰ Heads-up: your weekly check-in is coming up.\n{times}"
 
 
 def checkin_due(partnership: Partnership) -> str:
@@ -76,9 +75,7 @@ def schedule_proposal(
     partnership: Partnership, proposer: int, new_first: datetime, zones: dict[int, str]
 ) -> str:
     other = partnership.partner_of(proposer)
-    times = "\n".join(
-        f"• <@{m}>: {describe_in_zone(new_first, zones[m])}" for m in partnership.members
-    )
+    times = times_for_members(partnership, new_first, zones)
     return (
         f"<@{proposer}> proposes a new weekly check-in time. The first one would be:\n{times}\n"
         f"<@{other}>, press **Confirm** if that works for you."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections import defaultdict
 from typing import Any
 
 import discord
@@ -13,6 +15,8 @@ from bot.store.checkins import Answers
 from cogs.checkins.messages import checkin_embed
 from cogs.common import tandem
 from cogs.pairing.threads import ensure_thread
+
+_POSTING: defaultdict[tuple[int, int], asyncio.Lock] = defaultdict(asyncio.Lock)
 
 
 class CheckinModal(discord.ui.Modal, title="Weekly check-in"):
@@ -61,17 +65,18 @@ class CheckinModal(discord.ui.Modal, title="Weekly check-in"):
         now = discord.utils.utcnow()
         week = week_of(partnership.weekly, now)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        previous = await bot.store.checkins.record(
-            partnership, interaction.user.id, week, answers, now
-        )
         zone = (
             await bot.store.pairing.zone_of(partnership.guild_id, interaction.user.id)
             or partnership.weekly.zone
         )
         embed = checkin_embed(interaction.user, answers, week, zone)
-        thread = await ensure_thread(bot, partnership)
-        message_id = await _post_or_replace(thread, previous, embed)
-        await bot.store.checkins.set_message(partnership.id, interaction.user.id, week, message_id)
+        # Two quick submissions must find each other's message to replace it, not both post.
+        async with _POSTING[(partnership.id, interaction.user.id)]:
+            checkins = bot.store.checkins
+            previous = await checkins.record(partnership, interaction.user.id, week, answers, now)
+            thread = await ensure_thread(bot, partnership)
+            message_id = await _post_or_replace(thread, previous, embed)
+            await checkins.set_message(partnership.id, interaction.user.id, week, message_id)
         verb = "updated" if previous else "posted"
         await interaction.followup.send(
             f"Thanks! Your check-in is {verb} in {thread.mention}.",

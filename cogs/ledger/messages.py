@@ -29,15 +29,17 @@ def reschedule_request(milestone: Milestone, partner: int, new_due: str) -> str:
     )
 
 
-def missed(milestone: Milestone, currency: str) -> str:
-    added_to_pool = (
-        f" Its {stake_text(milestone, currency)} goes to your shared pool."
-        if milestone.stake
-        else ""
-    )
+def missed(milestones: list[Milestone], currency: str) -> str:
+    """One message per pair and run of the miss job, however many deadlines passed."""
+    lines = [
+        f"• <@{m.owner_id}>: **{m.title}**"
+        + (f", {format_amount(m.stake, currency)} to the shared pool" if m.stake else "")
+        for m in milestones
+    ]
     return (
-        f"⌛ <@{milestone.owner_id}>, the deadline for **{milestone.title}** has passed without a "
-        f"confirmation.{added_to_pool} It happens; set the next milestone when you're ready."
+        "⌛ These milestones passed their deadline without a confirmation:\n"
+        + "\n".join(lines)
+        + "\nIt happens; set the next one when you're ready."
     )
 
 

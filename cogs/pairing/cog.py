@@ -14,6 +14,7 @@ from bot.errors import UserError
 from bot.ledger import format_amount
 from bot.matching import Seeker, check_pace, clean_course, course_key
 from bot.models import Partnership
+from bot.replies import NO_PINGS
 from bot.schedule import WeeklyTime, describe_in_zone, parse_minute, parse_weekday, parse_zone
 from cogs.common import (
     WEEKDAY_CHOICES,
@@ -24,11 +25,10 @@ from cogs.common import (
     zone_autocomplete,
 )
 from cogs.pairing.messages import ended_text, invitation_text
-from cogs.pairing.threads import close_thread, open_thread
+from cogs.pairing.threads import close_thread, open_thread, partner_channel
 from cogs.pairing.views import invitation_view
 
 MAX_REASON_LENGTH = 300
-NO_PINGS = discord.AllowedMentions.none()
 
 
 def weekly_from_options(checkin_day: int, checkin_time: str, timezone: str) -> WeeklyTime:
@@ -106,6 +106,7 @@ class PairingCog(
             weekly=weekly_from_options(checkin_day, checkin_time, timezone),
             queued_at=now,
         )
+        await partner_channel(self.bot, guild_id_of(interaction))  # before anything is stored
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await self.bot.store.pairing.queue_and_match(
             guild_id_of(interaction), name, course_key(name), seeker, now

@@ -16,9 +16,8 @@ def thread_name(partnership: Partnership) -> str:
     return f"Tandem #{partnership.id} · {partnership.course}"[:100]
 
 
-def checkin_times(partnership: Partnership, zones: dict[int, str], now: datetime) -> str:
-    """The next check-in, once per member in that member's own zone."""
-    instant = partnership.weekly.next_after(now)
+def times_for_members(partnership: Partnership, instant: datetime, zones: dict[int, str]) -> str:
+    """One instant, once per member in that member's own zone."""
     return "\n".join(
         f"• <@{member}>: {describe_in_zone(instant, zones[member])}"
         for member in partnership.members
@@ -31,7 +30,7 @@ def welcome(partnership: Partnership, zones: dict[int, str], now: datetime) -> s
         f"👋 Welcome, <@{first}> and <@{second}>! You are accountability partners for "
         f"**{partnership.course}**.\n\n"
         f"**Weekly check-in** (each of you in your own time zone):\n"
-        f"{checkin_times(partnership, zones, now)}\n\n"
+        f"{times_for_members(partnership, partnership.weekly.next_after(now), zones)}\n\n"
         f"Each week I'll ask you both three questions:\n{QUESTIONS}\n\n"
         "This is a **two-week trial**: in two weeks I'll ask you both whether you want to keep "
         "going. Either answer is fine. This thread is private to the two of you."

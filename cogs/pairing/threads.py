@@ -56,7 +56,11 @@ async def open_thread(
     )
     await bot.store.pairing.set_thread(partnership.id, thread.id)
     for member in partnership.members:
-        await thread.add_user(discord.Object(id=member))
+        try:
+            await thread.add_user(discord.Object(id=member))
+        except discord.HTTPException:
+            # A member who left the server must not leave the other without a thread.
+            log.warning("could not add member %s to thread %s", member, thread.id)
     text = intro or welcome(
         partnership, await member_zones(bot, partnership), discord.utils.utcnow()
     )
@@ -66,9 +70,9 @@ async def open_thread(
 
 async def ensure_thread(bot: TandemBot, partnership: Partnership) -> discord.Thread:
     """The pair's thread, ready to post in: unarchived if it slept, recreated if deleted."""
-    found = (
-        None if partnership.thread_id is None else await channel_by_id(bot, partnership.thread_id)
-    )
+    if partnership.thread_id is None:
+        return await open_thread(bot, partnership)
+    found = await channel_by_id(bot, partnership.thread_id)
     if not isinstance(found, discord.Thread):
         log.info("recreating the missing thread of partnership %s", partnership.id)
         first, second = partnership.members

@@ -8,11 +8,10 @@ from typing import Any
 import discord
 
 from bot.errors import UserError
+from bot.replies import NO_PINGS
 from cogs.common import SafeButton, tandem
 from cogs.pairing.messages import accepted_text, declined_text
-from cogs.pairing.threads import open_thread
-
-NO_PINGS = discord.AllowedMentions.none()
+from cogs.pairing.threads import open_thread, partner_channel
 
 
 class InvitationButton(
@@ -55,6 +54,7 @@ class InvitationButton(
                 content=declined_text(invitation), view=None, allowed_mentions=NO_PINGS
             )
             return
+        await partner_channel(bot, invitation.guild_id)  # before anything is stored
         partnership = await bot.store.pairing.accept(invitation, now)
         await interaction.response.defer()
         thread = await open_thread(bot, partnership)

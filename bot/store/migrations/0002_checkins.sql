@@ -30,7 +30,7 @@ CREATE TABLE notices (
     kind TEXT NOT NULL,
     episode INTEGER NOT NULL,
     member_id INTEGER NOT NULL DEFAULT 0,
-    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'attempted', 'sent', 'void', 'failed')),
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'attempted', 'sent', 'void')),
     attempts INTEGER NOT NULL DEFAULT 0,
     attempted_at INTEGER,
     message_id INTEGER,

@@ -25,11 +25,13 @@ CREATE TABLE milestones (
     stake INTEGER NOT NULL CHECK (stake >= 0),
     status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'confirmed', 'missed')),
     created_at INTEGER NOT NULL,
-    confirmed_at INTEGER
+    confirmed_at INTEGER,
+    missed_at INTEGER
 );
 -- The loop's due query for misses reads only open milestones, by deadline.
 CREATE INDEX milestones_due ON milestones (deadline_at) WHERE status = 'open';
-CREATE INDEX milestones_by_owner ON milestones (guild_id, owner_id, status);
+-- Without status, so marking a milestone missed does not rewrite this index.
+CREATE INDEX milestones_by_owner ON milestones (guild_id, owner_id);
 CREATE INDEX milestones_confirmed ON milestones (guild_id, confirmed_at) WHERE status = 'confirmed';
 
 -- A member's request that the partner confirms: "done" or "reschedule".

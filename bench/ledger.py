@@ -1,0 +1,313 @@
+"""How fast the miss job charges overdue milestones, against raw sqlite3 inserts.
+
+After an outage the reminder loop may find a large backlog of overdue milestones. It
+drains them with `MilestoneStore.charge_missed(now, MISS_BATCH)` until a batch comes back
+short; each batch is one transaction that marks milestones missed, appends a ledger entry
+per pledge and queues a thread notice per milestone. This script fills a database with
+100,000 overdue milestones, times that drain, and compares it with the plainest way to
+write the same ledger rows: one `executemany` in one transaction with the stdlib `sqlite3`
+module, on a table of the same definition, with the same PRAGMAs. Then it times each part
+of the drain (the product's statements, Python, commit) and the drain with larger batches,
+to show where the time goes. Figures are medians of fresh databases, except the last ones.
+
+Run from the repository root: `python bench/ledger.py`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.ledger import MISS, miss_key
+from bot.store import Store
+from bot.store.database import from_timestamp, to_timestamp
+from bot.store.milestones import charge_batch
+from cogs.checkins.loop import MISS_BATCH
+
+NOW = datetime(2026, 6, 1, tzinfo=UTC)  # simulated time; never the wall clock
+NOW_TS = to_timestamp(NOW)
+MILESTONES = 100_000
+PAIRS = 1_000
+PER_MEMBER = MILESTONES // (2 * PAIRS)
+REPETITIONS = 3
+TARGET = 0.5
+COMPARE_BATCHES = (10_000, MILESTONES + 1)  # the last: the whole backlog in one transaction
+GUILD = 1
+COURSES = [f"course-{n:02}" for n in range(50)]
+LEDGER_ROW = (
+    "partnership_id, guild_id, member_id, milestone_id, kind, amount, idempotency_key, created_at"
+)
+
+PYTHON = "Python (row building)"
+Row = tuple[int, int, int, int, str, int, str, int]
+MilestoneRow = tuple[int, int, int, int, int, str, str, int, int, int]
+Schema = tuple[str, list[str]]  # CREATE TABLE ledger_entries and its CREATE INDEXes
+T = TypeVar("T")
+
+
+def deadline_of(mid: int) -> int:
+    """Distinct deadlines from a minute to ~69 days ago, shuffled against the ids.
+
+    Deadlines are chosen by members, not by creation order, so the earliest 1,000 are
+    spread over the whole table: each batch writes pages all over milestones, its
+    indexes, and the ledger's and notices' indexes. Distinct, so the order is fixed.
+    """
+    return NOW_TS - 60 - (mid * 7919) % MILESTONES * 60
+
+
+def stake_of(mid: int) -> int:
+    """Pledges of 1 to 20 whole units, in minor units; never 0, so each miss is charged."""
+    return (1 + mid % 20) * 100
+
+
+def milestone_rows() -> list[MilestoneRow]:
+    """(id, goal_id, partnership_id, guild_id, owner_id, title, due_date, deadline, stake, created)."""
+    rows = []
+    mid = 0
+    for pid in range(1, PAIRS + 1):
+        for side, user in enumerate((2 * pid, 2 * pid + 1)):
+            goal = 2 * pid - 1 + side
+            for _ in range(PER_MEMBER):
+                mid += 1
+                deadline = deadline_of(mid)
+                due = from_timestamp(deadline).date().isoformat()
+                rows.append(
+                    (mid, goal, pid, GUILD, user, f"step {mid}", due, deadline, stake_of(mid), 0)
+                )
+    return rows
+
+
+def expected_ledger(milestones: list[MilestoneRow]) -> list[Row]:
+    """The ledger rows the drain must write, in the order it writes them.
+
+    Each batch takes the MISS_BATCH earliest deadlines; the UPDATE then visits (and
+    RETURNs) that batch's milestones in id order.
+    """
+    rows = [
+        (pid, guild, owner, mid, MISS, stake, miss_key(mid, from_timestamp(deadline)), NOW_TS)
+        for mid, _goal, pid, guild, owner, _title, _due, deadline, stake, _created in milestones
+    ]
+    rows.sort(key=lambda row: deadline_of(row[3]))
+    batches = [rows[at : at + MISS_BATCH] for at in range(0, len(rows), MISS_BATCH)]
+    return [row for batch in batches for row in sorted(batch, key=lambda row: row[3])]
+
+
+async def fill(store: Store, milestones: list[MilestoneRow]) -> None:
+    """Bulk insert with raw SQL in one transaction: seconds, not minutes."""
+    partnerships, members, goals = [], [], []
+    for pid in range(1, PAIRS + 1):
+        course = COURSES[pid % len(COURSES)]
+        partnerships.append((pid, GUILD, course, "UTC", pid % 7, (pid * 37) % 1440, 0))
+        for side, user in enumerate((2 * pid, 2 * pid + 1)):
+            members.append((pid, GUILD, course, user, 10))
+            goals.append((2 * pid - 1 + side, GUILD, pid, user, "finish the course", "exam", 0))
+    async with store.db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO courses VALUES (?, ?, ?)", [(GUILD, c, c) for c in COURSES]
+        )
+        await conn.executemany(
+            "INSERT INTO partnerships (id, guild_id, course_key, timezone, weekday, minute,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            partnerships,
+        )
+        await conn.executemany(
+            "INSERT INTO partnership_members (partnership_id, guild_id, course_key, user_id, pace)"
+            " VALUES (?, ?, ?, ?, ?)",
+            members,
+        )
+        await conn.executemany(
+            "INSERT INTO goals (id, guild_id, partnership_id, user_id, text, done_when, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            goals,
+        )
+        await conn.executemany(
+            "INSERT INTO milestones (id, goal_id, partnership_id, guild_id, owner_id, title,"
+            " due_date, deadline_at, stake, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            milestones,
+        )
+    # Fold the bulk load into the main file, so the drain does not pay for that checkpoint.
+    await store.db.fetch_all("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+async def drain(store: Store, limit: int) -> tuple[int, int]:
+    """The miss part of ReminderLoop.tick; returns (milestones, batches)."""
+    total = batches = 0
+    while True:
+        charged = await store.milestones.charge_missed(NOW, limit)
+        total += charged
+        batches += 1
+        if charged != limit:
+            return total, batches
+
+
+async def verify(store: Store, expected: list[Row]) -> Schema:
+    """Every milestone missed, one entry each, the exact sum; returns the ledger's schema."""
+    db = store.db
+    assert await db.fetch_value("SELECT COUNT(*) FROM milestones WHERE status != 'missed'") == 0
+    count = await db.fetch_value("SELECT COUNT(*) FROM ledger_entries WHERE kind = ?", (MISS,))
+    assert count == MILESTONES, count
+    charged = await db.fetch_value("SELECT SUM(amount) FROM ledger_entries")
+    pledged = await db.fetch_value("SELECT SUM(stake) FROM milestones")
+    assert charged == pledged == sum(row[5] for row in expected), (charged, pledged)
+    notices = await db.fetch_value("SELECT COUNT(*) FROM notices WHERE kind = 'missed'")
+    pairs = await db.fetch_value("SELECT COUNT(DISTINCT partnership_id) FROM milestones")
+    assert notices == pairs, (notices, pairs)  # one thread message per pair and run
+    written = await db.fetch_all(f"SELECT {LEDGER_ROW} FROM ledger_entries ORDER BY id")
+    assert [tuple(row) for row in written] == expected, "ledger rows differ from the expected"
+    schema = await db.fetch_all(
+        "SELECT type, sql FROM sqlite_master WHERE tbl_name = 'ledger_entries' AND sql IS NOT NULL"
+        " ORDER BY type DESC"
+    )
+    table = next(row[1] for row in schema if row[0] == "table")
+    return table, [row[1] for row in schema if row[0] == "index"]
+
+
+async def on_filled(milestones: list[MilestoneRow], work: Callable[[Store], Awaitable[T]]) -> T:
+    """Run `work` on a fresh, migrated, filled and checkpointed database."""
+    with tempfile.TemporaryDirectory() as folder:
+        store = await Store.open(Path(folder) / "bench.sqlite3")
+        try:
+            await fill(store, milestones)
+            return await work(store)
+        finally:
+            await store.close()
+
+
+async def product_run(
+    milestones: list[MilestoneRow], expected: list[Row]
+) -> tuple[float, int, Schema]:
+    """Seconds to drain every overdue milestone, the batch count, and the ledger schema."""
+
+    async def work(store: Store) -> tuple[float, int, Schema]:
+        started = time.perf_counter()
+        charged, batches = await drain(store, MISS_BATCH)
+        seconds = time.perf_counter() - started
+        assert charged == MILESTONES, charged
+        return seconds, batches, await verify(store, expected)
+
+    return await on_filled(milestones, work)
+
+
+class Timed:
+    """Stands in for the connection inside `charge_batch`, adding up each statement's time."""
+
+    def __init__(self, conn: Any, spent: dict[str, float]) -> None:
+        self._conn = conn
+        self._spent = spent
+
+    async def _timed(self, call: Awaitable[T], sql: str) -> T:
+        words = sql.split()
+        label = f"{words[0]} {words[2] if words[0] == 'INSERT' else words[1]}"
+        started = time.perf_counter()
+        result = await call
+        self._spent[label] = self._spent.get(label, 0.0) + time.perf_counter() - started
+        return result
+
+    async def execute(self, sql: str, params: Any) -> Any:
+        return await self._timed(self._conn.execute(sql, params), sql)
+
+    async def execute_fetchall(self, sql: str, params: Any) -> Any:
+        return await self._timed(self._conn.execute_fetchall(sql, params), sql)
+
+    async def executemany(self, sql: str, rows: Any) -> Any:
+        return await self._timed(self._conn.executemany(sql, rows), sql)
+
+
+async def breakdown(store: Store) -> dict[str, float]:
+    """Seconds per part of the drain: MilestoneStore.charge_missed, opened up.
+
+    The same `Database.transaction` and the product's `charge_batch`, with a timing
+    stand-in for the connection; what `charge_batch` spends between statements is Python.
+    """
+    spent: dict[str, float] = {}
+    while True:
+        started = time.perf_counter()
+        async with store.db.transaction() as conn:
+            begun = time.perf_counter()
+            charged = await charge_batch(Timed(conn, spent), NOW, MISS_BATCH)
+            done = time.perf_counter()
+        spent["BEGIN"] = spent.get("BEGIN", 0.0) + begun - started
+        spent["COMMIT"] = spent.get("COMMIT", 0.0) + time.perf_counter() - done
+        spent[PYTHON] = spent.get(PYTHON, 0.0) + done - begun
+        if charged != MISS_BATCH:
+            break
+    spent[PYTHON] -= sum(v for k, v in spent.items() if k not in {"BEGIN", "COMMIT", PYTHON})
+    return spent
+
+
+async def drain_seconds(store: Store, limit: int) -> float:
+    started = time.perf_counter()
+    charged, _batches = await drain(store, limit)
+    assert charged == MILESTONES, charged
+    return time.perf_counter() - started
+
+
+def raw_run(rows: list[Row], table: str, indexes: list[str]) -> float:
+    """Seconds to insert the same rows with stdlib sqlite3: one executemany, one transaction."""
+    with tempfile.TemporaryDirectory() as folder:
+        conn = sqlite3.connect(Path(folder) / "raw.sqlite3", isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            for sql in (table, *indexes):
+                conn.execute(sql)
+            started = time.perf_counter()
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany(
+                f"INSERT INTO ledger_entries ({LEDGER_ROW}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
+            )
+            conn.execute("COMMIT")
+            seconds = time.perf_counter() - started
+            assert conn.execute("SELECT COUNT(*) FROM ledger_entries").fetchone()[0] == len(rows)
+        finally:
+            conn.close()
+    return seconds
+
+
+async def main() -> None:
+    milestones = milestone_rows()
+    expected = expected_ledger(milestones)
+    product, raw = [], []
+    for _ in range(REPETITIONS):
+        seconds, batches, (table, indexes) = await product_run(milestones, expected)
+        product.append(seconds)
+        raw.append(raw_run(expected, table, indexes))
+    product_s, raw_s = statistics.median(product), statistics.median(raw)
+    product_rate, raw_rate = MILESTONES / product_s, MILESTONES / raw_s
+    runs = ", ".join(f"{s:.2f}" for s in product)
+    print(
+        f"product path: {MILESTONES} missed milestones in {product_s:.2f} s = {product_rate:,.0f}/s"
+        f" ({batches} batches of {MISS_BATCH}; runs {runs} s)"
+    )
+    runs = ", ".join(f"{s:.2f}" for s in raw)
+    print(
+        f"raw sqlite3 inserts: {MILESTONES} rows in {raw_s:.2f} s = {raw_rate:,.0f}/s (runs {runs} s)"
+    )
+    print(f"ratio: {product_rate / raw_rate:.2f} (target >= {TARGET})")
+    print(f"where the product path spends its time (one more run, batches of {MISS_BATCH}):")
+    spent = await on_filled(milestones, breakdown)
+    total = sum(spent.values())
+    for label, seconds in sorted(spent.items(), key=lambda item: -item[1]):
+        print(f"  {label:<22} {seconds:5.2f} s  {seconds / total:4.0%}")
+    for limit in COMPARE_BATCHES:
+        seconds = await on_filled(milestones, partial(drain_seconds, limit=limit))
+        shape = f"batches of {limit}" if limit < MILESTONES else f"one batch (limit {limit})"
+        print(
+            f"{shape} instead: {seconds:.2f} s = {MILESTONES / seconds:,.0f}/s"
+            f" (ratio {MILESTONES / seconds / raw_rate:.2f}; one run)"
+        )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
