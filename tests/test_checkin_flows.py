@@ -65,7 +65,9 @@ async def test_one_sided_effort_note_and_switch_offer_once(ready: Any) -> None:
     [note] = messages_with(thread, "only")
     assert "for three weeks only" in note.content and alice.mention in note.content
     assert note.components
-    await ready.env.advance_time(2 * WEEK)
+    for _ in range(2):  # the same one-sided spell goes on: no second note
+        await alice.submit_modal(await alice.slash(ready.general, "checkin"), ANSWERS)
+        await ready.env.advance_time(WEEK)
     assert len(messages_with(thread, "for three weeks only")) == 1
 
 
@@ -109,6 +111,8 @@ async def test_both_keep(ready: Any) -> None:
     both = await bob.click(question, label="Keep")
     assert "You both chose to keep going" in both.response.content
     assert len(await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id)) == 1
+    await ready.env.advance_time(3 * WEEK)  # the pair goes on; the question is not asked again
+    assert len(messages_with(ready.thread(partnership.thread_id), "keep going together?")) == 1
 
 
 async def test_schedule_change_needs_the_partner(ready: Any) -> None:

@@ -1,0 +1,108 @@
+"""Discord outages, lost replies, missing channels and threads: nothing duplicated, nothing lost."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from discord import Permissions
+
+from bot.errors import UserError
+from bot.replies import APOLOGY
+from tests.helpers import find, pair, reply
+from tests.test_checkins import HOUR, advance_to, messages_with
+
+DUE = "it's check-in time"
+
+
+async def test_a_long_discord_outage_delays_but_never_loses_a_reminder(ready: Any) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    partnership = await pair(ready, alice, bob)
+    await advance_to(ready, datetime(2026, 1, 5, 16, 59, tzinfo=UTC))
+    ready.env.inject_error(
+        "POST", f"/channels/{partnership.thread_id}/messages", status=503, times=15
+    )
+    await ready.env.advance_time(20 * 60)
+    thread = ready.thread(partnership.thread_id)
+    [due] = messages_with(thread, DUE)
+    assert due.created_at >= datetime(2026, 1, 5, 17, 14, tzinfo=UTC)
+    await ready.env.advance_time(HOUR)
+    assert len(messages_with(thread, DUE)) == 1
+
+
+async def test_history_is_searched_from_the_first_attempt(ready: Any, make_bot: Any) -> None:
+    """Posted, reply lost; the next attempt fails reading history; the third must not post again."""
+    alice, bob = ready.member("alice"), ready.member("bob")
+    partnership = await pair(ready, alice, bob)
+    await advance_to(ready, datetime(2026, 1, 5, 17, 1, tzinfo=UTC))
+    async with ready.bot.store.db.transaction() as conn:
+        await conn.execute("UPDATE notices SET status = 'attempted' WHERE kind = 'checkin'")
+    ready.env.inject_error(
+        "GET", f"/channels/{partnership.thread_id}/messages", status=500, times=1
+    )
+    await ready.env.restart_bot(make_bot())
+    await ready.env.advance_time(30 * 60)
+    assert len(messages_with(ready.thread(partnership.thread_id), DUE)) == 1
+
+
+async def test_missing_partner_channel_refuses_pairing_before_storing(ready: Any) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    await find(ready, alice)
+    ready.env.backend.delete_channel(ready.partners.id)  # a moderator deleted the channel
+    result = await find(ready, bob)
+    assert result.ephemeral and "partner channel is missing" in reply(result)
+    assert await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id) == []
+    assert await ready.bot.store.pairing.queued_courses(ready.guild.id, alice.id) == [
+        "Intro to Python"
+    ]
+    assert await ready.bot.store.pairing.queued_courses(ready.guild.id, bob.id) == []
+    assert [type(e) for e in ready.errors()] == [UserError]
+
+
+async def test_a_thread_that_could_not_be_opened_is_opened_by_the_loop(ready: Any) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    await find(ready, alice)
+    ready.env.inject_error("POST", f"/channels/{ready.partners.id}/threads", status=500, times=1)
+    failed = await find(ready, bob)
+    assert reply(failed) == APOLOGY
+    [partnership] = await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id)
+    assert partnership.thread_id is None
+    await ready.env.advance_time(10 * 60)
+    [repaired] = await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id)
+    assert repaired.thread_id is not None
+    [thread] = ready.partners.threads
+    assert "Welcome" in thread.history()[0].content and alice.mention in thread.history()[0].content
+    assert ready.errors()
+
+
+async def test_one_broken_server_does_not_hold_up_another(ready: Any) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    healthy = await pair(ready, alice, bob)
+
+    other = ready.env.create_guild("Other Hall")
+    partners = other.create_text_channel("partners")
+    board = other.create_text_channel("board")
+    owner = other.add_member(
+        ready.env.create_user("owner2"),
+        roles=[other.create_role("Mods", permissions=Permissions(manage_guild=True))],
+    )
+    await owner.slash(partners, "setup", leaderboard_channel=board, partner_channel=partners)
+    carol, dan = (
+        other.add_member(ready.env.create_user("carol")),
+        other.add_member(ready.env.create_user("dan")),
+    )
+    options = {
+        "course": "Go",
+        "pace": 5,
+        "timezone": "Europe/Berlin",
+        "checkin_day": 0,
+        "checkin_time": "18:00",
+    }
+    await carol.slash(partners, "partner find", **options)
+    await dan.slash(partners, "partner find", **options)
+    broken = next(iter(partners.threads))
+    ready.env.backend.delete_channel(broken.id)
+    ready.env.backend.delete_channel(partners.id)  # the other server loses its partner channel
+
+    await advance_to(ready, datetime(2026, 1, 4, 17, 1, tzinfo=UTC))
+    assert len(messages_with(ready.thread(healthy.thread_id), "Heads-up")) == 1
