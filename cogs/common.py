@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+import re
+from typing import Any, Self, cast
 
 import discord
 from discord import app_commands
@@ -58,6 +59,13 @@ async def course_autocomplete(
     return [app_commands.Choice(name=name, value=name) for name in names]
 
 
+def in_course(partnerships: list[Partnership], course: str | None) -> list[Partnership]:
+    """All of them when no course is named, else those of that course (case-insensitive)."""
+    if course is None:
+        return partnerships
+    return [p for p in partnerships if course_key(p.course) == course_key(course)]
+
+
 async def resolve_partnership(
     interaction: discord.Interaction[Any], course: str | None
 ) -> Partnership:
@@ -68,8 +76,7 @@ async def resolve_partnership(
     if here is not None and here.includes(user_id) and course is None:
         return here
     mine = await bot.store.pairing.active_partnerships(guild_id_of(interaction), user_id)
-    if course is not None:
-        mine = [p for p in mine if course_key(p.course) == course_key(course)]
+    mine = in_course(mine, course)
     if not mine:
         raise UserError(
             "You don't have an active partner"
@@ -88,7 +95,8 @@ class SafeButton(
 ):
     """A persistent button whose failures reach the member as a clear, private message.
 
-    Subclasses declare their own `template` and implement `handle`.
+    Subclasses declare their own `template`, whose named groups are the arguments of
+    their `__init__`, and implement `handle`.
     """
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
@@ -99,3 +107,18 @@ class SafeButton(
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         raise NotImplementedError
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> Self:
+        """Rebuild the button from its custom id: each named group is an `__init__` argument."""
+        fields: dict[str, Any] = {
+            name: int(value) if value.isdigit() else value
+            for name, value in match.groupdict().items()
+        }
+        return cls(**fields)

@@ -93,3 +93,10 @@ async def ready(server: Server) -> Server:
     )
     assert result.response is not None and "set up" in result.response.content
     return server
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A roomier settle limit than SimCord's 5 s, for slow CI machines; virtual time is unaffected."""
+    for item in items:
+        if item.get_closest_marker("simcord") is None:
+            item.add_marker(pytest.mark.simcord(settle_timeout=30))

@@ -10,7 +10,7 @@ import discord
 from bot.errors import UserError
 from cogs.checkins.messages import QUIET_NUDGE
 from tests.helpers import find, pair, reply
-from tests.test_checkins import ANSWERS, DAY, advance_to, messages_with
+from tests.test_checkins import ANSWERS, DAY, advance, advance_to, messages_with
 
 WEEK = 7 * DAY
 
@@ -21,13 +21,13 @@ async def test_quiet_partner_gets_one_nudge_then_the_other_a_rematch_button(read
     thread = ready.thread(partnership.thread_id)
     for _ in range(2):  # alice checks in each week; bob stays quiet
         await alice.submit_modal(await alice.slash(ready.general, "checkin"), ANSWERS)
-        await ready.env.advance_time(WEEK)
+        await advance(ready, WEEK)
     # 14 days after pairing bob has never checked in
     [nudge] = messages_with(thread, QUIET_NUDGE)
     assert nudge.content.startswith(bob.mention)
     assert messages_with(thread, "quiet for three weeks") == []
     await alice.submit_modal(await alice.slash(ready.general, "checkin"), ANSWERS)
-    await ready.env.advance_time(WEEK)
+    await advance(ready, WEEK)
     assert len(messages_with(thread, QUIET_NUDGE)) == 1  # once per episode
     [offer] = messages_with(thread, "quiet for three weeks")
     assert offer.content.startswith(alice.mention)
@@ -61,13 +61,13 @@ async def test_one_sided_effort_note_and_switch_offer_once(ready: Any) -> None:
     await advance_to(ready, datetime(2026, 1, 5, 17, 30, tzinfo=UTC))
     for _ in range(3):
         await alice.submit_modal(await alice.slash(ready.general, "checkin"), ANSWERS)
-        await ready.env.advance_time(WEEK)
+        await advance(ready, WEEK)
     [note] = messages_with(thread, "only")
     assert "for three weeks only" in note.content and alice.mention in note.content
     assert note.components
     for _ in range(2):  # the same one-sided spell goes on: no second note
         await alice.submit_modal(await alice.slash(ready.general, "checkin"), ANSWERS)
-        await ready.env.advance_time(WEEK)
+        await advance(ready, WEEK)
     assert len(messages_with(thread, "for three weeks only")) == 1
 
 
@@ -75,7 +75,7 @@ async def test_two_week_question_keep_and_switch(ready: Any) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     thread = ready.thread(partnership.thread_id)
-    await ready.env.advance_time(14 * DAY - 120)
+    await advance(ready, 14 * DAY - 120)
     assert messages_with(thread, "keep going together?") == []
     await ready.env.advance_time(180)
     [question] = messages_with(thread, "keep going together?")
@@ -97,7 +97,7 @@ async def test_two_week_question_keep_and_switch(ready: Any) -> None:
     assert await ready.bot.store.pairing.queued_courses(ready.guild.id, bob.id) == [
         "Intro to Python"
     ]
-    await ready.env.advance_time(WEEK)
+    await advance(ready, WEEK)
     assert len(messages_with(thread, "keep going together?")) == 1
     assert {type(e) for e in ready.errors()} <= {UserError}
 
@@ -105,13 +105,13 @@ async def test_two_week_question_keep_and_switch(ready: Any) -> None:
 async def test_both_keep(ready: Any) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
-    await ready.env.advance_time(14 * DAY + 60)
+    await advance(ready, 14 * DAY + 60)
     [question] = messages_with(ready.thread(partnership.thread_id), "keep going together?")
     await alice.click(question, label="Keep")
     both = await bob.click(question, label="Keep")
     assert "You both chose to keep going" in both.response.content
     assert len(await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id)) == 1
-    await ready.env.advance_time(3 * WEEK)  # the pair goes on; the question is not asked again
+    await advance(ready, 3 * WEEK)  # the pair goes on; the question is not asked again
     assert len(messages_with(ready.thread(partnership.thread_id), "keep going together?")) == 1
 
 

@@ -5,7 +5,7 @@ SimCord's clock starts on Thursday 2026-01-01 00:00 UTC.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import discord
@@ -22,10 +22,14 @@ def messages_with(thread: Any, text: str) -> list[discord.Message]:
     return [m for m in thread.history() if text in m.content]
 
 
+async def advance(server: Any, seconds: float) -> None:
+    """Move virtual time a day at a time: each step settles within SimCord's time limit."""
+    await advance_to(server, server.env.now() + timedelta(seconds=seconds))
+
+
 async def advance_to(server: Any, when: datetime) -> None:
-    """Move virtual time in steps of at most three days, each settling on its own."""
     while (left := (when - server.env.now()).total_seconds()) > 0:
-        await server.env.advance_time(min(left, 3 * DAY))
+        await server.env.advance_time(min(left, DAY))
 
 
 async def check_in(server: Any, member: Any, **answers: str) -> Any:

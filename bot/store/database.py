@@ -124,6 +124,18 @@ def _statements(script: str) -> Iterable[str]:
             yield statement
 
 
+# The two partners of `p`, in the order they were added, as "first,second".
+PAIR_MEMBERS = (
+    "(SELECT group_concat(user_id) FROM (SELECT user_id FROM partnership_members"
+    " WHERE partnership_id = p.id ORDER BY rowid))"
+)
+
+
+def pair_members(value: Any) -> tuple[int, int]:
+    first, second = (int(part) for part in str(value).split(","))
+    return first, second
+
+
 def to_timestamp(instant: datetime) -> int:
     """Store instants as UTC unix seconds: sortable, indexable, zone-free."""
     if instant.tzinfo is None:

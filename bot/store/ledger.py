@@ -10,7 +10,7 @@ from datetime import datetime
 from bot.errors import UserError
 from bot.ledger import SETTLE, settle_key, settlement_amount
 from bot.models import LedgerEntry, Partnership, PoolSummary
-from bot.store.database import Database, from_timestamp, to_timestamp
+from bot.store.database import PAIR_MEMBERS, Database, from_timestamp, pair_members, to_timestamp
 
 
 class LedgerStore:
@@ -96,16 +96,13 @@ class LedgerStore:
 
     async def overview(self, guild_id: int) -> list[PoolSummary]:
         rows = await self._db.fetch_all(
-            "SELECT p.id, c.name, p.ended_at IS NULL, SUM(e.amount),"
-            " (SELECT group_concat(user_id) FROM (SELECT user_id FROM partnership_members"
-            "  WHERE partnership_id = p.id ORDER BY rowid))"
+            f"SELECT p.id, c.name, p.ended_at IS NULL, SUM(e.amount), {PAIR_MEMBERS}"
             " FROM ledger_entries e JOIN partnerships p ON p.id = e.partnership_id"
             " JOIN courses c ON c.guild_id = p.guild_id AND c.course_key = p.course_key"
             " WHERE e.guild_id = ? GROUP BY p.id ORDER BY SUM(e.amount) DESC, p.id",
             (guild_id,),
         )
-        summaries = []
-        for pid, course, active, total, members in rows:
-            first, second = (int(part) for part in str(members).split(","))
-            summaries.append(PoolSummary(pid, course, (first, second), int(total), bool(active)))
-        return summaries
+        return [
+            PoolSummary(pid, course, pair_members(members), int(total), bool(active))
+            for pid, course, active, total, members in rows
+        ]

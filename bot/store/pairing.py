@@ -11,12 +11,11 @@ from bot.errors import UserError
 from bot.matching import Seeker, choose_partner, course_key, pair_schedule
 from bot.models import Invitation, Partnership, QueueResult
 from bot.schedule import WeeklyTime
-from bot.store.database import Database, from_timestamp, to_timestamp
+from bot.store.database import PAIR_MEMBERS, Database, from_timestamp, pair_members, to_timestamp
 
 _PARTNERSHIP_COLUMNS = (
     "p.id, p.guild_id, c.name, p.timezone, p.weekday, p.minute, p.created_at, p.thread_id,"
-    " p.ended_at, (SELECT group_concat(user_id) FROM"
-    " (SELECT user_id FROM partnership_members WHERE partnership_id = p.id ORDER BY rowid))"
+    f" p.ended_at, {PAIR_MEMBERS}"
 )
 _PARTNERSHIP_FROM = (
     " FROM partnerships p JOIN courses c ON c.guild_id = p.guild_id AND c.course_key = p.course_key"
@@ -25,7 +24,6 @@ _SEEKER_COLUMNS = "user_id, pace, timezone, weekday, minute, queued_at, priority
 
 
 def _partnership(row: Any) -> Partnership:
-    first, second = (int(part) for part in str(row[9]).split(","))
     return Partnership(
         id=row[0],
         guild_id=row[1],
@@ -34,7 +32,7 @@ def _partnership(row: Any) -> Partnership:
         created_at=from_timestamp(row[6]),
         thread_id=row[7],
         ended_at=None if row[8] is None else from_timestamp(row[8]),
-        members=(first, second),
+        members=pair_members(row[9]),
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.reminders import PairState, Plan
 from bot.schedule import WeeklyTime
-from bot.store.database import Database, from_timestamp, to_timestamp
+from bot.store.database import PAIR_MEMBERS, Database, from_timestamp, pair_members, to_timestamp
 
 RECENT_WEEKS_SECONDS = 5 * 7 * 24 * 3600
 
@@ -36,8 +36,7 @@ class ReminderStore:
         """Pairs whose alarm has rung; reads only the alarm index and these pairs' rows."""
         pairs = await self._db.fetch_all(
             "SELECT p.id, p.timezone, p.weekday, p.minute, p.created_at, p.next_checkin_at,"
-            " (SELECT group_concat(user_id) FROM (SELECT user_id FROM partnership_members"
-            "  WHERE partnership_id = p.id ORDER BY rowid))"
+            f" {PAIR_MEMBERS}"
             " FROM partnerships p WHERE p.alarm_at IS NOT NULL AND p.alarm_at <= ?"
             " ORDER BY p.alarm_at LIMIT ?",
             (to_timestamp(now), limit),
@@ -131,7 +130,7 @@ def _state(
     weeks: dict[tuple[int, int], set[datetime]],
 ) -> PairState:
     pid = row[0]
-    first, second = (int(part) for part in str(row[6]).split(","))
+    first, second = pair_members(row[6])
     return PairState(
         partnership_id=pid,
         members=(first, second),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import discord
@@ -40,44 +39,24 @@ def view_of(*items: discord.ui.Item[Any]) -> discord.ui.View:
     return view
 
 
-class CheckinButton(SafeButton, template=r"tandem:checkin:(?P<id>\d+)"):
+class CheckinButton(SafeButton, template=r"tandem:checkin:(?P<partnership_id>\d+)"):
     def __init__(self, partnership_id: int) -> None:
         super().__init__(
             button("Check in", f"tandem:checkin:{partnership_id}", discord.ButtonStyle.primary)
         )
         self.partnership_id = partnership_id
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> CheckinButton:
-        return cls(int(match["id"]))
-
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         partnership = await member_partnership(interaction, self.partnership_id)
         await interaction.response.send_modal(CheckinModal(partnership.id))
 
 
-class ScheduleConfirmButton(SafeButton, template=r"tandem:schedule:(?P<id>\d+)"):
+class ScheduleConfirmButton(SafeButton, template=r"tandem:schedule:(?P<proposal_id>\d+)"):
     def __init__(self, proposal_id: int) -> None:
         super().__init__(
             button("Confirm", f"tandem:schedule:{proposal_id}", discord.ButtonStyle.success)
         )
         self.proposal_id = proposal_id
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> ScheduleConfirmButton:
-        return cls(int(match["id"]))
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         store = tandem(interaction).store
@@ -95,7 +74,9 @@ class ScheduleConfirmButton(SafeButton, template=r"tandem:schedule:(?P<id>\d+)")
         )
 
 
-class TrialButton(SafeButton, template=r"tandem:trial:(?P<answer>keep|switch):(?P<id>\d+)"):
+class TrialButton(
+    SafeButton, template=r"tandem:trial:(?P<answer>keep|switch):(?P<partnership_id>\d+)"
+):
     def __init__(self, partnership_id: int, answer: str) -> None:
         keep = answer == "keep"
         super().__init__(
@@ -107,16 +88,6 @@ class TrialButton(SafeButton, template=r"tandem:trial:(?P<answer>keep|switch):(?
         )
         self.partnership_id = partnership_id
         self.answer = answer
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> TrialButton:
-        return cls(int(match["id"]), match["answer"])
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         bot = tandem(interaction)
@@ -140,7 +111,9 @@ class TrialButton(SafeButton, template=r"tandem:trial:(?P<answer>keep|switch):(?
         await interaction.response.send_message(text, allowed_mentions=NO_PINGS)
 
 
-class RematchButton(SafeButton, template=r"tandem:rematch:(?P<id>\d+):(?P<member>\d+)"):
+class RematchButton(
+    SafeButton, template=r"tandem:rematch:(?P<partnership_id>\d+):(?P<member_id>\d+)"
+):
     def __init__(self, partnership_id: int, member_id: int) -> None:
         super().__init__(
             button(
@@ -151,16 +124,6 @@ class RematchButton(SafeButton, template=r"tandem:rematch:(?P<id>\d+):(?P<member
         )
         self.partnership_id = partnership_id
         self.member_id = member_id
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> RematchButton:
-        return cls(int(match["id"]), int(match["member"]))
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         partnership = await member_partnership(interaction, self.partnership_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import discord
@@ -16,7 +15,7 @@ from cogs.leaderboard import celebrate
 
 
 class MilestoneAnswerButton(
-    SafeButton, template=r"tandem:ms:(?P<id>\d+):(?P<answer>confirm|reject)"
+    SafeButton, template=r"tandem:ms:(?P<request_id>\d+):(?P<answer>confirm|reject)"
 ):
     def __init__(self, request_id: int, answer: str) -> None:
         confirm = answer == "confirm"
@@ -29,16 +28,6 @@ class MilestoneAnswerButton(
         )
         self.request_id = request_id
         self.answer = answer
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> MilestoneAnswerButton:
-        return cls(int(match["id"]), match["answer"])
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         bot = tandem(interaction)
@@ -82,22 +71,12 @@ def answer_view(request_id: int) -> discord.ui.View:
     return view
 
 
-class SettleButton(SafeButton, template=r"tandem:settle:(?P<id>\d+)"):
+class SettleButton(SafeButton, template=r"tandem:settle:(?P<proposal_id>\d+)"):
     def __init__(self, proposal_id: int) -> None:
         super().__init__(
             button("Confirm", f"tandem:settle:{proposal_id}", discord.ButtonStyle.success)
         )
         self.proposal_id = proposal_id
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> SettleButton:
-        return cls(int(match["id"]))
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         bot = tandem(interaction)

@@ -20,6 +20,7 @@ from cogs.common import (
     WEEKDAY_CHOICES,
     course_autocomplete,
     guild_id_of,
+    in_course,
     resolve_partnership,
     tandem,
     zone_autocomplete,
@@ -179,8 +180,7 @@ class PairingCog(
         guild_id = guild_id_of(interaction)
         store = self.bot.store.pairing
         mine = await store.active_partnerships(guild_id, interaction.user.id)
-        if course is not None:
-            mine = [p for p in mine if course_key(p.course) == course_key(course)]
+        mine = in_course(mine, course)
         zone = await store.zone_of(guild_id, interaction.user.id)
         lines = [await self._describe(p, interaction.user.id, zone) for p in mine]
         if mine:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import discord
@@ -15,7 +14,7 @@ from cogs.pairing.threads import open_thread, partner_channel
 
 
 class InvitationButton(
-    SafeButton, template=r"tandem:invite:(?P<action>accept|decline):(?P<id>\d+)"
+    SafeButton, template=r"tandem:invite:(?P<action>accept|decline):(?P<invitation_id>\d+)"
 ):
     def __init__(self, invitation_id: int, action: str) -> None:
         accept = action == "accept"
@@ -28,16 +27,6 @@ class InvitationButton(
         )
         self.invitation_id = invitation_id
         self.action = action
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> InvitationButton:
-        return cls(int(match["id"]), match["action"])
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         bot = tandem(interaction)
