@@ -8,7 +8,6 @@ no-op.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 from bot.errors import UserError
@@ -35,10 +34,6 @@ def miss_key(milestone_id: int, deadline: datetime) -> str:
 
 def settle_key(proposal_id: int) -> str:
     return f"settle:{proposal_id}"
-
-
-def balance(amounts: Iterable[int]) -> int:
-    return sum(amounts)
 
 
 def settlement_amount(current_balance: int) -> int:

@@ -41,13 +41,18 @@ def parse_due(text: str, zone: str, now: datetime) -> tuple[date, datetime]:
     match = _DATE.match(text)
     try:
         day = date(int(match[1]), int(match[2]), int(match[3])) if match else None
-    except ValueError:
+    except (ValueError, OverflowError):
         day = None
     if day is None:
         raise UserError(
             f"`{text.strip()[:20]}` is not a date. Use `YYYY-MM-DD`, for example `2026-12-24`."
         )
-    deadline = end_of_day(day, zone)
+    try:
+        deadline = end_of_day(day, zone)
+    except OverflowError:
+        raise UserError(
+            "That date is too far in the future; pick one within a few years."
+        ) from None
     if deadline <= now:
         raise UserError(
             f"{day.isoformat()} has already passed in your time zone ({zone}). Pick a later day."

@@ -21,6 +21,16 @@ WEEKDAY_CHOICES = [
 AUTOCOMPLETE_LIMIT = 25
 
 
+MAX_LISTED = 15
+
+
+def capped(lines: list[str], limit: int = MAX_LISTED) -> list[str]:
+    """Keep a listing well inside Discord's 2,000-character message limit."""
+    if len(lines) <= limit:
+        return lines
+    return [*lines[:limit], f"…and {len(lines) - limit} more"]
+
+
 def tandem(interaction: discord.Interaction[Any]) -> TandemBot:
     return cast(TandemBot, interaction.client)
 

@@ -6,6 +6,7 @@ Only INSERT touches `ledger_entries`; a balance is always computed as a SUM.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from bot.errors import UserError
 from bot.ledger import SETTLE, settle_key, settlement_amount
@@ -18,11 +19,8 @@ class LedgerStore:
         self._db = db
 
     async def balance(self, partnership_id: int) -> int:
-        value = await self._db.fetch_value(
-            "SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE partnership_id = ?",
-            (partnership_id,),
-        )
-        return int(value)
+        async with self._db.transaction() as conn:
+            return await _balance(conn, partnership_id)
 
     async def recent(self, partnership_id: int, limit: int = 10) -> list[LedgerEntry]:
         rows = await self._db.fetch_all(
@@ -35,23 +33,22 @@ class LedgerStore:
 
     async def propose_settlement(
         self, partnership: Partnership, proposer: int, note: str, now: datetime
-    ) -> int:
+    ) -> tuple[int, int]:
+        """A new proposal replacing any older one; returns its id and the balance it settles."""
         async with self._db.transaction() as conn:
-            rows = await conn.execute_fetchall(
-                "SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE partnership_id = ?",
-                (partnership.id,),
-            )
-            settlement_amount(next(iter(rows))[0])
+            balance = await _balance(conn, partnership.id)
+            settlement_amount(balance)
             await conn.execute(
                 "UPDATE settle_proposals SET status = 'void' WHERE partnership_id = ? AND status = 'pending'",
                 (partnership.id,),
             )
             cursor = await conn.execute(
-                "INSERT INTO settle_proposals (partnership_id, proposer_id, note, created_at) VALUES (?, ?, ?, ?)",
-                (partnership.id, proposer, note, to_timestamp(now)),
+                "INSERT INTO settle_proposals (partnership_id, proposer_id, note, amount, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (partnership.id, proposer, note, balance, to_timestamp(now)),
             )
         assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        return cursor.lastrowid, balance
 
     async def settlement_proposal(self, proposal_id: int) -> tuple[int, int, str, str] | None:
         """(partnership id, proposer, note, status) of a settlement proposal."""
@@ -66,18 +63,18 @@ class LedgerStore:
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE settle_proposals SET status = 'accepted' WHERE id = ? AND status = 'pending'"
-                " RETURNING partnership_id, proposer_id, note",
+                " RETURNING partnership_id, proposer_id, note, amount",
                 (proposal_id,),
             )
             claimed = await cursor.fetchone()
             if claimed is None:
                 raise UserError("This proposal was already answered or replaced by a newer one.")
-            pid, proposer, note = claimed
-            rows = await conn.execute_fetchall(
-                "SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE partnership_id = ?",
-                (pid,),
-            )
-            amount = settlement_amount(next(iter(rows))[0])
+            pid, proposer, note, agreed = claimed
+            balance = await _balance(conn, pid)
+            if balance != agreed:
+                # The partner would confirm a sum they were not shown: roll back, ask again.
+                raise UserError("The pool changed since this was proposed. Please propose again.")
+            amount = settlement_amount(balance)
             await conn.execute(
                 "INSERT INTO ledger_entries (partnership_id, guild_id, member_id, kind, amount,"
                 " idempotency_key, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -106,3 +103,12 @@ class LedgerStore:
             PoolSummary(pid, course, pair_members(members), int(total), bool(active))
             for pid, course, active, total, members in rows
         ]
+
+
+async def _balance(conn: Any, partnership_id: int) -> int:
+    """A pool's balance is never stored: it is the sum of its entries."""
+    rows = await conn.execute_fetchall(
+        "SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE partnership_id = ?",
+        (partnership_id,),
+    )
+    return int(next(iter(rows))[0])

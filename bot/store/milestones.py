@@ -113,7 +113,11 @@ class MilestoneStore:
     async def milestones_of(
         self, guild_id: int, user_id: int, *, open_only: bool
     ) -> list[Milestone]:
-        status = "AND status = 'open'" if open_only else ""
+        status = (
+            "AND status = 'open' AND partnership_id IN (SELECT id FROM partnerships WHERE ended_at IS NULL)"
+            if open_only
+            else ""
+        )
         rows = await self._db.fetch_all(
             f"{_MILESTONE} WHERE guild_id = ? AND owner_id = ? {status} ORDER BY deadline_at DESC LIMIT 50",
             (guild_id, user_id),
@@ -144,6 +148,11 @@ class MilestoneStore:
         new_deadline: datetime | None = None,
     ) -> int:
         async with self._db.transaction() as conn:
+            # Only the newest request counts: an old one must not undo a newer answer.
+            await conn.execute(
+                "UPDATE milestone_requests SET status = 'rejected' WHERE milestone_id = ? AND status = 'pending'",
+                (milestone.id,),
+            )
             cursor = await conn.execute(
                 "INSERT INTO milestone_requests (milestone_id, kind, new_due_date, new_deadline_at, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
@@ -176,11 +185,15 @@ class MilestoneStore:
                 ("accepted" if accept else "rejected", request.id),
             )
             if cursor.rowcount != 1:
-                raise UserError("This request has already been answered.")
+                raise UserError(
+                    "This request has already been answered or replaced by a newer one."
+                )
             rows = await conn.execute_fetchall(
                 f"{_MILESTONE} WHERE id = ?", (request.milestone_id,)
             )
             milestone = _milestone(next(iter(rows)))
+            if milestone.status == "confirmed":
+                raise UserError("This milestone is already confirmed.")
             if milestone.status != "open" or milestone.deadline <= now:
                 raise UserError("Too late: this milestone's deadline has passed.")
             if accept and request.new_deadline is not None and request.new_deadline <= now:
@@ -219,6 +232,7 @@ async def _apply(conn: Any, request: MilestoneRequest, now: datetime) -> None:
 # else writes inside the transaction and the UPDATE runs last.
 _DUE = (
     "SELECT id FROM milestones WHERE status = 'open' AND deadline_at <= :now"
+    " AND partnership_id IN (SELECT id FROM partnerships WHERE ended_at IS NULL)"
     " ORDER BY deadline_at, id LIMIT :limit"
 )
 

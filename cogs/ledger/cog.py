@@ -16,7 +16,7 @@ from bot.models import Goal, Milestone, Partnership
 from bot.replies import NO_PINGS
 from bot.schedule import describe_in_zone
 from cogs.checkins.views import view_of
-from cogs.common import guild_config, guild_id_of, resolve_partnership, tandem
+from cogs.common import capped, guild_config, guild_id_of, resolve_partnership, tandem
 from cogs.ledger import messages
 from cogs.ledger.views import SettleButton, answer_view
 from cogs.pairing.cog import partnered_course_autocomplete
@@ -220,7 +220,7 @@ class MilestoneCog(
             for m in mine
         ]
         await interaction.response.send_message(
-            "\n".join(lines), ephemeral=True, allowed_mentions=NO_PINGS
+            "\n".join(capped(lines)), ephemeral=True, allowed_mentions=NO_PINGS
         )
 
     @app_commands.command(
@@ -299,7 +299,7 @@ class PoolCog(
         lines += [messages.entry_line(e, config.currency) for e in entries] or ["No entries yet."]
         lines.append("Tandem records pledges; it moves no money.")
         await interaction.response.send_message(
-            "\n".join(lines), ephemeral=True, allowed_mentions=NO_PINGS
+            "\n".join(capped(lines)), ephemeral=True, allowed_mentions=NO_PINGS
         )
 
     @app_commands.command(
@@ -313,8 +313,7 @@ class PoolCog(
         config = await guild_config(interaction)
         text = clean_text(note, "note", MAX_NOTE_LENGTH)
         partnership = await resolve_partnership(interaction, course)
-        balance = await self.bot.store.ledger.balance(partnership.id)
-        proposal_id = await self.bot.store.ledger.propose_settlement(
+        proposal_id, balance = await self.bot.store.ledger.propose_settlement(
             partnership, interaction.user.id, text, discord.utils.utcnow()
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -341,7 +340,7 @@ class PoolCog(
             for p in pools
         ]
         total = format_amount(sum(p.balance for p in pools), config.currency)
-        body = "\n".join(lines) or "No pool has any entries yet."
+        body = "\n".join(capped(lines)) or "No pool has any entries yet."
         await interaction.response.send_message(
             f"**Pools in this server**\n{body}\n**Total: {total}**",
             ephemeral=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.ledger import format_amount
 from bot.models import LedgerEntry, Milestone
+from cogs.common import capped
 
 
 def stake_text(milestone: Milestone, currency: str) -> str:
@@ -38,7 +39,7 @@ def missed(milestones: list[Milestone], currency: str) -> str:
     ]
     return (
         "⌛ These milestones passed their deadline without a confirmation:\n"
-        + "\n".join(lines)
+        + "\n".join(capped(lines))
         + "\nIt happens; set the next one when you're ready."
     )
 

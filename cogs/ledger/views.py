@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import discord
@@ -12,6 +13,8 @@ from bot.replies import NO_PINGS
 from cogs.checkins.views import button, member_partnership
 from cogs.common import SafeButton, guild_config, tandem
 from cogs.leaderboard import celebrate
+
+log = logging.getLogger(__name__)
 
 
 class MilestoneAnswerButton(
@@ -51,7 +54,11 @@ class MilestoneAnswerButton(
             allowed_mentions=NO_PINGS,
         )
         if accept and request.kind == "done":
-            await celebrate(bot, updated)
+            try:
+                await celebrate(bot, updated)
+            except discord.HTTPException:
+                # The confirmation stands; a cheer that cannot be posted is only logged.
+                log.warning("could not celebrate milestone %s", updated.id, exc_info=True)
 
 
 def _outcome(kind: str, accept: bool, title: str, due: str, partner: int) -> str:

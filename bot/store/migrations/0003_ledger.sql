@@ -66,6 +66,8 @@ CREATE TABLE settle_proposals (
     partnership_id INTEGER NOT NULL REFERENCES partnerships (id),
     proposer_id INTEGER NOT NULL,
     note TEXT NOT NULL,
+    -- The balance the partner is asked to confirm: settling needs it unchanged.
+    amount INTEGER NOT NULL,
     status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'accepted', 'void')),
     created_at INTEGER NOT NULL
 );
