@@ -80,6 +80,8 @@ async def fill(store: Store, pairs: int) -> None:
             " created_at, next_checkin_at, alarm_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             partnerships,
         )
+        # Every real pair has its thread; one without is repair work for the loop.
+        await conn.execute("UPDATE partnerships SET thread_id = id + 1000000000000")
         await conn.executemany(
             "INSERT INTO partnership_members (partnership_id, guild_id, course_key, user_id, pace)"
             " VALUES (?, ?, ?, ?, ?)",

@@ -113,11 +113,7 @@ class MilestoneStore:
     async def milestones_of(
         self, guild_id: int, user_id: int, *, open_only: bool
     ) -> list[Milestone]:
-        status = (
-            "AND status = 'open' AND partnership_id IN (SELECT id FROM partnerships WHERE ended_at IS NULL)"
-            if open_only
-            else ""
-        )
+        status = "AND status = 'open'" if open_only else ""
         rows = await self._db.fetch_all(
             f"{_MILESTONE} WHERE guild_id = ? AND owner_id = ? {status} ORDER BY deadline_at DESC LIMIT 50",
             (guild_id, user_id),
@@ -232,7 +228,6 @@ async def _apply(conn: Any, request: MilestoneRequest, now: datetime) -> None:
 # else writes inside the transaction and the UPDATE runs last.
 _DUE = (
     "SELECT id FROM milestones WHERE status = 'open' AND deadline_at <= :now"
-    " AND partnership_id IN (SELECT id FROM partnerships WHERE ended_at IS NULL)"
     " ORDER BY deadline_at, id LIMIT :limit"
 )
 

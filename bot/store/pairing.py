@@ -287,6 +287,10 @@ async def _end(
     await conn.execute(
         "UPDATE partnership_members SET active = 0 WHERE partnership_id = ?", (partnership_id,)
     )
+    await conn.execute(
+        "UPDATE milestones SET status = 'void' WHERE partnership_id = ? AND status = 'open'",
+        (partnership_id,),
+    )
     return True
 
 

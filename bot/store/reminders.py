@@ -119,8 +119,7 @@ class ReminderStore:
             " OR EXISTS (SELECT 1 FROM partnerships WHERE thread_id IS NULL AND ended_at IS NULL)"
             " THEN 0 ELSE (SELECT MIN(due) FROM ("
             "  SELECT MIN(alarm_at) AS due FROM partnerships WHERE alarm_at IS NOT NULL"
-            "  UNION ALL SELECT MIN(deadline_at) FROM milestones WHERE status = 'open'"
-            "   AND partnership_id IN (SELECT id FROM partnerships WHERE ended_at IS NULL))) END"
+            "  UNION ALL SELECT MIN(deadline_at) FROM milestones WHERE status = 'open')) END"
         )
         return None if value is None else int(value)
 

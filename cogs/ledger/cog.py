@@ -213,7 +213,7 @@ class MilestoneCog(
         if not mine:
             raise UserError("You have no milestones yet. Add one with `/milestone add`.")
         zone = await self.bot.store.pairing.zone_of(config.guild_id, interaction.user.id) or "UTC"
-        icons = {"open": "⏳", "confirmed": "✅", "missed": "⌛"}
+        icons = {"open": "⏳", "confirmed": "✅", "missed": "⌛", "void": "✖️"}
         lines = [
             f"{icons[m.status]} **{m.title}**: due {m.due_date} (ends {describe_in_zone(m.deadline, zone)}), "
             f"{messages.stake_text(m, config.currency)}, {m.status}"

@@ -23,7 +23,8 @@ CREATE TABLE milestones (
     due_date TEXT NOT NULL,
     deadline_at INTEGER NOT NULL,
     stake INTEGER NOT NULL CHECK (stake >= 0),
-    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'confirmed', 'missed')),
+    -- void: its partnership ended first, so nobody can confirm it and nothing is charged.
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'confirmed', 'missed', 'void')),
     created_at INTEGER NOT NULL,
     confirmed_at INTEGER,
     missed_at INTEGER
