@@ -79,11 +79,21 @@ class CheckinStore:
             )
 
     async def weeks(self, guild_id: int, user_id: int) -> list[datetime]:
+        return (await self.weeks_of(guild_id, [user_id]))[user_id]
+
+    async def weeks_of(self, guild_id: int, user_ids: list[int]) -> dict[int, list[datetime]]:
+        """Check-in weeks per member, newest first: what streaks are computed from."""
+        weeks: dict[int, list[datetime]] = {user_id: [] for user_id in user_ids}
+        if not user_ids:
+            return weeks
         rows = await self._db.fetch_all(
-            "SELECT week_at FROM checkins WHERE guild_id = ? AND user_id = ? ORDER BY week_at DESC LIMIT 520",
-            (guild_id, user_id),
+            f"SELECT user_id, week_at FROM checkins WHERE guild_id = ?"
+            f" AND user_id IN ({','.join('?' * len(user_ids))}) ORDER BY week_at DESC",
+            (guild_id, *user_ids),
         )
-        return [from_timestamp(row[0]) for row in rows]
+        for user_id, week_at in rows:
+            weeks[user_id].append(from_timestamp(week_at))
+        return weeks
 
     async def propose(
         self, partnership: Partnership, proposer: int, weekly: WeeklyTime, now: datetime

@@ -59,7 +59,7 @@ class LeaderboardCog(commands.Cog):
         now = discord.utils.utcnow()
         store = self.bot.store.leaderboard
         counts = await store.confirmed_counts(guild_id, None if span is None else now - span)
-        weeks = await store.checkin_weeks(guild_id, list(counts))
+        weeks = await self.bot.store.checkins.weeks_of(guild_id, list(counts))
         ranking = sorted(counts, key=lambda user: (-counts[user], -streak(weeks[user], now), user))
         lines = [
             f"{place}. <@{user}>: {counts[user]} milestone{'' if counts[user] == 1 else 's'}, "
