@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from bot.app import create_bot
 from bot.settings import MissingTokenError, Settings
+from bot.startup import StartupFailed, serve
 from bot.store import Store
 
 
@@ -43,17 +44,29 @@ def main(argv: list[str] | None = None) -> int:
         logging.basicConfig(
             level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
-        token = settings.require_token()
-    except MissingTokenError as error:
-        print(f"tandem: {error}", file=sys.stderr)
-        return 2
     except ValidationError as error:
         print(f"tandem: invalid settings: {_one_line(error)}", file=sys.stderr)
         return 2
     if args.check:
         asyncio.run(_check(settings))
         return 0
-    create_bot(settings).run(token.get_secret_value(), log_handler=None)
+    try:
+        token = settings.require_token()
+    except MissingTokenError as error:
+        print(f"tandem: {error}", file=sys.stderr)
+        return 2
+    return _run(settings, token.get_secret_value())
+
+
+def _run(settings: Settings, token: str) -> int:
+    """Start-up problems end as one `tandem: ...` line; Ctrl-C and SIGTERM end cleanly."""
+    try:
+        asyncio.run(serve(lambda: create_bot(settings), token))
+    except StartupFailed as failure:
+        print(f"tandem: {failure.line}", file=sys.stderr)
+        return failure.exit_code
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        logging.getLogger("tandem").info("stopped")
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -12,10 +13,21 @@ from bot.replies import NEEDS_SETUP, report_error, send_ephemeral
 from bot.settings import Settings
 from bot.store import Store
 
+if TYPE_CHECKING:
+    from cogs.common.outbox import Outbox
+
 log = logging.getLogger("tandem")
 
-EXTENSIONS = ("cogs.setup", "cogs.pairing", "cogs.checkins", "cogs.ledger", "cogs.leaderboard")
-COMMANDS_WITHOUT_SETUP = frozenset({"setup"})
+EXTENSIONS = (
+    "cogs.setup",
+    "cogs.pairing",
+    "cogs.checkins",
+    "cogs.ledger",
+    "cogs.leaderboard",
+    "cogs.privacy",
+)
+# A member's own data is theirs to see or delete whether or not a moderator set Tandem up.
+COMMANDS_WITHOUT_SETUP = frozenset({"setup", "privacy"})
 
 
 class TandemTree(app_commands.CommandTree["TandemBot"]):
@@ -40,23 +52,36 @@ class TandemTree(app_commands.CommandTree["TandemBot"]):
         await report_error(interaction, error, f"/{name}")
 
 
+def intents_for(settings: Settings) -> discord.Intents:
+    """No privileged intent by default; the members intent only when the operator enabled it."""
+    intents = discord.Intents.default()
+    intents.members = settings.members_intent
+    return intents
+
+
 class TandemBot(commands.Bot):
-    """The running bot; cogs reach the store and settings through it."""
+    """The running bot; cogs reach the store, the outbox and the settings through it."""
 
     store: Store
+    outbox: Outbox
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
-            intents=discord.Intents.default(),
+            intents=intents_for(settings),
             tree_cls=TandemTree,
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
+            proxy=settings.proxy,
         )
         self.settings = settings
 
     async def setup_hook(self) -> None:
+        # The shared Discord layer (cogs.common) builds on this module, hence the late import.
+        from cogs.common.outbox import Outbox  # noqa: PLC0415
+
         self.store = await Store.open(self.settings.database_path)
+        self.outbox = Outbox(self)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self._sync_commands()

@@ -4,8 +4,72 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
+from typing import Generic, TypeVar
 
 from bot.schedule import WeeklyTime
+
+T = TypeVar("T")
+
+# The label of pledges until a moderator names another with `/setup currency:`.
+DEFAULT_CURRENCY = "points"
+# Stands for a member whose data was erased (`/privacy delete`) or who is unknown.
+FORMER_MEMBER = 0
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    ATTEMPTED = "attempted"  # a send began; its outcome is looked up before trying again
+    SENT = "sent"
+    VOID = "void"  # nothing to say any more
+    FAILED = "failed"  # given up on after a week; shown to moderators
+
+
+class NoticeKind(StrEnum):
+    """What an outbox row says; each kind has one renderer."""
+
+    # Planned by the reminder loop.
+    HEADS_UP = "heads_up"
+    CHECKIN = "checkin"
+    NUDGE = "nudge"
+    REMATCH_OFFER = "rematch_offer"
+    ONE_SIDED = "one_sided"
+    TRIAL = "trial"
+    MISSED = "missed"
+    # Queued by commands and buttons with the change they announce.
+    WELCOME = "welcome"
+    FAREWELL = "farewell"
+    INVITATION = "invitation"
+    ANSWERS = "answers"
+    SCHEDULE_PROPOSAL = "schedule_proposal"
+    MILESTONE_ADDED = "milestone_added"
+    MILESTONE_REQUEST = "milestone_request"
+    SETTLE_PROPOSAL = "settle_proposal"
+    CELEBRATION = "celebration"
+
+
+class InvitationStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    VOID = "void"
+
+
+class EndCause(StrEnum):
+    """Why a partnership ended; the farewell in the thread is worded for each."""
+
+    ENDED = "ended"  # a member used `/partner end`
+    SWITCH = "switch"  # a member chose Switch at the two-week question
+    REMATCH = "rematch"  # a member took the offer after a quiet or one-sided spell
+    LEFT = "left"  # a member left the server
+    ERASED = "erased"  # a member deleted their data with `/privacy delete`
+
+
+class MilestoneStatus(StrEnum):
+    OPEN = "open"
+    CONFIRMED = "confirmed"
+    MISSED = "missed"
+    VOID = "void"
 
 
 @dataclass(frozen=True)
@@ -27,6 +91,9 @@ class Partnership:
     created_at: datetime
     thread_id: int | None
     ended_at: datetime | None = None
+    ended_by: int | None = None
+    end_cause: EndCause | None = None
+    end_reason: str | None = None
 
     def partner_of(self, user_id: int) -> int:
         first, second = self.members
@@ -44,20 +111,38 @@ class Invitation:
     invitee_id: int
     course: str
     weekly: WeeklyTime
-    status: str
+    status: InvitationStatus
+    channel_id: int | None = None
 
 
 @dataclass(frozen=True)
-class QueueResult:
-    """What queueing did: matched at once, or waiting (a new or an updated entry).
+class Profile:
+    """A member's own settings in one server; none of them is required."""
 
-    `queued` is False only when a member could not be queued because their pace is
-    unknown (they joined through an invitation) and must use `/partner find`.
+    zone: str | None = None
+    leaderboard_hidden: bool = False
+
+
+@dataclass(frozen=True)
+class Stored(Generic[T]):
+    """What a change stored, and the outbox rows queued with it to announce it."""
+
+    value: T
+    notices: tuple[int, ...] = ()
+    # The same request arrived again (a retried command): nothing new was stored.
+    repeated: bool = False
+
+
+@dataclass(frozen=True)
+class Requeued:
+    """What ending a pair with priority did for the member who asked.
+
+    `queued` is False when their pace is unknown (they joined through an invitation):
+    they keep priority for their next `/partner find`.
     """
 
-    partnership: Partnership | None
-    updated: bool
-    queued: bool = True
+    ended: bool
+    queued: bool
 
 
 @dataclass(frozen=True)
@@ -80,7 +165,7 @@ class Milestone:
     due_date: str
     deadline: datetime
     stake: int
-    status: str
+    status: MilestoneStatus
 
 
 @dataclass(frozen=True)
@@ -90,6 +175,16 @@ class MilestoneRequest:
     kind: str
     new_due_date: str | None
     new_deadline: datetime | None
+    status: str
+
+
+@dataclass(frozen=True)
+class SettleProposal:
+    id: int
+    partnership_id: int
+    proposer_id: int
+    note: str
+    amount: int
     status: str
 
 

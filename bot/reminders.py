@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.models import NoticeKind
 from bot.schedule import WeeklyTime, next_occurrence
 
 HEADS_UP_BEFORE = timedelta(hours=24)
@@ -21,14 +22,14 @@ ONE_SIDED_WEEKS = 3
 WEEK = timedelta(days=7)
 WEEK_TOLERANCE = timedelta(days=3)
 
-HEADS_UP = "heads_up"
-CHECKIN = "checkin"
-NUDGE = "nudge"
-REMATCH_OFFER = "rematch_offer"
-ONE_SIDED = "one_sided"
-TRIAL = "trial"
+HEADS_UP = NoticeKind.HEADS_UP
+CHECKIN = NoticeKind.CHECKIN
+NUDGE = NoticeKind.NUDGE
+REMATCH_OFFER = NoticeKind.REMATCH_OFFER
+ONE_SIDED = NoticeKind.ONE_SIDED
+TRIAL = NoticeKind.TRIAL
 # Posted by the miss job: `episode` is the run's instant (the milestones' `missed_at`).
-MISSED = "missed"
+MISSED = NoticeKind.MISSED
 
 
 @dataclass(frozen=True)

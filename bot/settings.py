@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,6 +26,22 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     reminder_interval_seconds: int = Field(default=60, ge=1, le=3600)
     dev_guild_id: int | None = None
+    # Subscribe to the privileged Server Members intent so Tandem notices at once when a
+    # member leaves the server; needs "Server Members Intent" switched on in the portal.
+    members_intent: bool = False
+    # HTTP(S) proxy for Discord's REST API, for hosts whose egress goes through a proxy.
+    proxy: str | None = None
+
+    @field_validator("proxy")
+    @classmethod
+    def _proxy_url(cls, value: str | None) -> str | None:
+        """Catch a typo here rather than as a puzzling connection error at start-up."""
+        if value is None:
+            return None
+        value = value.strip()
+        if not value.lower().startswith(("http://", "https://")) or not urlsplit(value).hostname:
+            raise ValueError("must be an http:// or https:// URL, e.g. http://proxy.example:3128")
+        return value
 
     @field_validator("log_level")
     @classmethod

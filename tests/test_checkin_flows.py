@@ -9,10 +9,7 @@ import discord
 
 from bot.errors import UserError
 from cogs.checkins.messages import QUIET_NUDGE
-from tests.helpers import find, pair, reply
-from tests.test_checkins import ANSWERS, DAY, advance, advance_to, messages_with
-
-WEEK = 7 * DAY
+from tests.helpers import ANSWERS, DAY, WEEK, advance, advance_to, find, messages_with, pair, reply
 
 
 async def test_quiet_partner_gets_one_nudge_then_the_other_a_rematch_button(ready: Any) -> None:
@@ -88,12 +85,22 @@ async def test_two_week_question_keep_and_switch(ready: Any) -> None:
     refused = await mallory.click(question, label="Keep")
     assert refused.ephemeral and "Only the two partners" in reply(refused)
 
-    await alice.click(question, label="Keep")
-    assert messages_with(thread, "wants to keep going")
+    keep = await alice.click(question, label="Keep")
+    assert keep.ephemeral and "Noted" in reply(keep)
+    [redrawn] = messages_with(thread, "keep going together?")
+    assert f"{alice.mention} chose **Keep**" in redrawn.content and redrawn.components
+    posted = len(thread.history())
+    again = await alice.click(question, label="Keep")  # a second press posts nothing
+    assert again.ephemeral and "already chose **Keep**" in reply(again)
+    assert len(thread.history()) == posted
     switched = await bob.click(question, label="Switch")
     assert switched.ephemeral and "first in line" in reply(switched)
+    assert "already waiting" in reply(switched)  # requeued at once, and told so truthfully
     assert await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id) == []
     assert "one of you chose to switch" in thread.history()[-1].content
+    [decided] = messages_with(thread, "keep going together?")
+    assert f"{bob.mention} chose **Switch**" in decided.content and not decided.components
+    assert len(thread.history()) == posted + 1  # only the farewell was added
     assert await ready.bot.store.pairing.queued_courses(ready.guild.id, bob.id) == [
         "Intro to Python"
     ]
@@ -109,7 +116,9 @@ async def test_both_keep(ready: Any) -> None:
     [question] = messages_with(ready.thread(partnership.thread_id), "keep going together?")
     await alice.click(question, label="Keep")
     both = await bob.click(question, label="Keep")
-    assert "You both chose to keep going" in both.response.content
+    assert both.ephemeral and "You both chose to keep going" in reply(both)
+    [decided] = messages_with(ready.thread(partnership.thread_id), "keep going together?")
+    assert not decided.components  # decided: the buttons are gone
     assert len(await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id)) == 1
     await advance(ready, 3 * WEEK)  # the pair goes on; the question is not asked again
     assert len(messages_with(ready.thread(partnership.thread_id), "keep going together?")) == 1

@@ -5,37 +5,22 @@ SimCord's clock starts on Thursday 2026-01-01 00:00 UTC.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import discord
 
 from bot.errors import UserError
-from tests.helpers import pair, reply
-
-HOUR = 3600
-DAY = 24 * HOUR
-ANSWERS = {"completed": "Chapter 3 exercises", "next_goal": "Finish chapter 4", "blockers": ""}
-
-
-def messages_with(thread: Any, text: str) -> list[discord.Message]:
-    return [m for m in thread.history() if text in m.content]
-
-
-async def advance(server: Any, seconds: float) -> None:
-    """Move virtual time a day at a time: each step settles within SimCord's time limit."""
-    await advance_to(server, server.env.now() + timedelta(seconds=seconds))
-
-
-async def advance_to(server: Any, when: datetime) -> None:
-    while (left := (when - server.env.now()).total_seconds()) > 0:
-        await server.env.advance_time(min(left, DAY))
-
-
-async def check_in(server: Any, member: Any, **answers: str) -> Any:
-    shown = await member.slash(server.general, "checkin")
-    assert shown.modal is not None and shown.modal["title"] == "Weekly check-in"
-    return await member.submit_modal(shown, ANSWERS | answers)
+from tests.helpers import (
+    ANSWERS,
+    DAY,
+    HOUR,
+    advance_to,
+    check_in,
+    messages_with,
+    pair,
+    reply,
+)
 
 
 async def test_checkin_posts_an_embed_in_the_thread_and_a_second_replaces_it(ready: Any) -> None:
@@ -162,12 +147,12 @@ async def test_crash_after_sending_does_not_post_again(ready: Any, make_bot: Any
     await ready.env.advance_time(90)
     # Rewind the record to what a crash between sending and recording leaves behind.
     async with store.db.transaction() as conn:
-        await conn.execute("UPDATE notices SET status = 'attempted' WHERE kind = 'checkin'")
+        await conn.execute("UPDATE outbox SET status = 'attempted' WHERE kind = 'checkin'")
     await ready.env.restart_bot(make_bot())
     await ready.env.advance_time(HOUR)
     assert len(messages_with(ready.thread(partnership.thread_id), "it's check-in time")) == 1
     assert (
-        await ready.bot.store.db.fetch_value("SELECT status FROM notices WHERE kind = 'checkin'")
+        await ready.bot.store.db.fetch_value("SELECT status FROM outbox WHERE kind = 'checkin'")
         == "sent"
     )
 

@@ -14,34 +14,18 @@ from discord import app_commands
 
 from bot.errors import UserError
 from bot.replies import NEEDS_MANAGE_SERVER
-from tests.helpers import pair, reply
-from tests.test_checkins import ANSWERS, DAY, HOUR, advance_to, messages_with
-
-
-async def goal(server: Any, member: Any, text: str = "Finish the Python course") -> int:
-    result = await member.slash(
-        server.general, "goal set", text=text, done_when="Certificate in hand"
-    )
-    assert "Goal set" in reply(result), reply(result)
-    goals = await server.bot.store.milestones.active_goals(server.guild.id, member.id)
-    return goals[-1].id
-
-
-async def add(server: Any, member: Any, goal_id: int, **overrides: Any) -> Any:
-    options = {
-        "goal": str(goal_id),
-        "title": "Chapter 4",
-        "due": "2026-01-03",
-        "stake": 5.0,
-    } | overrides
-    return await member.slash(server.general, "milestone add", **options)
-
-
-async def ledger_rows(server: Any) -> list[tuple[Any, ...]]:
-    rows = await server.bot.store.db.fetch_all(
-        "SELECT kind, amount, milestone_id FROM ledger_entries ORDER BY id"
-    )
-    return [tuple(row) for row in rows]
+from tests.helpers import (
+    ANSWERS,
+    DAY,
+    HOUR,
+    add,
+    advance_to,
+    goal,
+    ledger_rows,
+    messages_with,
+    pair,
+    reply,
+)
 
 
 async def test_goals_at_most_two(ready: Any) -> None:

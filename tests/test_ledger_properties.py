@@ -95,11 +95,12 @@ async def open_world(path: Path) -> World:
         key = course.casefold()
         for user in (first, second):
             seeker = Seeker(user_id=user, pace=10, weekly=WEEKLY, queued_at=START)
-            result = await store.pairing.queue_and_match(GUILD, course, key, seeker, START)
-        assert result.partnership is not None, "two identical seekers must be paired"
-        pools.append(result.partnership)
+            await store.pairing.queue(GUILD, course, key, seeker, START)
+        made = await store.pairing.pair(GUILD, key, second, first, START)
+        assert made is not None, "two identical seekers must be paired"
+        pools.append(made.value)
         for user in (first, second):
-            await store.milestones.add_goal(result.partnership, user, "Finish it", "done", START)
+            await store.milestones.add_goal(made.value, user, "Finish it", "done", START)
             [goal] = await store.milestones.active_goals(GUILD, user)
             goals.append(goal)
     world = World(path=path, store=store, now=START, pools=pools, goals=goals)
@@ -119,7 +120,7 @@ async def ledger_rows(store: Store) -> dict[int, tuple[Any, ...]]:
 
 
 async def full_state(store: Store) -> list[list[tuple[Any, ...]]]:
-    tables = ("ledger_entries", "milestones", "notices", "settle_proposals", "milestone_requests")
+    tables = ("ledger_entries", "milestones", "outbox", "settle_proposals", "milestone_requests")
     state = []
     for table in tables:
         rows = await store.db.fetch_all(f"SELECT * FROM {table} ORDER BY rowid")
@@ -202,7 +203,7 @@ async def check_invariants(world: World) -> None:
     told = Counter(
         (row[0], row[1])
         for row in await store.db.fetch_all(
-            "SELECT partnership_id, episode FROM notices WHERE kind = ?", (MISSED,)
+            "SELECT partnership_id, episode FROM outbox WHERE kind = ?", (MISSED,)
         )
     )
     runs = await store.db.fetch_all(
@@ -249,16 +250,20 @@ async def run_miss(world: World, limit: int) -> int:
 async def propose(world: World, pool: Partnership) -> int | None:
     balance = world.balances[pool.id]
     try:
-        proposal, shown = await world.store.ledger.propose_settlement(
+        proposed = await world.store.ledger.propose_settlement(
             pool, pool.members[0], "paid in coffee", world.now
         )
+        proposal, shown = proposed.value
     except UserError:
         assert balance <= 0, "a pool with a balance could not be settled"
         return None
     assert balance > 0, "an empty pool accepted a settlement proposal"
     assert shown == balance
     world.shown[proposal] = shown
-    world.proposals[pool.id].append(proposal)
+    if proposed.repeated:  # the same proposal again (a retried command) is the same proposal
+        assert proposal == world.pending[pool.id]
+    else:
+        world.proposals[pool.id].append(proposal)
     world.pending[pool.id] = proposal
     return proposal
 
@@ -287,16 +292,16 @@ async def answer(world: World, mid: int, kind: str, hours: int = 0) -> None:
     assert milestone is not None
     new_deadline = world.now + timedelta(hours=hours)
     if kind == "done":
-        request_id = await store.milestones.request(milestone, "done", world.now)
+        asked = await store.milestones.request(milestone, "done", world.now)
     else:
-        request_id = await store.milestones.request(
+        asked = await store.milestones.request(
             milestone, "reschedule", world.now, new_deadline.date(), new_deadline
         )
-    request = await store.milestones.milestone_request(request_id)
+    request = await store.milestones.milestone_request(asked.value)
     assert request is not None
     expect_ok = m.status == "open" and m.deadline > world.now
     try:
-        result = await store.milestones.answer(request, accept=True, now=world.now)
+        result = (await store.milestones.answer(request, accept=True, now=world.now)).value
     except UserError:
         assert not expect_ok, f"could not answer for open milestone {mid} before its deadline"
         return
@@ -332,9 +337,11 @@ async def add(world: World, goal_index: int, stake: int, hours: int) -> None:
     minor = ledger.stake_in_minor_units(stake, MAX_STAKE, CURRENCY)
     deadline = world.now + timedelta(hours=hours)
     title = f"Step {len(world.milestones)}"
-    milestone = await world.store.milestones.add_milestone(
-        goal, GUILD, title, deadline.date(), deadline, minor, world.now
-    )
+    milestone = (
+        await world.store.milestones.add_milestone(
+            goal, GUILD, title, deadline.date(), deadline, minor, world.now
+        )
+    ).value
     assert (milestone.status, milestone.stake, milestone.deadline) == ("open", minor, deadline)
     world.milestones[milestone.id] = ModelMilestone(
         goal.partnership_id, goal.user_id, minor, deadline

@@ -8,7 +8,7 @@ import discord
 import pytest
 
 from bot.errors import UserError
-from tests.helpers import find, reply
+from tests.helpers import find, fresh, invitation_message, pinged, reply, request
 
 
 async def test_first_member_is_queued_then_matched_into_a_private_thread(ready: Any) -> None:
@@ -139,47 +139,33 @@ async def test_leave_queue(ready: Any) -> None:
     assert ready.errors()
 
 
-async def request(server: Any, inviter: Any, invitee: Any, **overrides: Any) -> Any:
-    options = {
-        "member": invitee,
-        "course": "Intro to Python",
-        "checkin_day": 2,
-        "checkin_time": "07:30",
-        "timezone": "Asia/Kolkata",
-    } | overrides
-    return await inviter.slash(server.general, "partner request", **options)
-
-
 async def test_request_accept_pairs_and_invitee_inherits_the_zone(ready: Any) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     invite = await request(ready, alice, bob)
-    assert not invite.ephemeral
-    message = invite.response.message
+    assert invite.ephemeral and "I invited" in reply(invite)
+    message = invitation_message(ready, bob)
     assert message.channel.id == ready.general.id
     assert bob.mention in message.content and "Wednesday 07:30 (Asia/Kolkata)" in message.content
-    [sent] = [
-        r
-        for r in ready.env.http_requests
-        if r.path.endswith("/callback") and "would like" in str(r.json)
-    ]
-    assert sent.json["data"]["allowed_mentions"] == {"parse": [], "users": [bob.id]}
+    assert pinged(ready, message) == {bob.id}
 
-    await bob.click(message, label="Accept")
+    accepted = await bob.click(message, label="Accept")
 
     [partnership] = await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id)
     assert set(partnership.members) == {alice.id, bob.id}
     assert await ready.bot.store.pairing.zone_of(ready.guild.id, bob.id) == "Asia/Kolkata"
-    edited = ready.general.history()[-1]
+    edited = fresh(ready.general, message)
     assert "accepted" in edited.content and not edited.components
+    assert accepted.followups[-1].ephemeral
+    assert f"Say hello in <#{partnership.thread_id}>" in reply(accepted)
     [thread] = ready.partners.threads
     assert "Wednesday 07:30 (Asia/Kolkata)" in thread.history()[0].content
 
 
 async def test_only_the_invited_member_can_answer(ready: Any) -> None:
     alice, bob, mallory = ready.member("alice"), ready.member("bob"), ready.member("mallory")
-    invite = await request(ready, alice, bob)
+    await request(ready, alice, bob)
     for intruder in (mallory, alice):
-        pressed = await intruder.click(invite.response.message, label="Accept")
+        pressed = await intruder.click(invitation_message(ready, bob), label="Accept")
         assert pressed.ephemeral
         assert f"Only {bob.mention} can answer" in reply(pressed)
     assert await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id) == []
@@ -188,9 +174,10 @@ async def test_only_the_invited_member_can_answer(ready: Any) -> None:
 
 async def test_decline(ready: Any) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
-    invite = await request(ready, alice, bob)
-    await bob.click(invite.response.message, label="Decline")
-    edited = ready.general.history()[-1]
+    await request(ready, alice, bob)
+    message = invitation_message(ready, bob)
+    await bob.click(message, label="Decline")
+    edited = fresh(ready.general, message)
     assert "declined" in edited.content and not edited.components
     assert await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id) == []
     invitation = await ready.bot.store.pairing.invitation(1)
@@ -199,20 +186,20 @@ async def test_decline(ready: Any) -> None:
 
 async def test_invitation_survives_a_restart(ready: Any, make_bot: Any) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
-    invite = await request(ready, alice, bob)
+    await request(ready, alice, bob)
     await ready.env.restart_bot(make_bot())
-    await bob.click(invite.response.message, label="Accept")
+    await bob.click(invitation_message(ready, bob), label="Accept")
     [partnership] = await ready.bot.store.pairing.active_partnerships(ready.guild.id, bob.id)
     assert set(partnership.members) == {alice.id, bob.id}
     assert len(ready.partners.threads) == 1
 
 
-async def test_double_press_creates_one_partnership(ready: Any, make_bot: Any) -> None:
+async def test_double_press_creates_one_partnership(ready: Any) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
-    invite = await request(ready, alice, bob)
-    message = invite.response.message
+    await request(ready, alice, bob)
+    message = invitation_message(ready, bob)
     # The second press comes from a client that still shows the buttons (a second device).
-    ready.env.inject_error("PATCH", "/webhooks/*/*/messages/@original", status=500, times=1)
+    ready.env.inject_error("PATCH", f"/channels/{ready.general.id}/messages/*", status=500)
     first = await bob.click(message, label="Accept")
     second = await bob.click(message, label="Accept")
     assert "already been answered" in reply(second)
@@ -232,7 +219,7 @@ async def test_request_refuses_self_and_bots(ready: Any, who: str, message: str)
         alice if who == "self" else ready.guild.add_member(ready.env.create_user("robot", bot=True))
     )
     result = await request(ready, alice, target)
-    assert result.ephemeral and message in result.response.content
+    assert result.ephemeral and message in reply(result)
     assert ready.general.history() == [] or all(
         "would like you" not in m.content for m in ready.general.history()
     )
@@ -241,10 +228,10 @@ async def test_request_refuses_self_and_bots(ready: Any, who: str, message: str)
 
 async def test_request_refuses_someone_already_partnered_in_that_course(ready: Any) -> None:
     alice, bob, carol = ready.member("alice"), ready.member("bob"), ready.member("carol")
-    invite = await request(ready, alice, bob)
-    await bob.click(invite.response.message, label="Accept")
+    await request(ready, alice, bob)
+    await bob.click(invitation_message(ready, bob), label="Accept")
     result = await request(ready, carol, bob)
-    assert result.ephemeral and "They already have a partner" in result.response.content
+    assert result.ephemeral and "They already have a partner" in reply(result)
     assert ready.errors()
 
 

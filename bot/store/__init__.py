@@ -11,7 +11,9 @@ from bot.store.guilds import GuildStore
 from bot.store.leaderboard import LeaderboardStore
 from bot.store.ledger import LedgerStore
 from bot.store.milestones import MilestoneStore
+from bot.store.outbox import OutboxStore
 from bot.store.pairing import PairingStore
+from bot.store.privacy import PrivacyStore
 from bot.store.reminders import ReminderStore
 
 
@@ -25,6 +27,8 @@ class Store:
     milestones: MilestoneStore
     ledger: LedgerStore
     leaderboard: LeaderboardStore
+    outbox: OutboxStore
+    privacy: PrivacyStore
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
@@ -38,6 +42,8 @@ class Store:
             milestones=MilestoneStore(db),
             ledger=LedgerStore(db),
             leaderboard=LeaderboardStore(db),
+            outbox=OutboxStore(db),
+            privacy=PrivacyStore(db),
         )
 
     async def close(self) -> None:

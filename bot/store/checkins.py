@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.errors import UserError
-from bot.models import Partnership
+from bot.models import NoticeKind, Partnership, Stored
 from bot.schedule import WeeklyTime
 from bot.store.database import Database, from_timestamp, to_timestamp
+from bot.store.outbox import queue
 
 
 @dataclass(frozen=True)
@@ -38,11 +39,15 @@ class CheckinStore:
         week: datetime,
         answers: Answers,
         now: datetime,
-    ) -> int | None:
-        """Store this week's answers, replacing an earlier one; returns the old message to edit."""
+    ) -> Stored[bool]:
+        """Store this week's answers and queue them for the thread; True when they replace some.
+
+        A second answer the same week refreshes the same outbox row, so the thread's
+        message is edited in place, never doubled.
+        """
         async with self._db.transaction() as conn:
             rows = await conn.execute_fetchall(
-                "SELECT message_id FROM checkins WHERE partnership_id = ? AND user_id = ? AND week_at = ?",
+                "SELECT 1 FROM checkins WHERE partnership_id = ? AND user_id = ? AND week_at = ?",
                 (partnership.id, user_id, to_timestamp(week)),
             )
             await conn.execute(
@@ -67,16 +72,27 @@ class CheckinStore:
                 "UPDATE partnerships SET alarm_at = ? WHERE id = ? AND ended_at IS NULL",
                 (to_timestamp(now), partnership.id),
             )
-        return next((row[0] for row in rows), None)
-
-    async def set_message(
-        self, partnership_id: int, user_id: int, week: datetime, message_id: int
-    ) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE checkins SET message_id = ? WHERE partnership_id = ? AND user_id = ? AND week_at = ?",
-                (message_id, partnership_id, user_id, to_timestamp(week)),
+            notice = await queue(
+                conn,
+                partnership.guild_id,
+                NoticeKind.ANSWERS,
+                now,
+                partnership_id=partnership.id,
+                episode=to_timestamp(week),
+                member_id=user_id,
+                refresh=True,
             )
+        return Stored(bool(rows), (notice,))
+
+    async def answers(self, partnership_id: int, user_id: int, week: datetime) -> Answers | None:
+        row = await self._db.fetch_one(
+            "SELECT completed, next_goal, blockers FROM checkins"
+            " WHERE partnership_id = ? AND user_id = ? AND week_at = ?",
+            (partnership_id, user_id, to_timestamp(week)),
+        )
+        if row is None:
+            return None
+        return Answers(row["completed"], row["next_goal"], row["blockers"])
 
     async def weeks(self, guild_id: int, user_id: int) -> list[datetime]:
         return (await self.weeks_of(guild_id, [user_id]))[user_id]
@@ -97,8 +113,16 @@ class CheckinStore:
 
     async def propose(
         self, partnership: Partnership, proposer: int, weekly: WeeklyTime, now: datetime
-    ) -> int:
+    ) -> Stored[int]:
+        """A new proposal replacing older ones, its thread message queued; a repeat is one."""
         async with self._db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT id FROM schedule_proposals WHERE partnership_id = ? AND status = 'pending'"
+                " AND proposer_id = ? AND timezone = ? AND weekday = ? AND minute = ?",
+                (partnership.id, proposer, weekly.zone, weekly.weekday, weekly.minute),
+            )
+            if rows:
+                return Stored(int(next(iter(rows))["id"]), repeated=True)
             await conn.execute(
                 "UPDATE schedule_proposals SET status = 'void' WHERE partnership_id = ? AND status = 'pending'",
                 (partnership.id,),
@@ -115,8 +139,17 @@ class CheckinStore:
                     to_timestamp(now),
                 ),
             )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+            proposal_id = cursor.lastrowid
+            assert proposal_id is not None
+            notice = await queue(
+                conn,
+                partnership.guild_id,
+                NoticeKind.SCHEDULE_PROPOSAL,
+                now,
+                partnership_id=partnership.id,
+                episode=proposal_id,
+            )
+        return Stored(proposal_id, (notice,))
 
     async def proposal(self, proposal_id: int) -> Proposal | None:
         row = await self._db.fetch_one(
@@ -151,15 +184,43 @@ class CheckinStore:
                 ),
             )
 
-    async def answer_trial(self, partnership_id: int, user_id: int, answer: str) -> dict[int, str]:
+    async def trial_answers(self, partnership_id: int) -> dict[int, str]:
+        rows = await self._db.fetch_all(
+            "SELECT user_id, answer FROM trial_answers WHERE partnership_id = ?",
+            (partnership_id,),
+        )
+        return {row["user_id"]: row["answer"] for row in rows}
+
+    async def answer_trial(
+        self, partnership: Partnership, user_id: int, answer: str, now: datetime
+    ) -> Stored[dict[int, str]]:
+        """Record a member's answer once; the question in the thread is redrawn to show it.
+
+        Pressing the same answer again stores nothing and redraws nothing.
+        """
         async with self._db.transaction() as conn:
-            await conn.execute(
+            cursor = await conn.execute(
                 "INSERT INTO trial_answers (partnership_id, user_id, answer) VALUES (?, ?, ?)"
-                " ON CONFLICT DO UPDATE SET answer = excluded.answer",
-                (partnership_id, user_id, answer),
+                " ON CONFLICT DO UPDATE SET answer = excluded.answer"
+                " WHERE answer != excluded.answer",
+                (partnership.id, user_id, answer),
             )
+            changed = cursor.rowcount == 1
             rows = await conn.execute_fetchall(
                 "SELECT user_id, answer FROM trial_answers WHERE partnership_id = ?",
-                (partnership_id,),
+                (partnership.id,),
             )
-        return {row[0]: row[1] for row in rows}
+            notices: tuple[int, ...] = ()
+            if changed:
+                notice = await queue(
+                    conn,
+                    partnership.guild_id,
+                    NoticeKind.TRIAL,
+                    now,
+                    partnership_id=partnership.id,
+                    episode=to_timestamp(partnership.created_at),
+                    refresh=True,
+                )
+                notices = (notice,)
+        answers = {row["user_id"]: row["answer"] for row in rows}
+        return Stored(answers, notices, repeated=not changed)

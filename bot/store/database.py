@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -115,13 +116,18 @@ def _migrations() -> list[tuple[int, str]]:
 
 
 def _statements(script: str) -> Iterable[str]:
-    """Split a migration on semicolons; migrations hold no triggers or string semicolons."""
-    for chunk in script.split(";"):
-        statement = "\n".join(
-            line for line in chunk.splitlines() if not line.strip().startswith("--")
-        ).strip()
-        if statement:
-            yield statement
+    """Split a migration into statements, keeping a trigger's `BEGIN ... END;` body whole."""
+    pending: list[str] = []
+    for line in script.splitlines():
+        if line.strip().startswith("--"):
+            continue
+        pending.append(line)
+        text = "\n".join(pending).strip()
+        if text and sqlite3.complete_statement(text):
+            yield text
+            pending = []
+    if "\n".join(pending).strip():
+        raise ValueError(f"a migration ends inside a statement: {pending[0]!r}")
 
 
 # The two partners of `p`, in the order they were added, as "first,second".

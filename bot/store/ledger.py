@@ -10,8 +10,9 @@ from typing import Any
 
 from bot.errors import UserError
 from bot.ledger import SETTLE, settle_key, settlement_amount
-from bot.models import LedgerEntry, Partnership, PoolSummary
+from bot.models import LedgerEntry, NoticeKind, Partnership, PoolSummary, SettleProposal, Stored
 from bot.store.database import PAIR_MEMBERS, Database, from_timestamp, pair_members, to_timestamp
+from bot.store.outbox import queue
 
 
 class LedgerStore:
@@ -19,8 +20,9 @@ class LedgerStore:
         self._db = db
 
     async def balance(self, partnership_id: int) -> int:
-        async with self._db.transaction() as conn:
-            return await _balance(conn, partnership_id)
+        """A plain read: looking at a pool must not wake the reminder loop."""
+        value = await self._db.fetch_value(_BALANCE, (partnership_id,))
+        return int(value)
 
     async def recent(self, partnership_id: int, limit: int = 10) -> list[LedgerEntry]:
         rows = await self._db.fetch_all(
@@ -33,11 +35,21 @@ class LedgerStore:
 
     async def propose_settlement(
         self, partnership: Partnership, proposer: int, note: str, now: datetime
-    ) -> tuple[int, int]:
-        """A new proposal replacing any older one; returns its id and the balance it settles."""
+    ) -> Stored[tuple[int, int]]:
+        """A new proposal replacing older ones, with its thread message; a repeat is one.
+
+        Returns the proposal's id and the balance it settles.
+        """
         async with self._db.transaction() as conn:
             balance = await _balance(conn, partnership.id)
             settlement_amount(balance)
+            rows = await conn.execute_fetchall(
+                "SELECT id FROM settle_proposals WHERE partnership_id = ? AND status = 'pending'"
+                " AND proposer_id = ? AND note = ? AND amount = ?",
+                (partnership.id, proposer, note, balance),
+            )
+            if rows:
+                return Stored((int(next(iter(rows))["id"]), balance), repeated=True)
             await conn.execute(
                 "UPDATE settle_proposals SET status = 'void' WHERE partnership_id = ? AND status = 'pending'",
                 (partnership.id,),
@@ -47,16 +59,34 @@ class LedgerStore:
                 " VALUES (?, ?, ?, ?, ?)",
                 (partnership.id, proposer, note, balance, to_timestamp(now)),
             )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid, balance
+            proposal_id = cursor.lastrowid
+            assert proposal_id is not None
+            notice = await queue(
+                conn,
+                partnership.guild_id,
+                NoticeKind.SETTLE_PROPOSAL,
+                now,
+                partnership_id=partnership.id,
+                episode=proposal_id,
+            )
+        return Stored((proposal_id, balance), (notice,))
 
-    async def settlement_proposal(self, proposal_id: int) -> tuple[int, int, str, str] | None:
-        """(partnership id, proposer, note, status) of a settlement proposal."""
+    async def settlement_proposal(self, proposal_id: int) -> SettleProposal | None:
         row = await self._db.fetch_one(
-            "SELECT partnership_id, proposer_id, note, status FROM settle_proposals WHERE id = ?",
+            "SELECT id, partnership_id, proposer_id, note, amount, status FROM settle_proposals"
+            " WHERE id = ?",
             (proposal_id,),
         )
-        return None if row is None else (row[0], row[1], row[2], row[3])
+        if row is None:
+            return None
+        return SettleProposal(
+            id=row["id"],
+            partnership_id=row["partnership_id"],
+            proposer_id=row["proposer_id"],
+            note=row["note"],
+            amount=row["amount"],
+            status=row["status"],
+        )
 
     async def settle(self, proposal_id: int, guild_id: int, now: datetime) -> int:
         """Append the entry that zeroes the pool; returns the amount settled (positive)."""
@@ -105,10 +135,10 @@ class LedgerStore:
         ]
 
 
+# A pool's balance is never stored: it is the sum of its entries.
+_BALANCE = "SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE partnership_id = ?"
+
+
 async def _balance(conn: Any, partnership_id: int) -> int:
-    """A pool's balance is never stored: it is the sum of its entries."""
-    rows = await conn.execute_fetchall(
-        "SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE partnership_id = ?",
-        (partnership_id,),
-    )
+    rows = await conn.execute_fetchall(_BALANCE, (partnership_id,))
     return int(next(iter(rows))[0])

@@ -8,28 +8,38 @@ from typing import Any
 from bot.errors import UserError
 from bot.ledger import MISS
 from bot.milestones import check_goal_count
-from bot.models import Goal, Milestone, MilestoneRequest, Partnership
+from bot.models import (
+    FORMER_MEMBER,
+    Goal,
+    Milestone,
+    MilestoneRequest,
+    MilestoneStatus,
+    NoticeKind,
+    Partnership,
+    Stored,
+)
 from bot.reminders import MISSED
 from bot.store.database import Database, from_timestamp, to_timestamp
+from bot.store.outbox import queue
 
-_MILESTONE = (
-    "SELECT id, goal_id, partnership_id, guild_id, owner_id, title, due_date, deadline_at, stake, status"
-    " FROM milestones"
+_MILESTONE_COLUMNS = (
+    "id, goal_id, partnership_id, guild_id, owner_id, title, due_date, deadline_at, stake, status"
 )
+_MILESTONE = f"SELECT {_MILESTONE_COLUMNS} FROM milestones"
 
 
 def _milestone(row: Any) -> Milestone:
     return Milestone(
-        row[0],
-        row[1],
-        row[2],
-        row[3],
-        row[4],
-        row[5],
-        row[6],
-        from_timestamp(row[7]),
-        row[8],
-        row[9],
+        id=row["id"],
+        goal_id=row["goal_id"],
+        partnership_id=row["partnership_id"],
+        guild_id=row["guild_id"],
+        owner_id=row["owner_id"],
+        title=row["title"],
+        due_date=row["due_date"],
+        deadline=from_timestamp(row["deadline_at"]),
+        stake=row["stake"],
+        status=MilestoneStatus(row["status"]),
     )
 
 
@@ -66,6 +76,13 @@ class MilestoneStore:
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
+    async def goal(self, goal_id: int) -> Goal | None:
+        row = await self._db.fetch_one(
+            "SELECT id, partnership_id, user_id, text, done_when FROM goals WHERE id = ?",
+            (goal_id,),
+        )
+        return None if row is None else Goal(*row)
+
     async def close_goal(self, goal_id: int, user_id: int) -> bool:
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
@@ -84,11 +101,20 @@ class MilestoneStore:
         deadline: datetime,
         stake: int,
         now: datetime,
-    ) -> Milestone:
+    ) -> Stored[Milestone]:
+        """Add it and queue the partner's notice; the same milestone sent twice is stored once."""
         async with self._db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                f"{_MILESTONE} WHERE goal_id = ? AND title = ? AND due_date = ? AND stake = ?"
+                " AND status = 'open'",
+                (goal.id, title, due.isoformat(), stake),
+            )
+            if rows:
+                return Stored(_milestone(next(iter(rows))), repeated=True)
             cursor = await conn.execute(
                 "INSERT INTO milestones (goal_id, partnership_id, guild_id, owner_id, title, due_date,"
-                " deadline_at, stake, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " deadline_at, stake, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                f" RETURNING {_MILESTONE_COLUMNS}",
                 (
                     goal.id,
                     goal.partnership_id,
@@ -101,10 +127,16 @@ class MilestoneStore:
                     to_timestamp(now),
                 ),
             )
-        assert cursor.lastrowid is not None
-        found = await self.milestone(cursor.lastrowid)
-        assert found is not None
-        return found
+            milestone = _milestone(await cursor.fetchone())
+            notice = await queue(
+                conn,
+                guild_id,
+                NoticeKind.MILESTONE_ADDED,
+                now,
+                partnership_id=goal.partnership_id,
+                episode=milestone.id,
+            )
+        return Stored(milestone, (notice,))
 
     async def milestone(self, milestone_id: int) -> Milestone | None:
         row = await self._db.fetch_one(f"{_MILESTONE} WHERE id = ?", (milestone_id,))
@@ -127,12 +159,13 @@ class MilestoneStore:
         )
         return [_milestone(row) for row in rows]
 
-    async def pair_milestones(self, partnership_id: int) -> list[Milestone]:
-        rows = await self._db.fetch_all(
-            f"{_MILESTONE} WHERE partnership_id = ? ORDER BY status != 'open', deadline_at LIMIT 40",
+    async def open_count(self, partnership_id: int) -> int:
+        """Milestones of the pair still awaiting a confirmation or their deadline."""
+        value = await self._db.fetch_value(
+            "SELECT COUNT(*) FROM milestones WHERE partnership_id = ? AND status = 'open'",
             (partnership_id,),
         )
-        return [_milestone(row) for row in rows]
+        return int(value)
 
     # -- partner requests -------------------------------------------------------
     async def request(
@@ -142,8 +175,17 @@ class MilestoneStore:
         now: datetime,
         new_due: date | None = None,
         new_deadline: datetime | None = None,
-    ) -> int:
+    ) -> Stored[int]:
+        """Ask the partner, replacing an older request; the same request twice is one request."""
+        due_text = None if new_due is None else new_due.isoformat()
         async with self._db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT id FROM milestone_requests WHERE milestone_id = ? AND status = 'pending'"
+                " AND kind = ? AND new_due_date IS ?",
+                (milestone.id, kind, due_text),
+            )
+            if rows:
+                return Stored(int(next(iter(rows))["id"]), repeated=True)
             # Only the newest request counts: an old one must not undo a newer answer.
             await conn.execute(
                 "UPDATE milestone_requests SET status = 'rejected' WHERE milestone_id = ? AND status = 'pending'",
@@ -155,13 +197,22 @@ class MilestoneStore:
                 (
                     milestone.id,
                     kind,
-                    None if new_due is None else new_due.isoformat(),
+                    due_text,
                     None if new_deadline is None else to_timestamp(new_deadline),
                     to_timestamp(now),
                 ),
             )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+            request_id = cursor.lastrowid
+            assert request_id is not None
+            notice = await queue(
+                conn,
+                milestone.guild_id,
+                NoticeKind.MILESTONE_REQUEST,
+                now,
+                partnership_id=milestone.partnership_id,
+                episode=request_id,
+            )
+        return Stored(request_id, (notice,))
 
     async def milestone_request(self, request_id: int) -> MilestoneRequest | None:
         row = await self._db.fetch_one(
@@ -173,8 +224,13 @@ class MilestoneStore:
         deadline = None if row[4] is None else from_timestamp(row[4])
         return MilestoneRequest(row[0], row[1], row[2], row[3], deadline, row[5])
 
-    async def answer(self, request: MilestoneRequest, accept: bool, now: datetime) -> Milestone:
-        """Accept or reject once; an accepted request changes the milestone in the same transaction."""
+    async def answer(
+        self, request: MilestoneRequest, accept: bool, now: datetime
+    ) -> Stored[Milestone]:
+        """Accept or reject once; an accepted request changes the milestone in the same transaction.
+
+        A confirmed milestone's celebration is queued with the confirmation.
+        """
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE milestone_requests SET status = ? WHERE id = ? AND status = 'pending'",
@@ -196,17 +252,39 @@ class MilestoneStore:
                 raise UserError(
                     "The proposed new due date has already passed; ask for a later one."
                 )
+            notices: tuple[int, ...] = ()
             if accept:
                 await _apply(conn, request, now)
+            if accept and request.kind == "done":
+                notices = await _queue_celebration(conn, milestone, now)
         found = await self.milestone(request.milestone_id)
         assert found is not None
-        return found
+        return Stored(found, notices)
 
     # -- misses -----------------------------------------------------------------
     async def charge_missed(self, now: datetime, limit: int = 1000) -> int:
         """Mark up to `limit` overdue milestones missed and charge each pledge once, atomically."""
         async with self._db.transaction() as conn:
             return await charge_batch(conn, now, limit)
+
+
+async def _queue_celebration(conn: Any, milestone: Milestone, now: datetime) -> tuple[int, ...]:
+    rows = await conn.execute_fetchall(
+        "SELECT leaderboard_channel_id FROM guild_settings WHERE guild_id = ?",
+        (milestone.guild_id,),
+    )
+    channel = next((row["leaderboard_channel_id"] for row in rows), None)
+    if channel is None:
+        return ()
+    notice = await queue(
+        conn,
+        milestone.guild_id,
+        NoticeKind.CELEBRATION,
+        now,
+        channel_id=channel,
+        episode=milestone.id,
+    )
+    return (notice,)
 
 
 async def _apply(conn: Any, request: MilestoneRequest, now: datetime) -> None:
@@ -236,26 +314,34 @@ async def charge_batch(conn: Any, now: datetime, limit: int) -> int:
     """One batch of the miss job, inside the caller's transaction.
 
     The ledger entries (unique idempotency keys, the same text as `bot.ledger.miss_key`),
-    one thread notice per pair and the status change commit together: after a crash
+    one thread notice per pair (its key spelled as `bot.store.outbox.notice_key` does)
+    and the status change commit together: after a crash
     either all of a batch happened or none of it. Everything runs inside SQLite, so a
     backlog of thousands costs three statements, not thousands of Python rows. The
     notice's episode is this run's instant, recorded as `missed_at`, so the thread
     message lists exactly the milestones this run marked.
     """
-    params = {"now": to_timestamp(now), "limit": limit, "miss": MISS, "missed": MISSED}
+    params = {
+        "now": to_timestamp(now),
+        "limit": limit,
+        "miss": MISS,
+        "missed": MISSED,
+        "former": FORMER_MEMBER,
+    }
     await conn.execute(
         "INSERT INTO ledger_entries (partnership_id, guild_id, member_id, milestone_id, kind, amount,"
         " idempotency_key, created_at)"
-        " SELECT partnership_id, guild_id, owner_id, id, :miss, stake,"
+        " SELECT partnership_id, guild_id, NULLIF(owner_id, :former), id, :miss, stake,"
         " 'miss:' || id || ':' || deadline_at, :now"
         f" FROM milestones WHERE id IN ({_DUE}) AND stake > 0"
         " ON CONFLICT (idempotency_key) DO NOTHING",
         params,
     )
     await conn.execute(
-        "INSERT INTO notices (partnership_id, kind, episode)"
-        f" SELECT DISTINCT partnership_id, :missed, :now FROM milestones WHERE id IN ({_DUE})"
-        " ON CONFLICT DO NOTHING",
+        "INSERT INTO outbox (key, guild_id, partnership_id, kind, episode, due_at, created_at)"
+        " SELECT DISTINCT :missed || ':' || partnership_id || ':' || :now || ':0', guild_id,"
+        f" partnership_id, :missed, :now, :now, :now FROM milestones WHERE id IN ({_DUE})"
+        " ON CONFLICT (key) DO NOTHING",
         params,
     )
     cursor = await conn.execute(

@@ -2,47 +2,83 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import sqlite3
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
 
 from bot.errors import UserError
-from bot.matching import Seeker, choose_partner, course_key, pair_schedule
-from bot.models import Invitation, Partnership, QueueResult
+from bot.matching import Seeker, choose_partner, compatible, course_key, pair_schedule
+from bot.models import (
+    EndCause,
+    Invitation,
+    InvitationStatus,
+    NoticeKind,
+    Partnership,
+    Profile,
+    Requeued,
+    Stored,
+)
 from bot.schedule import WeeklyTime
 from bot.store.database import PAIR_MEMBERS, Database, from_timestamp, pair_members, to_timestamp
+from bot.store.outbox import queue
+
+# A pledge due this soon is still judged when its pair ends: ending is no way out of it.
+PLEDGE_LOCK = timedelta(hours=48)
 
 _PARTNERSHIP_COLUMNS = (
-    "p.id, p.guild_id, c.name, p.timezone, p.weekday, p.minute, p.created_at, p.thread_id,"
-    f" p.ended_at, {PAIR_MEMBERS}"
+    "p.id, p.guild_id, c.name AS course, p.timezone, p.weekday, p.minute, p.created_at,"
+    f" p.thread_id, p.ended_at, p.ended_by, p.end_cause, p.end_reason, {PAIR_MEMBERS} AS members"
 )
 _PARTNERSHIP_FROM = (
     " FROM partnerships p JOIN courses c ON c.guild_id = p.guild_id AND c.course_key = p.course_key"
 )
 _SEEKER_COLUMNS = "user_id, pace, timezone, weekday, minute, queued_at, priority"
+_INVITATION = (
+    "SELECT i.id, i.guild_id, i.inviter_id, i.invitee_id, c.name AS course, i.timezone, i.weekday,"
+    " i.minute, i.status, i.channel_id FROM invitations i JOIN courses c"
+    " ON c.guild_id = i.guild_id AND c.course_key = i.course_key"
+)
 
 
 def _partnership(row: Any) -> Partnership:
+    ended_at, cause = row["ended_at"], row["end_cause"]
     return Partnership(
-        id=row[0],
-        guild_id=row[1],
-        course=row[2],
-        weekly=WeeklyTime(weekday=row[4], minute=row[5], zone=row[3]),
-        created_at=from_timestamp(row[6]),
-        thread_id=row[7],
-        ended_at=None if row[8] is None else from_timestamp(row[8]),
-        members=pair_members(row[9]),
+        id=row["id"],
+        guild_id=row["guild_id"],
+        course=row["course"],
+        weekly=WeeklyTime(weekday=row["weekday"], minute=row["minute"], zone=row["timezone"]),
+        created_at=from_timestamp(row["created_at"]),
+        thread_id=row["thread_id"],
+        ended_at=None if ended_at is None else from_timestamp(ended_at),
+        ended_by=row["ended_by"],
+        end_cause=None if cause is None else EndCause(cause),
+        end_reason=row["end_reason"],
+        members=pair_members(row["members"]),
     )
 
 
 def _seeker(row: Any) -> Seeker:
     return Seeker(
-        user_id=row[0],
-        pace=row[1],
-        weekly=WeeklyTime(weekday=row[3], minute=row[4], zone=row[2]),
-        queued_at=from_timestamp(row[5]),
-        priority=bool(row[6]),
+        user_id=row["user_id"],
+        pace=row["pace"],
+        weekly=WeeklyTime(weekday=row["weekday"], minute=row["minute"], zone=row["timezone"]),
+        queued_at=from_timestamp(row["queued_at"]),
+        priority=bool(row["priority"]),
+    )
+
+
+def _invitation(row: Any) -> Invitation:
+    return Invitation(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        inviter_id=row["inviter_id"],
+        invitee_id=row["invitee_id"],
+        course=row["course"],
+        weekly=WeeklyTime(weekday=row["weekday"], minute=row["minute"], zone=row["timezone"]),
+        status=InvitationStatus(row["status"]),
+        channel_id=row["channel_id"],
     )
 
 
@@ -51,23 +87,37 @@ class PairingStore:
         self._db = db
 
     # -- profiles and courses -------------------------------------------------
-    async def zone_of(self, guild_id: int, user_id: int) -> str | None:
-        value = await self._db.fetch_value(
-            "SELECT timezone FROM profiles WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+    async def profile(self, guild_id: int, user_id: int) -> Profile:
+        row = await self._db.fetch_one(
+            "SELECT timezone, leaderboard_hidden FROM profiles WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
         )
-        return None if value is None else str(value)
+        if row is None:
+            return Profile()
+        return Profile(zone=row["timezone"], leaderboard_hidden=bool(row["leaderboard_hidden"]))
+
+    async def zone_of(self, guild_id: int, user_id: int) -> str | None:
+        return (await self.profile(guild_id, user_id)).zone
 
     async def set_zone(self, guild_id: int, user_id: int, zone: str) -> None:
         async with self._db.transaction() as conn:
             await _set_zone(conn, guild_id, user_id, zone, overwrite=True)
 
+    async def set_leaderboard_hidden(self, guild_id: int, user_id: int, hidden: bool) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO profiles (guild_id, user_id, leaderboard_hidden) VALUES (?, ?, ?)"
+                " ON CONFLICT DO UPDATE SET leaderboard_hidden = excluded.leaderboard_hidden",
+                (guild_id, user_id, int(hidden)),
+            )
+
     async def course_names(self, guild_id: int, typed: str, limit: int = 25) -> list[str]:
         rows = await self._db.fetch_all(
             "SELECT name FROM courses WHERE guild_id = ? AND course_key LIKE ? ESCAPE '\\'"
             " ORDER BY name LIMIT ?",
-            (guild_id, "%" + _like_escape(typed.casefold().strip()) + "%", limit),
+            (guild_id, "%" + _like_escape(course_key(typed) if typed.strip() else "") + "%", limit),
         )
-        return [str(row[0]) for row in rows]
+        return [str(row["name"]) for row in rows]
 
     # -- partnerships -----------------------------------------------------------
     async def partnership(self, partnership_id: int) -> Partnership | None:
@@ -85,22 +135,26 @@ class PairingStore:
         )
         return [_partnership(row) for row in rows]
 
+    async def partnerships_with_pools(self, guild_id: int, user_id: int) -> list[Partnership]:
+        """The member's active pairs and ended pairs whose pool holds entries, newest first."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_PARTNERSHIP_COLUMNS}{_PARTNERSHIP_FROM}"
+            " JOIN partnership_members m ON m.partnership_id = p.id"
+            " WHERE m.guild_id = ? AND m.user_id = ? AND (m.active = 1 OR EXISTS"
+            "  (SELECT 1 FROM ledger_entries e WHERE e.partnership_id = p.id))"
+            " ORDER BY m.active DESC, p.id DESC",
+            (guild_id, user_id),
+        )
+        return [_partnership(row) for row in rows]
+
     async def partnership_in_thread(self, thread_id: int) -> Partnership | None:
+        """The pair whose thread this is, the newest if a thread ever served two."""
         row = await self._db.fetch_one(
             f"SELECT {_PARTNERSHIP_COLUMNS}{_PARTNERSHIP_FROM}"
-            " WHERE p.thread_id = ? AND p.ended_at IS NULL",
+            " WHERE p.thread_id = ? ORDER BY p.ended_at IS NULL DESC, p.id DESC",
             (thread_id,),
         )
         return None if row is None else _partnership(row)
-
-    async def threadless(self, created_before: datetime) -> list[Partnership]:
-        """Active pairs whose thread could not be opened when they were paired."""
-        rows = await self._db.fetch_all(
-            f"SELECT {_PARTNERSHIP_COLUMNS}{_PARTNERSHIP_FROM}"
-            " WHERE p.thread_id IS NULL AND p.ended_at IS NULL AND p.created_at <= ?",
-            (to_timestamp(created_before),),
-        )
-        return [_partnership(row) for row in rows]
 
     async def set_thread(self, partnership_id: int, thread_id: int) -> None:
         async with self._db.transaction() as conn:
@@ -109,31 +163,89 @@ class PairingStore:
             )
 
     async def end(
-        self, partnership_id: int, by: int | None, reason: str | None, now: datetime
-    ) -> bool:
-        """End once; False when someone else already ended it."""
+        self,
+        partnership_id: int,
+        by: int | None,
+        cause: EndCause,
+        reason: str | None,
+        now: datetime,
+    ) -> Stored[bool]:
+        """End once, telling both in the thread; False when it had already ended."""
         async with self._db.transaction() as conn:
-            return await _end(conn, partnership_id, by, reason, now)
+            notices = await _end(conn, partnership_id, by, cause, reason, now)
+        return Stored(bool(notices), notices)
 
     # -- the queue --------------------------------------------------------------
-    async def queue_and_match(
+    async def queue(
         self, guild_id: int, course: str, key: str, seeker: Seeker, now: datetime
-    ) -> QueueResult:
-        """Queue the member and pair them at once with the best waiting match, atomically."""
+    ) -> bool:
+        """Join (or update a place in) the course's queue; True when it was an update."""
         async with self._db.transaction() as conn:
-            partnership_id, updated = await _queue_and_match(
-                conn, guild_id, course, key, seeker, now
+            await _refuse_if_partnered(conn, guild_id, key, seeker.user_id, "You already have")
+            await _remember_course(conn, guild_id, key, course)
+            await _set_zone(conn, guild_id, seeker.user_id, seeker.weekly.zone, overwrite=False)
+            return await _upsert_queue_entry(conn, guild_id, key, seeker)
+
+    async def best_candidate(
+        self, guild_id: int, key: str, user_id: int, now: datetime
+    ) -> Seeker | None:
+        """Who the waiting member should be paired with now, if anyone; changes nothing.
+
+        Former partners are left out: they can find each other again by invitation.
+        """
+        me = await self._db.fetch_one(
+            f"SELECT {_SEEKER_COLUMNS} FROM queue_entries"
+            " WHERE guild_id = ? AND course_key = ? AND user_id = ?",
+            (guild_id, key, user_id),
+        )
+        if me is None:
+            return None
+        waiting = await self._db.fetch_all(
+            f"SELECT {_SEEKER_COLUMNS} FROM queue_entries"
+            " WHERE guild_id = :guild AND course_key = :key AND user_id != :user"
+            f" AND user_id NOT IN ({_FORMER_PARTNERS})",
+            {"guild": guild_id, "key": key, "user": user_id},
+        )
+        return choose_partner(_seeker(me), [_seeker(row) for row in waiting], now)
+
+    async def former_partners_waiting(self, guild_id: int, key: str, user_id: int) -> list[int]:
+        """Waiting members this one was paired with before: why a short queue may not match."""
+        rows = await self._db.fetch_all(
+            "SELECT user_id FROM queue_entries WHERE guild_id = :guild AND course_key = :key"
+            f" AND user_id != :user AND user_id IN ({_FORMER_PARTNERS}) ORDER BY queued_at",
+            {"guild": guild_id, "key": key, "user": user_id},
+        )
+        return [int(row["user_id"]) for row in rows]
+
+    async def pair(
+        self, guild_id: int, key: str, first: int, second: int, now: datetime
+    ) -> Stored[Partnership] | None:
+        """Pair two members if both still wait and still fit; None when that changed."""
+        async with self._db.transaction() as conn:
+            seekers = [await _queued_seeker(conn, guild_id, key, user) for user in (first, second)]
+            one, other = seekers
+            if one is None or other is None or not compatible(one, other, now):
+                return None
+            partnership_id, notices = await _create_partnership(
+                conn,
+                guild_id,
+                key,
+                {other.user_id: other.pace, one.user_id: one.pace},
+                pair_schedule(one, other),
+                now,
             )
-        return await self._result(partnership_id, updated)
+        found = await self.partnership(partnership_id)
+        assert found is not None
+        return Stored(found, notices)
 
     async def end_and_requeue(
-        self, partnership: Partnership, member_id: int, reason: str, now: datetime
-    ) -> QueueResult | None:
-        """End the pair and put `member_id` first in line, all in one transaction.
+        self, partnership: Partnership, member_id: int, cause: EndCause, now: datetime
+    ) -> Stored[Requeued]:
+        """End the pair kindly and put `member_id` first in line, in one transaction.
 
-        Returns None when the pair had already ended. With the pace known from the queue
-        the member is queued (and maybe matched) at once; otherwise they keep priority
-        for their next `/partner find`.
+        With the pace known from the queue the member waits again at once (the caller
+        then looks for a match); otherwise they keep priority for their next
+        `/partner find`.
         """
         key = course_key(partnership.course)
         async with self._db.transaction() as conn:
@@ -141,25 +253,15 @@ class PairingStore:
                 "SELECT pace FROM partnership_members WHERE partnership_id = ? AND user_id = ?",
                 (partnership.id, member_id),
             )
-            pace = next((row[0] for row in rows), None)
-            if not await _end(conn, partnership.id, member_id, reason, now):
-                return None
-            await conn.execute(
-                "INSERT INTO priority_grants (guild_id, user_id, course_key) VALUES (?, ?, ?)"
-                " ON CONFLICT DO NOTHING",
-                (partnership.guild_id, member_id, key),
-            )
-            if pace is None:
-                return QueueResult(partnership=None, updated=False, queued=False)
-            seeker = Seeker(member_id, pace, partnership.weekly, now, priority=True)
-            partnership_id, _ = await _queue_and_match(
-                conn, partnership.guild_id, partnership.course, key, seeker, now
-            )
-        return await self._result(partnership_id, updated=False)
-
-    async def _result(self, partnership_id: int | None, updated: bool) -> QueueResult:
-        found = None if partnership_id is None else await self.partnership(partnership_id)
-        return QueueResult(partnership=found, updated=updated)
+            pace = next((row["pace"] for row in rows), None)
+            notices = await _end(conn, partnership.id, member_id, cause, None, now)
+            if not notices:
+                return Stored(Requeued(ended=False, queued=False))
+            await _grant_priority(conn, partnership.guild_id, member_id, key)
+            if pace is not None:
+                seeker = Seeker(member_id, pace, partnership.weekly, now, priority=True)
+                await _upsert_queue_entry(conn, partnership.guild_id, key, seeker)
+        return Stored(Requeued(ended=True, queued=pace is not None), notices)
 
     async def leave_queue(self, guild_id: int, user_id: int, key: str | None) -> list[str]:
         """Remove the member's queue entries (one course or all); names what was left."""
@@ -176,7 +278,7 @@ class PairingStore:
                 " AND (? IS NULL OR course_key = ?)",
                 (guild_id, user_id, key, key),
             )
-        return [str(row[0]) for row in rows]
+        return [str(row["name"]) for row in rows]
 
     async def queued_courses(self, guild_id: int, user_id: int) -> list[str]:
         rows = await self._db.fetch_all(
@@ -185,7 +287,26 @@ class PairingStore:
             " WHERE q.guild_id = ? AND q.user_id = ? ORDER BY c.name",
             (guild_id, user_id),
         )
-        return [str(row[0]) for row in rows]
+        return [str(row["name"]) for row in rows]
+
+    # -- members who are gone ---------------------------------------------------
+    async def forget_waiting(self, guild_id: int, user_id: int, now: datetime) -> Stored[None]:
+        """A member found gone: out of every queue, their pending invitations withdrawn."""
+        async with self._db.transaction() as conn:
+            notices = await forget_waiting(conn, guild_id, user_id, now)
+        return Stored(None, notices)
+
+    async def member_left(self, guild_id: int, user_id: int, now: datetime) -> Stored[None]:
+        """Everything a departure changes, at once: queues, invitations, requests, pairs.
+
+        Their partners are told in the thread and go first in line next time; ledger
+        history stays exactly as it was.
+        """
+        async with self._db.transaction() as conn:
+            notices = list(await forget_waiting(conn, guild_id, user_id, now))
+            await void_requests_of(conn, guild_id, user_id)
+            notices += await end_all(conn, guild_id, user_id, EndCause.LEFT, now)
+        return Stored(None, tuple(notices))
 
     # -- invitations ------------------------------------------------------------
     async def invite(
@@ -194,56 +315,71 @@ class PairingStore:
         inviter: int,
         invitee: int,
         course: str,
-        key: str,
         weekly: WeeklyTime,
+        channel_id: int,
         now: datetime,
-    ) -> Invitation:
+    ) -> Stored[Invitation]:
+        """Store the invitation and queue its message in `channel_id`; one per course at a time."""
+        key = course_key(course)
         async with self._db.transaction() as conn:
             await _refuse_if_partnered(conn, guild_id, key, inviter, "You already have")
             await _refuse_if_partnered(conn, guild_id, key, invitee, "They already have")
             await _remember_course(conn, guild_id, key, course)
             await _set_zone(conn, guild_id, inviter, weekly.zone, overwrite=False)
-            cursor = await conn.execute(
-                "INSERT INTO invitations"
-                " (guild_id, inviter_id, invitee_id, course_key, timezone, weekday, minute, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    guild_id,
-                    inviter,
-                    invitee,
-                    key,
-                    weekly.zone,
-                    weekly.weekday,
-                    weekly.minute,
-                    to_timestamp(now),
-                ),
-            )
+            try:
+                cursor = await conn.execute(
+                    "INSERT INTO invitations (guild_id, inviter_id, invitee_id, course_key,"
+                    " timezone, weekday, minute, created_at, channel_id)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        guild_id,
+                        inviter,
+                        invitee,
+                        key,
+                        weekly.zone,
+                        weekly.weekday,
+                        weekly.minute,
+                        to_timestamp(now),
+                        channel_id,
+                    ),
+                )
+            except sqlite3.IntegrityError:
+                raise UserError(
+                    f"You already invited <@{invitee}> for **{course}**; that invitation is "
+                    "still waiting for their answer."
+                ) from None
             invitation_id = cursor.lastrowid
-        assert invitation_id is not None
-        return Invitation(invitation_id, guild_id, inviter, invitee, course, weekly, "pending")
+            assert invitation_id is not None
+            notice = await _queue_invitation(conn, guild_id, invitation_id, channel_id, now)
+        invitation = Invitation(
+            invitation_id,
+            guild_id,
+            inviter,
+            invitee,
+            course,
+            weekly,
+            InvitationStatus.PENDING,
+            channel_id,
+        )
+        return Stored(invitation, (notice,))
 
     async def invitation(self, invitation_id: int) -> Invitation | None:
-        row = await self._db.fetch_one(
-            "SELECT i.id, i.guild_id, i.inviter_id, i.invitee_id, c.name, i.timezone, i.weekday,"
-            " i.minute, i.status FROM invitations i JOIN courses c"
-            " ON c.guild_id = i.guild_id AND c.course_key = i.course_key WHERE i.id = ?",
-            (invitation_id,),
-        )
-        if row is None:
-            return None
-        weekly = WeeklyTime(weekday=row[6], minute=row[7], zone=row[5])
-        return Invitation(row[0], row[1], row[2], row[3], row[4], weekly, row[8])
+        row = await self._db.fetch_one(f"{_INVITATION} WHERE i.id = ?", (invitation_id,))
+        return None if row is None else _invitation(row)
 
-    async def decline(self, invitation_id: int, now: datetime) -> bool:
+    async def decline(self, invitation: Invitation, now: datetime) -> Stored[None]:
         async with self._db.transaction() as conn:
-            return await _answer(conn, invitation_id, "declined", now)
-
-    async def accept(self, invitation: Invitation, now: datetime) -> Partnership:
-        """Claim the invitation and create the partnership; a second press finds it answered."""
-        async with self._db.transaction() as conn:
-            if not await _answer(conn, invitation.id, "accepted", now):
+            if not await _answer(conn, invitation.id, InvitationStatus.DECLINED, now):
                 raise UserError("This invitation has already been answered.")
-            key = await _invitation_course_key(conn, invitation.id)
+            notices = await _refresh_invitations(conn, [invitation], now)
+        return Stored(None, notices)
+
+    async def accept(self, invitation: Invitation, now: datetime) -> Stored[Partnership]:
+        """Claim the invitation and create the partnership; a second press finds it answered."""
+        key = course_key(invitation.course)
+        async with self._db.transaction() as conn:
+            if not await _answer(conn, invitation.id, InvitationStatus.ACCEPTED, now):
+                raise UserError("This invitation has already been answered.")
             await _refuse_if_partnered(
                 conn, invitation.guild_id, key, invitation.inviter_id, "They already have"
             )
@@ -257,7 +393,7 @@ class PairingStore:
                 invitation.weekly.zone,
                 overwrite=False,
             )
-            partnership_id = await _create_partnership(
+            partnership_id, notices = await _create_partnership(
                 conn,
                 invitation.guild_id,
                 key,
@@ -265,64 +401,128 @@ class PairingStore:
                 invitation.weekly,
                 now,
             )
+            notices += await _refresh_invitations(conn, [invitation], now)
         found = await self.partnership(partnership_id)
         assert found is not None
-        return found
+        return Stored(found, notices)
+
+
+# Members `:user` was ever paired with in the course `:key` of server `:guild`.
+_FORMER_PARTNERS = (
+    "SELECT other.user_id FROM partnership_members mine JOIN partnership_members other"
+    " ON other.partnership_id = mine.partnership_id"
+    " WHERE mine.guild_id = :guild AND mine.course_key = :key AND mine.user_id = :user"
+)
 
 
 async def _end(
     conn: aiosqlite.Connection,
     partnership_id: int,
     by: int | None,
+    cause: EndCause,
     reason: str | None,
     now: datetime,
-) -> bool:
+) -> tuple[int, ...]:
+    """End the pair and queue its farewell; returns nothing when it had already ended.
+
+    Open milestones due more than 48 hours later are void (nobody is left to confirm
+    them); those due sooner are still judged at their deadline.
+    """
     cursor = await conn.execute(
-        "UPDATE partnerships SET ended_at = ?, ended_by = ?, end_reason = ?, alarm_at = NULL"
-        " WHERE id = ? AND ended_at IS NULL",
-        (to_timestamp(now), by, reason, partnership_id),
+        "UPDATE partnerships SET ended_at = ?, ended_by = ?, end_cause = ?, end_reason = ?,"
+        " alarm_at = NULL WHERE id = ? AND ended_at IS NULL RETURNING guild_id",
+        (to_timestamp(now), by, cause, reason, partnership_id),
     )
-    if cursor.rowcount == 0:
-        return False
+    ended = await cursor.fetchone()
+    if ended is None:
+        return ()
     await conn.execute(
         "UPDATE partnership_members SET active = 0 WHERE partnership_id = ?", (partnership_id,)
     )
     await conn.execute(
-        "UPDATE milestones SET status = 'void' WHERE partnership_id = ? AND status = 'open'",
+        "UPDATE milestones SET status = 'void'"
+        " WHERE partnership_id = ? AND status = 'open' AND deadline_at > ?",
+        (partnership_id, to_timestamp(now + PLEDGE_LOCK)),
+    )
+    await conn.execute(
+        "UPDATE schedule_proposals SET status = 'void' WHERE partnership_id = ? AND status = 'pending'",
         (partnership_id,),
     )
-    return True
+    # A pledge still judged keeps its deadline: nobody can move it once the pair has ended.
+    await conn.execute(
+        "UPDATE milestone_requests SET status = 'rejected' WHERE status = 'pending'"
+        " AND kind = 'reschedule'"
+        " AND milestone_id IN (SELECT id FROM milestones WHERE partnership_id = ?)",
+        (partnership_id,),
+    )
+    farewell = await queue(
+        conn, ended["guild_id"], NoticeKind.FAREWELL, now, partnership_id=partnership_id
+    )
+    return (farewell,)
 
 
-async def _queue_and_match(
-    conn: aiosqlite.Connection, guild_id: int, course: str, key: str, seeker: Seeker, now: datetime
-) -> tuple[int | None, bool]:
-    """Queue, then pair with the best compatible waiting member who was never a partner before."""
-    await _refuse_if_partnered(conn, guild_id, key, seeker.user_id, "You already have")
-    await _remember_course(conn, guild_id, key, course)
-    await _set_zone(conn, guild_id, seeker.user_id, seeker.weekly.zone, overwrite=False)
-    updated = await _upsert_queue_entry(conn, guild_id, key, seeker)
-    waiting = await conn.execute_fetchall(
-        f"SELECT {_SEEKER_COLUMNS} FROM queue_entries"
-        " WHERE guild_id = :guild AND course_key = :key AND user_id != :user AND user_id NOT IN"
-        " (SELECT other.user_id FROM partnership_members mine JOIN partnership_members other"
-        "  ON other.partnership_id = mine.partnership_id"
-        "  WHERE mine.guild_id = :guild AND mine.course_key = :key AND mine.user_id = :user)",
-        {"guild": guild_id, "key": key, "user": seeker.user_id},
+async def void_requests_of(conn: aiosqlite.Connection, guild_id: int, user_id: int) -> None:
+    """Requests a departing member made can no longer be honoured: a partner can't agree."""
+    await conn.execute(
+        "UPDATE schedule_proposals SET status = 'void' WHERE proposer_id = ? AND status = 'pending'"
+        " AND partnership_id IN (SELECT id FROM partnerships WHERE guild_id = ?)",
+        (user_id, guild_id),
     )
-    me = await _queued_seeker(conn, guild_id, key, seeker.user_id)
-    partner = choose_partner(me, [_seeker(row) for row in waiting], now)
-    if partner is None:
-        return None, updated
-    partnership_id = await _create_partnership(
-        conn,
-        guild_id,
-        key,
-        {partner.user_id: partner.pace, me.user_id: me.pace},
-        pair_schedule(me, partner),
-        now,
+    await conn.execute(
+        "UPDATE settle_proposals SET status = 'void' WHERE proposer_id = ? AND status = 'pending'"
+        " AND partnership_id IN (SELECT id FROM partnerships WHERE guild_id = ?)",
+        (user_id, guild_id),
     )
-    return partnership_id, updated
+    await conn.execute(
+        "UPDATE milestone_requests SET status = 'rejected' WHERE status = 'pending'"
+        " AND milestone_id IN (SELECT id FROM milestones WHERE guild_id = ? AND owner_id = ?)",
+        (guild_id, user_id),
+    )
+
+
+async def end_all(
+    conn: aiosqlite.Connection, guild_id: int, user_id: int, cause: EndCause, now: datetime
+) -> list[int]:
+    """End every active pair of a member who is going; their partners go first next time."""
+    rows = await conn.execute_fetchall(
+        "SELECT mine.partnership_id, mine.course_key, other.user_id AS partner"
+        " FROM partnership_members mine JOIN partnership_members other"
+        " ON other.partnership_id = mine.partnership_id AND other.user_id != mine.user_id"
+        " WHERE mine.guild_id = ? AND mine.user_id = ? AND mine.active = 1",
+        (guild_id, user_id),
+    )
+    notices: list[int] = []
+    for row in rows:
+        notices += await _end(conn, row["partnership_id"], None, cause, None, now)
+        await _grant_priority(conn, guild_id, row["partner"], row["course_key"])
+    return notices
+
+
+async def forget_waiting(
+    conn: aiosqlite.Connection, guild_id: int, user_id: int, now: datetime
+) -> tuple[int, ...]:
+    await conn.execute(
+        "DELETE FROM queue_entries WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+    )
+    rows = await conn.execute_fetchall(
+        f"{_INVITATION} WHERE i.guild_id = ? AND i.status = 'pending'"
+        " AND (i.inviter_id = ? OR i.invitee_id = ?)",
+        (guild_id, user_id, user_id),
+    )
+    withdrawn = [_invitation(row) for row in rows]
+    for invitation in withdrawn:
+        await _answer(conn, invitation.id, InvitationStatus.VOID, now)
+    return await _refresh_invitations(conn, withdrawn, now)
+
+
+async def _grant_priority(
+    conn: aiosqlite.Connection, guild_id: int, user_id: int, key: str
+) -> None:
+    await conn.execute(
+        "INSERT INTO priority_grants (guild_id, user_id, course_key) VALUES (?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
+        (guild_id, user_id, key),
+    )
 
 
 async def _refuse_if_partnered(
@@ -348,9 +548,11 @@ async def _remember_course(conn: aiosqlite.Connection, guild_id: int, key: str, 
 async def _set_zone(
     conn: aiosqlite.Connection, guild_id: int, user_id: int, zone: str, *, overwrite: bool
 ) -> None:
-    conflict = "DO UPDATE SET timezone = excluded.timezone" if overwrite else "DO NOTHING"
+    """A zone the member chose replaces the old one; a zone implied by a command only fills a gap."""
+    kept = "excluded.timezone" if overwrite else "COALESCE(timezone, excluded.timezone)"
     await conn.execute(
-        f"INSERT INTO profiles (guild_id, user_id, timezone) VALUES (?, ?, ?) ON CONFLICT {conflict}",
+        "INSERT INTO profiles (guild_id, user_id, timezone) VALUES (?, ?, ?)"
+        f" ON CONFLICT DO UPDATE SET timezone = {kept}",
         (guild_id, user_id, zone),
     )
 
@@ -388,12 +590,12 @@ async def _upsert_queue_entry(
 
 async def _queued_seeker(
     conn: aiosqlite.Connection, guild_id: int, key: str, user_id: int
-) -> Seeker:
+) -> Seeker | None:
     rows = await conn.execute_fetchall(
         f"SELECT {_SEEKER_COLUMNS} FROM queue_entries WHERE guild_id = ? AND course_key = ? AND user_id = ?",
         (guild_id, key, user_id),
     )
-    return _seeker(next(iter(rows)))
+    return next((_seeker(row) for row in rows), None)
 
 
 async def _create_partnership(
@@ -403,8 +605,12 @@ async def _create_partnership(
     paces: dict[int, int | None],
     weekly: WeeklyTime,
     now: datetime,
-) -> int:
-    """A new pair, due for the reminder loop's first look right away."""
+) -> tuple[int, tuple[int, ...]]:
+    """A new pair with its welcome queued, due for the reminder loop's first look at once.
+
+    Both leave the course's queue, and their other invitations in the course are
+    withdrawn: each has a partner there now.
+    """
     cursor = await conn.execute(
         "INSERT INTO partnerships (guild_id, course_key, timezone, weekday, minute, created_at,"
         " next_checkin_at, alarm_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -426,19 +632,25 @@ async def _create_partnership(
         " VALUES (?, ?, ?, ?, ?)",
         [(partnership_id, guild_id, key, user_id, pace) for user_id, pace in paces.items()],
     )
-    await conn.execute(
-        "DELETE FROM queue_entries WHERE guild_id = ? AND course_key = ? AND user_id IN (?, ?)",
-        (guild_id, key, *paces),
+    for table in ("queue_entries", "priority_grants"):
+        await conn.execute(
+            f"DELETE FROM {table} WHERE guild_id = ? AND course_key = ? AND user_id IN (?, ?)",
+            (guild_id, key, *paces),
+        )
+    welcome = await queue(conn, guild_id, NoticeKind.WELCOME, now, partnership_id=partnership_id)
+    rows = await conn.execute_fetchall(
+        f"{_INVITATION} WHERE i.guild_id = ? AND i.course_key = ? AND i.status = 'pending'"
+        " AND (i.inviter_id IN (?, ?) OR i.invitee_id IN (?, ?))",
+        (guild_id, key, *paces, *paces),
     )
-    await conn.execute(
-        "DELETE FROM priority_grants WHERE guild_id = ? AND course_key = ? AND user_id IN (?, ?)",
-        (guild_id, key, *paces),
-    )
-    return partnership_id
+    withdrawn = [_invitation(row) for row in rows]
+    for invitation in withdrawn:
+        await _answer(conn, invitation.id, InvitationStatus.VOID, now)
+    return partnership_id, (welcome, *await _refresh_invitations(conn, withdrawn, now))
 
 
 async def _answer(
-    conn: aiosqlite.Connection, invitation_id: int, status: str, now: datetime
+    conn: aiosqlite.Connection, invitation_id: int, status: InvitationStatus, now: datetime
 ) -> bool:
     cursor = await conn.execute(
         "UPDATE invitations SET status = ?, answered_at = ? WHERE id = ? AND status = 'pending'",
@@ -447,11 +659,37 @@ async def _answer(
     return cursor.rowcount == 1
 
 
-async def _invitation_course_key(conn: aiosqlite.Connection, invitation_id: int) -> str:
-    rows = await conn.execute_fetchall(
-        "SELECT course_key FROM invitations WHERE id = ?", (invitation_id,)
+async def _queue_invitation(
+    conn: aiosqlite.Connection,
+    guild_id: int,
+    invitation_id: int,
+    channel_id: int | None,
+    now: datetime,
+    *,
+    refresh: bool = False,
+) -> int:
+    return await queue(
+        conn,
+        guild_id,
+        NoticeKind.INVITATION,
+        now,
+        channel_id=channel_id,
+        episode=invitation_id,
+        refresh=refresh,
     )
-    return str(next(iter(rows))[0])
+
+
+async def _refresh_invitations(
+    conn: aiosqlite.Connection, invitations: list[Invitation], now: datetime
+) -> tuple[int, ...]:
+    """Show an answered or withdrawn invitation as such, its buttons gone."""
+    return tuple(
+        [
+            await _queue_invitation(conn, i.guild_id, i.id, i.channel_id, now, refresh=True)
+            for i in invitations
+            if i.channel_id is not None
+        ]
+    )
 
 
 def _like_escape(text: str) -> str:

@@ -1,31 +1,17 @@
-"""The reminder loop's reads and writes: due pairs, planned notices and their delivery."""
+"""The reminder loop's reads and writes: due pairs, their planned notices, the next wake-up."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from bot.reminders import PairState, Plan
 from bot.schedule import WeeklyTime
 from bot.store.database import PAIR_MEMBERS, Database, from_timestamp, pair_members, to_timestamp
+from bot.store.outbox import notice_key
 
 RECENT_WEEKS_SECONDS = 5 * 7 * 24 * 3600
-
-
-@dataclass(frozen=True)
-class PendingNotice:
-    partnership_id: int
-    kind: str
-    episode: int
-    member_id: int
-    status: str
-    attempted_at: datetime | None
-
-    @property
-    def key(self) -> tuple[int, str, int, int]:
-        return (self.partnership_id, self.kind, self.episode, self.member_id)
 
 
 class ReminderStore:
@@ -59,67 +45,38 @@ class ReminderStore:
                 weeks[(pid, user)].add(from_timestamp(week_at))
         return [_state(row, last, weeks) for row in pairs]
 
-    async def apply(self, partnership_id: int, plan: Plan) -> None:
-        """Record the notices (each at most once, ever) and the next alarm together."""
+    async def apply(self, partnership_id: int, plan: Plan, now: datetime) -> None:
+        """Queue the notices (each at most once, ever) and move the alarm, together."""
         async with self._db.transaction() as conn:
             await conn.executemany(
-                "INSERT INTO notices (partnership_id, kind, episode, member_id) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT DO NOTHING",
-                [(partnership_id, n.kind, n.episode, n.member_id) for n in plan.notices],
+                "INSERT INTO outbox (key, guild_id, partnership_id, kind, episode, member_id,"
+                " due_at, created_at) SELECT ?, guild_id, id, ?, ?, ?, ?, ? FROM partnerships"
+                " WHERE id = ? ON CONFLICT (key) DO NOTHING",
+                [
+                    (
+                        notice_key(n.kind, partnership_id, n.episode, n.member_id),
+                        n.kind,
+                        n.episode,
+                        n.member_id,
+                        to_timestamp(now),
+                        to_timestamp(now),
+                        partnership_id,
+                    )
+                    for n in plan.notices
+                ],
             )
             await conn.execute(
                 "UPDATE partnerships SET next_checkin_at = ?, alarm_at = ? WHERE id = ? AND ended_at IS NULL",
                 (to_timestamp(plan.next_checkin_at), to_timestamp(plan.alarm_at), partnership_id),
             )
 
-    async def unsent(self, limit: int = 200) -> list[PendingNotice]:
-        rows = await self._db.fetch_all(
-            "SELECT partnership_id, kind, episode, member_id, status, attempted_at FROM notices"
-            " WHERE status IN ('pending', 'attempted') ORDER BY episode LIMIT ?",
-            (limit,),
-        )
-        return [
-            PendingNotice(
-                r[0], r[1], r[2], r[3], r[4], None if r[5] is None else from_timestamp(r[5])
-            )
-            for r in rows
-        ]
-
-    async def mark_attempted(self, notice: PendingNotice, now: datetime) -> None:
-        """Written before sending, so a crash mid-send is known and checked, not repeated blindly.
-
-        The first attempt's time is kept: the thread is searched from then on, whichever
-        later attempt failed and how.
-        """
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE notices SET status = 'attempted', attempts = attempts + 1,"
-                " attempted_at = COALESCE(attempted_at, ?)"
-                " WHERE partnership_id = ? AND kind = ? AND episode = ? AND member_id = ?",
-                (to_timestamp(now), *notice.key),
-            )
-
-    async def finish(
-        self, notice: PendingNotice, status: str, message_id: int | None = None
-    ) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE notices SET status = ?, message_id = ?"
-                " WHERE partnership_id = ? AND kind = ? AND episode = ? AND member_id = ?",
-                (status, message_id, *notice.key),
-            )
-
     async def next_wakeup(self) -> int | None:
-        """Unix time of the earliest alarm or milestone deadline; 0 while work waits.
-
-        Waiting work is a notice not yet sent or a pair whose thread is still missing.
-        """
+        """Unix time of the earliest alarm, milestone deadline or message due; reads indexes only."""
         value = await self._db.fetch_value(
-            "SELECT CASE WHEN EXISTS (SELECT 1 FROM notices WHERE status IN ('pending', 'attempted'))"
-            " OR EXISTS (SELECT 1 FROM partnerships WHERE thread_id IS NULL AND ended_at IS NULL)"
-            " THEN 0 ELSE (SELECT MIN(due) FROM ("
-            "  SELECT MIN(alarm_at) AS due FROM partnerships WHERE alarm_at IS NOT NULL"
-            "  UNION ALL SELECT MIN(deadline_at) FROM milestones WHERE status = 'open')) END"
+            "SELECT MIN(due) FROM ("
+            " SELECT MIN(alarm_at) AS due FROM partnerships WHERE alarm_at IS NOT NULL"
+            " UNION ALL SELECT MIN(deadline_at) FROM milestones WHERE status = 'open'"
+            " UNION ALL SELECT MIN(due_at) FROM outbox WHERE status IN ('pending', 'attempted'))"
         )
         return None if value is None else int(value)
 

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import logging
+from typing import Any, cast
 
 import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot.app import TandemBot
-from bot.replies import NO_PINGS
+from bot.replies import NO_PINGS, report_error
 from cogs.checkins.loop import ReminderLoop
-from cogs.checkins.messages import schedule_proposal
-from cogs.checkins.modal import CheckinModal
-from cogs.checkins.views import ScheduleConfirmButton, view_of
-from cogs.common import WEEKDAY_CHOICES, resolve_partnership, zone_autocomplete
-from cogs.pairing.cog import partnered_course_autocomplete, weekly_from_options
-from cogs.pairing.threads import ensure_thread, member_zones, pings
+from cogs.checkins.modal import FORM_ID, checkin_form, submit_checkin
+from cogs.common import (
+    WEEKDAY_CHOICES,
+    partnered_course_autocomplete,
+    resolve_partnership,
+    weekly_from_options,
+    zone_autocomplete,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +56,21 @@ class CheckinCog(commands.Cog):
         self, interaction: discord.Interaction[TandemBot], course: str | None = None
     ) -> None:
         partnership = await resolve_partnership(interaction, course)
-        await interaction.response.send_modal(CheckinModal(partnership.id))
+        await interaction.response.send_modal(checkin_form(partnership.id, interaction.user.id))
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction[TandemBot]) -> None:
+        """Every check-in form submission, whichever process showed the form."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        data = cast(dict[str, Any], interaction.data or {})
+        match = FORM_ID.match(str(data.get("custom_id", "")))
+        if match is None:
+            return
+        try:
+            await submit_checkin(interaction, int(match["partnership_id"]), int(match["member_id"]))
+        except Exception as error:
+            await report_error(interaction, error, "check-in form")
 
     @app_commands.guild_only()
     @app_commands.command(
@@ -77,25 +94,21 @@ class CheckinCog(commands.Cog):
     ) -> None:
         weekly = weekly_from_options(checkin_day, checkin_time, timezone)
         partnership = await resolve_partnership(interaction, course)
-        now = discord.utils.utcnow()
         await interaction.response.defer(ephemeral=True, thinking=True)
-        proposal_id = await self.bot.store.checkins.propose(
-            partnership, interaction.user.id, weekly, now
+        proposed = await self.bot.store.checkins.propose(
+            partnership, interaction.user.id, weekly, discord.utils.utcnow()
         )
-        thread = await ensure_thread(self.bot, partnership)
-        text = schedule_proposal(
-            partnership,
-            interaction.user.id,
-            weekly.next_after(now),
-            await member_zones(self.bot, partnership),
-        )
-        await thread.send(
-            text,
-            view=view_of(ScheduleConfirmButton(proposal_id)),
-            allowed_mentions=pings(partnership),
-        )
-        await interaction.followup.send(
-            f"I asked your partner in {thread.mention} to confirm **{weekly.label()}**.",
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
-        )
+        delivery = await self.bot.outbox.flush(proposed.notices)
+        where = f"<#{partnership.thread_id}>" if partnership.thread_id else "your thread"
+        if proposed.repeated:
+            text = (
+                f"You already proposed **{weekly.label()}**; it waits for your partner in {where}."
+            )
+        elif delivery.done(proposed.notices):
+            text = f"I asked your partner in {where} to confirm **{weekly.label()}**."
+        else:
+            text = (
+                f"Your proposal of **{weekly.label()}** is saved, but {delivery.problem}. "
+                f"Your partner will be asked in {where} as soon as it can."
+            )
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)

@@ -9,22 +9,32 @@ import discord
 from bot.models import Partnership
 from bot.schedule import describe_in_zone
 from bot.store.checkins import Answers
-from cogs.pairing.messages import times_for_members
+from cogs.common.text import mention, times_for_members
 
 QUIET_NUDGE = "Hey, just checking in. Hope you're okay. No pressure to reply."
 
 
 def checkin_embed(
-    member: discord.abc.User, answers: Answers, week: datetime, zone: str
+    partnership: Partnership,
+    member_id: int,
+    answers: Answers,
+    week: datetime,
+    zones: dict[int, str],
 ) -> discord.Embed:
-    """The answers as the partner sees them in the thread (and nowhere else)."""
+    """The answers as the partner sees them in the thread (and nowhere else).
+
+    The member is named by a mention, which in an embed never pings anyone.
+    """
     embed = discord.Embed(
-        title=f"Weekly check-in: {member.display_name}", colour=discord.Colour.blurple()
+        title="Weekly check-in", description=mention(member_id), colour=discord.Colour.blurple()
     )
     embed.add_field(name="What did you complete?", value=answers.completed, inline=False)
     embed.add_field(name="What is your goal for next week?", value=answers.next_goal, inline=False)
     embed.add_field(name="What is blocking you?", value=answers.blockers or "Nothing", inline=False)
-    embed.set_footer(text=f"Check-in of {describe_in_zone(week, zone)}")
+    shown = dict.fromkeys(zones[m] for m in partnership.members if m in zones)
+    embed.set_footer(
+        text="Check-in of " + " · ".join(describe_in_zone(week, zone) for zone in shown)
+    )
     return embed
 
 
@@ -36,20 +46,20 @@ def heads_up(partnership: Partnership, checkin_at: datetime, zones: dict[int, st
 def checkin_due(partnership: Partnership) -> str:
     first, second = partnership.members
     return (
-        f"📝 <@{first}> <@{second}>, it's check-in time! Three short questions: what did you "
+        f"📝 {mention(first)} {mention(second)}, it's check-in time! Three short questions: what did you "
         "complete, what is your goal for next week, and what is blocking you? "
         "Press **Check in** (or use `/checkin`)."
     )
 
 
 def nudge(member_id: int) -> str:
-    return f"<@{member_id}> {QUIET_NUDGE}"
+    return f"{mention(member_id)} {QUIET_NUDGE}"
 
 
 def rematch_offer(partnership: Partnership, member_id: int) -> str:
     quiet = partnership.partner_of(member_id)
     return (
-        f"<@{member_id}>, <@{quiet}> has been quiet for three weeks. That happens, and it's nobody's "
+        f"{mention(member_id)}, {mention(quiet)} has been quiet for three weeks. That happens, and it's nobody's "
         "fault. If you'd like, you can end this partnership kindly and be paired again with priority."
     )
 
@@ -57,17 +67,24 @@ def rematch_offer(partnership: Partnership, member_id: int) -> str:
 def one_sided(partnership: Partnership, member_id: int) -> str:
     quiet = partnership.partner_of(member_id)
     return (
-        f"A gentle note: for three weeks only <@{member_id}> has checked in here. <@{quiet}>, no "
-        f"pressure; life gets busy. <@{member_id}>, if you'd like a partner who can check in "
-        "with you right now, you can switch, kindly and with priority."
+        f"A gentle note: for three weeks only {mention(member_id)} has checked in here. "
+        f"{mention(quiet)}, no pressure; life gets busy. {mention(member_id)}, if you'd like a "
+        "partner who can check in with you right now, you can switch, kindly and with priority."
     )
 
 
-def trial_question(partnership: Partnership) -> str:
+def trial_question(partnership: Partnership, answers: dict[int, str]) -> str:
+    """The day-14 question, with each member's answer once given."""
     first, second = partnership.members
+    chosen = "".join(
+        f"\n• {mention(member)} chose **{answers[member].capitalize()}**"
+        for member in partnership.members
+        if member in answers
+    )
     return (
-        f"🌱 Two weeks in! <@{first}> <@{second}>, keep going together? Each of you can choose "
-        "**Keep** or **Switch**. Switching ends this partnership kindly and puts you first in line."
+        f"🌱 Two weeks in! {mention(first)} {mention(second)}, keep going together? Each of you "
+        "can choose **Keep** or **Switch**. Switching ends this partnership kindly and puts you "
+        f"first in line.{chosen}"
     )
 
 
@@ -77,6 +94,13 @@ def schedule_proposal(
     other = partnership.partner_of(proposer)
     times = times_for_members(partnership, new_first, zones)
     return (
-        f"<@{proposer}> proposes a new weekly check-in time. The first one would be:\n{times}\n"
-        f"<@{other}>, press **Confirm** if that works for you."
+        f"{mention(proposer)} proposes a new weekly check-in time. The first one would be:\n"
+        f"{times}\n{mention(other)}, press **Confirm** if that works for you."
+    )
+
+
+def schedule_confirmed(partnership: Partnership, first: datetime, zones: dict[int, str]) -> str:
+    return (
+        "✅ New weekly check-in confirmed. The first one:\n"
+        f"{times_for_members(partnership, first, zones)}"
     )

@@ -1,103 +1,104 @@
-"""The three-question check-in form."""
+"""The three-question check-in form: one per member, answered even across a restart.
+
+The form's custom id names the pair and the member (`tandem:checkin-form:<pair>:<member>`),
+so two partners filling it at once each submit their own. discord.py would keep an open
+form in memory, keyed by custom id alone; Tandem sends the form already stopped, so it
+is never kept, and every submission (before or after a deploy) reaches `submit_checkin`
+through one listener that reads everything it needs from the custom id and the store.
+"""
 
 from __future__ import annotations
 
-import asyncio
-from collections import defaultdict
-from typing import Any
+import re
+from typing import Any, cast
 
 import discord
 
 from bot.checkins import MAX_ANSWER_LENGTH, clean_answer, week_of
 from bot.errors import UserError
-from bot.replies import NO_PINGS, report_error
+from bot.replies import NO_PINGS
 from bot.store.checkins import Answers
-from cogs.checkins.messages import checkin_embed
 from cogs.common import tandem
-from cogs.pairing.threads import ensure_thread
 
-_POSTING: defaultdict[tuple[int, int], asyncio.Lock] = defaultdict(asyncio.Lock)
+FORM_ID = re.compile(r"^tandem:checkin-form:(?P<partnership_id>\d{1,20}):(?P<member_id>\d{1,20})$")
+QUESTIONS = {
+    "completed": ("What did you complete?", True),
+    "next_goal": ("What is your goal for next week?", True),
+    "blockers": ("What is blocking you?", False),
+}
 
 
-class CheckinModal(discord.ui.Modal, title="Weekly check-in"):
-    completed: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
-        label="What did you complete?",
-        style=discord.TextStyle.paragraph,
-        max_length=MAX_ANSWER_LENGTH,
-        custom_id="completed",
+def checkin_form(partnership_id: int, member_id: int) -> discord.ui.Modal:
+    """The form for this member in this pair, stopped so discord.py keeps no copy of it."""
+    form = discord.ui.Modal(
+        title="Weekly check-in", custom_id=f"tandem:checkin-form:{partnership_id}:{member_id}"
     )
-    next_goal: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
-        label="What is your goal for next week?",
-        style=discord.TextStyle.paragraph,
-        max_length=MAX_ANSWER_LENGTH,
-        custom_id="next_goal",
-    )
-    blockers: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
-        label="What is blocking you?",
-        style=discord.TextStyle.paragraph,
-        max_length=MAX_ANSWER_LENGTH,
-        required=False,
-        custom_id="blockers",
-    )
-
-    def __init__(self, partnership_id: int) -> None:
-        super().__init__(custom_id=f"tandem:checkin-form:{partnership_id}")
-        self.partnership_id = partnership_id
-
-    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        bot = tandem(interaction)
-        partnership = await bot.store.pairing.partnership(self.partnership_id)
-        if (
-            partnership is None
-            or partnership.ended_at is not None
-            or not partnership.includes(interaction.user.id)
-        ):
-            raise UserError(
-                "This partnership has ended, so there is nowhere to post your check-in."
+    for field, (label, required) in QUESTIONS.items():
+        form.add_item(
+            discord.ui.TextInput(
+                label=label,
+                style=discord.TextStyle.paragraph,
+                max_length=MAX_ANSWER_LENGTH,
+                required=required,
+                custom_id=field,
             )
-        answers = Answers(
-            completed=clean_answer(self.completed.value, "What did you complete?", required=True),
-            next_goal=clean_answer(
-                self.next_goal.value, "What is your goal for next week?", required=True
-            ),
-            blockers=clean_answer(self.blockers.value, "What is blocking you?", required=False),
         )
-        now = discord.utils.utcnow()
-        week = week_of(partnership.weekly, now)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        zone = (
-            await bot.store.pairing.zone_of(partnership.guild_id, interaction.user.id)
-            or partnership.weekly.zone
-        )
-        embed = checkin_embed(interaction.user, answers, week, zone)
-        # Two quick submissions must find each other's message to replace it, not both post.
-        async with _POSTING[(partnership.id, interaction.user.id)]:
-            checkins = bot.store.checkins
-            previous = await checkins.record(partnership, interaction.user.id, week, answers, now)
-            thread = await ensure_thread(bot, partnership)
-            message_id = await _post_or_replace(thread, previous, embed)
-            await checkins.set_message(partnership.id, interaction.user.id, week, message_id)
-        verb = "updated" if previous else "posted"
-        await interaction.followup.send(
-            f"Thanks! Your check-in is {verb} in {thread.mention}.",
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
-        )
-
-    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:  # type: ignore[override]
-        await report_error(interaction, error, "check-in form")
+    form.stop()
+    return form
 
 
-async def _post_or_replace(
-    thread: discord.Thread, previous: int | None, embed: discord.Embed
-) -> int:
-    """A second check-in in one week replaces the first message instead of adding one."""
-    if previous is not None:
-        try:
-            message = await thread.fetch_message(previous)
-            await message.edit(embed=embed, allowed_mentions=NO_PINGS)
-            return message.id
-        except discord.NotFound:
-            pass
-    sent = await thread.send(embed=embed, allowed_mentions=NO_PINGS)
-    return sent.id
+def submitted_values(interaction: discord.Interaction[Any]) -> dict[str, str]:
+    """The text of each input of a submitted form, by custom id, however it is nested."""
+    values: dict[str, str] = {}
+
+    def walk(components: list[dict[str, Any]]) -> None:
+        for component in components:
+            if "custom_id" in component and "value" in component:
+                values[str(component["custom_id"])] = str(component["value"])
+            walk(list(component.get("components", [])))
+            if "component" in component:
+                walk([component["component"]])
+
+    data = cast(dict[str, Any], interaction.data or {})
+    walk(list(data.get("components", [])))
+    return values
+
+
+def answers_from(values: dict[str, str]) -> Answers:
+    cleaned = {
+        field: clean_answer(values.get(field), label, required=required)
+        for field, (label, required) in QUESTIONS.items()
+    }
+    return Answers(**cleaned)
+
+
+async def submit_checkin(
+    interaction: discord.Interaction[Any], partnership_id: int, member_id: int
+) -> None:
+    bot = tandem(interaction)
+    if interaction.user.id != member_id:
+        raise UserError("This check-in form belongs to someone else.")
+    partnership = await bot.store.pairing.partnership(partnership_id)
+    if (
+        partnership is None
+        or partnership.ended_at is not None
+        or not partnership.includes(interaction.user.id)
+    ):
+        raise UserError("This partnership has ended, so there is nowhere to post your check-in.")
+    answers = answers_from(submitted_values(interaction))
+    now = discord.utils.utcnow()
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    recorded = await bot.store.checkins.record(
+        partnership, member_id, week_of(partnership.weekly, now), answers, now
+    )
+    delivery = await bot.outbox.flush(recorded.notices)
+    thread = await bot.store.pairing.partnership(partnership.id) or partnership
+    where = f"<#{thread.thread_id}>" if thread.thread_id else "your pair's thread"
+    verb = "updated" if recorded.value else "posted"
+    text = (
+        f"Thanks! Your check-in is {verb} in {where}."
+        if delivery.done(recorded.notices)
+        else f"Thanks! Your check-in is saved, but {delivery.problem}. It will appear in "
+        f"{where} as soon as it can."
+    )
+    await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)

@@ -7,36 +7,14 @@ from typing import Any
 import discord
 
 from bot.errors import UserError
-from bot.models import Partnership
+from bot.models import EndCause
 from bot.replies import NO_PINGS, send_ephemeral
-from cogs.checkins.modal import CheckinModal
-from cogs.common import SafeButton, tandem
-from cogs.pairing.rematch import end_and_requeue
-
-
-async def member_partnership(
-    interaction: discord.Interaction[Any], partnership_id: int
-) -> Partnership:
-    """Only the two partners may act on their partnership, and only while it lasts."""
-    partnership = await tandem(interaction).store.pairing.partnership(partnership_id)
-    if partnership is None or not partnership.includes(interaction.user.id):
-        raise UserError("Only the two partners can use this button.")
-    if partnership.ended_at is not None:
-        raise UserError("This partnership has ended.")
-    return partnership
-
-
-def button(
-    label: str, custom_id: str, style: discord.ButtonStyle
-) -> discord.ui.Button[discord.ui.View]:
-    return discord.ui.Button(label=label, custom_id=custom_id, style=style)
-
-
-def view_of(*items: discord.ui.Item[Any]) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for item in items:
-        view.add_item(item)
-    return view
+from cogs.checkins import messages
+from cogs.checkins.modal import checkin_form
+from cogs.common import SafeButton, button, pair_member, tandem
+from cogs.common.matchmaker import end_and_requeue
+from cogs.common.text import mention
+from cogs.common.threads import member_zones
 
 
 class CheckinButton(SafeButton, template=r"tandem:checkin:(?P<partnership_id>\d+)"):
@@ -47,8 +25,8 @@ class CheckinButton(SafeButton, template=r"tandem:checkin:(?P<partnership_id>\d+
         self.partnership_id = partnership_id
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
-        partnership = await member_partnership(interaction, self.partnership_id)
-        await interaction.response.send_modal(CheckinModal(partnership.id))
+        partnership = await pair_member(interaction, self.partnership_id)
+        await interaction.response.send_modal(checkin_form(partnership.id, interaction.user.id))
 
 
 class ScheduleConfirmButton(SafeButton, template=r"tandem:schedule:(?P<proposal_id>\d+)"):
@@ -59,16 +37,21 @@ class ScheduleConfirmButton(SafeButton, template=r"tandem:schedule:(?P<proposal_
         self.proposal_id = proposal_id
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
-        store = tandem(interaction).store
-        proposal = await store.checkins.proposal(self.proposal_id)
+        bot = tandem(interaction)
+        proposal = await bot.store.checkins.proposal(self.proposal_id)
         if proposal is None:
             raise UserError("This proposal no longer exists.")
-        await member_partnership(interaction, proposal.partnership_id)
+        partnership = await pair_member(interaction, proposal.partnership_id)
         if interaction.user.id == proposal.proposer_id:
             raise UserError("Your partner has to confirm the new time, not you.")
-        await store.checkins.confirm(proposal, discord.utils.utcnow())
+        now = discord.utils.utcnow()
+        await bot.store.checkins.confirm(proposal, now)
         await interaction.response.edit_message(
-            content=f"✅ New weekly check-in confirmed: **{proposal.weekly.label()}**.",
+            content=messages.schedule_confirmed(
+                partnership,
+                proposal.weekly.next_after(now),
+                await member_zones(bot, partnership),
+            ),
             view=None,
             allowed_mentions=NO_PINGS,
         )
@@ -90,25 +73,29 @@ class TrialButton(
         self.answer = answer
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        """Each answer counts once; the question is redrawn to show it, never re-posted."""
         bot = tandem(interaction)
-        partnership = await member_partnership(interaction, self.partnership_id)
-        answers = await bot.store.checkins.answer_trial(
-            partnership.id, interaction.user.id, self.answer
+        partnership = await pair_member(interaction, self.partnership_id)
+        answered = await bot.store.checkins.answer_trial(
+            partnership, interaction.user.id, self.answer, discord.utils.utcnow()
         )
+        if answered.repeated:
+            raise UserError(f"You already chose **{self.answer.capitalize()}**.")
         if self.answer == "switch":
             await interaction.response.defer(ephemeral=True, thinking=True)
-            outcome = await end_and_requeue(
-                bot, partnership, interaction.user.id, "one of you chose to switch."
-            )
+            outcome = await end_and_requeue(bot, partnership, interaction.user.id, EndCause.SWITCH)
+            await bot.outbox.flush(answered.notices)
             await send_ephemeral(interaction, outcome)
             return
-        both = len(answers) == 2 and set(answers.values()) == {"keep"}
-        text = (
+        both = len(answered.value) == 2 and set(answered.value.values()) == {"keep"}
+        await interaction.response.send_message(
             "🎉 You both chose to keep going. Onwards!"
             if both
-            else f"💪 <@{interaction.user.id}> wants to keep going."
+            else f"💪 Noted: you want to keep going. I'll let {mention(partnership.partner_of(interaction.user.id))} answer too.",
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
         )
-        await interaction.response.send_message(text, allowed_mentions=NO_PINGS)
+        await bot.outbox.flush(answered.notices)
 
 
 class RematchButton(
@@ -126,15 +113,12 @@ class RematchButton(
         self.member_id = member_id
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
-        partnership = await member_partnership(interaction, self.partnership_id)
+        partnership = await pair_member(interaction, self.partnership_id)
         if interaction.user.id != self.member_id:
-            raise UserError(f"This offer is for <@{self.member_id}>.")
+            raise UserError(f"This offer is for {mention(self.member_id)}.")
         await interaction.response.defer(ephemeral=True, thinking=True)
         outcome = await end_and_requeue(
-            tandem(interaction),
-            partnership,
-            interaction.user.id,
-            "one of you asked for a new partner.",
+            tandem(interaction), partnership, interaction.user.id, EndCause.REMATCH
         )
         await send_ephemeral(interaction, outcome)
 

@@ -10,10 +10,12 @@ from discord.ext import commands
 
 from bot.app import TandemBot
 from bot.checkins import streak
-from bot.models import Milestone
+from bot.models import FORMER_MEMBER, MilestoneStatus, NoticeKind, Partnership
 from bot.replies import NO_PINGS
+from bot.store.outbox import OutboxRow
 from cogs.common import guild_id_of
-from cogs.pairing.threads import channel_by_id
+from cogs.common.outbox import Rendered
+from cogs.common.text import mention
 
 PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
 TOP = 10
@@ -23,22 +25,33 @@ def weeks_label(count: int) -> str:
     return f"{count} week{'' if count == 1 else 's'}"
 
 
-async def celebrate(bot: TandemBot, milestone: Milestone) -> None:
-    """A public cheer with the title and streak only; check-in answers never leave the thread."""
-    config = await bot.store.guilds.get(milestone.guild_id)
-    channel = None if config is None else await channel_by_id(bot, config.leaderboard_channel_id)
-    if not isinstance(channel, discord.TextChannel):
-        return
-    weeks = await bot.store.checkins.weeks(milestone.guild_id, milestone.owner_id)
+async def render_celebration(
+    bot: TandemBot, row: OutboxRow, _partnership: Partnership | None
+) -> Rendered | None:
+    """A public cheer with the title and streak only; check-in answers never leave the thread.
+
+    A member who hides from the leaderboard is not named: the cheer is anonymous.
+    """
+    milestone = await bot.store.milestones.milestone(row.episode)
+    if milestone is None or milestone.status is not MilestoneStatus.CONFIRMED:
+        return None
+    owner = milestone.owner_id
+    profile = await bot.store.pairing.profile(milestone.guild_id, owner)
+    if profile.leaderboard_hidden or owner <= FORMER_MEMBER:
+        who, weeks = "A member", None
+    else:
+        who = mention(owner)
+        weeks = streak(
+            await bot.store.checkins.weeks(milestone.guild_id, owner), discord.utils.utcnow()
+        )
     embed = discord.Embed(
         title="🎉 Milestone reached!",
-        description=f"<@{milestone.owner_id}> completed **{milestone.title}**",
+        description=f"{who} completed **{milestone.title or 'a milestone'}**",
         colour=discord.Colour.gold(),
     )
-    embed.add_field(
-        name="Check-in streak", value=weeks_label(streak(weeks, discord.utils.utcnow()))
-    )
-    await channel.send(embed=embed, allowed_mentions=NO_PINGS)
+    if weeks is not None:
+        embed.add_field(name="Check-in streak", value=weeks_label(weeks))
+    return Rendered(embed=embed)
 
 
 class LeaderboardCog(commands.Cog):
@@ -62,16 +75,18 @@ class LeaderboardCog(commands.Cog):
         weeks = await self.bot.store.checkins.weeks_of(guild_id, list(counts))
         ranking = sorted(counts, key=lambda user: (-counts[user], -streak(weeks[user], now), user))
         lines = [
-            f"{place}. <@{user}>: {counts[user]} milestone{'' if counts[user] == 1 else 's'}, "
+            f"{place}. {mention(user)}: {counts[user]} milestone{'' if counts[user] == 1 else 's'}, "
             f"🔥 {weeks_label(streak(weeks[user], now))}"
             for place, user in enumerate(ranking[:TOP], start=1)
         ]
         me = interaction.user.id
-        mine = (
-            f"You are **#{ranking.index(me) + 1}** of {len(ranking)}."
-            if me in counts
-            else "You have no confirmed milestones in this period yet. Your first one is waiting!"
-        )
+        hidden = (await self.bot.store.pairing.profile(guild_id, me)).leaderboard_hidden
+        if hidden:
+            mine = "You are hidden from the leaderboard (`/profile leaderboard:show` to appear)."
+        elif me in counts:
+            mine = f"You are **#{ranking.index(me) + 1}** of {len(ranking)}."
+        else:
+            mine = "You have no confirmed milestones in this period yet. Your first one is waiting!"
         title = {"week": "this week", "month": "the last 30 days", "all": "all time"}.get(
             period, "this week"
         )
@@ -82,4 +97,5 @@ class LeaderboardCog(commands.Cog):
 
 
 async def setup(bot: TandemBot) -> None:
+    bot.outbox.register(NoticeKind.CELEBRATION, render_celebration)
     await bot.add_cog(LeaderboardCog(bot))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from bot.app import TandemBot
+from cogs.ledger import notices
 from cogs.ledger.cog import GoalCog, MilestoneCog, PoolCog
 from cogs.ledger.views import DYNAMIC_ITEMS
 
 
 async def setup(bot: TandemBot) -> None:
     bot.add_dynamic_items(*DYNAMIC_ITEMS)
+    notices.register(bot.outbox)
     for cog in (GoalCog(bot), MilestoneCog(bot), PoolCog(bot)):
         await bot.add_cog(cog)

@@ -12,15 +12,22 @@ from bot.app import TandemBot
 from bot.errors import UserError
 from bot.ledger import format_amount, stake_in_minor_units
 from bot.milestones import MAX_GOAL_LENGTH, MAX_TITLE_LENGTH, clean_text, parse_due
-from bot.models import Goal, Milestone, Partnership
+from bot.models import Goal, Milestone, MilestoneStatus, Partnership
+from bot.options import picked_id
 from bot.replies import NO_PINGS
-from bot.schedule import describe_in_zone
-from cogs.checkins.views import view_of
-from cogs.common import capped, guild_config, guild_id_of, resolve_partnership, tandem
+from cogs.common import (
+    AUTOCOMPLETE_LIMIT,
+    capped,
+    guild_config,
+    guild_id_of,
+    partnered_course_autocomplete,
+    resolve_partnership,
+    resolve_pool,
+    tandem,
+)
+from cogs.common.outbox import Delivery
+from cogs.common.text import mention
 from cogs.ledger import messages
-from cogs.ledger.views import SettleButton, answer_view
-from cogs.pairing.cog import partnered_course_autocomplete
-from cogs.pairing.threads import ensure_thread, pings
 
 MAX_NOTE_LENGTH = 200
 
@@ -54,13 +61,7 @@ async def open_milestone_autocomplete(
         app_commands.Choice(name=f"{m.title} (due {m.due_date})"[:100], value=str(m.id))
         for m in mine
         if typed in m.title.casefold()
-    ][:25]
-
-
-def _id(value: str, what: str) -> int:
-    if not value.strip().isdigit():
-        raise UserError(f"Pick one of your {what} from the list.")
-    return int(value)
+    ][:AUTOCOMPLETE_LIMIT]
 
 
 async def own_goal(interaction: discord.Interaction[TandemBot], value: str) -> Goal:
@@ -70,7 +71,7 @@ async def own_goal(interaction: discord.Interaction[TandemBot], value: str) -> G
     )
     if not goals:
         raise UserError("Set a goal first with `/goal set`, then break it into milestones.")
-    wanted = _id(value, "goals")
+    wanted = picked_id(value, "goals")
     for goal in goals:
         if goal.id == wanted:
             return goal
@@ -78,17 +79,18 @@ async def own_goal(interaction: discord.Interaction[TandemBot], value: str) -> G
 
 
 async def own_open_milestone(interaction: discord.Interaction[TandemBot], value: str) -> Milestone:
-    milestone = await interaction.client.store.milestones.milestone(_id(value, "milestones"))
+    milestone = await interaction.client.store.milestones.milestone(picked_id(value, "milestones"))
     if (
         milestone is None
         or milestone.owner_id != interaction.user.id
         or milestone.guild_id != interaction.guild_id
     ):
         raise UserError("That is not one of your milestones. Pick one from the list.")
-    if milestone.status != "open" or milestone.deadline <= discord.utils.utcnow():
-        raise UserError(
-            f"**{milestone.title}** is already {milestone.status if milestone.status != 'open' else 'past its deadline'}."
+    if milestone.status is not MilestoneStatus.OPEN or milestone.deadline <= discord.utils.utcnow():
+        state = (
+            "past its deadline" if milestone.status is MilestoneStatus.OPEN else milestone.status
         )
+        raise UserError(f"**{messages.title_of(milestone)}** is already {state}.")
     return milestone
 
 
@@ -96,12 +98,12 @@ async def member_zone(bot: TandemBot, partnership: Partnership, user_id: int) ->
     return await bot.store.pairing.zone_of(partnership.guild_id, user_id) or partnership.weekly.zone
 
 
-async def tell_thread(
-    bot: TandemBot, partnership: Partnership, text: str, view: discord.ui.View | None = None
-) -> discord.Thread:
-    thread = await ensure_thread(bot, partnership)
-    await thread.send(text, view=view or discord.utils.MISSING, allowed_mentions=pings(partnership))
-    return thread
+def told(partnership: Partnership, delivery: Delivery, ids: tuple[int, ...], what: str) -> str:
+    """The end of a reply: where the partner was told, or that the notice still waits."""
+    where = f"<#{partnership.thread_id}>" if partnership.thread_id else "your thread"
+    if delivery.done(ids):
+        return f"Your partner was {what} in {where}."
+    return f"Your partner will be {what} in {where} as soon as it can ({delivery.problem})."
 
 
 @app_commands.guild_only()
@@ -188,21 +190,21 @@ class MilestoneCog(
         day, deadline = parse_due(due, zone, now)
         minor = stake_in_minor_units(stake, config.max_stake, config.currency)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        milestone = await self.bot.store.milestones.add_milestone(
+        added = await self.bot.store.milestones.add_milestone(
             chosen, partnership.guild_id, name, day, deadline, minor, now
         )
-        partner = partnership.partner_of(interaction.user.id)
-        thread = await tell_thread(
-            self.bot,
-            partnership,
-            messages.added(milestone, partner, chosen.text, zone, config.currency),
-        )
-        await interaction.followup.send(
-            f"Milestone **{name}** added, due {day.isoformat()} ({messages.stake_text(milestone, config.currency)}). "
-            f"Your partner was told in {thread.mention}.",
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
-        )
+        stake_text = messages.stake_text(added.value, config.currency)
+        if added.repeated:
+            text = (
+                f"You already added **{name}**, due {day.isoformat()} ({stake_text}); "
+                "nothing new was stored."
+            )
+        else:
+            delivery = await self.bot.outbox.flush(added.notices)
+            text = f"Milestone **{name}** added, due {day.isoformat()} ({stake_text}). " + told(
+                partnership, delivery, added.notices, "told"
+            )
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
 
     @app_commands.command(name="list", description="Your milestones and their deadlines")
     async def list_milestones(self, interaction: discord.Interaction[TandemBot]) -> None:
@@ -212,16 +214,19 @@ class MilestoneCog(
         )
         if not mine:
             raise UserError("You have no milestones yet. Add one with `/milestone add`.")
-        zone = await self.bot.store.pairing.zone_of(config.guild_id, interaction.user.id) or "UTC"
-        icons = {"open": "⏳", "confirmed": "✅", "missed": "⌛", "void": "✖️"}
-        lines = [
-            f"{icons[m.status]} **{m.title}**: due {m.due_date} (ends {describe_in_zone(m.deadline, zone)}), "
-            f"{messages.stake_text(m, config.currency)}, {m.status}"
-            for m in mine
-        ]
+        profile_zone = await self.bot.store.pairing.zone_of(config.guild_id, interaction.user.id)
+        lines = []
+        for milestone in mine:
+            zone = profile_zone or await self._pair_zone(milestone.partnership_id)
+            lines.append(messages.listed(milestone, zone, config.currency))
         await interaction.response.send_message(
             "\n".join(capped(lines)), ephemeral=True, allowed_mentions=NO_PINGS
         )
+
+    async def _pair_zone(self, partnership_id: int) -> str:
+        """Without a profile zone, deadlines read in the pair's zone, as everywhere else."""
+        partnership = await self.bot.store.pairing.partnership(partnership_id)
+        return partnership.weekly.zone if partnership else "UTC"
 
     @app_commands.command(
         name="done", description="Ask your partner to confirm a milestone is done"
@@ -249,27 +254,35 @@ class MilestoneCog(
         kind: str,
         new_due: str | None = None,
     ) -> None:
+        """Store the request and queue its Confirm buttons in the thread.
+
+        A pair that ended less than 48 hours before a deadline can still confirm that
+        milestone; moving a deadline needs a pair that still lasts.
+        """
         partnership = await self.bot.store.pairing.partnership(milestone.partnership_id)
-        if partnership is None or partnership.ended_at is not None:
-            raise UserError("That milestone's partnership has ended, so nobody can confirm it.")
-        partner = partnership.partner_of(interaction.user.id)
+        if partnership is None or (partnership.ended_at is not None and new_due is not None):
+            raise UserError(
+                "That milestone's partnership has ended: its deadline can no longer move."
+            )
         now = discord.utils.utcnow()
+        store = self.bot.store.milestones
         if new_due is None:
-            request_id = await self.bot.store.milestones.request(milestone, kind, now)
-            text = messages.done_request(milestone, partner)
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            asked = await store.request(milestone, kind, now)
         else:
-            day, deadline = parse_due(
-                new_due, await member_zone(self.bot, partnership, interaction.user.id), now
+            zone = await member_zone(self.bot, partnership, interaction.user.id)
+            day, deadline = parse_due(new_due, zone, now)
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            asked = await store.request(milestone, kind, now, day, deadline)
+        title = messages.title_of(milestone)
+        if asked.repeated:
+            text = f"You already asked about **{title}**; your partner hasn't answered yet."
+        else:
+            delivery = await self.bot.outbox.flush(asked.notices)
+            text = f"Request about **{title}** saved. " + told(
+                partnership, delivery, asked.notices, "asked"
             )
-            request_id = await self.bot.store.milestones.request(
-                milestone, kind, now, day, deadline
-            )
-            text = messages.reschedule_request(milestone, partner, day.isoformat())
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        thread = await tell_thread(self.bot, partnership, text, answer_view(request_id))
-        await interaction.followup.send(
-            f"I asked <@{partner}> in {thread.mention}.", ephemeral=True, allowed_mentions=NO_PINGS
-        )
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
 
 
 @app_commands.guild_only()
@@ -290,11 +303,13 @@ class PoolCog(
         self, interaction: discord.Interaction[TandemBot], course: str | None = None
     ) -> None:
         config = await guild_config(interaction)
-        partnership = await resolve_partnership(interaction, course)
+        partnership = await resolve_pool(interaction, course)
         balance = await self.bot.store.ledger.balance(partnership.id)
         entries = await self.bot.store.ledger.recent(partnership.id)
+        ended = " (partnership ended)" if partnership.ended_at else ""
         lines = [
-            f"**Shared pool ({partnership.course})**: {format_amount(balance, config.currency)}"
+            f"**Shared pool ({partnership.course}{ended})**: "
+            f"{format_amount(balance, config.currency)}"
         ]
         lines += [messages.entry_line(e, config.currency) for e in entries] or ["No entries yet."]
         lines.append("Tandem records pledges; it moves no money.")
@@ -312,22 +327,21 @@ class PoolCog(
     ) -> None:
         config = await guild_config(interaction)
         text = clean_text(note, "note", MAX_NOTE_LENGTH)
-        partnership = await resolve_partnership(interaction, course)
-        proposal_id, balance = await self.bot.store.ledger.propose_settlement(
+        partnership = await resolve_pool(interaction, course)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        proposed = await self.bot.store.ledger.propose_settlement(
             partnership, interaction.user.id, text, discord.utils.utcnow()
         )
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        partner = partnership.partner_of(interaction.user.id)
-        thread = await tell_thread(
-            self.bot,
-            partnership,
-            f"💸 <@{interaction.user.id}> proposes settling the pool "
-            f"({format_amount(balance, config.currency)}): “{text}”. <@{partner}>, press **Confirm** to agree.",
-            view_of(SettleButton(proposal_id)),
-        )
-        await interaction.followup.send(
-            f"I asked <@{partner}> in {thread.mention}.", ephemeral=True, allowed_mentions=NO_PINGS
-        )
+        _, balance = proposed.value
+        amount = format_amount(balance, config.currency)
+        if proposed.repeated:
+            reply = f"You already proposed settling {amount}; your partner hasn't answered yet."
+        else:
+            delivery = await self.bot.outbox.flush(proposed.notices)
+            reply = f"Proposal to settle {amount} saved. " + told(
+                partnership, delivery, proposed.notices, "asked"
+            )
+        await interaction.followup.send(reply, ephemeral=True, allowed_mentions=NO_PINGS)
 
     @app_commands.command(name="overview", description="Every pool in this server (Manage Server)")
     @app_commands.checks.has_permissions(manage_guild=True)
@@ -335,8 +349,8 @@ class PoolCog(
         config = await guild_config(interaction)
         pools = await self.bot.store.ledger.overview(config.guild_id)
         lines = [
-            f"• **{p.course}** <@{p.members[0]}> & <@{p.members[1]}>: {format_amount(p.balance, config.currency)}"
-            + ("" if p.active else " (ended)")
+            f"• **{p.course}** {mention(p.members[0])} & {mention(p.members[1])}: "
+            f"{format_amount(p.balance, config.currency)}" + ("" if p.active else " (ended)")
             for p in pools
         ]
         total = format_amount(sum(p.balance for p in pools), config.currency)

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import discord
 
 from bot.errors import UserError
 from bot.ledger import format_amount
+from bot.models import MilestoneRequest
 from bot.replies import NO_PINGS
-from cogs.checkins.views import button, member_partnership
-from cogs.common import SafeButton, guild_config, tandem
-from cogs.leaderboard import celebrate
-
-log = logging.getLogger(__name__)
+from cogs.common import SafeButton, button, guild_config, pair_member, tandem
+from cogs.common.text import mention
+from cogs.ledger.messages import title_of
 
 
 class MilestoneAnswerButton(
@@ -39,43 +37,38 @@ class MilestoneAnswerButton(
         milestone = None if request is None else await store.milestone(request.milestone_id)
         if request is None or milestone is None:
             raise UserError("This request no longer exists.")
-        await member_partnership(interaction, milestone.partnership_id)
+        # A pledge due within 48 hours of a pair's end can still be confirmed after it.
+        await pair_member(interaction, milestone.partnership_id, ended_ok=True)
         if interaction.user.id == milestone.owner_id:
             raise UserError(
                 "Your partner has to answer this, not you: nobody confirms their own milestone."
             )
         accept = self.answer == "confirm"
-        updated = await store.answer(request, accept, discord.utils.utcnow())
+        answered = await store.answer(request, accept, discord.utils.utcnow())
+        updated = answered.value
         await interaction.response.edit_message(
             content=_outcome(
-                request.kind, accept, updated.title, updated.due_date, interaction.user.id
+                request, accept, title_of(updated), updated.due_date, interaction.user.id
             ),
             view=None,
             allowed_mentions=NO_PINGS,
         )
-        if accept and request.kind == "done":
-            try:
-                await celebrate(bot, updated)
-            except discord.HTTPException:
-                # The confirmation stands; a cheer that cannot be posted is only logged.
-                log.warning("could not celebrate milestone %s", updated.id, exc_info=True)
+        await bot.outbox.flush(answered.notices)
 
 
-def _outcome(kind: str, accept: bool, title: str, due: str, partner: int) -> str:
-    if kind == "done":
+def _outcome(request: MilestoneRequest, accept: bool, title: str, due: str, partner: int) -> str:
+    who = mention(partner)
+    if request.kind == "done":
         if accept:
-            return f"🎉 <@{partner}> confirmed **{title}**. Well done! The pledge is released."
-        return f"<@{partner}> doesn't think **{title}** is done yet. Talk it over; there's time until the deadline."
+            return f"🎉 {who} confirmed **{title}**. Well done! The pledge is released."
+        return f"{who} doesn't think **{title}** is done yet. Talk it over; there's time until the deadline."
     if accept:
-        return f"📅 <@{partner}> agreed: **{title}** is now due {due}."
-    return f"<@{partner}> would rather keep **{title}** due {due}."
+        return f"📅 {who} agreed: **{title}** is now due {due}."
+    return f"{who} would rather keep **{title}** due {due}."
 
 
-def answer_view(request_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(MilestoneAnswerButton(request_id, "confirm"))
-    view.add_item(MilestoneAnswerButton(request_id, "reject"))
-    return view
+def answer_buttons(request_id: int) -> tuple[MilestoneAnswerButton, MilestoneAnswerButton]:
+    return MilestoneAnswerButton(request_id, "confirm"), MilestoneAnswerButton(request_id, "reject")
 
 
 class SettleButton(SafeButton, template=r"tandem:settle:(?P<proposal_id>\d+)"):
@@ -90,9 +83,9 @@ class SettleButton(SafeButton, template=r"tandem:settle:(?P<proposal_id>\d+)"):
         proposal = await bot.store.ledger.settlement_proposal(self.proposal_id)
         if proposal is None:
             raise UserError("This proposal no longer exists.")
-        partnership_id, proposer, note, _status = proposal
-        partnership = await member_partnership(interaction, partnership_id)
-        if interaction.user.id == proposer:
+        # Ending a partnership does not end its pool: it can be settled afterwards.
+        partnership = await pair_member(interaction, proposal.partnership_id, ended_ok=True)
+        if interaction.user.id == proposal.proposer_id:
             raise UserError("Your partner has to confirm the settlement, not you.")
         config = await guild_config(interaction)
         amount = await bot.store.ledger.settle(
@@ -100,7 +93,7 @@ class SettleButton(SafeButton, template=r"tandem:settle:(?P<proposal_id>\d+)"):
         )
         await interaction.response.edit_message(
             content=(
-                f"🤝 Settled {format_amount(amount, config.currency)}: “{note}”. "
+                f"🤝 Settled {format_amount(amount, config.currency)}: “{proposal.note}”. "
                 f"The pool is back to {format_amount(0, config.currency)}."
             ),
             view=None,

@@ -1,8 +1,8 @@
-"""`/partner` and `/profile`: queueing, invitations, status and ending."""
+"""`/partner` and `/profile`: queueing, invitations, status, ending, and members who leave."""
 
 from __future__ import annotations
 
-from typing import Any
+import logging
 
 import discord
 from discord import app_commands
@@ -13,59 +13,47 @@ from bot.checkins import streak
 from bot.errors import UserError
 from bot.ledger import format_amount
 from bot.matching import Seeker, check_pace, clean_course, course_key
-from bot.models import Partnership
+from bot.models import DEFAULT_CURRENCY, EndCause, Partnership
 from bot.replies import NO_PINGS
-from bot.schedule import WeeklyTime, describe_in_zone, parse_minute, parse_weekday, parse_zone
+from bot.schedule import describe_in_zone, parse_zone
 from cogs.common import (
     WEEKDAY_CHOICES,
     course_autocomplete,
     guild_id_of,
     in_course,
+    partnered_course_autocomplete,
+    queued_course_autocomplete,
     resolve_partnership,
-    tandem,
+    weekly_from_options,
     zone_autocomplete,
 )
-from cogs.pairing.messages import ended_text, invitation_text
-from cogs.pairing.threads import close_thread, open_thread, partner_channel
-from cogs.pairing.views import invitation_view
+from cogs.common.matchmaker import find_partner
+from cogs.common.text import mention
+from cogs.common.threads import partner_channel
 
+log = logging.getLogger(__name__)
 MAX_REASON_LENGTH = 300
+LEADERBOARD_CHOICES = [
+    app_commands.Choice(name="show me on the leaderboard", value="show"),
+    app_commands.Choice(name="hide me from the leaderboard", value="hide"),
+]
 
 
-def weekly_from_options(checkin_day: int, checkin_time: str, timezone: str) -> WeeklyTime:
-    return WeeklyTime(
-        weekday=parse_weekday(checkin_day),
-        minute=parse_minute(checkin_time),
-        zone=parse_zone(timezone),
+def former_partners_note(former: list[int]) -> str:
+    """Why a member may wait although someone is queued: that someone was their partner."""
+    if not former:
+        return ""
+    who = ", ".join(mention(m) for m in former)
+    return (
+        f"\n{who} {'is' if len(former) == 1 else 'are'} waiting too, but former partners are not "
+        "matched again automatically. To team up again, use `/partner request`."
     )
 
 
-async def queued_course_autocomplete(
-    interaction: discord.Interaction[Any], current: str
-) -> list[app_commands.Choice[str]]:
-    if interaction.guild_id is None:
-        return []
-    names = await tandem(interaction).store.pairing.queued_courses(
-        interaction.guild_id, interaction.user.id
+def in_private_thread(channel: object) -> bool:
+    return (
+        isinstance(channel, discord.Thread) and channel.type is discord.ChannelType.private_thread
     )
-    typed = current.casefold()
-    return [app_commands.Choice(name=n, value=n) for n in names if typed in n.casefold()][:25]
-
-
-async def partnered_course_autocomplete(
-    interaction: discord.Interaction[Any], current: str
-) -> list[app_commands.Choice[str]]:
-    if interaction.guild_id is None:
-        return []
-    mine = await tandem(interaction).store.pairing.active_partnerships(
-        interaction.guild_id, interaction.user.id
-    )
-    typed = current.casefold()
-    return [
-        app_commands.Choice(name=p.course, value=p.course)
-        for p in mine
-        if typed in p.course.casefold()
-    ][:25]
 
 
 @app_commands.guild_only()
@@ -100,35 +88,36 @@ class PairingCog(
         checkin_time: str,
     ) -> None:
         name = clean_course(course)
-        now = discord.utils.utcnow()
+        key = course_key(name)
+        guild_id = guild_id_of(interaction)
+        user_id = interaction.user.id
         seeker = Seeker(
-            user_id=interaction.user.id,
+            user_id=user_id,
             pace=check_pace(pace),
             weekly=weekly_from_options(checkin_day, checkin_time, timezone),
-            queued_at=now,
+            queued_at=discord.utils.utcnow(),
         )
-        await partner_channel(self.bot, guild_id_of(interaction))  # before anything is stored
+        await partner_channel(self.bot, guild_id)  # before anything is stored
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.bot.store.pairing.queue_and_match(
-            guild_id_of(interaction), name, course_key(name), seeker, now
-        )
-        if result.partnership is None:
-            verb = "updated your place" if result.updated else "added you to the queue"
-            await interaction.followup.send(
-                f"I {verb} for **{name}**. As soon as a member with a similar pace and check-in time "
-                "joins, I'll open a private thread for the two of you.",
-                ephemeral=True,
-                allowed_mentions=NO_PINGS,
+        updated = await self.bot.store.pairing.queue(guild_id, name, key, seeker, seeker.queued_at)
+        found = await find_partner(self.bot, guild_id, key, user_id)
+        delivery = await self.bot.outbox.flush(found.notices)
+        if found.value is None:
+            verb = "updated your place" if updated else "added you to the queue"
+            former = await self.bot.store.pairing.former_partners_waiting(guild_id, key, user_id)
+            text = (
+                f"I {verb} for **{name}**. As soon as a member with a similar pace and check-in "
+                "time joins, I'll open a private thread for the two of you."
+                + former_partners_note(former)
             )
-            return
-        partnership = result.partnership
-        thread = await open_thread(self.bot, partnership)
-        await interaction.followup.send(
-            f"You're paired with <@{partnership.partner_of(interaction.user.id)}> for **{name}**! "
-            f"Say hello in {thread.mention}.",
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
-        )
+        else:
+            pair = await self.bot.store.pairing.partnership(found.value.id) or found.value
+            text = f"You're paired with {mention(pair.partner_of(user_id))} for **{name}**! " + (
+                f"Say hello in <#{pair.thread_id}>."
+                if pair.thread_id
+                else f"{delivery.problem}. Your private thread will open as soon as it can."
+            )
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
 
     @app_commands.command(name="request", description="Invite a member you know to be your partner")
     @app_commands.describe(
@@ -155,22 +144,41 @@ class PairingCog(
             raise UserError(
                 "You can't be your own partner. Invite someone else, or use `/partner find`."
             )
+        await self._refuse_private_thread(interaction)
         name = clean_course(course)
         weekly = weekly_from_options(checkin_day, checkin_time, timezone)
-        invitation = await self.bot.store.pairing.invite(
+        channel_id = interaction.channel_id
+        assert channel_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        invited = await self.bot.store.pairing.invite(
             guild_id_of(interaction),
             interaction.user.id,
             member.id,
             name,
-            course_key(name),
             weekly,
+            channel_id,
             discord.utils.utcnow(),
         )
-        await interaction.response.send_message(
-            invitation_text(invitation),
-            view=invitation_view(invitation.id),
-            allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=[member]),
+        delivery = await self.bot.outbox.flush(invited.notices)
+        text = (
+            f"I invited {mention(member.id)} to be your partner for **{name}** in <#{channel_id}>; "
+            "only they can accept."
+            if delivery.done(invited.notices)
+            else f"Your invitation to {mention(member.id)} is saved, but {delivery.problem}. "
+            f"It will appear in <#{channel_id}> as soon as it can."
         )
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
+
+    async def _refuse_private_thread(self, interaction: discord.Interaction[TandemBot]) -> None:
+        """An invitation mentions the invitee, and a mention adds them to a private thread."""
+        here = interaction.channel_id or 0
+        if in_private_thread(interaction.channel) or (
+            await self.bot.store.pairing.partnership_in_thread(here) is not None
+        ):
+            raise UserError(
+                "Invitations mention the member you invite, and a mention in a private thread "
+                "would add them to it. Please use `/partner request` in a public channel."
+            )
 
     @app_commands.command(name="status", description="Your partner, thread and check-in schedule")
     @app_commands.autocomplete(course=partnered_course_autocomplete)
@@ -178,38 +186,39 @@ class PairingCog(
         self, interaction: discord.Interaction[TandemBot], course: str | None = None
     ) -> None:
         guild_id = guild_id_of(interaction)
+        user_id = interaction.user.id
         store = self.bot.store.pairing
-        mine = await store.active_partnerships(guild_id, interaction.user.id)
-        mine = in_course(mine, course)
-        zone = await store.zone_of(guild_id, interaction.user.id)
-        lines = [await self._describe(p, interaction.user.id, zone) for p in mine]
+        mine = in_course(await store.active_partnerships(guild_id, user_id), course)
+        lines = [await self._describe(p, user_id) for p in mine]
         if mine:
             weeks = streak(
-                await self.bot.store.checkins.weeks(guild_id, interaction.user.id),
-                discord.utils.utcnow(),
+                await self.bot.store.checkins.weeks(guild_id, user_id), discord.utils.utcnow()
             )
             lines.append(
                 f"🔥 Your streak: **{weeks} week{'' if weeks == 1 else 's'}** of check-ins in a row"
             )
-        queued = await store.queued_courses(guild_id, interaction.user.id)
-        if queued:
-            lines.append("⏳ Waiting for a partner in: " + ", ".join(f"**{c}**" for c in queued))
+        for name in await store.queued_courses(guild_id, user_id):
+            former = await store.former_partners_waiting(guild_id, course_key(name), user_id)
+            lines.append(f"⏳ Waiting for a partner in **{name}**" + former_partners_note(former))
         if not lines:
             lines.append("You don't have a partner yet. Use `/partner find` or `/partner request`.")
         await interaction.response.send_message(
             "\n\n".join(lines), ephemeral=True, allowed_mentions=NO_PINGS
         )
 
-    async def _describe(self, partnership: Partnership, user_id: int, zone: str | None) -> str:
+    async def _describe(self, partnership: Partnership, user_id: int) -> str:
+        """One pair as its member reads it: every time in the member's own zone."""
+        zone = await self.bot.store.pairing.zone_of(partnership.guild_id, user_id)
         instant = partnership.weekly.next_after(discord.utils.utcnow())
-        thread = f"<#{partnership.thread_id}>" if partnership.thread_id else "(no thread yet)"
+        thread = f"<#{partnership.thread_id}>" if partnership.thread_id else "(opening shortly)"
         config = await self.bot.store.guilds.get(partnership.guild_id)
         balance = await self.bot.store.ledger.balance(partnership.id)
-        currency = config.currency if config else "points"
+        currency = config.currency if config else DEFAULT_CURRENCY
         return (
-            f"**{partnership.course}**: partner <@{partnership.partner_of(user_id)}>, thread {thread}\n"
-            f"Weekly check-in: {partnership.weekly.label()}; next: "
-            f"{describe_in_zone(instant, zone or partnership.weekly.zone)}\n"
+            f"**{partnership.course}**: partner {mention(partnership.partner_of(user_id))}, "
+            f"thread {thread}\n"
+            f"Weekly check-in: {describe_in_zone(instant, zone or partnership.weekly.zone)}"
+            f" (set as {partnership.weekly.label()})\n"
             f"Shared pool: {format_amount(balance, currency)}"
         )
 
@@ -230,16 +239,21 @@ class PairingCog(
             raise UserError(f"Keep the reason under {MAX_REASON_LENGTH} characters.")
         partnership = await resolve_partnership(interaction, course)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        if not await self.bot.store.pairing.end(
-            partnership.id, interaction.user.id, note, discord.utils.utcnow()
-        ):
+        ended = await self.bot.store.pairing.end(
+            partnership.id, interaction.user.id, EndCause.ENDED, note, discord.utils.utcnow()
+        )
+        if not ended.value:
             raise UserError("This partnership has already ended.")
-        await close_thread(
-            self.bot, partnership, ended_text(partnership, interaction.user.id, note)
+        log.info("partnership %s ended by member %s", partnership.id, interaction.user.id)
+        delivery = await self.bot.outbox.flush(ended.notices)
+        told = (
+            ""
+            if delivery.done(ended.notices)
+            else " I'll post the goodbye in your thread as soon as Discord lets me."
         )
         await interaction.followup.send(
             f"Your partnership for **{partnership.course}** has ended. Thank you for showing up. "
-            "Use `/partner find` whenever you want a new partner.",
+            f"Use `/partner find` whenever you want a new partner.{told}",
             ephemeral=True,
             allowed_mentions=NO_PINGS,
         )
@@ -264,22 +278,68 @@ class PairingCog(
             allowed_mentions=NO_PINGS,
         )
 
+    @commands.Cog.listener()
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        """Only with the members intent: a departure is handled at once, kindly."""
+        try:
+            left = await self.bot.store.pairing.member_left(
+                payload.guild_id, payload.user.id, discord.utils.utcnow()
+            )
+            log.info("member %s left guild %s", payload.user.id, payload.guild_id)
+            await self.bot.outbox.flush(left.notices)
+        except Exception:
+            log.exception(
+                "could not handle member %s leaving guild %s", payload.user.id, payload.guild_id
+            )
+
 
 class ProfileCog(commands.Cog):
     def __init__(self, bot: TandemBot) -> None:
         self.bot = bot
 
     @app_commands.command(
-        name="profile", description="Set your time zone; every time is shown in it"
+        name="profile", description="Your time zone and whether you appear on the leaderboard"
     )
-    @app_commands.describe(timezone="Your IANA time zone, e.g. Asia/Kolkata")
+    @app_commands.describe(
+        timezone="Your IANA time zone, e.g. Asia/Kolkata; every time is shown in it",
+        leaderboard="Show or hide your name on the leaderboard and in celebrations",
+    )
+    @app_commands.choices(leaderboard=LEADERBOARD_CHOICES)
     @app_commands.autocomplete(timezone=zone_autocomplete)
     @app_commands.guild_only()
-    async def profile(self, interaction: discord.Interaction[TandemBot], timezone: str) -> None:
-        zone = parse_zone(timezone)
-        await self.bot.store.pairing.set_zone(guild_id_of(interaction), interaction.user.id, zone)
-        now = discord.utils.utcnow()
+    async def profile(
+        self,
+        interaction: discord.Interaction[TandemBot],
+        timezone: str | None = None,
+        leaderboard: str | None = None,
+    ) -> None:
+        guild_id = guild_id_of(interaction)
+        user_id = interaction.user.id
+        zone = None if timezone is None else parse_zone(timezone)
+        if leaderboard not in (None, "show", "hide"):
+            raise UserError("Choose `show` or `hide` for the leaderboard.")
+        store = self.bot.store.pairing
+        if zone is not None:
+            await store.set_zone(guild_id, user_id, zone)
+        if leaderboard is not None:
+            await store.set_leaderboard_hidden(guild_id, user_id, leaderboard == "hide")
         await interaction.response.send_message(
-            f"Your time zone is now **{zone}**. It is {describe_in_zone(now, zone)} for you right now.",
-            ephemeral=True,
+            await self._describe(guild_id, user_id), ephemeral=True, allowed_mentions=NO_PINGS
         )
+
+    async def _describe(self, guild_id: int, user_id: int) -> str:
+        profile = await self.bot.store.pairing.profile(guild_id, user_id)
+        now = discord.utils.utcnow()
+        zone = (
+            f"Your time zone is **{profile.zone}**. It is {describe_in_zone(now, profile.zone)} "
+            "for you right now."
+            if profile.zone
+            else "You haven't set a time zone: use `/profile timezone:` (times are shown in your "
+            "pair's zone until then)."
+        )
+        board = (
+            "You are **hidden** from the leaderboard; celebrations of your milestones don't name you."
+            if profile.leaderboard_hidden
+            else "You **appear** on the leaderboard and in celebrations."
+        )
+        return f"{zone}\n{board}"

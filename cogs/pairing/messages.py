@@ -1,33 +1,22 @@
-"""What the pairing cog says; kept apart so the wording is easy to find and change."""
+"""What the pairing feature says; kept apart so the wording is easy to find and change."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from bot.models import Invitation, Partnership
+from bot.models import EndCause, Invitation, InvitationStatus, Partnership
 from bot.schedule import describe_in_zone
+from cogs.common.text import mention, times_for_members
 
 QUESTIONS = (
     "1. What did you complete?\n2. What is your goal for next week?\n3. What is blocking you?"
 )
 
 
-def thread_name(partnership: Partnership) -> str:
-    return f"Tandem #{partnership.id} · {partnership.course}"[:100]
-
-
-def times_for_members(partnership: Partnership, instant: datetime, zones: dict[int, str]) -> str:
-    """One instant, once per member in that member's own zone."""
-    return "\n".join(
-        f"• <@{member}>: {describe_in_zone(instant, zones[member])}"
-        for member in partnership.members
-    )
-
-
 def welcome(partnership: Partnership, zones: dict[int, str], now: datetime) -> str:
     first, second = partnership.members
     return (
-        f"👋 Welcome, <@{first}> and <@{second}>! You are accountability partners for "
+        f"👋 Welcome, {mention(first)} and {mention(second)}! You are accountability partners for "
         f"**{partnership.course}**.\n\n"
         f"**Weekly check-in** (each of you in your own time zone):\n"
         f"{times_for_members(partnership, partnership.weekly.next_after(now), zones)}\n\n"
@@ -37,34 +26,67 @@ def welcome(partnership: Partnership, zones: dict[int, str], now: datetime) -> s
     )
 
 
-def invitation_text(invitation: Invitation) -> str:
+def invitation_text(invitation: Invitation, invitee_zone: str | None, now: datetime) -> str:
+    weekly = invitation.weekly
+    yours = ""
+    if invitee_zone is not None and invitee_zone != weekly.zone:
+        yours = f" (for you: {describe_in_zone(weekly.next_after(now), invitee_zone)})"
     return (
-        f"<@{invitation.invitee_id}>, <@{invitation.inviter_id}> would like you as their "
-        f"accountability partner for **{invitation.course}**.\n"
-        f"Weekly check-in: **{invitation.weekly.label()}**. Only you can answer."
+        f"{mention(invitation.invitee_id)}, {mention(invitation.inviter_id)} would like you as "
+        f"their accountability partner for **{invitation.course}**.\n"
+        f"Weekly check-in: **{weekly.label()}**{yours}. Only you can answer."
     )
 
 
-def accepted_text(invitation: Invitation, thread_mention: str) -> str:
-    return (
-        f"✅ <@{invitation.invitee_id}> accepted <@{invitation.inviter_id}>'s invitation for "
-        f"**{invitation.course}**. Your private thread: {thread_mention}"
-    )
+def answered_text(invitation: Invitation | None) -> str:
+    """An invitation once answered or withdrawn: what happened, without buttons."""
+    if invitation is None:
+        return "This invitation is no longer open."
+    who = f"{mention(invitation.invitee_id)}"
+    whose = f"{mention(invitation.inviter_id)}'s invitation for **{invitation.course}**"
+    if invitation.status is InvitationStatus.ACCEPTED:
+        return f"✅ {who} accepted {whose}. Their private thread is open."
+    if invitation.status is InvitationStatus.DECLINED:
+        return (
+            f"{who} declined {whose}. No hard feelings: `/partner find` can match you with someone."
+        )
+    return f"{whose} is no longer open."
 
 
-def declined_text(invitation: Invitation) -> str:
-    return (
-        f"<@{invitation.invitee_id}> declined <@{invitation.inviter_id}>'s invitation for "
-        f"**{invitation.course}**. No hard feelings: `/partner find` can match you with someone."
-    )
+_ENDINGS = {
+    EndCause.SWITCH: "one of you chose to switch.",
+    EndCause.REMATCH: "one of you asked for a new partner.",
+    EndCause.ERASED: "one of you deleted their Tandem data.",
+}
 
 
-def ended_text(partnership: Partnership, ended_by: int | None, reason: str | None) -> str:
+def farewell(partnership: Partnership, still_judged: int) -> str:
+    """Goodbye in the thread, worded for why the pair ended, before it is locked."""
     first, second = partnership.members
-    who = f"<@{ended_by}> ended" if ended_by else "Tandem ended"
-    because = f"\n> {reason}" if reason else ""
+    both = f"{mention(first)} and {mention(second)}"
+    cause, by = partnership.end_cause, partnership.ended_by
+    if cause is EndCause.ENDED or cause is None:
+        who = f"{mention(by)} ended" if by else "Tandem ended"
+        because = f"\n> {partnership.end_reason}" if partnership.end_reason else ""
+        text = (
+            f"🤝 {who} this partnership. Thank you both, {both}, for the weeks you shared.{because}"
+        )
+    elif cause is EndCause.LEFT and by is not None:
+        stays = partnership.partner_of(by)
+        text = (
+            f"🤝 This partnership has ended because {mention(by)} left the server. "
+            f"{mention(stays)}, thank you for showing up: you're first in line at your next "
+            "`/partner find`."
+        )
+    else:
+        text = f"🤝 This partnership has ended: {_ENDINGS.get(cause, '')} No blame, {both}. Thank you both."
+    pledges = (
+        f"\n{still_judged} milestone{'' if still_judged == 1 else 's'} due within 48 hours "
+        "still count: confirm them here before the deadline, or the pledge goes to the pool."
+        if still_judged
+        else ""
+    )
     return (
-        f"🤝 {who} this partnership. Thank you both, <@{first}> and <@{second}>, for the weeks "
-        f"you shared.{because}\nEach of you can use `/partner find` whenever you like. "
+        f"{text}{pledges}\nEach of you can use `/partner find` whenever you like. "
         "This thread is now closed."
     )

@@ -7,10 +7,12 @@ from typing import Any
 import discord
 
 from bot.errors import UserError
+from bot.models import Invitation, InvitationStatus
 from bot.replies import NO_PINGS
 from cogs.common import SafeButton, tandem
-from cogs.pairing.messages import accepted_text, declined_text
-from cogs.pairing.threads import open_thread, partner_channel
+from cogs.common.matchmaker import still_here
+from cogs.common.text import mention
+from cogs.common.threads import partner_channel
 
 
 class InvitationButton(
@@ -29,31 +31,48 @@ class InvitationButton(
         self.action = action
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        """The answer is stored; the invitation message is redrawn by the outbox to show it."""
         bot = tandem(interaction)
         invitation = await bot.store.pairing.invitation(self.invitation_id)
         if invitation is None:
             raise UserError("This invitation no longer exists.")
         if interaction.user.id != invitation.invitee_id:
-            raise UserError(f"Only <@{invitation.invitee_id}> can answer this invitation.")
-        now = discord.utils.utcnow()
+            raise UserError(f"Only {mention(invitation.invitee_id)} can answer this invitation.")
+        if invitation.status is not InvitationStatus.PENDING:
+            raise UserError("This invitation has already been answered.")
         if self.action == "decline":
-            if not await bot.store.pairing.decline(invitation.id, now):
-                raise UserError("This invitation has already been answered.")
-            await interaction.response.edit_message(
-                content=declined_text(invitation), view=None, allowed_mentions=NO_PINGS
-            )
+            declined = await bot.store.pairing.decline(invitation, discord.utils.utcnow())
+            await interaction.response.defer()
+            await bot.outbox.flush(declined.notices)
             return
+        await self._accept(interaction, invitation)
+
+    async def _accept(self, interaction: discord.Interaction[Any], invitation: Invitation) -> None:
+        bot = tandem(interaction)
         await partner_channel(bot, invitation.guild_id)  # before anything is stored
-        partnership = await bot.store.pairing.accept(invitation, now)
+        if await still_here(bot, invitation.guild_id, invitation.inviter_id) is False:
+            gone = await bot.store.pairing.forget_waiting(
+                invitation.guild_id, invitation.inviter_id, discord.utils.utcnow()
+            )
+            await interaction.response.send_message(
+                f"{mention(invitation.inviter_id)} is no longer in this server, so this "
+                "invitation was withdrawn.",
+                ephemeral=True,
+                allowed_mentions=NO_PINGS,
+            )
+            await bot.outbox.flush(gone.notices)
+            return
         await interaction.response.defer()
-        thread = await open_thread(bot, partnership)
-        await interaction.edit_original_response(
-            content=accepted_text(invitation, thread.mention), view=None, allowed_mentions=NO_PINGS
+        accepted = await bot.store.pairing.accept(invitation, discord.utils.utcnow())
+        delivery = await bot.outbox.flush(accepted.notices)
+        pair = await bot.store.pairing.partnership(accepted.value.id) or accepted.value
+        paired = (
+            f"You're paired with {mention(invitation.inviter_id)} for **{invitation.course}**! "
         )
-
-
-def invitation_view(invitation_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(InvitationButton(invitation_id, "accept"))
-    view.add_item(InvitationButton(invitation_id, "decline"))
-    return view
+        await interaction.followup.send(
+            paired + f"Say hello in <#{pair.thread_id}>."
+            if pair.thread_id and delivery.done(accepted.notices)
+            else paired + f"{delivery.problem}. Your private thread will open as soon as it can.",
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )

@@ -1,4 +1,7 @@
-"""Pieces every cog shares: the typed bot, option autocompletes and safe buttons."""
+"""Pieces every feature shares: the typed bot, options, autocompletes and safe buttons.
+
+Features import from here, from `bot` and from `bot.store`, never from each other.
+"""
 
 from __future__ import annotations
 
@@ -13,14 +16,12 @@ from bot.errors import UserError
 from bot.matching import course_key
 from bot.models import GuildConfig, Partnership
 from bot.replies import report_error
-from bot.schedule import WEEKDAYS, known_zones
+from bot.schedule import WEEKDAYS, WeeklyTime, known_zones, parse_minute, parse_weekday, parse_zone
 
 WEEKDAY_CHOICES = [
     app_commands.Choice(name=name, value=index) for index, name in enumerate(WEEKDAYS)
 ]
 AUTOCOMPLETE_LIMIT = 25
-
-
 MAX_LISTED = 15
 
 
@@ -48,6 +49,21 @@ async def guild_config(interaction: discord.Interaction[Any]) -> GuildConfig:
     return config
 
 
+def weekly_from_options(checkin_day: int, checkin_time: str, timezone: str) -> WeeklyTime:
+    return WeeklyTime(
+        weekday=parse_weekday(checkin_day),
+        minute=parse_minute(checkin_time),
+        zone=parse_zone(timezone),
+    )
+
+
+def _choices(names: list[str], typed: str) -> list[app_commands.Choice[str]]:
+    wanted = typed.casefold()
+    return [
+        app_commands.Choice(name=name, value=name) for name in names if wanted in name.casefold()
+    ][:AUTOCOMPLETE_LIMIT]
+
+
 async def zone_autocomplete(
     _interaction: discord.Interaction[Any], current: str
 ) -> list[app_commands.Choice[str]]:
@@ -69,6 +85,28 @@ async def course_autocomplete(
     return [app_commands.Choice(name=name, value=name) for name in names]
 
 
+async def queued_course_autocomplete(
+    interaction: discord.Interaction[Any], current: str
+) -> list[app_commands.Choice[str]]:
+    if interaction.guild_id is None:
+        return []
+    names = await tandem(interaction).store.pairing.queued_courses(
+        interaction.guild_id, interaction.user.id
+    )
+    return _choices(names, current)
+
+
+async def partnered_course_autocomplete(
+    interaction: discord.Interaction[Any], current: str
+) -> list[app_commands.Choice[str]]:
+    if interaction.guild_id is None:
+        return []
+    mine = await tandem(interaction).store.pairing.active_partnerships(
+        interaction.guild_id, interaction.user.id
+    )
+    return _choices([p.course for p in mine], current)
+
+
 def in_course(partnerships: list[Partnership], course: str | None) -> list[Partnership]:
     """All of them when no course is named, else those of that course (case-insensitive)."""
     if course is None:
@@ -83,21 +121,68 @@ async def resolve_partnership(
     bot = tandem(interaction)
     user_id = interaction.user.id
     here = await bot.store.pairing.partnership_in_thread(interaction.channel_id or 0)
-    if here is not None and here.includes(user_id) and course is None:
+    if here is not None and here.ended_at is None and here.includes(user_id) and course is None:
         return here
     mine = await bot.store.pairing.active_partnerships(guild_id_of(interaction), user_id)
-    mine = in_course(mine, course)
-    if not mine:
+    return _only_one(in_course(mine, course), course)
+
+
+async def resolve_pool(interaction: discord.Interaction[Any], course: str | None) -> Partnership:
+    """Like `resolve_partnership`, but an ended pair whose pool holds entries counts too.
+
+    Ending a partnership does not end its pool: it can still be viewed and settled.
+    """
+    bot = tandem(interaction)
+    user_id = interaction.user.id
+    here = await bot.store.pairing.partnership_in_thread(interaction.channel_id or 0)
+    if here is not None and here.includes(user_id) and course is None:
+        return here
+    pools = await bot.store.pairing.partnerships_with_pools(guild_id_of(interaction), user_id)
+    named = in_course(pools, course)
+    active = [p for p in named if p.ended_at is None]
+    if active or course is not None:
+        # An active pair wins; among ended ones of the named course the newest pool is meant.
+        return _only_one(active or named[:1], course)
+    return _only_one(named, course)
+
+
+def _only_one(candidates: list[Partnership], course: str | None) -> Partnership:
+    if not candidates:
         raise UserError(
             "You don't have an active partner"
             + (f" in **{course}**" if course else "")
             + ". Use `/partner find` or `/partner request` to get one."
         )
-    if len(mine) > 1:
+    if len(candidates) > 1:
         raise UserError(
             "You have partners in several courses: name the course, or use this in that partnership's thread."
         )
-    return mine[0]
+    return candidates[0]
+
+
+async def pair_member(
+    interaction: discord.Interaction[Any], partnership_id: int, *, ended_ok: bool = False
+) -> Partnership:
+    """Only the two partners may act on their partnership (and, unless `ended_ok`, while it lasts)."""
+    partnership = await tandem(interaction).store.pairing.partnership(partnership_id)
+    if partnership is None or not partnership.includes(interaction.user.id):
+        raise UserError("Only the two partners can use this button.")
+    if partnership.ended_at is not None and not ended_ok:
+        raise UserError("This partnership has ended.")
+    return partnership
+
+
+def button(
+    label: str, custom_id: str, style: discord.ButtonStyle
+) -> discord.ui.Button[discord.ui.View]:
+    return discord.ui.Button(label=label, custom_id=custom_id, style=style)
+
+
+def view_of(*items: discord.ui.Item[Any]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(item)
+    return view
 
 
 class SafeButton(

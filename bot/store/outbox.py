@@ -1,0 +1,257 @@
+"""The outbox: every message Tandem owes Discord, queued with the change it announces.
+
+A row names its occasion (kind, pair or channel, episode, member) and is rendered from the
+stored state only when it is delivered. Queue it inside the transaction of the change
+(`queue`), then deliver it (`bot`-side `Outbox.flush`): a crash or a Discord error
+between the two delays the message, and can never lose or repeat it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import aiosqlite
+
+from bot.models import OutboxStatus
+from bot.store.database import Database, from_timestamp, to_timestamp
+
+# After this long without one successful attempt a message is given up on and shown to
+# moderators; until then each failure doubles the wait, up to an hour.
+GIVE_UP_AFTER = timedelta(days=7)
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=1)
+
+_ROW = (
+    "SELECT id, key, guild_id, partnership_id, channel_id, kind, episode, member_id, revision,"
+    " status, attempts, first_attempt_at, due_at, message_id FROM outbox"
+)
+_UNSENT = "('pending', 'attempted')"
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    key: str
+    guild_id: int
+    partnership_id: int | None
+    channel_id: int | None
+    kind: str
+    episode: int
+    member_id: int
+    revision: int
+    status: OutboxStatus
+    attempts: int
+    first_attempt_at: datetime | None
+    due_at: datetime
+    message_id: int | None
+
+
+@dataclass(frozen=True)
+class Undeliverable:
+    """A message given up on, for the moderators' `/setup` view."""
+
+    partnership_id: int | None
+    channel_id: int | None
+    kind: str
+    members: tuple[int, ...]
+
+
+def notice_key(kind: str, partnership_id: int | None, episode: int, member_id: int) -> str:
+    """The permanent name of an occasion; the SQL of the miss job spells it the same way."""
+    return f"{kind}:{partnership_id or 0}:{episode}:{member_id}"
+
+
+def retry_delay(failures: int) -> timedelta:
+    """Doubling from a minute, capped at an hour: a broken channel costs one try an hour."""
+    doublings = min(max(failures - 1, 0), 12)
+    return min(FIRST_RETRY * (1 << doublings), LONGEST_RETRY)
+
+
+async def queue(
+    conn: aiosqlite.Connection,
+    guild_id: int,
+    kind: str,
+    now: datetime,
+    *,
+    partnership_id: int | None = None,
+    channel_id: int | None = None,
+    episode: int = 0,
+    member_id: int = 0,
+    refresh: bool = False,
+) -> int:
+    """Queue a message inside the caller's transaction; returns its row id.
+
+    Queueing an occasion twice changes nothing, unless `refresh` asks for the message
+    to be shown again (rendered anew and edited in place once delivered).
+    """
+    on_conflict = (
+        "revision = revision + 1, due_at = excluded.due_at, status = CASE"
+        " WHEN status IN ('sent', 'void', 'failed') THEN 'pending' ELSE status END,"
+        " attempts = CASE WHEN status IN ('sent', 'void', 'failed') THEN 0 ELSE attempts END,"
+        " first_attempt_at = CASE WHEN status IN ('sent', 'void', 'failed') THEN NULL"
+        " ELSE first_attempt_at END"
+        if refresh
+        else "revision = revision"
+    )
+    cursor = await conn.execute(
+        "INSERT INTO outbox (key, guild_id, partnership_id, channel_id, kind, episode, member_id,"
+        " due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        f" ON CONFLICT (key) DO UPDATE SET {on_conflict} RETURNING id",
+        (
+            notice_key(kind, partnership_id, episode, member_id),
+            guild_id,
+            partnership_id,
+            channel_id,
+            kind,
+            episode,
+            member_id,
+            to_timestamp(now),
+            to_timestamp(now),
+        ),
+    )
+    row = await cursor.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _row(row: Any) -> OutboxRow:
+    first = row["first_attempt_at"]
+    return OutboxRow(
+        id=row["id"],
+        key=row["key"],
+        guild_id=row["guild_id"],
+        partnership_id=row["partnership_id"],
+        channel_id=row["channel_id"],
+        kind=row["kind"],
+        episode=row["episode"],
+        member_id=row["member_id"],
+        revision=row["revision"],
+        status=OutboxStatus(row["status"]),
+        attempts=row["attempts"],
+        first_attempt_at=None if first is None else from_timestamp(first),
+        due_at=from_timestamp(row["due_at"]),
+        message_id=row["message_id"],
+    )
+
+
+class OutboxStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def due(self, now: datetime, limit: int = 200) -> list[OutboxRow]:
+        """Unsent messages whose time has come, oldest first, read through `outbox_due`."""
+        rows = await self._db.fetch_all(
+            f"{_ROW} WHERE status IN {_UNSENT} AND due_at <= ? ORDER BY due_at, id LIMIT ?",
+            (to_timestamp(now), limit),
+        )
+        return [_row(row) for row in rows]
+
+    async def waiting_with(self, ids: list[int]) -> list[OutboxRow]:
+        """Unsent rows for the channels of these rows, in queue order, due or not.
+
+        A command delivers its own messages at once, and what still waits before them
+        in the same thread goes first, so a thread never reads out of order.
+        """
+        found: dict[int, OutboxRow] = {}
+        for row_id in sorted(set(ids)):
+            rows = await self._db.fetch_all(
+                f"{_ROW} WHERE status IN {_UNSENT} AND id <= :id AND guild_id ="
+                " (SELECT guild_id FROM outbox WHERE id = :id) AND partnership_id IS"
+                " (SELECT partnership_id FROM outbox WHERE id = :id) AND channel_id IS"
+                " (SELECT channel_id FROM outbox WHERE id = :id) ORDER BY id",
+                {"id": row_id},
+            )
+            found.update((row["id"], _row(row)) for row in rows)
+        return [found[row_id] for row_id in sorted(found)]
+
+    async def sent_message(self, row_id: int) -> int | None:
+        """The message a row was delivered as, for commands that answer with a link."""
+        value = await self._db.fetch_value(
+            "SELECT message_id FROM outbox WHERE id = ? AND status = 'sent'", (row_id,)
+        )
+        return None if value is None else int(value)
+
+    async def mark_attempted(self, row: OutboxRow, now: datetime) -> None:
+        """Written just before sending: a crash mid-send is then looked up, not repeated.
+
+        The first attempt's time is kept, so the thread is searched from then on.
+        """
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE outbox SET status = 'attempted',"
+                " first_attempt_at = COALESCE(first_attempt_at, ?) WHERE id = ?",
+                (to_timestamp(now), row.id),
+            )
+
+    async def delivered(self, row: OutboxRow, message_id: int | None) -> None:
+        """Sent, unless the row was refreshed meanwhile: then it goes out again (an edit)."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE outbox SET message_id = COALESCE(?, message_id),"
+                " status = CASE WHEN revision = ? THEN 'sent' ELSE 'pending' END,"
+                " attempts = CASE WHEN revision = ? THEN attempts ELSE 0 END WHERE id = ?",
+                (message_id, row.revision, row.revision, row.id),
+            )
+
+    async def void(self, row: OutboxRow) -> None:
+        """Nothing to say any more (the pair ended, the request was answered meanwhile)."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                f"UPDATE outbox SET status = 'void' WHERE id = ? AND status IN {_UNSENT}",
+                (row.id,),
+            )
+
+    async def postpone(self, row: OutboxRow, now: datetime) -> bool:
+        """Wait longer after a failure; True when the row is given up on (once).
+
+        The pair's or channel's other waiting messages wait as long, so they still go
+        out in the order they were queued once the channel works again.
+        """
+        first = row.first_attempt_at or now
+        failures = row.attempts + 1
+        async with self._db.transaction() as conn:
+            if now - first >= GIVE_UP_AFTER:
+                await conn.execute(
+                    f"UPDATE outbox SET status = 'failed' WHERE id = ? AND status IN {_UNSENT}",
+                    (row.id,),
+                )
+                return True
+            due = to_timestamp(now + retry_delay(failures))
+            await conn.execute(
+                "UPDATE outbox SET due_at = ?, attempts = ?,"
+                " first_attempt_at = COALESCE(first_attempt_at, ?) WHERE id = ?",
+                (due, failures, to_timestamp(now), row.id),
+            )
+            await conn.execute(
+                f"UPDATE outbox SET due_at = ? WHERE status IN {_UNSENT} AND due_at < ?"
+                " AND id > ? AND guild_id = ? AND partnership_id IS ? AND channel_id IS ?",
+                (due, due, row.id, row.guild_id, row.partnership_id, row.channel_id),
+            )
+        return False
+
+    async def next_due(self) -> int | None:
+        value = await self._db.fetch_value(
+            f"SELECT MIN(due_at) FROM outbox WHERE status IN {_UNSENT}"
+        )
+        return None if value is None else int(value)
+
+    async def undeliverable(self, guild_id: int) -> list[Undeliverable]:
+        """Messages given up on in this server, with the members of their pairs."""
+        rows = await self._db.fetch_all(
+            "SELECT o.partnership_id, o.channel_id, o.kind,"
+            " (SELECT group_concat(m.user_id) FROM partnership_members m"
+            "  WHERE m.partnership_id = o.partnership_id) AS members"
+            " FROM outbox o WHERE o.guild_id = ? AND o.status = 'failed' ORDER BY o.id",
+            (guild_id,),
+        )
+        return [
+            Undeliverable(
+                partnership_id=row["partnership_id"],
+                channel_id=row["channel_id"],
+                kind=row["kind"],
+                members=tuple(int(m) for m in str(row["members"] or "").split(",") if m),
+            )
+            for row in rows
+        ]

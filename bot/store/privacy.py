@@ -1,0 +1,179 @@
+"""What Tandem stores about a member: all of it exported, or all of it erased.
+
+Erasure keeps every pool exact: ledger amounts stay, only the member's id is replaced
+(the database's trigger allows that one change and no other). Rows other members still
+need (a pair's history, a milestone that was charged) stay with the member's id
+replaced and their words removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.models import FORMER_MEMBER, EndCause, Stored
+from bot.store.database import Database, from_timestamp
+from bot.store.pairing import end_all, forget_waiting, void_requests_of
+
+# Each section of an export: its name and the query that reads it (`:guild`, `:user`).
+_EXPORT: dict[str, str] = {
+    "profile": "SELECT timezone AS time_zone, leaderboard_hidden FROM profiles"
+    " WHERE guild_id = :guild AND user_id = :user",
+    "queue": "SELECT c.name AS course, q.pace AS pace_hours_per_week, q.timezone AS time_zone,"
+    " q.weekday AS checkin_weekday, q.minute AS checkin_minute_of_day, q.queued_at,"
+    " q.priority FROM queue_entries q JOIN courses c"
+    " ON c.guild_id = q.guild_id AND c.course_key = q.course_key"
+    " WHERE q.guild_id = :guild AND q.user_id = :user ORDER BY q.queued_at",
+    "invitations": "SELECT i.id, CASE WHEN i.inviter_id = :user THEN 'sent' ELSE 'received' END"
+    " AS direction, CASE WHEN i.inviter_id = :user THEN i.invitee_id ELSE i.inviter_id END"
+    " AS other_member_id, c.name AS course, i.timezone AS time_zone,"
+    " i.weekday AS checkin_weekday, i.minute AS checkin_minute_of_day, i.status, i.created_at,"
+    " i.answered_at FROM invitations i JOIN courses c"
+    " ON c.guild_id = i.guild_id AND c.course_key = i.course_key"
+    " WHERE i.guild_id = :guild AND (i.inviter_id = :user OR i.invitee_id = :user) ORDER BY i.id",
+    "partnerships": "SELECT p.id, c.name AS course, (SELECT o.user_id FROM partnership_members o"
+    "  WHERE o.partnership_id = p.id AND o.user_id != :user) AS partner_id,"
+    " p.timezone AS time_zone, p.weekday AS checkin_weekday, p.minute AS checkin_minute_of_day,"
+    " m.pace AS pace_hours_per_week, p.created_at, p.ended_at, p.end_cause,"
+    " p.ended_by = :user AS ended_by_you,"
+    " CASE WHEN p.ended_by = :user THEN p.end_reason END AS your_end_reason"
+    " FROM partnership_members m JOIN partnerships p ON p.id = m.partnership_id"
+    " JOIN courses c ON c.guild_id = p.guild_id AND c.course_key = p.course_key"
+    " WHERE m.guild_id = :guild AND m.user_id = :user ORDER BY p.id",
+    "checkins": "SELECT partnership_id, week_at AS week, completed, next_goal, blockers,"
+    " created_at AS submitted_at FROM checkins WHERE guild_id = :guild AND user_id = :user"
+    " ORDER BY week_at",
+    "trial_answers": "SELECT t.partnership_id, t.answer FROM trial_answers t"
+    " JOIN partnerships p ON p.id = t.partnership_id"
+    " WHERE p.guild_id = :guild AND t.user_id = :user ORDER BY t.partnership_id",
+    "schedule_proposals": "SELECT s.id, s.partnership_id, s.timezone AS time_zone,"
+    " s.weekday AS checkin_weekday, s.minute AS checkin_minute_of_day, s.status, s.created_at"
+    " FROM schedule_proposals s JOIN partnerships p ON p.id = s.partnership_id"
+    " WHERE p.guild_id = :guild AND s.proposer_id = :user ORDER BY s.id",
+    "goals": "SELECT id, partnership_id, text, done_when, status, created_at FROM goals"
+    " WHERE guild_id = :guild AND user_id = :user ORDER BY id",
+    "milestones": "SELECT id, goal_id, partnership_id, title, due_date, deadline_at AS deadline,"
+    " stake AS pledge_minor_units, status, created_at, confirmed_at, missed_at FROM milestones"
+    " WHERE guild_id = :guild AND owner_id = :user ORDER BY id",
+    "settlement_proposals": "SELECT s.id, s.partnership_id, s.note,"
+    " s.amount AS amount_minor_units, s.status, s.created_at FROM settle_proposals s"
+    " JOIN partnerships p ON p.id = s.partnership_id"
+    " WHERE p.guild_id = :guild AND s.proposer_id = :user ORDER BY s.id",
+    "ledger_entries": "SELECT id, partnership_id, kind, amount AS amount_minor_units,"
+    " milestone_id, note, created_at FROM ledger_entries"
+    " WHERE guild_id = :guild AND member_id = :user ORDER BY id",
+}
+# Columns holding unix seconds, shown as ISO 8601 in UTC.
+_INSTANTS = frozenset(
+    {
+        "queued_at",
+        "created_at",
+        "answered_at",
+        "ended_at",
+        "week",
+        "submitted_at",
+        "deadline",
+        "confirmed_at",
+        "missed_at",
+    }
+)
+_FLAGS = frozenset({"leaderboard_hidden", "priority", "ended_by_you"})
+
+
+@dataclass(frozen=True)
+class Erased:
+    """The check-in messages of the erased member, to be removed from their threads."""
+
+    answer_messages: tuple[tuple[int, int], ...]  # (partnership id, message id)
+
+
+def _value(column: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if column in _INSTANTS:
+        return from_timestamp(int(value)).isoformat()
+    if column in _FLAGS:
+        return bool(value)
+    return value
+
+
+def _record(row: Any) -> dict[str, Any]:
+    return {column: _value(column, row[column]) for column in row.keys()}  # noqa: SIM118
+
+
+class PrivacyStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def export(self, guild_id: int, user_id: int) -> dict[str, list[dict[str, Any]]]:
+        """Every row about the member, by section; empty sections when nothing is stored."""
+        params = {"guild": guild_id, "user": user_id}
+        exported: dict[str, list[dict[str, Any]]] = {}
+        for section, sql in _EXPORT.items():
+            rows = await self._db.fetch_all(sql, params)
+            exported[section] = [_record(row) for row in rows]
+        return exported
+
+    async def erase(self, guild_id: int, user_id: int, now: datetime) -> Stored[Erased]:
+        """Delete the member's data in one transaction, ending their partnerships kindly."""
+        params = {"guild": guild_id, "user": user_id, "former": FORMER_MEMBER}
+        async with self._db.transaction() as conn:
+            notices = list(await forget_waiting(conn, guild_id, user_id, now))
+            await void_requests_of(conn, guild_id, user_id)
+            notices += await end_all(conn, guild_id, user_id, EndCause.ERASED, now)
+            messages = await conn.execute_fetchall(
+                "SELECT partnership_id, message_id FROM outbox WHERE guild_id = :guild"
+                " AND member_id = :user AND kind = 'answers' AND message_id IS NOT NULL",
+                params,
+            )
+            for statement in _ERASE:
+                await conn.execute(statement, params)
+            await _replace_in_pairs(conn, params)
+        answers = tuple((row["partnership_id"], row["message_id"]) for row in messages)
+        return Stored(Erased(answers), tuple(notices))
+
+
+# In order: what only the member needs goes, what others need loses the member's id.
+_ERASE = (
+    "DELETE FROM outbox WHERE guild_id = :guild AND member_id = :user",
+    "DELETE FROM checkins WHERE guild_id = :guild AND user_id = :user",
+    "DELETE FROM invitations WHERE guild_id = :guild AND (inviter_id = :user OR invitee_id = :user)",
+    "DELETE FROM profiles WHERE guild_id = :guild AND user_id = :user",
+    "DELETE FROM priority_grants WHERE guild_id = :guild AND user_id = :user",
+    "DELETE FROM trial_answers WHERE user_id = :user"
+    " AND partnership_id IN (SELECT id FROM partnerships WHERE guild_id = :guild)",
+    "DELETE FROM schedule_proposals WHERE proposer_id = :user"
+    " AND partnership_id IN (SELECT id FROM partnerships WHERE guild_id = :guild)",
+    "DELETE FROM settle_proposals WHERE proposer_id = :user"
+    " AND partnership_id IN (SELECT id FROM partnerships WHERE guild_id = :guild)",
+    "DELETE FROM milestone_requests WHERE milestone_id IN"
+    " (SELECT id FROM milestones WHERE guild_id = :guild AND owner_id = :user)",
+    # A milestone a pool entry points at, or one still judged at its deadline, stays nameless.
+    "DELETE FROM milestones WHERE guild_id = :guild AND owner_id = :user AND status != 'open'"
+    " AND id NOT IN (SELECT milestone_id FROM ledger_entries"
+    "  WHERE guild_id = :guild AND milestone_id IS NOT NULL)",
+    "UPDATE milestones SET title = '', owner_id = :former"
+    " WHERE guild_id = :guild AND owner_id = :user",
+    "DELETE FROM goals WHERE guild_id = :guild AND user_id = :user"
+    " AND id NOT IN (SELECT goal_id FROM milestones WHERE guild_id = :guild)",
+    "UPDATE goals SET text = '', done_when = '', user_id = :former, status = 'closed'"
+    " WHERE guild_id = :guild AND user_id = :user",
+    "UPDATE partnerships SET ended_by = NULL, end_reason = NULL"
+    " WHERE guild_id = :guild AND ended_by = :user",
+    # The one change the ledger allows: amounts stay, the member's id goes.
+    "UPDATE ledger_entries SET member_id = NULL WHERE guild_id = :guild AND member_id = :user",
+)
+
+
+async def _replace_in_pairs(conn: aiosqlite.Connection, params: dict[str, int]) -> None:
+    """A pair keeps two members: the erased one becomes -1 or -2 (their place in the pair)."""
+    await conn.execute(
+        "UPDATE partnership_members SET user_id = -(SELECT COUNT(*) FROM partnership_members o"
+        "  WHERE o.partnership_id = partnership_members.partnership_id"
+        "  AND o.rowid <= partnership_members.rowid)"
+        " WHERE guild_id = :guild AND user_id = :user",
+        params,
+    )

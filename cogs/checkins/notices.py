@@ -1,0 +1,120 @@
+"""How the check-in feature's outbox rows are drawn: reminders, answers, proposals, trial."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.app import TandemBot
+from bot.models import NoticeKind, Partnership
+from bot.store.database import from_timestamp
+from bot.store.outbox import OutboxRow
+from cogs.checkins import messages
+from cogs.checkins.views import CheckinButton, RematchButton, ScheduleConfirmButton, TrialButton
+from cogs.common.outbox import Outbox, Rendered
+from cogs.common.threads import member_zones
+
+
+def _pair(partnership: Partnership | None) -> Partnership:
+    assert partnership is not None, "check-in notices always belong to a pair"
+    return partnership
+
+
+async def render_heads_up(
+    bot: TandemBot, row: OutboxRow, partnership: Partnership | None
+) -> Rendered | None:
+    pair = _pair(partnership)
+    zones = await member_zones(bot, pair)
+    text = messages.heads_up(pair, from_timestamp(row.episode), zones)
+    return Rendered(text, pings=pair.members)
+
+
+async def render_checkin(
+    _bot: TandemBot, _row: OutboxRow, partnership: Partnership | None
+) -> Rendered | None:
+    pair = _pair(partnership)
+    return Rendered(
+        messages.checkin_due(pair), buttons=(CheckinButton(pair.id),), pings=pair.members
+    )
+
+
+async def render_nudge(
+    _bot: TandemBot, row: OutboxRow, _partnership: Partnership | None
+) -> Rendered | None:
+    return Rendered(messages.nudge(row.member_id), pings=(row.member_id,))
+
+
+async def render_rematch_offer(
+    _bot: TandemBot, row: OutboxRow, partnership: Partnership | None
+) -> Rendered | None:
+    pair = _pair(partnership)
+    return Rendered(
+        messages.rematch_offer(pair, row.member_id),
+        buttons=(RematchButton(pair.id, row.member_id),),
+        pings=(row.member_id,),
+    )
+
+
+async def render_one_sided(
+    _bot: TandemBot, row: OutboxRow, partnership: Partnership | None
+) -> Rendered | None:
+    pair = _pair(partnership)
+    return Rendered(
+        messages.one_sided(pair, row.member_id),
+        buttons=(RematchButton(pair.id, row.member_id),),
+        pings=pair.members,
+    )
+
+
+async def render_trial(
+    bot: TandemBot, row: OutboxRow, partnership: Partnership | None
+) -> Rendered | None:
+    """The day-14 question, redrawn as answers come in; its buttons go once it is decided."""
+    pair = _pair(partnership)
+    if pair.ended_at is not None and row.message_id is None:
+        return None  # the pair ended before the question was ever asked
+    answers = await bot.store.checkins.trial_answers(pair.id)
+    decided = pair.ended_at is not None or len(answers) == len(pair.members)
+    buttons = () if decided else (TrialButton(pair.id, "keep"), TrialButton(pair.id, "switch"))
+    return Rendered(messages.trial_question(pair, answers), buttons=buttons, pings=pair.members)
+
+
+async def render_answers(
+    bot: TandemBot, row: OutboxRow, partnership: Partnership | None
+) -> Rendered | None:
+    """A member's answers for one week, as they stand now: a resubmission edits this message."""
+    pair = _pair(partnership)
+    week = from_timestamp(row.episode)
+    answers = await bot.store.checkins.answers(pair.id, row.member_id, week)
+    if answers is None:
+        return None
+    zones = await member_zones(bot, pair)
+    return Rendered(embed=messages.checkin_embed(pair, row.member_id, answers, week, zones))
+
+
+async def render_schedule_proposal(
+    bot: TandemBot, row: OutboxRow, partnership: Partnership | None
+) -> Rendered | None:
+    pair = _pair(partnership)
+    proposal = await bot.store.checkins.proposal(row.episode)
+    if proposal is None or proposal.status != "pending":
+        return None
+    first = proposal.weekly.next_after(discord.utils.utcnow())
+    text = messages.schedule_proposal(
+        pair, proposal.proposer_id, first, await member_zones(bot, pair)
+    )
+    return Rendered(
+        text,
+        buttons=(ScheduleConfirmButton(proposal.id),),
+        pings=(pair.partner_of(proposal.proposer_id),),
+    )
+
+
+def register(outbox: Outbox) -> None:
+    outbox.register(NoticeKind.HEADS_UP, render_heads_up, paired_only=True)
+    outbox.register(NoticeKind.CHECKIN, render_checkin, paired_only=True)
+    outbox.register(NoticeKind.NUDGE, render_nudge, paired_only=True)
+    outbox.register(NoticeKind.REMATCH_OFFER, render_rematch_offer, paired_only=True)
+    outbox.register(NoticeKind.ONE_SIDED, render_one_sided, paired_only=True)
+    outbox.register(NoticeKind.TRIAL, render_trial)
+    outbox.register(NoticeKind.ANSWERS, render_answers, paired_only=True)
+    outbox.register(NoticeKind.SCHEDULE_PROPOSAL, render_schedule_proposal, paired_only=True)

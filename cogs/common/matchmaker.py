@@ -1,0 +1,103 @@
+"""Pairing a waiting member with someone still in the server, and ending a pair to rematch.
+
+Shared by `/partner find`, the invitation buttons and the switch offers in threads.
+Without the members intent Tandem does not hear about departures, so before a pair
+is made the other member is looked up over REST; whoever is gone leaves every queue
+and their invitations are withdrawn, and the search goes on with the next candidate.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from bot.app import TandemBot
+from bot.matching import course_key
+from bot.models import EndCause, Partnership, Stored
+
+log = logging.getLogger(__name__)
+# A bound on lookups per search, should the queue keep changing underneath it.
+MAX_CANDIDATES = 25
+
+
+async def still_here(bot: TandemBot, guild_id: int, user_id: int) -> bool | None:
+    """True or False when Discord says so; None when it could not tell right now."""
+    guild = bot.get_guild(guild_id)
+    if guild is None:
+        return None
+    try:
+        await guild.fetch_member(user_id)
+    except discord.NotFound:
+        return False
+    except discord.HTTPException:
+        log.warning("could not look up member %s in guild %s", user_id, guild_id, exc_info=True)
+        return None
+    return True
+
+
+async def find_partner(
+    bot: TandemBot, guild_id: int, key: str, user_id: int
+) -> Stored[Partnership | None]:
+    """Pair a waiting member with the best candidate who is still in the server.
+
+    Returns the new partnership (None: keep waiting) with every outbox row queued on
+    the way, including the withdrawals of departed members' invitations.
+    """
+    store = bot.store.pairing
+    notices: list[int] = []
+    for _ in range(MAX_CANDIDATES):
+        now = discord.utils.utcnow()
+        candidate = await store.best_candidate(guild_id, key, user_id, now)
+        if candidate is None:
+            break
+        present = await still_here(bot, guild_id, candidate.user_id)
+        if present is None:
+            break  # Discord cannot tell now: both keep waiting, nobody is paired with a ghost
+        if not present:
+            log.info(
+                "member %s left guild %s; dropped from its queues", candidate.user_id, guild_id
+            )
+            notices += (await store.forget_waiting(guild_id, candidate.user_id, now)).notices
+            continue
+        made = await store.pair(guild_id, key, user_id, candidate.user_id, now)
+        if made is not None:
+            log.info(
+                "paired %s and %s as partnership %s", user_id, candidate.user_id, made.value.id
+            )
+            return Stored(made.value, (*notices, *made.notices))
+    return Stored(None, tuple(notices))
+
+
+async def end_and_requeue(
+    bot: TandemBot, partnership: Partnership, member_id: int, cause: EndCause
+) -> str:
+    """End the pair kindly, put `member_id` first in line, and say truthfully what happened."""
+    ended = await bot.store.pairing.end_and_requeue(
+        partnership, member_id, cause, discord.utils.utcnow()
+    )
+    if not ended.value.ended:
+        return "This partnership has already ended."
+    notices = list(ended.notices)
+    match: Partnership | None = None
+    if ended.value.queued:
+        found = await find_partner(
+            bot, partnership.guild_id, course_key(partnership.course), member_id
+        )
+        notices += found.notices
+        match = found.value
+    await bot.outbox.flush(notices)
+    course = partnership.course
+    if match is not None:
+        fresh = await bot.store.pairing.partnership(match.id) or match
+        where = f"<#{fresh.thread_id}>" if fresh.thread_id else "your new thread (opening shortly)"
+        return f"Done. Your new partner is <@{fresh.partner_of(member_id)}>: say hello in {where}."
+    if ended.value.queued:
+        return (
+            f"Done. You're first in line for **{course}** and already waiting: I'll pair you as "
+            "soon as a compatible member arrives. No need to use `/partner find`."
+        )
+    return (
+        f"Done. You're first in line for **{course}**: use `/partner find` to tell me your "
+        "pace, and you'll be matched before anyone else."
+    )

@@ -1,0 +1,47 @@
+"""Wording every feature shares: who someone is, and when something is, for each reader."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import discord
+
+from bot.models import FORMER_MEMBER, Partnership
+from bot.schedule import describe_in_zone
+
+
+def mention(user_id: int) -> str:
+    """A mention, or a kind placeholder for a member whose data was erased."""
+    return f"<@{user_id}>" if user_id > FORMER_MEMBER else "a former member"
+
+
+def pinging(members: Iterable[int]) -> discord.AllowedMentions:
+    """Exactly these members may be pinged; whatever else the text holds pings nobody."""
+    return discord.AllowedMentions(
+        everyone=False,
+        roles=False,
+        replied_user=False,
+        users=[discord.Object(id=m) for m in members if m > FORMER_MEMBER],
+    )
+
+
+def times_for_members(partnership: Partnership, instant: datetime, zones: dict[int, str]) -> str:
+    """One instant, once per member in that member's own zone."""
+    return "\n".join(
+        f"• {mention(member)}: {describe_in_zone(instant, zones[member])}"
+        for member in partnership.members
+        if member > FORMER_MEMBER
+    )
+
+
+def when_for_members(partnership: Partnership, instant: datetime, zones: dict[int, str]) -> str:
+    """One instant on one line: in the pair's shared zone, or in each member's own."""
+    shown = {zones[m] for m in partnership.members if m > FORMER_MEMBER}
+    if len(shown) == 1:
+        return describe_in_zone(instant, shown.pop())
+    return " · ".join(
+        f"{describe_in_zone(instant, zones[m])} for {mention(m)}"
+        for m in partnership.members
+        if m > FORMER_MEMBER
+    )

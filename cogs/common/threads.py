@@ -1,0 +1,123 @@
+"""The private thread of a partnership: found, reopened, or created, and what it needs."""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+import discord
+
+from bot.app import TandemBot
+from bot.errors import UserError
+from bot.models import FORMER_MEMBER, Partnership
+from cogs.common.text import mention, pinging
+
+log = logging.getLogger(__name__)
+
+PARTNER_CHANNEL_NEEDS = (
+    "view_channel",
+    "send_messages_in_threads",
+    "create_private_threads",
+    "manage_threads",
+    "read_message_history",
+)
+LEADERBOARD_CHANNEL_NEEDS = ("view_channel", "send_messages", "embed_links")
+# A week of quiet before Discord archives a thread; the longest it allows.
+THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080
+
+
+def missing_permissions(channel: discord.abc.GuildChannel, needs: tuple[str, ...]) -> list[str]:
+    """Names of the permissions the bot lacks in `channel`, as Discord's settings show them."""
+    granted = channel.permissions_for(channel.guild.me)
+    return [name.replace("_", " ").title() for name in needs if not getattr(granted, name)]
+
+
+def explain_missing(channel: discord.abc.GuildChannel, needs: tuple[str, ...]) -> str | None:
+    missing = missing_permissions(channel, needs)
+    if not missing:
+        return None
+    return (
+        f"I'm missing the **{', '.join(missing)}** permission in {channel.mention}: "
+        "ask a moderator to give it back"
+    )
+
+
+async def channel_by_id(
+    bot: TandemBot, channel_id: int
+) -> discord.abc.GuildChannel | discord.Thread | None:
+    channel = bot.get_channel(channel_id)
+    if channel is None:
+        try:
+            fetched = await bot.fetch_channel(channel_id)
+        except (discord.NotFound, discord.Forbidden):
+            return None
+        channel = fetched
+    return channel if isinstance(channel, discord.abc.GuildChannel | discord.Thread) else None
+
+
+async def partner_channel(bot: TandemBot, guild_id: int) -> discord.TextChannel:
+    config = await bot.store.guilds.get(guild_id)
+    channel = None if config is None else await channel_by_id(bot, config.partner_channel_id)
+    if not isinstance(channel, discord.TextChannel):
+        raise UserError("The partner channel is missing: ask a moderator to run `/setup` again.")
+    return channel
+
+
+async def member_zones(bot: TandemBot, partnership: Partnership) -> dict[int, str]:
+    """Each member's own zone; the pair's zone for a member who never chose one."""
+    zones = {}
+    for member in partnership.members:
+        zone = await bot.store.pairing.zone_of(partnership.guild_id, member)
+        zones[member] = zone or partnership.weekly.zone
+    return zones
+
+
+async def ensure_thread(bot: TandemBot, partnership: Partnership) -> discord.Thread:
+    """The pair's thread, ready to post in: unarchived if it slept, created if missing.
+
+    A thread that existed and was deleted is recreated with a word to both members; a
+    thread never opened (Discord failed at pairing time) is opened silently, because
+    the welcome waiting in the outbox follows.
+    """
+    if partnership.thread_id is None:
+        return await _create_thread(bot, partnership)
+    found = await channel_by_id(bot, partnership.thread_id)
+    if not isinstance(found, discord.Thread):
+        log.info("recreating the missing thread of partnership %s", partnership.id)
+        thread = await _create_thread(bot, partnership)
+        await thread.send(
+            f"{' '.join(mention(m) for m in partnership.members)}, your previous partner thread "
+            "was deleted, so here is a new one. Everything else is as before.",
+            allowed_mentions=pinging(partnership.members),
+        )
+        return thread
+    if found.archived:
+        await found.edit(archived=False)
+    return found
+
+
+async def _create_thread(bot: TandemBot, partnership: Partnership) -> discord.Thread:
+    """A private, non-invitable thread under the partner channel with both members in it."""
+    channel = await partner_channel(bot, partnership.guild_id)
+    try:
+        thread = await channel.create_thread(
+            name=f"Tandem #{partnership.id} · {partnership.course}"[:100],
+            type=discord.ChannelType.private_thread,
+            invitable=False,
+            auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+        )
+    except discord.Forbidden:
+        problem = explain_missing(channel, PARTNER_CHANNEL_NEEDS)
+        if problem is None:
+            raise
+        raise UserError(problem + ".") from None
+    await bot.store.pairing.set_thread(partnership.id, thread.id)
+    for member in partnership.members:
+        if member <= FORMER_MEMBER:
+            continue
+        try:
+            await thread.add_user(discord.Object(id=member))
+        except discord.HTTPException:
+            # A member who left the server must not leave the other without a thread.
+            log.warning("could not add member %s to thread %s", member, thread.id)
+    return thread

@@ -1,0 +1,92 @@
+"""How the ledger feature's outbox rows are drawn: milestones, requests, misses, settling."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.app import TandemBot
+from bot.models import DEFAULT_CURRENCY, MilestoneStatus, NoticeKind, Partnership
+from bot.store.database import from_timestamp
+from bot.store.outbox import OutboxRow
+from cogs.common.outbox import Outbox, Rendered
+from cogs.common.threads import member_zones
+from cogs.ledger import messages
+from cogs.ledger.views import SettleButton, answer_buttons
+
+
+def _pair(partnership: Partnership | None) -> Partnership:
+    assert partnership is not None, "ledger notices always belong to a pair"
+    return partnership
+
+
+async def _currency(bot: TandemBot, guild_id: int) -> str:
+    config = await bot.store.guilds.get(guild_id)
+    return config.currency if config else DEFAULT_CURRENCY
+
+
+async def render_missed(
+    bot: TandemBot, row: OutboxRow, partnership: Partnership | None
+) -> Rendered | None:
+    """One message per pair and run of the miss job; it pings the owners it names."""
+    pair = _pair(partnership)
+    missed = await bot.store.milestones.missed_in_run(pair.id, from_timestamp(row.episode))
+    if not missed:
+        return None
+    owners = tuple(dict.fromkeys(m.owner_id for m in missed))
+    return Rendered(messages.missed(missed, await _currency(bot, pair.guild_id)), pings=owners)
+
+
+async def render_milestone_added(
+    bot: TandemBot, row: OutboxRow, partnership: Partnership | None
+) -> Rendered | None:
+    pair = _pair(partnership)
+    milestone = await bot.store.milestones.milestone(row.episode)
+    if milestone is None or milestone.status is MilestoneStatus.VOID:
+        return None
+    goal = await bot.store.milestones.goal(milestone.goal_id)
+    text = messages.added(
+        pair,
+        milestone,
+        goal.text if goal and goal.text else "(deleted)",
+        await member_zones(bot, pair),
+        await _currency(bot, pair.guild_id),
+    )
+    return Rendered(text, pings=(pair.partner_of(milestone.owner_id),))
+
+
+async def render_milestone_request(
+    bot: TandemBot, row: OutboxRow, partnership: Partnership | None
+) -> Rendered | None:
+    """The partner's Confirm / Not yet, while the request still stands."""
+    pair = _pair(partnership)
+    store = bot.store.milestones
+    request = await store.milestone_request(row.episode)
+    milestone = None if request is None else await store.milestone(request.milestone_id)
+    if request is None or milestone is None or request.status != "pending":
+        return None
+    partner = pair.partner_of(milestone.owner_id)
+    if request.new_deadline is None or request.new_due_date is None:
+        text = messages.done_request(milestone, partner)
+    else:
+        moved = replace(milestone, due_date=request.new_due_date, deadline=request.new_deadline)
+        text = messages.reschedule_request(pair, milestone, moved, await member_zones(bot, pair))
+    return Rendered(text, buttons=answer_buttons(request.id), pings=(partner,))
+
+
+async def render_settle_proposal(
+    bot: TandemBot, row: OutboxRow, partnership: Partnership | None
+) -> Rendered | None:
+    pair = _pair(partnership)
+    proposal = await bot.store.ledger.settlement_proposal(row.episode)
+    if proposal is None or proposal.status != "pending":
+        return None
+    partner = pair.partner_of(proposal.proposer_id)
+    text = messages.settle_request(proposal, partner, await _currency(bot, pair.guild_id))
+    return Rendered(text, buttons=(SettleButton(proposal.id),), pings=(partner,))
+
+
+def register(outbox: Outbox) -> None:
+    outbox.register(NoticeKind.MISSED, render_missed)
+    outbox.register(NoticeKind.MILESTONE_ADDED, render_milestone_added)
+    outbox.register(NoticeKind.MILESTONE_REQUEST, render_milestone_request)
+    outbox.register(NoticeKind.SETTLE_PROPOSAL, render_settle_proposal)
