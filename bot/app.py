@@ -69,6 +69,9 @@ class TandemBot(commands.Bot):
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents_for(settings),
+            # The members intent only serves departures (raw events): never download the
+            # member lists of large servers at start-up.
+            chunk_guilds_at_startup=False,
             tree_cls=TandemTree,
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,

@@ -14,6 +14,9 @@ HALF_WEEK = timedelta(days=3, hours=12)
 SAME_WEEK = timedelta(days=4)
 # A gap up to this long still counts as consecutive weeks (DST and schedule changes).
 NEXT_WEEK = timedelta(days=10)
+# The week after the latest check-in stays in progress until its window closes: half a
+# week after its check-in time, and an hour more when the clocks fall back meanwhile.
+IN_PROGRESS = timedelta(days=7) + HALF_WEEK + timedelta(hours=1)
 
 
 def week_of(weekly: WeeklyTime, instant: datetime) -> datetime:
@@ -35,9 +38,13 @@ def clean_answer(text: str | None, field: str, *, required: bool) -> str:
 
 
 def streak(weeks: Iterable[datetime], now: datetime) -> int:
-    """Consecutive check-in weeks up to now; the week in progress does not break it."""
+    """Consecutive check-in weeks up to now; the week in progress does not break it.
+
+    On the Thursday after a Monday check-in time, a member who has not answered yet
+    still has the weeks before: that week is only missed once its window has closed.
+    """
     ordered = sorted(weeks, reverse=True)
-    if not ordered or now - ordered[0] > NEXT_WEEK:
+    if not ordered or now - ordered[0] > IN_PROGRESS:
         return 0
     count, latest = 1, ordered[0]
     for week in ordered[1:]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,8 @@ MAX_PACE_RATIO = 2
 MAX_TIME_GAP_MINUTES = 3 * 60
 MAX_COURSE_LENGTH = 100
 _SPACES = re.compile(r"\s+")
+# Unicode categories of characters nobody can see: control and format characters.
+_INVISIBLE = frozenset({"Cc", "Cf"})
 
 
 @dataclass(frozen=True)
@@ -29,13 +32,26 @@ class Seeker:
     priority: bool = False
 
 
+def normalize_course(name: str) -> str:
+    """One spelling per course name, whatever the keyboard sent.
+
+    Compatibility forms become plain ones (NFKC: full-width letters, ligatures),
+    invisible characters (zero-width spaces, joiners, control characters) go, and runs
+    of whitespace become one space: `Art` and `Art` + a zero-width space are one course.
+    """
+    text = unicodedata.normalize("NFKC", name)
+    text = "".join(" " if ch.isspace() else ch for ch in text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE)
+    return _SPACES.sub(" ", text).strip()
+
+
 def course_key(name: str) -> str:
     """Courses match regardless of case and spacing: `Intro  to ML` is `intro to ml`."""
-    return _SPACES.sub(" ", name).strip().casefold()
+    return unicodedata.normalize("NFKC", normalize_course(name).casefold())
 
 
 def clean_course(name: str) -> str:
-    cleaned = _SPACES.sub(" ", name).strip()
+    cleaned = normalize_course(name)
     if not cleaned:
         raise UserError("Name the course, for example `Intro to Python`.")
     if len(cleaned) > MAX_COURSE_LENGTH:

@@ -17,11 +17,14 @@ WEEK = 7 * DAY
 ANSWERS = {"completed": "Chapter 3 exercises", "next_goal": "Finish chapter 4", "blockers": ""}
 
 
+def answer(result: Any) -> Any:
+    """The message the member saw last, whether answered directly or after deferring."""
+    return result.followups[-1] if result.followups else result.response
+
+
 def reply(result: Any) -> str:
     """The text the member saw, whether answered directly or after deferring."""
-    if result.followups:
-        return str(result.followups[-1].content)
-    return str(result.response.content)
+    return str(answer(result).content)
 
 
 def messages_with(channel: Any, text: str) -> list[discord.Message]:

@@ -216,15 +216,26 @@ def test_streak_accepts_any_order_and_a_generator() -> None:
     assert streak((week for week in [weeks[2], weeks[0], weeks[3], weeks[1]]), NOW) == 4
 
 
-def test_streak_zero_when_latest_week_is_more_than_ten_days_old() -> None:
+def test_streak_zero_once_the_following_week_has_closed_unanswered() -> None:
     weeks = weekly_back(5)
-    assert streak(weeks, THIS_WEEK + timedelta(days=10, minutes=1)) == 0
+    closed = THIS_WEEK + WEEK + timedelta(days=3, hours=12)
+    assert streak(weeks, closed + timedelta(hours=1, minutes=1)) == 0
     assert streak(weeks, THIS_WEEK + timedelta(days=21)) == 0
 
 
-def test_streak_survives_up_to_ten_days_after_the_latest_week() -> None:
+def test_streak_survives_while_the_following_week_is_in_progress() -> None:
     weeks = weekly_back(5)
     assert streak(weeks, THIS_WEEK + timedelta(days=10)) == 5
+    assert streak(weeks, THIS_WEEK + WEEK + timedelta(days=3, hours=12)) == 5
+
+
+def test_streak_thursday_after_a_monday_check_in_time_keeps_the_weeks_before() -> None:
+    """Checked in the last two Mondays; this Monday's week is open until Thursday night."""
+    monday = JAN_5 + WEEK  # Monday 2026-01-12 18:00 UTC, not answered yet
+    weeks = [JAN_5, JAN_5 - WEEK]
+    thursday = monday + timedelta(days=3, hours=2)  # Thursday 20:00, the window still open
+    assert streak(weeks, thursday) == 2
+    assert streak(weeks, monday + timedelta(days=3, hours=13, minutes=31)) == 0
 
 
 def test_streak_current_week_not_yet_done_does_not_break_it() -> None:

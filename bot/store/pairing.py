@@ -178,13 +178,17 @@ class PairingStore:
     # -- the queue --------------------------------------------------------------
     async def queue(
         self, guild_id: int, course: str, key: str, seeker: Seeker, now: datetime
-    ) -> bool:
-        """Join (or update a place in) the course's queue; True when it was an update."""
+    ) -> tuple[str, bool]:
+        """Join (or update a place in) the course's queue.
+
+        Returns the course's name as first written in this server, and True when the
+        member was already waiting (their preferences are updated, their place kept).
+        """
         async with self._db.transaction() as conn:
             await _refuse_if_partnered(conn, guild_id, key, seeker.user_id, "You already have")
-            await _remember_course(conn, guild_id, key, course)
+            name = await _remember_course(conn, guild_id, key, course)
             await _set_zone(conn, guild_id, seeker.user_id, seeker.weekly.zone, overwrite=False)
-            return await _upsert_queue_entry(conn, guild_id, key, seeker)
+            return name, await _upsert_queue_entry(conn, guild_id, key, seeker)
 
     async def best_candidate(
         self, guild_id: int, key: str, user_id: int, now: datetime
@@ -493,7 +497,7 @@ async def end_all(
     )
     notices: list[int] = []
     for row in rows:
-        notices += await _end(conn, row["partnership_id"], None, cause, None, now)
+        notices += await _end(conn, row["partnership_id"], user_id, cause, None, now)
         await _grant_priority(conn, guild_id, row["partner"], row["course_key"])
     return notices
 
@@ -538,11 +542,16 @@ async def _refuse_if_partnered(
         )
 
 
-async def _remember_course(conn: aiosqlite.Connection, guild_id: int, key: str, name: str) -> None:
-    await conn.execute(
-        "INSERT INTO courses (guild_id, course_key, name) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+async def _remember_course(conn: aiosqlite.Connection, guild_id: int, key: str, name: str) -> str:
+    """The course's name as first written in this server; `name` if it is new."""
+    cursor = await conn.execute(
+        "INSERT INTO courses (guild_id, course_key, name) VALUES (?, ?, ?)"
+        " ON CONFLICT DO UPDATE SET name = name RETURNING name",
         (guild_id, key, name),
     )
+    row = await cursor.fetchone()
+    assert row is not None
+    return str(row["name"])
 
 
 async def _set_zone(

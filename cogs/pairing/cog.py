@@ -99,7 +99,9 @@ class PairingCog(
         )
         await partner_channel(self.bot, guild_id)  # before anything is stored
         await interaction.response.defer(ephemeral=True, thinking=True)
-        updated = await self.bot.store.pairing.queue(guild_id, name, key, seeker, seeker.queued_at)
+        name, updated = await self.bot.store.pairing.queue(
+            guild_id, name, key, seeker, seeker.queued_at
+        )
         found = await find_partner(self.bot, guild_id, key, user_id)
         delivery = await self.bot.outbox.flush(found.notices)
         if found.value is None:

@@ -56,6 +56,7 @@ def answered_text(invitation: Invitation | None) -> str:
 _ENDINGS = {
     EndCause.SWITCH: "one of you chose to switch.",
     EndCause.REMATCH: "one of you asked for a new partner.",
+    EndCause.LEFT: "one of you left the server.",
     EndCause.ERASED: "one of you deleted their Tandem data.",
 }
 
@@ -79,7 +80,7 @@ def farewell(partnership: Partnership, still_judged: int) -> str:
             "`/partner find`."
         )
     else:
-        text = f"🤝 This partnership has ended: {_ENDINGS.get(cause, '')} No blame, {both}. Thank you both."
+        text = f"🤝 This partnership has ended: {_ENDINGS[cause]} No blame, {both}. Thank you both."
     pledges = (
         f"\n{still_judged} milestone{'' if still_judged == 1 else 's'} due within 48 hours "
         "still count: confirm them here before the deadline, or the pledge goes to the pool."
