@@ -61,7 +61,7 @@ def deadline_of(mid: int) -> int:
 
     Deadlines are chosen by members, not by creation order, so the earliest 1,000 are
     spread over the whole table: each batch writes pages all over milestones, its
-    indexes, and the ledger's and notices' indexes. Distinct, so the order is fixed.
+    indexes, and the ledger's and the outbox's indexes. Distinct, so the order is fixed.
     """
     return NOW_TS - 60 - (mid * 7919) % MILESTONES * 60
 
@@ -162,7 +162,7 @@ async def verify(store: Store, expected: list[Row]) -> Schema:
     charged = await db.fetch_value("SELECT SUM(amount) FROM ledger_entries")
     pledged = await db.fetch_value("SELECT SUM(stake) FROM milestones")
     assert charged == pledged == sum(row[5] for row in expected), (charged, pledged)
-    notices = await db.fetch_value("SELECT COUNT(*) FROM notices WHERE kind = 'missed'")
+    notices = await db.fetch_value("SELECT COUNT(*) FROM outbox WHERE kind = 'missed'")
     pairs = await db.fetch_value("SELECT COUNT(DISTINCT partnership_id) FROM milestones")
     assert notices == pairs, (notices, pairs)  # one thread message per pair and run
     written = await db.fetch_all(f"SELECT {LEDGER_ROW} FROM ledger_entries ORDER BY id")

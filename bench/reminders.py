@@ -2,7 +2,7 @@
 
 The loop wakes up often, so a tick must cost what is *due*, not how many pairs exist:
 the due query reads the partial index `partnerships_by_alarm`, and the outbox query the
-partial index `notices_unsent`. This script fills one database with 1,000 pairs and
+partial index `outbox_due`. This script fills one database with 1,000 pairs and
 another with 100,000, makes the same few pairs due in both, and times the store side of
 a tick in each. If some query scanned a table, the 100k tick would be many times slower.
 
@@ -70,7 +70,8 @@ async def fill(store: Store, pairs: int) -> None:
                 week_at = NOW_TS - weeks_ago * WEEK
                 checkins.append((pid, GUILD, user, week_at, "read", "write", week_at + 600))
         if not is_due:  # history that the outbox query must skip, growing with the table
-            notices.append((pid, "checkin", NOW_TS - WEEK, 0, "sent", 1, 1))
+            week = NOW_TS - WEEK
+            notices.append((f"checkin:{pid}:{week}:0", GUILD, pid, "checkin", week, "sent", week))
     async with store.db.transaction() as conn:
         await conn.executemany(
             "INSERT INTO courses VALUES (?, ?, ?)", [(GUILD, c, c) for c in COURSES]
@@ -93,8 +94,8 @@ async def fill(store: Store, pairs: int) -> None:
             checkins,
         )
         await conn.executemany(
-            "INSERT INTO notices (partnership_id, kind, episode, member_id, status, attempts,"
-            " message_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO outbox (key, guild_id, partnership_id, kind, episode, status, due_at,"
+            " created_at, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 1)",
             notices,
         )
     # Fold the bulk load into the main file, so no repetition pays for that checkpoint.
@@ -108,7 +109,7 @@ async def make_due(store: Store, ids: list[int]) -> None:
             "UPDATE partnerships SET alarm_at = ?, next_checkin_at = ? WHERE id = ?",
             [(DUE_ALARM, DUE_CHECKIN, pid) for pid in ids],
         )
-        await conn.executemany("DELETE FROM notices WHERE partnership_id = ?", [(p,) for p in ids])
+        await conn.executemany("DELETE FROM outbox WHERE partnership_id = ?", [(p,) for p in ids])
 
 
 async def tick(store: Store) -> int:
@@ -116,12 +117,13 @@ async def tick(store: Store) -> int:
     states = await store.reminders.due(NOW)
     assert len(states) == DUE, len(states)
     for state in states:
-        await store.reminders.apply(state.partnership_id, plan(state, NOW))
-    unsent = await store.reminders.unsent()
-    for notice in unsent:
-        # Stands in for the Discord send in ReminderLoop._deliver, which does not scale
-        # with the table; only the bookkeeping write after it is timed here.
-        await store.reminders.finish(notice, "sent", 1)
+        await store.reminders.apply(state.partnership_id, plan(state, NOW), NOW)
+    unsent = await store.outbox.due(NOW)
+    for row in unsent:
+        # Stands in for the Discord send in Outbox.flush, which does not scale with the
+        # table; only the bookkeeping writes around it are timed here.
+        await store.outbox.mark_attempted(row, NOW)
+        await store.outbox.delivered(row, 1)
     wakeup = await store.reminders.next_wakeup()
     assert wakeup is not None and wakeup > NOW_TS, wakeup
     return len(unsent)

@@ -204,4 +204,5 @@ class Outbox:
                 row.attempts + 1,
                 error,
             )
-        return describe(error) or DISCORD_TROUBLE
+        # Callers weave the reason into a sentence of their own.
+        return (describe(error) or DISCORD_TROUBLE).rstrip(".")

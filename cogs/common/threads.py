@@ -110,7 +110,7 @@ async def _create_thread(bot: TandemBot, partnership: Partnership) -> discord.Th
         problem = explain_missing(channel, PARTNER_CHANNEL_NEEDS)
         if problem is None:
             raise
-        raise UserError(problem + ".") from None
+        raise UserError(problem + ".") from None  # shown alone when a command needs it
     await bot.store.pairing.set_thread(partnership.id, thread.id)
     for member in partnership.members:
         if member <= FORMER_MEMBER:
