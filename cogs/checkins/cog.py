@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot.app import TandemBot
-from bot.replies import NO_PINGS, report_error
+from bot.replies import report_error
 from cogs.checkins.loop import ReminderLoop
 from cogs.checkins.modal import FORM_ID, checkin_form, submit_checkin
 from cogs.common import (
@@ -20,6 +20,7 @@ from cogs.common import (
     weekly_from_options,
     zone_autocomplete,
 )
+from cogs.common.outbox import reply_stored
 
 log = logging.getLogger(__name__)
 
@@ -98,17 +99,12 @@ class CheckinCog(commands.Cog):
         proposed = await self.bot.store.checkins.propose(
             partnership, interaction.user.id, weekly, discord.utils.utcnow()
         )
-        delivery = await self.bot.outbox.flush(proposed.notices)
-        where = f"<#{partnership.thread_id}>" if partnership.thread_id else "your thread"
-        if proposed.repeated:
-            text = (
-                f"You already proposed **{weekly.label()}**; it waits for your partner in {where}."
-            )
-        elif delivery.done(proposed.notices):
-            text = f"I asked your partner in {where} to confirm **{weekly.label()}**."
-        else:
-            text = (
-                f"Your proposal of **{weekly.label()}** is saved, but {delivery.problem}. "
-                f"Your partner will be asked in {where} as soon as it can."
-            )
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
+        label = f"**{weekly.label()}**"
+        await reply_stored(
+            interaction,
+            partnership,
+            proposed,
+            saved=f"Your proposal of {label} is saved.",
+            repeated=f"You already proposed {label}; it waits for your partner.",
+            partner_is="asked to confirm it",
+        )

@@ -23,8 +23,8 @@ from typing import Any
 import discord
 
 from bot.app import TandemBot
-from bot.models import OutboxStatus, Partnership
-from bot.replies import describe
+from bot.models import OutboxStatus, Partnership, Stored
+from bot.replies import NO_PINGS, describe
 from bot.store.outbox import OutboxRow
 from cogs.common.text import pinging
 from cogs.common.threads import channel_by_id, ensure_thread
@@ -78,6 +78,36 @@ class Delivery:
 
     def done(self, ids: Iterable[int]) -> bool:
         return all(row_id in self.sent for row_id in ids)
+
+
+async def reply_stored(
+    interaction: discord.Interaction[Any],
+    partnership: Partnership,
+    stored: Stored[Any],
+    *,
+    saved: str,
+    repeated: str,
+    partner_is: str,
+) -> None:
+    """Answer a deferred command with what it stored, after delivering the partner's notice.
+
+    A retried command that stored nothing new says so (`repeated`); otherwise the reply
+    says the partner was told in the thread (`partner_is`, e.g. "asked"), or that the
+    notice waits for Discord and why.
+    """
+    outbox: Outbox = interaction.client.outbox
+    if stored.repeated:
+        text = repeated
+    else:
+        delivery = await outbox.flush(stored.notices)
+        where = f"<#{partnership.thread_id}>" if partnership.thread_id else "your thread"
+        text = f"{saved} " + (
+            f"Your partner was {partner_is} in {where}."
+            if delivery.done(stored.notices)
+            else f"Your partner will be {partner_is} in {where} as soon as it can "
+            f"({delivery.problem})."
+        )
+    await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
 
 
 class Outbox:

@@ -25,7 +25,7 @@ from cogs.common import (
     resolve_pool,
     tandem,
 )
-from cogs.common.outbox import Delivery
+from cogs.common.outbox import reply_stored
 from cogs.common.text import mention
 from cogs.ledger import messages
 
@@ -96,14 +96,6 @@ async def own_open_milestone(interaction: discord.Interaction[TandemBot], value:
 
 async def member_zone(bot: TandemBot, partnership: Partnership, user_id: int) -> str:
     return await bot.store.pairing.zone_of(partnership.guild_id, user_id) or partnership.weekly.zone
-
-
-def told(partnership: Partnership, delivery: Delivery, ids: tuple[int, ...], what: str) -> str:
-    """The end of a reply: where the partner was told, or that the notice still waits."""
-    where = f"<#{partnership.thread_id}>" if partnership.thread_id else "your thread"
-    if delivery.done(ids):
-        return f"Your partner was {what} in {where}."
-    return f"Your partner will be {what} in {where} as soon as it can ({delivery.problem})."
 
 
 @app_commands.guild_only()
@@ -193,18 +185,15 @@ class MilestoneCog(
         added = await self.bot.store.milestones.add_milestone(
             chosen, partnership.guild_id, name, day, deadline, minor, now
         )
-        stake_text = messages.stake_text(added.value, config.currency)
-        if added.repeated:
-            text = (
-                f"You already added **{name}**, due {day.isoformat()} ({stake_text}); "
-                "nothing new was stored."
-            )
-        else:
-            delivery = await self.bot.outbox.flush(added.notices)
-            text = f"Milestone **{name}** added, due {day.isoformat()} ({stake_text}). " + told(
-                partnership, delivery, added.notices, "told"
-            )
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
+        due_text = f"due {day.isoformat()} ({messages.stake_text(added.value, config.currency)})"
+        await reply_stored(
+            interaction,
+            partnership,
+            added,
+            saved=f"Milestone **{name}** added, {due_text}.",
+            repeated=f"You already added **{name}**, {due_text}; nothing new was stored.",
+            partner_is="told",
+        )
 
     @app_commands.command(name="list", description="Your milestones and their deadlines")
     async def list_milestones(self, interaction: discord.Interaction[TandemBot]) -> None:
@@ -275,14 +264,14 @@ class MilestoneCog(
             await interaction.response.defer(ephemeral=True, thinking=True)
             asked = await store.request(milestone, kind, now, day, deadline)
         title = messages.title_of(milestone)
-        if asked.repeated:
-            text = f"You already asked about **{title}**; your partner hasn't answered yet."
-        else:
-            delivery = await self.bot.outbox.flush(asked.notices)
-            text = f"Request about **{title}** saved. " + told(
-                partnership, delivery, asked.notices, "asked"
-            )
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
+        await reply_stored(
+            interaction,
+            partnership,
+            asked,
+            saved=f"Request about **{title}** saved.",
+            repeated=f"You already asked about **{title}**; your partner hasn't answered yet.",
+            partner_is="asked",
+        )
 
 
 @app_commands.guild_only()
@@ -334,14 +323,14 @@ class PoolCog(
         )
         _, balance = proposed.value
         amount = format_amount(balance, config.currency)
-        if proposed.repeated:
-            reply = f"You already proposed settling {amount}; your partner hasn't answered yet."
-        else:
-            delivery = await self.bot.outbox.flush(proposed.notices)
-            reply = f"Proposal to settle {amount} saved. " + told(
-                partnership, delivery, proposed.notices, "asked"
-            )
-        await interaction.followup.send(reply, ephemeral=True, allowed_mentions=NO_PINGS)
+        await reply_stored(
+            interaction,
+            partnership,
+            proposed,
+            saved=f"Proposal to settle {amount} saved.",
+            repeated=f"You already proposed settling {amount}; your partner hasn't answered yet.",
+            partner_is="asked",
+        )
 
     @app_commands.command(name="overview", description="Every pool in this server (Manage Server)")
     @app_commands.checks.has_permissions(manage_guild=True)
