@@ -19,6 +19,12 @@ MAX_COURSE_LENGTH = 100
 _SPACES = re.compile(r"\s+")
 # Unicode categories of characters nobody can see: control and format characters.
 _INVISIBLE = frozenset({"Cc", "Cf"})
+# Unicode's Default_Ignorable_Code_Point characters outside those categories (fillers,
+# combining grapheme joiner, variation selectors), and the blank Braille pattern.
+_IGNORABLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uffa0"
+    "\U000e0100-\U000e01ef]"
+)
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,7 @@ def normalize_course(name: str) -> str:
     invisible characters (zero-width spaces, joiners, control characters) go, and runs
     of whitespace become one space: `Art` and `Art` + a zero-width space are one course.
     """
-    text = unicodedata.normalize("NFKC", name)
+    text = _IGNORABLE.sub("", unicodedata.normalize("NFKC", name))
     text = "".join(" " if ch.isspace() else ch for ch in text)
     text = "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE)
     return _SPACES.sub(" ", text).strip()

@@ -48,6 +48,15 @@ class NoticeKind(StrEnum):
     CELEBRATION = "celebration"
 
 
+class RequestStatus(StrEnum):
+    """A request the partner answers: a milestone done or moved, a new time, a settlement."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"  # the partner's "Not yet"
+    VOID = "void"  # replaced by a newer request, or withdrawn (the pair ended, a member left)
+
+
 class InvitationStatus(StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
@@ -175,7 +184,7 @@ class MilestoneRequest:
     kind: str
     new_due_date: str | None
     new_deadline: datetime | None
-    status: str
+    status: RequestStatus
 
 
 @dataclass(frozen=True)
@@ -185,7 +194,7 @@ class SettleProposal:
     proposer_id: int
     note: str
     amount: int
-    status: str
+    status: RequestStatus
 
 
 @dataclass(frozen=True)

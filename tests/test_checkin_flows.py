@@ -35,7 +35,7 @@ async def test_quiet_partner_gets_one_nudge_then_the_other_a_rematch_button(read
     carol = ready.member("carol")
     await find(ready, carol, pace=9)  # waiting in the course already
     done = await alice.click(offer, label="End and find a new partner")
-    assert done.ephemeral and f"Your new partner is {carol.mention}" in reply(done)
+    assert done.ephemeral and f"You're paired with {carol.mention}" in reply(done)
     [new] = await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id)
     assert set(new.members) == {alice.id, carol.id}
     assert await ready.bot.store.pairing.active_partnerships(ready.guild.id, bob.id) == []
@@ -107,6 +107,23 @@ async def test_two_week_question_keep_and_switch(ready: Any) -> None:
     await advance(ready, WEEK)
     assert len(messages_with(thread, "keep going together?")) == 1
     assert {type(e) for e in ready.errors()} <= {UserError}
+
+
+async def test_a_switch_interrupted_before_the_pair_ended_is_finished_by_pressing_again(
+    ready: Any,
+) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    partnership = await pair(ready, alice, bob)
+    await advance(ready, 14 * DAY + 60)
+    [question] = messages_with(ready.thread(partnership.thread_id), "keep going together?")
+    # A crash right after bob's answer was stored, before the pair was ended.
+    async with ready.bot.store.db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO trial_answers VALUES (?, ?, 'switch')", (partnership.id, bob.id)
+        )
+    again = await bob.click(question, label="Switch")
+    assert "first in line" in reply(again)
+    assert await ready.bot.store.pairing.active_partnerships(ready.guild.id, bob.id) == []
 
 
 async def test_both_keep(ready: Any) -> None:

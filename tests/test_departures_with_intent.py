@@ -49,7 +49,11 @@ async def test_a_member_who_leaves_is_removed_everywhere_and_the_partner_goes_fi
     await alice.slash(
         ready.general, "checkin_schedule", checkin_day=3, checkin_time="07:30", timezone="UTC"
     )
+    await alice.slash(ready.general, "pool settle", note="Books")
     invitation = invitation_message(ready, carol)
+    thread = ready.thread(partnership.thread_id)
+    asked = [m for m in thread.history() if m.components]
+    assert len(asked) == 2  # the proposal and the settlement wait for bob's button
 
     ready.guild.remove_member(alice)
     await ready.env.settle()  # the gateway tells the bot at once
@@ -69,6 +73,9 @@ async def test_a_member_who_leaves_is_removed_everywhere_and_the_partner_goes_fi
         )
         == 0
     )
+    for message in asked:  # alice's requests are withdrawn: their buttons are gone
+        withdrawn = fresh(thread, message)
+        assert "no longer stands" in withdrawn.content and not withdrawn.components
     assert await ledger_rows(ready) == [("miss", 400, 1)]  # history stays
     assert await ready.bot.store.ledger.balance(partnership.id) == 400
 

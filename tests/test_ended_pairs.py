@@ -86,3 +86,24 @@ async def test_former_partners_waiting_in_the_same_course_are_told_why(ready: An
     assert "`/partner request`" in reply(waiting)
     status = await alice.slash(ready.general, "partner status")
     assert f"{bob.mention} is waiting too" in reply(status)
+
+
+async def test_an_ended_pool_is_reached_by_its_pair_once_the_course_has_a_new_partner(
+    ready: Any,
+) -> None:
+    alice, bob, carol = ready.member("alice"), ready.member("bob"), ready.member("carol")
+    first = await pair(ready, alice, bob)
+    await add(ready, alice, await goal(ready, alice), stake=4.0)
+    await advance_to(ready, datetime(2026, 1, 4, 0, 0, tzinfo=UTC))
+    await alice.slash(ready.general, "partner end")
+    await pair(ready, alice, carol)  # the same course, a new partner
+    choices = await alice.autocomplete(ready.general, "pool view", "course", "")
+    assert [c["value"] for c in choices] == ["Intro to Python", f"#{first.id}"]
+    assert "(ended 2026-01-04)" in choices[1]["name"]
+    old = await alice.slash(ready.general, "pool view", course=f"#{first.id}")
+    assert "4 points" in reply(old) and "partnership ended" in reply(old)
+    new = await alice.slash(ready.general, "pool view", course="Intro to Python")
+    assert "0 points" in reply(new)
+    stranger = await carol.slash(ready.general, "pool view", course=f"#{first.id}")
+    assert "not one of your pools" in reply(stranger)
+    ready.errors()

@@ -273,7 +273,7 @@ async def accept(world: World, pool: Partnership, proposal: int) -> None:
     # Only the newest proposal, and only while the pool still holds what it showed.
     expect_ok = world.pending[pool.id] == proposal and world.shown.get(proposal) == balance
     try:
-        amount = await world.store.ledger.settle(proposal, GUILD, world.now)
+        amount = (await world.store.ledger.settle(proposal, GUILD, world.now)).value
     except UserError:
         assert not expect_ok, "the pending proposal could not be accepted"
         return

@@ -20,6 +20,7 @@ from tests.helpers import (
     add,
     advance,
     advance_to,
+    check_in,
     goal,
     invitation_message,
     messages_with,
@@ -189,3 +190,83 @@ async def test_the_invitation_shows_its_answer_after_a_restart(ready: Any, make_
     await bob.click(message, label="Decline")
     [edited] = [m for m in ready.general.history() if m.id == message.id]
     assert "declined" in edited.content and not edited.components
+
+
+async def lose_reply(server: Any, kind: str) -> None:
+    """Rewind a delivered row to what a crash between sending and recording leaves behind."""
+    async with server.bot.store.db.transaction() as conn:
+        await conn.execute(
+            "UPDATE outbox SET status = 'attempted', message_id = NULL WHERE kind = ?", (kind,)
+        )
+
+
+async def test_a_lost_reply_then_a_new_answer_edits_the_one_message(ready: Any) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    partnership = await pair(ready, alice, bob)
+    await check_in(ready, alice, completed="First words")
+    await lose_reply(ready, "answers")  # posted, but the bot never heard back
+    await check_in(ready, alice, completed="Second thoughts")
+    await advance(ready, 10 * 60)
+    embeds = [m for m in ready.thread(partnership.thread_id).history() if m.embeds]
+    assert [m.embeds[0].fields[0].value for m in embeds] == ["Second thoughts"]
+
+
+async def test_a_lost_goodbye_is_found_even_after_it_would_read_differently(
+    ready: Any, make_bot: Any
+) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    partnership = await pair(ready, alice, bob)
+    await add(ready, alice, await goal(ready, alice), due="2026-01-02")  # due within 48 hours
+    await alice.slash(ready.general, "partner end")
+    thread = ready.thread(partnership.thread_id)
+    [goodbye] = messages_with(thread, "ended this partnership")
+    assert "1 milestone due within 48 hours still counts" in goodbye.content
+    await lose_reply(ready, "farewell")  # the bot crashed before recording the goodbye
+    ready.bot.get_cog("CheckinCog").reminder_loop.cancel()  # and stays down
+    await advance_to(ready, datetime(2026, 1, 3, 0, 0, tzinfo=UTC))  # the pledge is judged
+    await ready.env.restart_bot(make_bot())
+    await advance(ready, HOUR)
+    [goodbye] = messages_with(thread, "ended this partnership")  # found, not posted again
+    assert "still count" not in goodbye.content  # and brought up to date
+    assert messages_with(thread, "passed their deadline")
+
+
+async def test_a_goodbye_stands_when_the_thread_cannot_be_archived(ready: Any) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    partnership = await pair(ready, alice, bob)
+    ready.env.inject_error("PATCH", f"/channels/{partnership.thread_id}", status=403, times=None)
+    ended = await alice.slash(ready.general, "partner end")
+    assert "as soon as Discord lets me" not in reply(ended)
+    await advance(ready, DAY)
+    assert len(messages_with(ready.thread(partnership.thread_id), "ended this partnership")) == 1
+    status = await ready.bot.store.db.fetch_value(
+        "SELECT status FROM outbox WHERE kind = 'farewell'"
+    )
+    assert status == OutboxStatus.SENT
+
+
+async def test_a_channel_keeps_its_order_after_a_failure(ready: Any) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    partnership = await pair(ready, alice, bob)
+    goal_id = await goal(ready, alice)
+    await advance_to(ready, datetime(2026, 1, 4, 16, 59, 30, tzinfo=UTC))
+    outage(ready, partnership.thread_id, times=1)
+    await add(ready, alice, goal_id, due="2026-01-20")  # its notice fails, waits a minute
+    await advance_to(ready, datetime(2026, 1, 4, 17, 5, tzinfo=UTC))  # the heads-up is due
+    thread = ready.thread(partnership.thread_id)
+    order = [
+        m.content
+        for m in thread.history()
+        if "set a milestone" in m.content or "Heads-up" in m.content
+    ]
+    assert len(order) == 2 and "set a milestone" in order[0] and "Heads-up" in order[1]
+
+
+async def test_an_invitation_is_refused_where_the_bot_cannot_post(ready: Any) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    general = ready.bot.get_channel(ready.general.id)
+    await general.set_permissions(ready.guild.me, send_messages=False)
+    refused = await request(ready, alice, bob)
+    assert refused.ephemeral and "can't post in this channel" in reply(refused)
+    assert await ready.bot.store.db.fetch_value("SELECT COUNT(*) FROM invitations") == 0
+    assert [type(e) for e in ready.errors()] == [UserError]

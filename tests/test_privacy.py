@@ -104,6 +104,15 @@ async def test_delete_asks_first_then_erases_and_keeps_every_pool_exact(
         == 1
     )
 
+    for table in await ready.bot.store.db.fetch_all(
+        "SELECT name FROM sqlite_master WHERE type = 'table'"
+    ):
+        dump = str(
+            [tuple(r) for r in await ready.bot.store.db.fetch_all(f"SELECT * FROM {table[0]}")]
+        )
+        for words in ("Learn Rust", "Chapter 4", "Alice's secret progress", str(alice.id)):
+            assert words not in dump, (table[0], words)
+
     again = await alice.click(asked.response.message, label="Delete my data")  # idempotent
     assert "is deleted" in reply(again)
     assert await ready.bot.store.ledger.balance(partnership.id) == 600

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.errors import UserError
-from bot.models import NoticeKind, Partnership, Stored
+from bot.models import NoticeKind, Partnership, RequestStatus, Stored
 from bot.schedule import WeeklyTime
 from bot.store.database import Database, from_timestamp, to_timestamp
-from bot.store.outbox import queue
+from bot.store.outbox import queue, redraw
+from bot.store.requests import withdraw
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Proposal:
     partnership_id: int
     proposer_id: int
     weekly: WeeklyTime
-    status: str
+    status: RequestStatus
 
 
 class CheckinStore:
@@ -123,9 +124,12 @@ class CheckinStore:
             )
             if rows:
                 return Stored(int(next(iter(rows))["id"]), repeated=True)
-            await conn.execute(
-                "UPDATE schedule_proposals SET status = 'void' WHERE partnership_id = ? AND status = 'pending'",
-                (partnership.id,),
+            replaced = await withdraw(
+                conn,
+                NoticeKind.SCHEDULE_PROPOSAL,
+                "r.partnership_id = :pair",
+                {"pair": partnership.id},
+                now,
             )
             cursor = await conn.execute(
                 "INSERT INTO schedule_proposals (partnership_id, proposer_id, timezone, weekday, minute,"
@@ -149,7 +153,7 @@ class CheckinStore:
                 partnership_id=partnership.id,
                 episode=proposal_id,
             )
-        return Stored(proposal_id, (notice,))
+        return Stored(proposal_id, (*replaced, notice))
 
     async def proposal(self, proposal_id: int) -> Proposal | None:
         row = await self._db.fetch_one(
@@ -159,10 +163,16 @@ class CheckinStore:
         )
         if row is None:
             return None
-        return Proposal(row[0], row[1], row[2], WeeklyTime(row[4], row[5], row[3]), row[6])
+        return Proposal(
+            id=row["id"],
+            partnership_id=row["partnership_id"],
+            proposer_id=row["proposer_id"],
+            weekly=WeeklyTime(weekday=row["weekday"], minute=row["minute"], zone=row["timezone"]),
+            status=RequestStatus(row["status"]),
+        )
 
-    async def confirm(self, proposal: Proposal, now: datetime) -> None:
-        """Adopt the new time once; the loop re-plans reminders from it."""
+    async def confirm(self, proposal: Proposal, now: datetime) -> Stored[None]:
+        """Adopt the new time once, its message redrawn as confirmed; the loop re-plans."""
         weekly = proposal.weekly
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
@@ -183,6 +193,10 @@ class CheckinStore:
                     proposal.partnership_id,
                 ),
             )
+            notices = await redraw(
+                conn, NoticeKind.SCHEDULE_PROPOSAL, proposal.partnership_id, [proposal.id], now
+            )
+        return Stored(None, notices)
 
     async def trial_answers(self, partnership_id: int) -> dict[int, str]:
         rows = await self._db.fetch_all(

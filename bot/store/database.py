@@ -15,6 +15,8 @@ from typing import Any
 
 import aiosqlite
 
+from bot.matching import course_key
+
 log = logging.getLogger(__name__)
 
 Params = Sequence[Any] | dict[str, Any]
@@ -41,6 +43,8 @@ class Database:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         connection = await aiosqlite.connect(str(path), isolation_level=None)
         connection.row_factory = aiosqlite.Row
+        # Migrations re-key stored course names with the same rule the code applies.
+        await connection.create_function("tandem_course_key", 1, course_key, deterministic=True)
         await connection.executescript(
             "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;"
             " PRAGMA synchronous=NORMAL;"
@@ -93,7 +97,7 @@ class Database:
             for version, sql in _migrations():
                 if version in done:
                     continue
-                for statement in _statements(sql):
+                for statement in split_statements(sql):
                     await conn.execute(statement)
                 await conn.execute("INSERT INTO schema_version(version) VALUES (?)", (version,))
                 applied.append(version)
@@ -115,7 +119,7 @@ def _migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
-def _statements(script: str) -> Iterable[str]:
+def split_statements(script: str) -> Iterable[str]:
     """Split a migration into statements, keeping a trigger's `BEGIN ... END;` body whole."""
     pending: list[str] = []
     for line in script.splitlines():

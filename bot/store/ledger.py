@@ -10,9 +10,18 @@ from typing import Any
 
 from bot.errors import UserError
 from bot.ledger import SETTLE, settle_key, settlement_amount
-from bot.models import LedgerEntry, NoticeKind, Partnership, PoolSummary, SettleProposal, Stored
+from bot.models import (
+    LedgerEntry,
+    NoticeKind,
+    Partnership,
+    PoolSummary,
+    RequestStatus,
+    SettleProposal,
+    Stored,
+)
 from bot.store.database import PAIR_MEMBERS, Database, from_timestamp, pair_members, to_timestamp
-from bot.store.outbox import queue
+from bot.store.outbox import queue, redraw
+from bot.store.requests import withdraw
 
 
 class LedgerStore:
@@ -50,9 +59,12 @@ class LedgerStore:
             )
             if rows:
                 return Stored((int(next(iter(rows))["id"]), balance), repeated=True)
-            await conn.execute(
-                "UPDATE settle_proposals SET status = 'void' WHERE partnership_id = ? AND status = 'pending'",
-                (partnership.id,),
+            replaced = await withdraw(
+                conn,
+                NoticeKind.SETTLE_PROPOSAL,
+                "r.partnership_id = :pair",
+                {"pair": partnership.id},
+                now,
             )
             cursor = await conn.execute(
                 "INSERT INTO settle_proposals (partnership_id, proposer_id, note, amount, created_at)"
@@ -69,7 +81,7 @@ class LedgerStore:
                 partnership_id=partnership.id,
                 episode=proposal_id,
             )
-        return Stored((proposal_id, balance), (notice,))
+        return Stored((proposal_id, balance), (*replaced, notice))
 
     async def settlement_proposal(self, proposal_id: int) -> SettleProposal | None:
         row = await self._db.fetch_one(
@@ -85,11 +97,14 @@ class LedgerStore:
             proposer_id=row["proposer_id"],
             note=row["note"],
             amount=row["amount"],
-            status=row["status"],
+            status=RequestStatus(row["status"]),
         )
 
-    async def settle(self, proposal_id: int, guild_id: int, now: datetime) -> int:
-        """Append the entry that zeroes the pool; returns the amount settled (positive)."""
+    async def settle(self, proposal_id: int, guild_id: int, now: datetime) -> Stored[int]:
+        """Append the entry that zeroes the pool; returns the amount settled (positive).
+
+        The proposal's message is redrawn as settled in the same transaction.
+        """
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE settle_proposals SET status = 'accepted' WHERE id = ? AND status = 'pending'"
@@ -119,7 +134,8 @@ class LedgerStore:
                     to_timestamp(now),
                 ),
             )
-        return -amount
+            notices = await redraw(conn, NoticeKind.SETTLE_PROPOSAL, pid, [proposal_id], now)
+        return Stored(-amount, notices)
 
     async def overview(self, guild_id: int) -> list[PoolSummary]:
         rows = await self._db.fetch_all(

@@ -16,16 +16,29 @@ from bot.models import (
     MilestoneStatus,
     NoticeKind,
     Partnership,
+    RequestStatus,
     Stored,
 )
 from bot.reminders import MISSED
 from bot.store.database import Database, from_timestamp, to_timestamp
-from bot.store.outbox import queue
+from bot.store.outbox import queue, redraw
+from bot.store.requests import withdraw
 
 _MILESTONE_COLUMNS = (
     "id, goal_id, partnership_id, guild_id, owner_id, title, due_date, deadline_at, stake, status"
 )
 _MILESTONE = f"SELECT {_MILESTONE_COLUMNS} FROM milestones"
+_GOAL = "SELECT id, partnership_id, user_id, text, done_when FROM goals"
+
+
+def _goal(row: Any) -> Goal:
+    return Goal(
+        id=row["id"],
+        partnership_id=row["partnership_id"],
+        user_id=row["user_id"],
+        text=row["text"],
+        done_when=row["done_when"],
+    )
 
 
 def _milestone(row: Any) -> Milestone:
@@ -56,32 +69,37 @@ class MilestoneStore:
             " ORDER BY g.id",
             (guild_id, user_id),
         )
-        return [Goal(*row) for row in rows]
+        return [_goal(row) for row in rows]
 
     async def add_goal(
         self, partnership: Partnership, user_id: int, text: str, done_when: str, now: datetime
-    ) -> int:
+    ) -> Stored[int]:
+        """A new active goal; the same goal sent again (a retry) is the one already set."""
         async with self._db.transaction() as conn:
+            same = await conn.execute_fetchall(
+                "SELECT id FROM goals WHERE partnership_id = ? AND user_id = ? AND text = ?"
+                " AND done_when = ? AND status = 'active'",
+                (partnership.id, user_id, text, done_when),
+            )
+            if same:
+                return Stored(int(next(iter(same))["id"]), repeated=True)
             rows = await conn.execute_fetchall(
-                "SELECT COUNT(*) FROM goals g JOIN partnerships p ON p.id = g.partnership_id"
+                "SELECT COUNT(*) AS active FROM goals g JOIN partnerships p ON p.id = g.partnership_id"
                 " WHERE g.guild_id = ? AND g.user_id = ? AND g.status = 'active' AND p.ended_at IS NULL",
                 (partnership.guild_id, user_id),
             )
-            check_goal_count(next(iter(rows))[0])
+            check_goal_count(next(iter(rows))["active"])
             cursor = await conn.execute(
                 "INSERT INTO goals (guild_id, partnership_id, user_id, text, done_when, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (partnership.guild_id, partnership.id, user_id, text, done_when, to_timestamp(now)),
             )
         assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        return Stored(cursor.lastrowid)
 
     async def goal(self, goal_id: int) -> Goal | None:
-        row = await self._db.fetch_one(
-            "SELECT id, partnership_id, user_id, text, done_when FROM goals WHERE id = ?",
-            (goal_id,),
-        )
-        return None if row is None else Goal(*row)
+        row = await self._db.fetch_one(f"{_GOAL} WHERE id = ?", (goal_id,))
+        return None if row is None else _goal(row)
 
     async def close_goal(self, goal_id: int, user_id: int) -> bool:
         async with self._db.transaction() as conn:
@@ -187,9 +205,12 @@ class MilestoneStore:
             if rows:
                 return Stored(int(next(iter(rows))["id"]), repeated=True)
             # Only the newest request counts: an old one must not undo a newer answer.
-            await conn.execute(
-                "UPDATE milestone_requests SET status = 'rejected' WHERE milestone_id = ? AND status = 'pending'",
-                (milestone.id,),
+            replaced = await withdraw(
+                conn,
+                NoticeKind.MILESTONE_REQUEST,
+                "r.milestone_id = :milestone",
+                {"milestone": milestone.id},
+                now,
             )
             cursor = await conn.execute(
                 "INSERT INTO milestone_requests (milestone_id, kind, new_due_date, new_deadline_at, created_at)"
@@ -212,7 +233,7 @@ class MilestoneStore:
                 partnership_id=milestone.partnership_id,
                 episode=request_id,
             )
-        return Stored(request_id, (notice,))
+        return Stored(request_id, (*replaced, notice))
 
     async def milestone_request(self, request_id: int) -> MilestoneRequest | None:
         row = await self._db.fetch_one(
@@ -221,20 +242,30 @@ class MilestoneStore:
         )
         if row is None:
             return None
-        deadline = None if row[4] is None else from_timestamp(row[4])
-        return MilestoneRequest(row[0], row[1], row[2], row[3], deadline, row[5])
+        deadline = (
+            None if row["new_deadline_at"] is None else from_timestamp(row["new_deadline_at"])
+        )
+        return MilestoneRequest(
+            id=row["id"],
+            milestone_id=row["milestone_id"],
+            kind=row["kind"],
+            new_due_date=row["new_due_date"],
+            new_deadline=deadline,
+            status=RequestStatus(row["status"]),
+        )
 
     async def answer(
         self, request: MilestoneRequest, accept: bool, now: datetime
     ) -> Stored[Milestone]:
-        """Accept or reject once; an accepted request changes the milestone in the same transaction.
+        """Accept or decline once; an accepted request changes the milestone with it.
 
-        A confirmed milestone's celebration is queued with the confirmation.
+        The request's message is redrawn with the answer, and a confirmed milestone's
+        celebration is queued, in the same transaction.
         """
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE milestone_requests SET status = ? WHERE id = ? AND status = 'pending'",
-                ("accepted" if accept else "rejected", request.id),
+                (RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED, request.id),
             )
             if cursor.rowcount != 1:
                 raise UserError(
@@ -244,19 +275,14 @@ class MilestoneStore:
                 f"{_MILESTONE} WHERE id = ?", (request.milestone_id,)
             )
             milestone = _milestone(next(iter(rows)))
-            if milestone.status == "confirmed":
-                raise UserError("This milestone is already confirmed.")
-            if milestone.status != "open" or milestone.deadline <= now:
-                raise UserError("Too late: this milestone's deadline has passed.")
-            if accept and request.new_deadline is not None and request.new_deadline <= now:
-                raise UserError(
-                    "The proposed new due date has already passed; ask for a later one."
-                )
-            notices: tuple[int, ...] = ()
+            _check_answerable(milestone, request, accept, now)
             if accept:
                 await _apply(conn, request, now)
+            notices = await redraw(
+                conn, NoticeKind.MILESTONE_REQUEST, milestone.partnership_id, [request.id], now
+            )
             if accept and request.kind == "done":
-                notices = await _queue_celebration(conn, milestone, now)
+                notices += await _queue_celebration(conn, milestone, now)
         found = await self.milestone(request.milestone_id)
         assert found is not None
         return Stored(found, notices)
@@ -266,6 +292,19 @@ class MilestoneStore:
         """Mark up to `limit` overdue milestones missed and charge each pledge once, atomically."""
         async with self._db.transaction() as conn:
             return await charge_batch(conn, now, limit)
+
+
+def _check_answerable(
+    milestone: Milestone, request: MilestoneRequest, accept: bool, now: datetime
+) -> None:
+    if milestone.status is MilestoneStatus.CONFIRMED:
+        raise UserError("This milestone is already confirmed.")
+    if milestone.status is MilestoneStatus.VOID:
+        raise UserError("This milestone no longer counts: its partnership ended.")
+    if milestone.status is not MilestoneStatus.OPEN or milestone.deadline <= now:
+        raise UserError("Too late: this milestone's deadline has passed.")
+    if accept and request.new_deadline is not None and request.new_deadline <= now:
+        raise UserError("The proposed new due date has already passed; ask for a later one.")
 
 
 async def _queue_celebration(conn: Any, milestone: Milestone, now: datetime) -> tuple[int, ...]:

@@ -17,7 +17,7 @@ import aiosqlite
 from bot.models import OutboxStatus
 from bot.store.database import Database, from_timestamp, to_timestamp
 
-# After this long without one successful attempt a message is given up on and shown to
+# A message still undelivered this long after it was queued is given up on and shown to
 # moderators; until then each failure doubles the wait, up to an hour.
 GIVE_UP_AFTER = timedelta(days=7)
 FIRST_RETRY = timedelta(minutes=1)
@@ -25,9 +25,24 @@ LONGEST_RETRY = timedelta(hours=1)
 
 _ROW = (
     "SELECT id, key, guild_id, partnership_id, channel_id, kind, episode, member_id, revision,"
-    " status, attempts, first_attempt_at, due_at, message_id FROM outbox"
+    " status, attempts, first_attempt_at, due_at, message_id, attempt_digest FROM outbox"
 )
 _UNSENT = "('pending', 'attempted')"
+# Show a message again: a new revision, due now, its earlier failures forgotten.
+_REDRAWN = (
+    "revision = revision + 1, status = CASE"
+    " WHEN status IN ('sent', 'void', 'failed') THEN 'pending' ELSE status END,"
+    " attempts = CASE WHEN status IN ('sent', 'void', 'failed') THEN 0 ELSE attempts END,"
+    " first_attempt_at = CASE WHEN status IN ('sent', 'void', 'failed') THEN NULL"
+    " ELSE first_attempt_at END"
+)
+# A new message waits behind the channel's messages still waiting out a failure, so a
+# channel's messages go out in the order they were queued.
+DUE_BEHIND = (
+    "MAX(:now, COALESCE((SELECT MAX(w.due_at) FROM outbox w WHERE w.status IN"
+    " ('pending', 'attempted') AND w.guild_id = :guild AND w.partnership_id IS :pair"
+    " AND w.channel_id IS :channel), 0))"
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +61,7 @@ class OutboxRow:
     first_attempt_at: datetime | None
     due_at: datetime
     message_id: int | None
+    attempt_digest: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,36 +100,53 @@ async def queue(
     """Queue a message inside the caller's transaction; returns its row id.
 
     Queueing an occasion twice changes nothing, unless `refresh` asks for the message
-    to be shown again (rendered anew and edited in place once delivered).
+    to be shown again (drawn anew and edited in place once delivered).
     """
-    on_conflict = (
-        "revision = revision + 1, due_at = excluded.due_at, status = CASE"
-        " WHEN status IN ('sent', 'void', 'failed') THEN 'pending' ELSE status END,"
-        " attempts = CASE WHEN status IN ('sent', 'void', 'failed') THEN 0 ELSE attempts END,"
-        " first_attempt_at = CASE WHEN status IN ('sent', 'void', 'failed') THEN NULL"
-        " ELSE first_attempt_at END"
-        if refresh
-        else "revision = revision"
-    )
     cursor = await conn.execute(
         "INSERT INTO outbox (key, guild_id, partnership_id, channel_id, kind, episode, member_id,"
-        " due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        f" ON CONFLICT (key) DO UPDATE SET {on_conflict} RETURNING id",
-        (
-            notice_key(kind, partnership_id, episode, member_id),
-            guild_id,
-            partnership_id,
-            channel_id,
-            kind,
-            episode,
-            member_id,
-            to_timestamp(now),
-            to_timestamp(now),
-        ),
+        f" due_at, created_at) VALUES (:key, :guild, :pair, :channel, :kind, :episode, :member,"
+        f" {DUE_BEHIND}, :now)"
+        f" ON CONFLICT (key) DO UPDATE SET {_REDRAWN if refresh else 'revision = revision'}"
+        + (", due_at = excluded.due_at" if refresh else "")
+        + " RETURNING id",
+        {
+            "key": notice_key(kind, partnership_id, episode, member_id),
+            "guild": guild_id,
+            "pair": partnership_id,
+            "channel": channel_id,
+            "kind": kind,
+            "episode": episode,
+            "member": member_id,
+            "now": to_timestamp(now),
+        },
     )
     row = await cursor.fetchone()
     assert row is not None
-    return int(row[0])
+    return int(row["id"])
+
+
+async def redraw(
+    conn: aiosqlite.Connection,
+    kind: str,
+    partnership_id: int | None,
+    episodes: list[int],
+    now: datetime,
+) -> tuple[int, ...]:
+    """Have messages already queued for these occasions drawn again and edited in place.
+
+    An answered or withdrawn request then shows its outcome instead of its buttons.
+    Occasions never queued stay that way: there is nothing on Discord to redraw.
+    """
+    redrawn = []
+    for episode in episodes:
+        cursor = await conn.execute(
+            f"UPDATE outbox SET {_REDRAWN}, due_at = ? WHERE key = ? RETURNING id",
+            (to_timestamp(now), notice_key(kind, partnership_id, episode, 0)),
+        )
+        row = await cursor.fetchone()
+        if row is not None:
+            redrawn.append(int(row["id"]))
+    return tuple(redrawn)
 
 
 def _row(row: Any) -> OutboxRow:
@@ -133,6 +166,7 @@ def _row(row: Any) -> OutboxRow:
         first_attempt_at=None if first is None else from_timestamp(first),
         due_at=from_timestamp(row["due_at"]),
         message_id=row["message_id"],
+        attempt_digest=row["attempt_digest"],
     )
 
 
@@ -166,23 +200,18 @@ class OutboxStore:
             found.update((row["id"], _row(row)) for row in rows)
         return [found[row_id] for row_id in sorted(found)]
 
-    async def sent_message(self, row_id: int) -> int | None:
-        """The message a row was delivered as, for commands that answer with a link."""
-        value = await self._db.fetch_value(
-            "SELECT message_id FROM outbox WHERE id = ? AND status = 'sent'", (row_id,)
-        )
-        return None if value is None else int(value)
-
-    async def mark_attempted(self, row: OutboxRow, now: datetime) -> None:
+    async def mark_attempted(self, row: OutboxRow, now: datetime, digest: str) -> None:
         """Written just before sending: a crash mid-send is then looked up, not repeated.
 
-        The first attempt's time is kept, so the thread is searched from then on.
+        `digest` names what is about to be sent, so the lookup finds it even if the
+        message would be drawn differently by then. The first attempt's time is kept:
+        the channel is searched from then on.
         """
         async with self._db.transaction() as conn:
             await conn.execute(
-                "UPDATE outbox SET status = 'attempted',"
+                "UPDATE outbox SET status = 'attempted', attempt_digest = ?,"
                 " first_attempt_at = COALESCE(first_attempt_at, ?) WHERE id = ?",
-                (to_timestamp(now), row.id),
+                (digest, to_timestamp(now), row.id),
             )
 
     async def delivered(self, row: OutboxRow, message_id: int | None) -> None:
@@ -203,21 +232,26 @@ class OutboxStore:
                 (row.id,),
             )
 
-    async def postpone(self, row: OutboxRow, now: datetime) -> bool:
-        """Wait longer after a failure; True when the row is given up on (once).
+    async def postpone(self, row: OutboxRow, now: datetime) -> list[OutboxRow]:
+        """Wait longer after a failure; returns the rows given up on now (each once).
 
-        The pair's or channel's other waiting messages wait as long, so they still go
-        out in the order they were queued once the channel works again.
+        A message queued over a week ago is given up on, and so is every other message
+        of its channel that waited that long behind it. The channel's other waiting
+        messages wait as long as this one, so they still go out in the order they were
+        queued once the channel works again.
         """
-        first = row.first_attempt_at or now
         failures = row.attempts + 1
+        target = (row.guild_id, row.partnership_id, row.channel_id)
         async with self._db.transaction() as conn:
-            if now - first >= GIVE_UP_AFTER:
-                await conn.execute(
-                    f"UPDATE outbox SET status = 'failed' WHERE id = ? AND status IN {_UNSENT}",
-                    (row.id,),
-                )
-                return True
+            cursor = await conn.execute(
+                f"UPDATE outbox SET status = 'failed' WHERE status IN {_UNSENT}"
+                " AND guild_id = ? AND partnership_id IS ? AND channel_id IS ?"
+                " AND created_at <= ? RETURNING *",
+                (*target, to_timestamp(now - GIVE_UP_AFTER)),
+            )
+            given_up = [_row(failed) for failed in await cursor.fetchall()]
+            if row.id in {failed.id for failed in given_up}:
+                return given_up
             due = to_timestamp(now + retry_delay(failures))
             await conn.execute(
                 "UPDATE outbox SET due_at = ?, attempts = ?,"
@@ -227,15 +261,9 @@ class OutboxStore:
             await conn.execute(
                 f"UPDATE outbox SET due_at = ? WHERE status IN {_UNSENT} AND due_at < ?"
                 " AND id > ? AND guild_id = ? AND partnership_id IS ? AND channel_id IS ?",
-                (due, due, row.id, row.guild_id, row.partnership_id, row.channel_id),
+                (due, due, row.id, *target),
             )
-        return False
-
-    async def next_due(self) -> int | None:
-        value = await self._db.fetch_value(
-            f"SELECT MIN(due_at) FROM outbox WHERE status IN {_UNSENT}"
-        )
-        return None if value is None else int(value)
+        return given_up
 
     async def undeliverable(self, guild_id: int) -> list[Undeliverable]:
         """Messages given up on in this server, with the members of their pairs."""

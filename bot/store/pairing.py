@@ -22,7 +22,8 @@ from bot.models import (
 )
 from bot.schedule import WeeklyTime
 from bot.store.database import PAIR_MEMBERS, Database, from_timestamp, pair_members, to_timestamp
-from bot.store.outbox import queue
+from bot.store.outbox import queue, redraw
+from bot.store.requests import withdraw
 
 # A pledge due this soon is still judged when its pair ends: ending is no way out of it.
 PLEDGE_LOCK = timedelta(hours=48)
@@ -99,17 +100,27 @@ class PairingStore:
     async def zone_of(self, guild_id: int, user_id: int) -> str | None:
         return (await self.profile(guild_id, user_id)).zone
 
-    async def set_zone(self, guild_id: int, user_id: int, zone: str) -> None:
+    async def update_profile(
+        self, guild_id: int, user_id: int, *, zone: str | None, hidden: bool | None
+    ) -> Profile:
+        """Change what is named (None keeps a setting) in one go; returns the profile."""
         async with self._db.transaction() as conn:
-            await _set_zone(conn, guild_id, user_id, zone, overwrite=True)
-
-    async def set_leaderboard_hidden(self, guild_id: int, user_id: int, hidden: bool) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO profiles (guild_id, user_id, leaderboard_hidden) VALUES (?, ?, ?)"
-                " ON CONFLICT DO UPDATE SET leaderboard_hidden = excluded.leaderboard_hidden",
-                (guild_id, user_id, int(hidden)),
+            cursor = await conn.execute(
+                "INSERT INTO profiles (guild_id, user_id, timezone, leaderboard_hidden)"
+                " VALUES (:guild, :user, :zone, COALESCE(:hidden, 0))"
+                " ON CONFLICT DO UPDATE SET timezone = COALESCE(:zone, timezone),"
+                " leaderboard_hidden = COALESCE(:hidden, leaderboard_hidden)"
+                " RETURNING timezone, leaderboard_hidden",
+                {
+                    "guild": guild_id,
+                    "user": user_id,
+                    "zone": zone,
+                    "hidden": None if hidden is None else int(hidden),
+                },
             )
+            row = await cursor.fetchone()
+        assert row is not None
+        return Profile(zone=row["timezone"], leaderboard_hidden=bool(row["leaderboard_hidden"]))
 
     async def course_names(self, guild_id: int, typed: str, limit: int = 25) -> list[str]:
         rows = await self._db.fetch_all(
@@ -308,7 +319,7 @@ class PairingStore:
         """
         async with self._db.transaction() as conn:
             notices = list(await forget_waiting(conn, guild_id, user_id, now))
-            await void_requests_of(conn, guild_id, user_id)
+            notices += await withdraw_requests_of(conn, guild_id, user_id, now)
             notices += await end_all(conn, guild_id, user_id, EndCause.LEFT, now)
         return Stored(None, tuple(notices))
 
@@ -354,7 +365,14 @@ class PairingStore:
                 ) from None
             invitation_id = cursor.lastrowid
             assert invitation_id is not None
-            notice = await _queue_invitation(conn, guild_id, invitation_id, channel_id, now)
+            notice = await queue(
+                conn,
+                guild_id,
+                NoticeKind.INVITATION,
+                now,
+                channel_id=channel_id,
+                episode=invitation_id,
+            )
         invitation = Invitation(
             invitation_id,
             guild_id,
@@ -371,11 +389,16 @@ class PairingStore:
         row = await self._db.fetch_one(f"{_INVITATION} WHERE i.id = ?", (invitation_id,))
         return None if row is None else _invitation(row)
 
+    async def withdraw_invitation(self, invitation_id: int, now: datetime) -> None:
+        """Withdraw a pending invitation (one that could never be shown)."""
+        async with self._db.transaction() as conn:
+            await _answer(conn, invitation_id, InvitationStatus.VOID, now)
+
     async def decline(self, invitation: Invitation, now: datetime) -> Stored[None]:
         async with self._db.transaction() as conn:
             if not await _answer(conn, invitation.id, InvitationStatus.DECLINED, now):
                 raise UserError("This invitation has already been answered.")
-            notices = await _refresh_invitations(conn, [invitation], now)
+            notices = await _redraw_invitations(conn, [invitation], now)
         return Stored(None, notices)
 
     async def accept(self, invitation: Invitation, now: datetime) -> Stored[Partnership]:
@@ -405,7 +428,7 @@ class PairingStore:
                 invitation.weekly,
                 now,
             )
-            notices += await _refresh_invitations(conn, [invitation], now)
+            notices += await _redraw_invitations(conn, [invitation], now)
         found = await self.partnership(partnership_id)
         assert found is not None
         return Stored(found, notices)
@@ -426,11 +449,15 @@ async def _end(
     cause: EndCause,
     reason: str | None,
     now: datetime,
+    *,
+    judged_only: int | None = None,
 ) -> tuple[int, ...]:
     """End the pair and queue its farewell; returns nothing when it had already ended.
 
-    Open milestones due more than 48 hours later are void (nobody is left to confirm
-    them); those due sooner are still judged at their deadline.
+    Open milestones due within 48 hours are still judged at their deadline; later ones
+    are void (nobody is left to confirm them). When `judged_only` names a member who is
+    going, only their pledges stay judged: their partner's could never be confirmed.
+    Requests that can no longer be honoured are withdrawn.
     """
     cursor = await conn.execute(
         "UPDATE partnerships SET ended_at = ?, ended_by = ?, end_cause = ?, end_reason = ?,"
@@ -444,43 +471,51 @@ async def _end(
         "UPDATE partnership_members SET active = 0 WHERE partnership_id = ?", (partnership_id,)
     )
     await conn.execute(
-        "UPDATE milestones SET status = 'void'"
-        " WHERE partnership_id = ? AND status = 'open' AND deadline_at > ?",
-        (partnership_id, to_timestamp(now + PLEDGE_LOCK)),
+        "UPDATE milestones SET status = 'void' WHERE partnership_id = :pair AND status = 'open'"
+        " AND (deadline_at > :locked OR (:judged IS NOT NULL AND owner_id != :judged))",
+        {
+            "pair": partnership_id,
+            "locked": to_timestamp(now + PLEDGE_LOCK),
+            "judged": judged_only,
+        },
     )
-    await conn.execute(
-        "UPDATE schedule_proposals SET status = 'void' WHERE partnership_id = ? AND status = 'pending'",
-        (partnership_id,),
+    pair = {"pair": partnership_id}
+    withdrawn = await withdraw(
+        conn, NoticeKind.SCHEDULE_PROPOSAL, "r.partnership_id = :pair", pair, now
     )
     # A pledge still judged keeps its deadline: nobody can move it once the pair has ended.
-    await conn.execute(
-        "UPDATE milestone_requests SET status = 'rejected' WHERE status = 'pending'"
-        " AND kind = 'reschedule'"
-        " AND milestone_id IN (SELECT id FROM milestones WHERE partnership_id = ?)",
-        (partnership_id,),
+    withdrawn += await withdraw(
+        conn,
+        NoticeKind.MILESTONE_REQUEST,
+        "m.partnership_id = :pair AND (r.kind = 'reschedule' OR m.status = 'void')",
+        pair,
+        now,
     )
     farewell = await queue(
         conn, ended["guild_id"], NoticeKind.FAREWELL, now, partnership_id=partnership_id
     )
-    return (farewell,)
+    return (*withdrawn, farewell)
 
 
-async def void_requests_of(conn: aiosqlite.Connection, guild_id: int, user_id: int) -> None:
+async def withdraw_requests_of(
+    conn: aiosqlite.Connection, guild_id: int, user_id: int, now: datetime
+) -> tuple[int, ...]:
     """Requests a departing member made can no longer be honoured: a partner can't agree."""
-    await conn.execute(
-        "UPDATE schedule_proposals SET status = 'void' WHERE proposer_id = ? AND status = 'pending'"
-        " AND partnership_id IN (SELECT id FROM partnerships WHERE guild_id = ?)",
-        (user_id, guild_id),
+    theirs = {"guild": guild_id, "user": user_id}
+    proposed = (
+        "r.proposer_id = :user"
+        " AND r.partnership_id IN (SELECT id FROM partnerships WHERE guild_id = :guild)"
     )
-    await conn.execute(
-        "UPDATE settle_proposals SET status = 'void' WHERE proposer_id = ? AND status = 'pending'"
-        " AND partnership_id IN (SELECT id FROM partnerships WHERE guild_id = ?)",
-        (user_id, guild_id),
-    )
-    await conn.execute(
-        "UPDATE milestone_requests SET status = 'rejected' WHERE status = 'pending'"
-        " AND milestone_id IN (SELECT id FROM milestones WHERE guild_id = ? AND owner_id = ?)",
-        (guild_id, user_id),
+    return (
+        *await withdraw(conn, NoticeKind.SCHEDULE_PROPOSAL, proposed, theirs, now),
+        *await withdraw(conn, NoticeKind.SETTLE_PROPOSAL, proposed, theirs, now),
+        *await withdraw(
+            conn,
+            NoticeKind.MILESTONE_REQUEST,
+            "m.guild_id = :guild AND m.owner_id = :user",
+            theirs,
+            now,
+        ),
     )
 
 
@@ -497,7 +532,9 @@ async def end_all(
     )
     notices: list[int] = []
     for row in rows:
-        notices += await _end(conn, row["partnership_id"], user_id, cause, None, now)
+        notices += await _end(
+            conn, row["partnership_id"], user_id, cause, None, now, judged_only=user_id
+        )
         await _grant_priority(conn, guild_id, row["partner"], row["course_key"])
     return notices
 
@@ -516,7 +553,7 @@ async def forget_waiting(
     withdrawn = [_invitation(row) for row in rows]
     for invitation in withdrawn:
         await _answer(conn, invitation.id, InvitationStatus.VOID, now)
-    return await _refresh_invitations(conn, withdrawn, now)
+    return await _redraw_invitations(conn, withdrawn, now)
 
 
 async def _grant_priority(
@@ -655,7 +692,7 @@ async def _create_partnership(
     withdrawn = [_invitation(row) for row in rows]
     for invitation in withdrawn:
         await _answer(conn, invitation.id, InvitationStatus.VOID, now)
-    return partnership_id, (welcome, *await _refresh_invitations(conn, withdrawn, now))
+    return partnership_id, (welcome, *await _redraw_invitations(conn, withdrawn, now))
 
 
 async def _answer(
@@ -668,37 +705,11 @@ async def _answer(
     return cursor.rowcount == 1
 
 
-async def _queue_invitation(
-    conn: aiosqlite.Connection,
-    guild_id: int,
-    invitation_id: int,
-    channel_id: int | None,
-    now: datetime,
-    *,
-    refresh: bool = False,
-) -> int:
-    return await queue(
-        conn,
-        guild_id,
-        NoticeKind.INVITATION,
-        now,
-        channel_id=channel_id,
-        episode=invitation_id,
-        refresh=refresh,
-    )
-
-
-async def _refresh_invitations(
+async def _redraw_invitations(
     conn: aiosqlite.Connection, invitations: list[Invitation], now: datetime
 ) -> tuple[int, ...]:
     """Show an answered or withdrawn invitation as such, its buttons gone."""
-    return tuple(
-        [
-            await _queue_invitation(conn, i.guild_id, i.id, i.channel_id, now, refresh=True)
-            for i in invitations
-            if i.channel_id is not None
-        ]
-    )
+    return await redraw(conn, NoticeKind.INVITATION, None, [i.id for i in invitations], now)
 
 
 def _like_escape(text: str) -> str:

@@ -1,7 +1,8 @@
 """What Tandem stores about a member: all of it exported, or all of it erased.
 
-Erasure keeps every pool exact: ledger amounts stay, only the member's id is replaced
-(the database's trigger allows that one change and no other). Rows other members still
+Erasure keeps every pool exact: ledger amounts stay, only the member's id (and a
+settlement note they wrote) is removed; the database's trigger allows that and no other
+change. Rows other members still
 need (a pair's history, a milestone that was charged) stay with the member's id
 replaced and their words removed.
 """
@@ -14,9 +15,10 @@ from typing import Any
 
 import aiosqlite
 
-from bot.models import FORMER_MEMBER, EndCause, Stored
+from bot.models import FORMER_MEMBER, EndCause, NoticeKind, Stored
 from bot.store.database import Database, from_timestamp
-from bot.store.pairing import end_all, forget_waiting, void_requests_of
+from bot.store.outbox import redraw
+from bot.store.pairing import end_all, forget_waiting, withdraw_requests_of
 
 # Each section of an export: its name and the query that reads it (`:guild`, `:user`).
 _EXPORT: dict[str, str] = {
@@ -35,7 +37,7 @@ _EXPORT: dict[str, str] = {
     " ON c.guild_id = i.guild_id AND c.course_key = i.course_key"
     " WHERE i.guild_id = :guild AND (i.inviter_id = :user OR i.invitee_id = :user) ORDER BY i.id",
     "partnerships": "SELECT p.id, c.name AS course, (SELECT o.user_id FROM partnership_members o"
-    "  WHERE o.partnership_id = p.id AND o.user_id != :user) AS partner_id,"
+    "  WHERE o.partnership_id = p.id AND o.user_id != :user AND o.user_id > 0) AS partner_id,"
     " p.timezone AS time_zone, p.weekday AS checkin_weekday, p.minute AS checkin_minute_of_day,"
     " m.pace AS pace_hours_per_week, p.created_at, p.ended_at, p.end_cause,"
     " p.ended_by = :user AS ended_by_you,"
@@ -122,16 +124,25 @@ class PrivacyStore:
         params = {"guild": guild_id, "user": user_id, "former": FORMER_MEMBER}
         async with self._db.transaction() as conn:
             notices = list(await forget_waiting(conn, guild_id, user_id, now))
-            await void_requests_of(conn, guild_id, user_id)
+            notices += await withdraw_requests_of(conn, guild_id, user_id, now)
             notices += await end_all(conn, guild_id, user_id, EndCause.ERASED, now)
             messages = await conn.execute_fetchall(
                 "SELECT partnership_id, message_id FROM outbox WHERE guild_id = :guild"
                 " AND member_id = :user AND kind = 'answers' AND message_id IS NOT NULL",
                 params,
             )
+            cheered = await conn.execute_fetchall(
+                "SELECT id FROM milestones WHERE guild_id = :guild AND owner_id = :user"
+                " AND status = 'confirmed'",
+                params,
+            )
             for statement in _ERASE:
                 await conn.execute(statement, params)
             await _replace_in_pairs(conn, params)
+            # Public cheers of their milestones no longer name them.
+            notices += await redraw(
+                conn, NoticeKind.CELEBRATION, None, [row["id"] for row in cheered], now
+            )
         answers = tuple((row["partnership_id"], row["message_id"]) for row in messages)
         return Stored(Erased(answers), tuple(notices))
 
@@ -163,8 +174,10 @@ _ERASE = (
     " WHERE guild_id = :guild AND user_id = :user",
     "UPDATE partnerships SET ended_by = NULL, end_reason = NULL"
     " WHERE guild_id = :guild AND ended_by = :user",
-    # The one change the ledger allows: amounts stay, the member's id goes.
-    "UPDATE ledger_entries SET member_id = NULL WHERE guild_id = :guild AND member_id = :user",
+    # The one change the ledger allows: amounts stay, the member's id and words go.
+    "UPDATE ledger_entries SET member_id = NULL,"
+    " note = CASE WHEN kind = 'settle' THEN NULL ELSE note END"
+    " WHERE guild_id = :guild AND member_id = :user",
 )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from bot.reminders import PairState, Plan
 from bot.schedule import WeeklyTime
 from bot.store.database import PAIR_MEMBERS, Database, from_timestamp, pair_members, to_timestamp
-from bot.store.outbox import notice_key
+from bot.store.outbox import DUE_BEHIND, notice_key
 
 RECENT_WEEKS_SECONDS = 5 * 7 * 24 * 3600
 
@@ -21,15 +21,15 @@ class ReminderStore:
     async def due(self, now: datetime, limit: int = 500) -> list[PairState]:
         """Pairs whose alarm has rung; reads only the alarm index and these pairs' rows."""
         pairs = await self._db.fetch_all(
-            "SELECT p.id, p.timezone, p.weekday, p.minute, p.created_at, p.next_checkin_at,"
-            f" {PAIR_MEMBERS}"
+            "SELECT p.id, p.timezone, p.weekday, p.minute, p.created_at,"
+            f" p.next_checkin_at, {PAIR_MEMBERS} AS members"
             " FROM partnerships p WHERE p.alarm_at IS NOT NULL AND p.alarm_at <= ?"
             " ORDER BY p.alarm_at LIMIT ?",
             (to_timestamp(now), limit),
         )
         if not pairs:
             return []
-        ids = [row[0] for row in pairs]
+        ids = [row["id"] for row in pairs]
         checkins = await self._db.fetch_all(
             f"SELECT partnership_id, user_id, week_at, created_at FROM checkins"
             f" WHERE partnership_id IN ({','.join('?' * len(ids))})",
@@ -48,20 +48,25 @@ class ReminderStore:
     async def apply(self, partnership_id: int, plan: Plan, now: datetime) -> None:
         """Queue the notices (each at most once, ever) and move the alarm, together."""
         async with self._db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT guild_id FROM partnerships WHERE id = ?", (partnership_id,)
+            )
+            guild_id = next(iter(rows))["guild_id"]
             await conn.executemany(
                 "INSERT INTO outbox (key, guild_id, partnership_id, kind, episode, member_id,"
-                " due_at, created_at) SELECT ?, guild_id, id, ?, ?, ?, ?, ? FROM partnerships"
-                " WHERE id = ? ON CONFLICT (key) DO NOTHING",
+                f" due_at, created_at) SELECT :key, :guild, :pair, :kind, :episode, :member,"
+                f" {DUE_BEHIND}, :now WHERE true ON CONFLICT (key) DO NOTHING",
                 [
-                    (
-                        notice_key(n.kind, partnership_id, n.episode, n.member_id),
-                        n.kind,
-                        n.episode,
-                        n.member_id,
-                        to_timestamp(now),
-                        to_timestamp(now),
-                        partnership_id,
-                    )
+                    {
+                        "key": notice_key(n.kind, partnership_id, n.episode, n.member_id),
+                        "guild": guild_id,
+                        "pair": partnership_id,
+                        "channel": None,
+                        "kind": n.kind,
+                        "episode": n.episode,
+                        "member": n.member_id,
+                        "now": to_timestamp(now),
+                    }
                     for n in plan.notices
                 ],
             )
@@ -86,14 +91,14 @@ def _state(
     last: dict[tuple[int, int], datetime],
     weeks: dict[tuple[int, int], set[datetime]],
 ) -> PairState:
-    pid = row[0]
-    first, second = pair_members(row[6])
+    pid = row["id"]
+    first, second = pair_members(row["members"])
     return PairState(
         partnership_id=pid,
         members=(first, second),
-        weekly=WeeklyTime(weekday=row[2], minute=row[3], zone=str(row[1])),
-        created_at=from_timestamp(row[4]),
-        next_checkin_at=from_timestamp(row[5]),
+        weekly=WeeklyTime(weekday=row["weekday"], minute=row["minute"], zone=str(row["timezone"])),
+        created_at=from_timestamp(row["created_at"]),
+        next_checkin_at=from_timestamp(row["next_checkin_at"]),
         last_checkin={m: last.get((pid, m)) for m in (first, second)},
         weeks={m: frozenset(weeks.get((pid, m), set())) for m in (first, second)},
     )

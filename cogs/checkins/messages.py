@@ -12,6 +12,9 @@ from bot.store.checkins import Answers
 from cogs.common.text import mention, times_for_members
 
 QUIET_NUDGE = "Hey, just checking in. Hope you're okay. No pressure to reply."
+SCHEDULE_WITHDRAWN = (
+    "This proposal no longer stands: it was replaced by a newer one, or the partnership ended."
+)
 
 
 def checkin_embed(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.app import TandemBot
-from bot.models import NoticeKind, Partnership
+from bot.models import NoticeKind, Partnership, RequestStatus
 from bot.store.database import from_timestamp
 from bot.store.outbox import OutboxRow
 from cogs.checkins import messages
@@ -96,12 +96,17 @@ async def render_schedule_proposal(
 ) -> Rendered | None:
     pair = _pair(partnership)
     proposal = await bot.store.checkins.proposal(row.episode)
-    if proposal is None or proposal.status != "pending":
+    if proposal is None:
         return None
     first = proposal.weekly.next_after(discord.utils.utcnow())
-    text = messages.schedule_proposal(
-        pair, proposal.proposer_id, first, await member_zones(bot, pair)
-    )
+    zones = await member_zones(bot, pair)
+    if proposal.status is not RequestStatus.PENDING:
+        if row.message_id is None:
+            return None
+        if proposal.status is RequestStatus.ACCEPTED:
+            return Rendered(messages.schedule_confirmed(pair, first, zones))
+        return Rendered(messages.SCHEDULE_WITHDRAWN)
+    text = messages.schedule_proposal(pair, proposal.proposer_id, first, zones)
     return Rendered(
         text,
         buttons=(ScheduleConfirmButton(proposal.id),),

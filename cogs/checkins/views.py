@@ -9,12 +9,10 @@ import discord
 from bot.errors import UserError
 from bot.models import EndCause
 from bot.replies import NO_PINGS, send_ephemeral
-from cogs.checkins import messages
 from cogs.checkins.modal import checkin_form
 from cogs.common import SafeButton, button, pair_member, tandem
 from cogs.common.matchmaker import end_and_requeue
 from cogs.common.text import mention
-from cogs.common.threads import member_zones
 
 
 class CheckinButton(SafeButton, template=r"tandem:checkin:(?P<partnership_id>\d+)"):
@@ -41,20 +39,13 @@ class ScheduleConfirmButton(SafeButton, template=r"tandem:schedule:(?P<proposal_
         proposal = await bot.store.checkins.proposal(self.proposal_id)
         if proposal is None:
             raise UserError("This proposal no longer exists.")
-        partnership = await pair_member(interaction, proposal.partnership_id)
+        await pair_member(interaction, proposal.partnership_id)
         if interaction.user.id == proposal.proposer_id:
             raise UserError("Your partner has to confirm the new time, not you.")
-        now = discord.utils.utcnow()
-        await bot.store.checkins.confirm(proposal, now)
-        await interaction.response.edit_message(
-            content=messages.schedule_confirmed(
-                partnership,
-                proposal.weekly.next_after(now),
-                await member_zones(bot, partnership),
-            ),
-            view=None,
-            allowed_mentions=NO_PINGS,
-        )
+        confirmed = await bot.store.checkins.confirm(proposal, discord.utils.utcnow())
+        # The proposal's message is redrawn as confirmed through the outbox.
+        await interaction.response.defer()
+        await bot.outbox.flush(confirmed.notices)
 
 
 class TrialButton(
@@ -79,7 +70,8 @@ class TrialButton(
         answered = await bot.store.checkins.answer_trial(
             partnership, interaction.user.id, self.answer, discord.utils.utcnow()
         )
-        if answered.repeated:
+        # A Switch whose ending was interrupted (the pair still lasts) is finished now.
+        if answered.repeated and self.answer != "switch":
             raise UserError(f"You already chose **{self.answer.capitalize()}**.")
         if self.answer == "switch":
             await interaction.response.defer(ephemeral=True, thinking=True)

@@ -15,6 +15,7 @@ from bot.app import TandemBot
 from bot.errors import UserError
 from bot.matching import course_key
 from bot.models import GuildConfig, Partnership
+from bot.options import picked_id
 from bot.replies import report_error
 from bot.schedule import WEEKDAYS, WeeklyTime, known_zones, parse_minute, parse_weekday, parse_zone
 
@@ -127,13 +128,41 @@ async def resolve_partnership(
     return _only_one(in_course(mine, course), course)
 
 
+async def pool_autocomplete(
+    interaction: discord.Interaction[Any], current: str
+) -> list[app_commands.Choice[str]]:
+    """Courses of the caller's pools; an ended pair's pool is named by its pair (`#id`)."""
+    if interaction.guild_id is None:
+        return []
+    pools = await tandem(interaction).store.pairing.partnerships_with_pools(
+        interaction.guild_id, interaction.user.id
+    )
+    choices = [
+        app_commands.Choice(name=p.course, value=p.course)
+        if p.ended_at is None
+        else app_commands.Choice(
+            name=f"{p.course} (ended {p.ended_at:%Y-%m-%d})"[:100], value=f"#{p.id}"
+        )
+        for p in pools
+    ]
+    typed = current.casefold()
+    return [c for c in choices if typed in c.name.casefold()][:AUTOCOMPLETE_LIMIT]
+
+
 async def resolve_pool(interaction: discord.Interaction[Any], course: str | None) -> Partnership:
     """Like `resolve_partnership`, but an ended pair whose pool holds entries counts too.
 
-    Ending a partnership does not end its pool: it can still be viewed and settled.
+    Ending a partnership does not end its pool: it can still be viewed and settled, in
+    its thread, by its course, or by `#id` (how the autocomplete names an ended pair's
+    pool once its members have partners in that course again).
     """
     bot = tandem(interaction)
     user_id = interaction.user.id
+    if course is not None and course.startswith("#"):
+        chosen = await bot.store.pairing.partnership(picked_id(course[1:], "pools"))
+        if chosen is None or not chosen.includes(user_id):
+            raise UserError("That is not one of your pools. Pick one from the list.")
+        return chosen
     here = await bot.store.pairing.partnership_in_thread(interaction.channel_id or 0)
     if here is not None and here.includes(user_id) and course is None:
         return here

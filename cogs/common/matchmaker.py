@@ -15,6 +15,8 @@ import discord
 from bot.app import TandemBot
 from bot.matching import course_key
 from bot.models import EndCause, Partnership, Stored
+from cogs.common.outbox import Delivery
+from cogs.common.text import mention
 
 log = logging.getLogger(__name__)
 # A bound on lookups per search, should the queue keep changing underneath it.
@@ -69,6 +71,18 @@ async def find_partner(
     return Stored(None, tuple(notices))
 
 
+async def paired_text(
+    bot: TandemBot, partnership: Partnership, member_id: int, delivery: Delivery
+) -> str:
+    """What a member is told once paired: where to say hello, or why the thread waits."""
+    pair = await bot.store.pairing.partnership(partnership.id) or partnership
+    paired = f"You're paired with {mention(pair.partner_of(member_id))} for **{pair.course}**! "
+    if pair.thread_id is not None:
+        return paired + f"Say hello in <#{pair.thread_id}>."
+    why = f"{delivery.problem}. " if delivery.problem else ""
+    return paired + f"{why}Your private thread will open as soon as it can."
+
+
 async def end_and_requeue(
     bot: TandemBot, partnership: Partnership, member_id: int, cause: EndCause
 ) -> str:
@@ -86,12 +100,10 @@ async def end_and_requeue(
         )
         notices += found.notices
         match = found.value
-    await bot.outbox.flush(notices)
+    delivery = await bot.outbox.flush(notices)
     course = partnership.course
     if match is not None:
-        fresh = await bot.store.pairing.partnership(match.id) or match
-        where = f"<#{fresh.thread_id}>" if fresh.thread_id else "your new thread (opening shortly)"
-        return f"Done. Your new partner is <@{fresh.partner_of(member_id)}>: say hello in {where}."
+        return "Done. " + await paired_text(bot, match, member_id, delivery)
     if ended.value.queued:
         return (
             f"Done. You're first in line for **{course}** and already waiting: I'll pair you as "

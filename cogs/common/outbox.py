@@ -6,14 +6,16 @@ leaves them waiting, and the reminder loop retries them with growing delays. Eac
 of message has one renderer, registered by the feature that owns it, which draws the
 message from what is stored *now*; so a late message never contradicts the store.
 
-Exactly once: a row is marked attempted just before sending; if the outcome of an
-attempt is unknown (a crash, a lost reply), the next attempt first looks for the
-message in the channel and only sends when it is not there.
+Exactly once: a row is marked attempted just before sending, with a digest of what it
+sends; if the outcome of an attempt is unknown (a crash, a lost reply), the next attempt
+first looks in the channel for the message with that digest. Found, it is adopted (and
+brought up to date if the store changed since); only when it is not there is it sent.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -30,7 +32,8 @@ from cogs.common.text import pinging
 from cogs.common.threads import channel_by_id, ensure_thread
 
 log = logging.getLogger(__name__)
-HISTORY_LOOKBACK = 25
+# The most messages one history request returns: how far a lost reply is looked for.
+HISTORY_LOOKBACK = 100
 DISCORD_TROUBLE = "Discord did not take the message just now; I'll keep trying"
 
 
@@ -53,19 +56,25 @@ class Rendered:
             view.add_item(item)
         return view
 
-    def matches(self, message: discord.Message) -> bool:
-        """Whether `message` is this one, posted by an attempt whose reply was lost."""
-        if message.content != self.content:
-            return False
-        if self.embed is None:
-            return not message.embeds
-        return any(
-            (e.title, e.description) == (self.embed.title, self.embed.description)
-            for e in message.embeds
-        )
+    def digest(self) -> str:
+        return digest_of(self.content, self.embed)
+
+
+def digest_of(content: str, embed: discord.Embed | None) -> str:
+    """What a message says, in a few bytes: how a lost reply is recognised in a channel."""
+    parts = [content]
+    if embed is not None:
+        parts += [embed.title or "", embed.description or "", embed.footer.text or ""]
+        parts += [f"{f.name}={f.value}" for f in embed.fields]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def message_digest(message: discord.Message) -> str:
+    return digest_of(message.content, message.embeds[0] if message.embeds else None)
 
 
 Renderer = Callable[[TandemBot, OutboxRow, Partnership | None], Awaitable[Rendered | None]]
+GiveUp = Callable[[TandemBot, OutboxRow], Awaitable[None]]
 Destination = discord.TextChannel | discord.Thread
 
 
@@ -115,22 +124,40 @@ class Outbox:
         self.bot = bot
         self._renderers: dict[str, Renderer] = {}
         self._paired_only: set[str] = set()
+        self._give_up: dict[str, GiveUp] = {}
         # One delivery at a time in this process: rows of one channel go out in order.
-        self._lock = asyncio.Lock()
+        self.lock = asyncio.Lock()
 
-    def register(self, kind: str, renderer: Renderer, *, paired_only: bool = False) -> None:
-        """`paired_only` kinds are dropped once their pair has ended (a reminder, a proposal)."""
+    def register(
+        self,
+        kind: str,
+        renderer: Renderer,
+        *,
+        paired_only: bool = False,
+        on_give_up: GiveUp | None = None,
+    ) -> None:
+        """`paired_only` kinds are dropped, unshown, once their pair has ended (a reminder).
+
+        `on_give_up` runs once when a message of this kind is given up on, so what it
+        announced can be undone (an invitation nobody could see is withdrawn).
+        """
         self._renderers[kind] = renderer
         if paired_only:
             self._paired_only.add(kind)
+        if on_give_up is not None:
+            self._give_up[kind] = on_give_up
 
     async def flush(self, ids: Iterable[int] | None = None) -> Delivery:
         """Deliver these rows (and whatever waits before them in their channels), or all due."""
-        async with self._lock:
+        async with self.lock:
             now = discord.utils.utcnow()
             store = self.bot.store.outbox
-            rows = await store.due(now) if ids is None else await store.waiting_with(list(ids))
-            delivery = Delivery()
+            wanted = None if ids is None else set(ids)
+            rows = (
+                await store.due(now) if wanted is None else await store.waiting_with(list(wanted))
+            )
+            # Rows no longer waiting were delivered (or became moot) meanwhile.
+            delivery = Delivery(sent=set(wanted or ()) - {row.id for row in rows})
             broken: set[tuple[int | None, int | None]] = set()
             for row in rows:
                 target = (row.partnership_id, row.channel_id)
@@ -150,8 +177,12 @@ class Outbox:
         partnership = None
         if row.partnership_id is not None:
             partnership = await store.pairing.partnership(row.partnership_id)
+            # A reminder or proposal never shown is moot once its pair ended; one already
+            # shown is still redrawn (without its buttons).
             if partnership is None or (
-                row.kind in self._paired_only and partnership.ended_at is not None
+                row.kind in self._paired_only
+                and partnership.ended_at is not None
+                and row.message_id is None
             ):
                 await store.outbox.void(row)
                 return None
@@ -165,12 +196,19 @@ class Outbox:
                 return None
             destination = await self._destination(row, partnership)
             message = await self._post(destination, row, rendered, now)
-            if rendered.close_thread and isinstance(destination, discord.Thread):
-                await destination.edit(archived=True, locked=True)
         except Exception as error:
             return await self._postpone(row, error, now)
         await store.outbox.delivered(row, message.id)
+        if rendered.close_thread and isinstance(destination, discord.Thread):
+            await self._close(destination)
         return None
+
+    async def _close(self, thread: discord.Thread) -> None:
+        """Lock and archive after a goodbye; the goodbye stands even if Discord refuses this."""
+        try:
+            await thread.edit(archived=True, locked=True)
+        except discord.HTTPException:
+            log.warning("could not lock and archive thread %s", thread.id, exc_info=True)
 
     async def _destination(self, row: OutboxRow, partnership: Partnership | None) -> Destination:
         if partnership is not None:
@@ -187,46 +225,59 @@ class Outbox:
         self, destination: Destination, row: OutboxRow, rendered: Rendered, now: datetime
     ) -> discord.Message:
         """Edit the row's message in place when it has one, else send it (once)."""
-        mentions = pinging(rendered.pings)
         if row.message_id is not None:
             try:
-                return await destination.get_partial_message(row.message_id).edit(
-                    content=rendered.content,
-                    embed=rendered.embed,
-                    view=rendered.view(),
-                    allowed_mentions=mentions,
-                )
+                return await self._edit(destination.get_partial_message(row.message_id), rendered)
             except discord.NotFound:
                 pass  # deleted meanwhile: post it anew
-        if row.status is OutboxStatus.ATTEMPTED:
-            found = await self._already_posted(destination, rendered, row.first_attempt_at)
+        if row.status is OutboxStatus.ATTEMPTED and row.attempt_digest is not None:
+            found = await self._find(destination, row.attempt_digest, row.first_attempt_at)
             if found is not None:
-                return found
-        await self.bot.store.outbox.mark_attempted(row, now)
+                if message_digest(found) == rendered.digest():
+                    return found
+                return await self._edit(found, rendered)  # the store changed since: update it
+        await self.bot.store.outbox.mark_attempted(row, now, rendered.digest())
         return await destination.send(
             content=rendered.content or None,
             embed=rendered.embed or discord.utils.MISSING,
             view=rendered.view() or discord.utils.MISSING,
-            allowed_mentions=mentions,
+            allowed_mentions=pinging(rendered.pings),
         )
 
-    async def _already_posted(
-        self, destination: Destination, rendered: Rendered, since: datetime | None
+    @staticmethod
+    async def _edit(
+        message: discord.Message | discord.PartialMessage, rendered: Rendered
+    ) -> discord.Message:
+        return await message.edit(
+            content=rendered.content,
+            embed=rendered.embed,
+            view=rendered.view(),
+            allowed_mentions=pinging(rendered.pings),
+        )
+
+    async def _find(
+        self, destination: Destination, digest: str, since: datetime | None
     ) -> discord.Message | None:
+        """The bot's message with this digest posted since the first attempt, if any."""
         after = (since or discord.utils.utcnow()) - timedelta(minutes=1)
         me = self.bot.user
         async for message in destination.history(limit=HISTORY_LOOKBACK, after=after):
-            if me is not None and message.author.id == me.id and rendered.matches(message):
+            if me is not None and message.author.id == me.id and message_digest(message) == digest:
                 return message
         return None
 
     async def _postpone(self, row: OutboxRow, error: Exception, now: datetime) -> str:
         """Wait and retry later; give up after a week, logged once and shown in `/setup`."""
-        gave_up = await self.bot.store.outbox.postpone(row, now)
+        given_up = await self.bot.store.outbox.postpone(row, now)
         where = f"pair {row.partnership_id}" if row.partnership_id else f"channel {row.channel_id}"
-        if gave_up:
-            log.error("gave up on %s %s for %s after a week: %r", row.kind, row.key, where, error)
-        else:
+        for failed in given_up:
+            log.error(
+                "gave up on %s %s for %s after a week: %r", failed.kind, failed.key, where, error
+            )
+            undo = self._give_up.get(failed.kind)
+            if undo is not None:
+                await undo(self.bot, failed)
+        if row.id not in {failed.id for failed in given_up}:
             log.warning(
                 "could not post %s for %s (attempt %d); retrying later: %r",
                 row.kind,

@@ -63,13 +63,14 @@ async def partner_channel(bot: TandemBot, guild_id: int) -> discord.TextChannel:
     return channel
 
 
+async def member_zone(bot: TandemBot, partnership: Partnership, user_id: int) -> str:
+    """A member's own zone; the pair's zone for a member who never chose one."""
+    zone = await bot.store.pairing.zone_of(partnership.guild_id, user_id)
+    return zone or partnership.weekly.zone
+
+
 async def member_zones(bot: TandemBot, partnership: Partnership) -> dict[int, str]:
-    """Each member's own zone; the pair's zone for a member who never chose one."""
-    zones = {}
-    for member in partnership.members:
-        zone = await bot.store.pairing.zone_of(partnership.guild_id, member)
-        zones[member] = zone or partnership.weekly.zone
-    return zones
+    return {member: await member_zone(bot, partnership, member) for member in partnership.members}
 
 
 async def ensure_thread(bot: TandemBot, partnership: Partnership) -> discord.Thread:

@@ -34,7 +34,8 @@ async def render_celebration(
     """
     milestone = await bot.store.milestones.milestone(row.episode)
     if milestone is None or milestone.status is not MilestoneStatus.CONFIRMED:
-        return None
+        # Its member erased their data after the cheer: it stays a cheer, for nobody.
+        return None if row.message_id is None else Rendered(embed=cheer("A member", None))
     owner = milestone.owner_id
     profile = await bot.store.pairing.profile(milestone.guild_id, owner)
     if profile.leaderboard_hidden or owner <= FORMER_MEMBER:
@@ -44,14 +45,16 @@ async def render_celebration(
         weeks = streak(
             await bot.store.checkins.weeks(milestone.guild_id, owner), discord.utils.utcnow()
         )
+    return Rendered(embed=cheer(f"{who} completed **{milestone.title or 'a milestone'}**", weeks))
+
+
+def cheer(description: str, weeks: int | None) -> discord.Embed:
     embed = discord.Embed(
-        title="🎉 Milestone reached!",
-        description=f"{who} completed **{milestone.title or 'a milestone'}**",
-        colour=discord.Colour.gold(),
+        title="🎉 Milestone reached!", description=description, colour=discord.Colour.gold()
     )
     if weeks is not None:
         embed.add_field(name="Check-in streak", value=weeks_label(weeks))
-    return Rendered(embed=embed)
+    return embed
 
 
 class LeaderboardCog(commands.Cog):

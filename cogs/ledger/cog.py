@@ -12,7 +12,7 @@ from bot.app import TandemBot
 from bot.errors import UserError
 from bot.ledger import format_amount, stake_in_minor_units
 from bot.milestones import MAX_GOAL_LENGTH, MAX_TITLE_LENGTH, clean_text, parse_due
-from bot.models import Goal, Milestone, MilestoneStatus, Partnership
+from bot.models import Goal, Milestone, MilestoneStatus
 from bot.options import picked_id
 from bot.replies import NO_PINGS
 from cogs.common import (
@@ -21,12 +21,14 @@ from cogs.common import (
     guild_config,
     guild_id_of,
     partnered_course_autocomplete,
+    pool_autocomplete,
     resolve_partnership,
     resolve_pool,
     tandem,
 )
 from cogs.common.outbox import reply_stored
 from cogs.common.text import mention
+from cogs.common.threads import member_zone
 from cogs.ledger import messages
 
 MAX_NOTE_LENGTH = 200
@@ -94,10 +96,6 @@ async def own_open_milestone(interaction: discord.Interaction[TandemBot], value:
     return milestone
 
 
-async def member_zone(bot: TandemBot, partnership: Partnership, user_id: int) -> str:
-    return await bot.store.pairing.zone_of(partnership.guild_id, user_id) or partnership.weekly.zone
-
-
 @app_commands.guild_only()
 class GoalCog(
     commands.GroupCog, group_name="goal", group_description="Your goals (at most two at a time)"
@@ -123,11 +121,13 @@ class GoalCog(
         goal_text = clean_text(text, "goal", MAX_GOAL_LENGTH)
         done = clean_text(done_when, "“done when”", MAX_GOAL_LENGTH)
         partnership = await resolve_partnership(interaction, course)
-        await self.bot.store.milestones.add_goal(
+        added = await self.bot.store.milestones.add_goal(
             partnership, interaction.user.id, goal_text, done, discord.utils.utcnow()
         )
+        said = "You already have this goal" if added.repeated else "Goal set"
         await interaction.response.send_message(
-            f"Goal set: **{goal_text}** (done when: {done}). Break it into milestones with `/milestone add`.",
+            f"{said}: **{goal_text}** (done when: {done}). Break it into milestones with "
+            "`/milestone add`.",
             ephemeral=True,
             allowed_mentions=NO_PINGS,
         )
@@ -203,19 +203,15 @@ class MilestoneCog(
         )
         if not mine:
             raise UserError("You have no milestones yet. Add one with `/milestone add`.")
-        profile_zone = await self.bot.store.pairing.zone_of(config.guild_id, interaction.user.id)
         lines = []
         for milestone in mine:
-            zone = profile_zone or await self._pair_zone(milestone.partnership_id)
+            partnership = await self.bot.store.pairing.partnership(milestone.partnership_id)
+            assert partnership is not None
+            zone = await member_zone(self.bot, partnership, interaction.user.id)
             lines.append(messages.listed(milestone, zone, config.currency))
         await interaction.response.send_message(
             "\n".join(capped(lines)), ephemeral=True, allowed_mentions=NO_PINGS
         )
-
-    async def _pair_zone(self, partnership_id: int) -> str:
-        """Without a profile zone, deadlines read in the pair's zone, as everywhere else."""
-        partnership = await self.bot.store.pairing.partnership(partnership_id)
-        return partnership.weekly.zone if partnership else "UTC"
 
     @app_commands.command(
         name="done", description="Ask your partner to confirm a milestone is done"
@@ -287,7 +283,7 @@ class PoolCog(
     @app_commands.command(
         name="view", description="Your pair's pool balance and its recent entries"
     )
-    @app_commands.autocomplete(course=partnered_course_autocomplete)
+    @app_commands.autocomplete(course=pool_autocomplete)
     async def view(
         self, interaction: discord.Interaction[TandemBot], course: str | None = None
     ) -> None:
@@ -310,7 +306,7 @@ class PoolCog(
         name="settle", description="Propose to settle the pool to zero; your partner confirms"
     )
     @app_commands.describe(note="What the pool was used for")
-    @app_commands.autocomplete(course=partnered_course_autocomplete)
+    @app_commands.autocomplete(course=pool_autocomplete)
     async def settle(
         self, interaction: discord.Interaction[TandemBot], note: str, course: str | None = None
     ) -> None:

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from bot.ledger import format_amount
-from bot.models import LedgerEntry, Milestone, Partnership, SettleProposal
+from bot.models import (
+    LedgerEntry,
+    Milestone,
+    MilestoneRequest,
+    Partnership,
+    RequestStatus,
+    SettleProposal,
+)
 from bot.schedule import describe_in_zone
 from cogs.common import capped
 from cogs.common.text import mention, when_for_members
@@ -68,6 +75,39 @@ def missed(milestones: list[Milestone], currency: str) -> str:
         "⌛ These milestones passed their deadline without a confirmation:\n"
         + "\n".join(capped(lines))
         + "\nIt happens; set the next one when you're ready."
+    )
+
+
+WITHDRAWN = (
+    "This request no longer stands: it was replaced by a newer one, or the partnership "
+    "it belonged to changed."
+)
+
+
+def request_outcome(request: MilestoneRequest, milestone: Milestone, partner: int) -> str:
+    """A request once answered or withdrawn: what became of it, without buttons."""
+    who, title = mention(partner), title_of(milestone)
+    if request.status is RequestStatus.VOID:
+        return WITHDRAWN
+    accepted = request.status is RequestStatus.ACCEPTED
+    if request.kind == "done":
+        if accepted:
+            return f"🎉 {who} confirmed **{title}**. Well done! The pledge is released."
+        return (
+            f"{who} doesn't think **{title}** is done yet. Talk it over; there's time until "
+            "the deadline."
+        )
+    if accepted:
+        return f"📅 {who} agreed: **{title}** is now due {milestone.due_date}."
+    return f"{who} would rather keep **{title}** due {milestone.due_date}."
+
+
+def settle_outcome(proposal: SettleProposal, currency: str) -> str:
+    if proposal.status is not RequestStatus.ACCEPTED:
+        return WITHDRAWN
+    return (
+        f"🤝 Settled {format_amount(proposal.amount, currency)}: “{proposal.note}”. "
+        f"The pool is back to {format_amount(0, currency)}."
     )
 
 

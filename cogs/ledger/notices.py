@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.app import TandemBot
-from bot.models import DEFAULT_CURRENCY, MilestoneStatus, NoticeKind, Partnership
+from bot.models import DEFAULT_CURRENCY, MilestoneStatus, NoticeKind, Partnership, RequestStatus
 from bot.store.database import from_timestamp
 from bot.store.outbox import OutboxRow
 from cogs.common.outbox import Outbox, Rendered
@@ -62,9 +62,13 @@ async def render_milestone_request(
     store = bot.store.milestones
     request = await store.milestone_request(row.episode)
     milestone = None if request is None else await store.milestone(request.milestone_id)
-    if request is None or milestone is None or request.status != "pending":
+    if request is None or milestone is None:
         return None
     partner = pair.partner_of(milestone.owner_id)
+    if request.status is not RequestStatus.PENDING:
+        if row.message_id is None:
+            return None  # answered before it was ever shown: nothing to say
+        return Rendered(messages.request_outcome(request, milestone, partner))
     if request.new_deadline is None or request.new_due_date is None:
         text = messages.done_request(milestone, partner)
     else:
@@ -78,10 +82,15 @@ async def render_settle_proposal(
 ) -> Rendered | None:
     pair = _pair(partnership)
     proposal = await bot.store.ledger.settlement_proposal(row.episode)
-    if proposal is None or proposal.status != "pending":
+    if proposal is None:
         return None
+    currency = await _currency(bot, pair.guild_id)
+    if proposal.status is not RequestStatus.PENDING:
+        if row.message_id is None:
+            return None
+        return Rendered(messages.settle_outcome(proposal, currency))
     partner = pair.partner_of(proposal.proposer_id)
-    text = messages.settle_request(proposal, partner, await _currency(bot, pair.guild_id))
+    text = messages.settle_request(proposal, partner, currency)
     return Rendered(text, buttons=(SettleButton(proposal.id),), pings=(partner,))
 
 

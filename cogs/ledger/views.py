@@ -7,12 +7,7 @@ from typing import Any
 import discord
 
 from bot.errors import UserError
-from bot.ledger import format_amount
-from bot.models import MilestoneRequest
-from bot.replies import NO_PINGS
-from cogs.common import SafeButton, button, guild_config, pair_member, tandem
-from cogs.common.text import mention
-from cogs.ledger.messages import title_of
+from cogs.common import SafeButton, button, pair_member, tandem
 
 
 class MilestoneAnswerButton(
@@ -43,28 +38,10 @@ class MilestoneAnswerButton(
             raise UserError(
                 "Your partner has to answer this, not you: nobody confirms their own milestone."
             )
-        accept = self.answer == "confirm"
-        answered = await store.answer(request, accept, discord.utils.utcnow())
-        updated = answered.value
-        await interaction.response.edit_message(
-            content=_outcome(
-                request, accept, title_of(updated), updated.due_date, interaction.user.id
-            ),
-            view=None,
-            allowed_mentions=NO_PINGS,
-        )
+        answered = await store.answer(request, self.answer == "confirm", discord.utils.utcnow())
+        # The request's message is redrawn with the answer through the outbox.
+        await interaction.response.defer()
         await bot.outbox.flush(answered.notices)
-
-
-def _outcome(request: MilestoneRequest, accept: bool, title: str, due: str, partner: int) -> str:
-    who = mention(partner)
-    if request.kind == "done":
-        if accept:
-            return f"🎉 {who} confirmed **{title}**. Well done! The pledge is released."
-        return f"{who} doesn't think **{title}** is done yet. Talk it over; there's time until the deadline."
-    if accept:
-        return f"📅 {who} agreed: **{title}** is now due {due}."
-    return f"{who} would rather keep **{title}** due {due}."
 
 
 def answer_buttons(request_id: int) -> tuple[MilestoneAnswerButton, MilestoneAnswerButton]:
@@ -87,18 +64,11 @@ class SettleButton(SafeButton, template=r"tandem:settle:(?P<proposal_id>\d+)"):
         partnership = await pair_member(interaction, proposal.partnership_id, ended_ok=True)
         if interaction.user.id == proposal.proposer_id:
             raise UserError("Your partner has to confirm the settlement, not you.")
-        config = await guild_config(interaction)
-        amount = await bot.store.ledger.settle(
+        settled = await bot.store.ledger.settle(
             self.proposal_id, partnership.guild_id, discord.utils.utcnow()
         )
-        await interaction.response.edit_message(
-            content=(
-                f"🤝 Settled {format_amount(amount, config.currency)}: “{proposal.note}”. "
-                f"The pool is back to {format_amount(0, config.currency)}."
-            ),
-            view=None,
-            allowed_mentions=NO_PINGS,
-        )
+        await interaction.response.defer()
+        await bot.outbox.flush(settled.notices)
 
 
 DYNAMIC_ITEMS = (MilestoneAnswerButton, SettleButton)

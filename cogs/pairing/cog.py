@@ -13,7 +13,7 @@ from bot.checkins import streak
 from bot.errors import UserError
 from bot.ledger import format_amount
 from bot.matching import Seeker, check_pace, clean_course, course_key
-from bot.models import DEFAULT_CURRENCY, EndCause, Partnership
+from bot.models import DEFAULT_CURRENCY, EndCause, Partnership, Profile
 from bot.replies import NO_PINGS
 from bot.schedule import describe_in_zone, parse_zone
 from cogs.common import (
@@ -27,7 +27,7 @@ from cogs.common import (
     weekly_from_options,
     zone_autocomplete,
 )
-from cogs.common.matchmaker import find_partner
+from cogs.common.matchmaker import find_partner, paired_text
 from cogs.common.text import mention
 from cogs.common.threads import partner_channel
 
@@ -48,6 +48,21 @@ def former_partners_note(former: list[int]) -> str:
         f"\n{who} {'is' if len(former) == 1 else 'are'} waiting too, but former partners are not "
         "matched again automatically. To team up again, use `/partner request`."
     )
+
+
+def _refuse_unpostable(interaction: discord.Interaction[TandemBot]) -> None:
+    """An invitation the bot cannot post would wait for nothing and block asking again."""
+    granted = interaction.app_permissions
+    can_post = (
+        granted.send_messages_in_threads
+        if isinstance(interaction.channel, discord.Thread)
+        else granted.send_messages
+    )
+    if not (granted.view_channel and can_post):
+        raise UserError(
+            "I can't post in this channel, so your invitation could not be seen here. "
+            "Please use `/partner request` in a channel where I can send messages."
+        )
 
 
 def in_private_thread(channel: object) -> bool:
@@ -113,12 +128,7 @@ class PairingCog(
                 + former_partners_note(former)
             )
         else:
-            pair = await self.bot.store.pairing.partnership(found.value.id) or found.value
-            text = f"You're paired with {mention(pair.partner_of(user_id))} for **{name}**! " + (
-                f"Say hello in <#{pair.thread_id}>."
-                if pair.thread_id
-                else f"{delivery.problem}. Your private thread will open as soon as it can."
-            )
+            text = await paired_text(self.bot, found.value, user_id, delivery)
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
 
     @app_commands.command(name="request", description="Invite a member you know to be your partner")
@@ -147,6 +157,7 @@ class PairingCog(
                 "You can't be your own partner. Invite someone else, or use `/partner find`."
             )
         await self._refuse_private_thread(interaction)
+        _refuse_unpostable(interaction)
         name = clean_course(course)
         weekly = weekly_from_options(checkin_day, checkin_time, timezone)
         channel_id = interaction.channel_id
@@ -321,27 +332,33 @@ class ProfileCog(commands.Cog):
         if leaderboard not in (None, "show", "hide"):
             raise UserError("Choose `show` or `hide` for the leaderboard.")
         store = self.bot.store.pairing
-        if zone is not None:
-            await store.set_zone(guild_id, user_id, zone)
-        if leaderboard is not None:
-            await store.set_leaderboard_hidden(guild_id, user_id, leaderboard == "hide")
+        profile = (
+            await store.profile(guild_id, user_id)
+            if zone is None and leaderboard is None
+            else await store.update_profile(
+                guild_id,
+                user_id,
+                zone=zone,
+                hidden=None if leaderboard is None else leaderboard == "hide",
+            )
+        )
         await interaction.response.send_message(
-            await self._describe(guild_id, user_id), ephemeral=True, allowed_mentions=NO_PINGS
+            describe_profile(profile), ephemeral=True, allowed_mentions=NO_PINGS
         )
 
-    async def _describe(self, guild_id: int, user_id: int) -> str:
-        profile = await self.bot.store.pairing.profile(guild_id, user_id)
-        now = discord.utils.utcnow()
-        zone = (
-            f"Your time zone is **{profile.zone}**. It is {describe_in_zone(now, profile.zone)} "
-            "for you right now."
-            if profile.zone
-            else "You haven't set a time zone: use `/profile timezone:` (times are shown in your "
-            "pair's zone until then)."
-        )
-        board = (
-            "You are **hidden** from the leaderboard; celebrations of your milestones don't name you."
-            if profile.leaderboard_hidden
-            else "You **appear** on the leaderboard and in celebrations."
-        )
-        return f"{zone}\n{board}"
+
+def describe_profile(profile: Profile) -> str:
+    now = discord.utils.utcnow()
+    zone = (
+        f"Your time zone is **{profile.zone}**. It is {describe_in_zone(now, profile.zone)} "
+        "for you right now."
+        if profile.zone
+        else "You haven't set a time zone: use `/profile timezone:` (times are shown in your "
+        "pair's zone until then)."
+    )
+    board = (
+        "You are **hidden** from the leaderboard; celebrations of your milestones don't name you."
+        if profile.leaderboard_hidden
+        else "You **appear** on the leaderboard and in celebrations."
+    )
+    return f"{zone}\n{board}"

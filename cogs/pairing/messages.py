@@ -81,9 +81,11 @@ def farewell(partnership: Partnership, still_judged: int) -> str:
         )
     else:
         text = f"🤝 This partnership has ended: {_ENDINGS[cause]} No blame, {both}. Thank you both."
+    one = still_judged == 1
     pledges = (
-        f"\n{still_judged} milestone{'' if still_judged == 1 else 's'} due within 48 hours "
-        "still count: confirm them here before the deadline, or the pledge goes to the pool."
+        f"\n{still_judged} milestone{'' if one else 's'} due within 48 hours still "
+        f"count{'s' if one else ''}: confirm {'it' if one else 'them'} here before the "
+        "deadline, or the pledge goes to the pool."
         if still_judged
         else ""
     )

@@ -53,7 +53,12 @@ async def render_invitation(
     return Rendered(messages.answered_text(invitation))
 
 
+async def withdraw_invitation(bot: TandemBot, row: OutboxRow) -> None:
+    """An invitation Discord never showed is withdrawn, so it can be asked again."""
+    await bot.store.pairing.withdraw_invitation(row.episode, discord.utils.utcnow())
+
+
 def register(outbox: Outbox) -> None:
     outbox.register(NoticeKind.WELCOME, render_welcome, paired_only=True)
     outbox.register(NoticeKind.FAREWELL, render_farewell)
-    outbox.register(NoticeKind.INVITATION, render_invitation)
+    outbox.register(NoticeKind.INVITATION, render_invitation, on_give_up=withdraw_invitation)

@@ -10,9 +10,10 @@ from bot.errors import UserError
 from bot.models import Invitation, InvitationStatus
 from bot.replies import NO_PINGS
 from cogs.common import SafeButton, tandem
-from cogs.common.matchmaker import still_here
+from cogs.common.matchmaker import paired_text, still_here
 from cogs.common.text import mention
 from cogs.common.threads import partner_channel
+from cogs.pairing.messages import answered_text
 
 
 class InvitationButton(
@@ -44,13 +45,29 @@ class InvitationButton(
             declined = await bot.store.pairing.decline(invitation, discord.utils.utcnow())
             await interaction.response.defer()
             await bot.outbox.flush(declined.notices)
-            return
-        await self._accept(interaction, invitation)
+        else:
+            await self._accept(interaction, invitation)
+        if invitation.channel_id is None:
+            await self._redraw_legacy(interaction)
+
+    async def _redraw_legacy(self, interaction: discord.Interaction[Any]) -> None:
+        """An invitation made before the outbox existed has no outbox row: edit it here."""
+        answered = await tandem(interaction).store.pairing.invitation(self.invitation_id)
+        if interaction.message is not None:
+            await interaction.message.edit(
+                content=answered_text(answered), view=None, allowed_mentions=NO_PINGS
+            )
 
     async def _accept(self, interaction: discord.Interaction[Any], invitation: Invitation) -> None:
         bot = tandem(interaction)
         await partner_channel(bot, invitation.guild_id)  # before anything is stored
-        if await still_here(bot, invitation.guild_id, invitation.inviter_id) is False:
+        present = await still_here(bot, invitation.guild_id, invitation.inviter_id)
+        if present is None:
+            raise UserError(
+                f"I couldn't check with Discord that {mention(invitation.inviter_id)} is still "
+                "in this server. Please press **Accept** again in a moment."
+            )
+        if not present:
             gone = await bot.store.pairing.forget_waiting(
                 invitation.guild_id, invitation.inviter_id, discord.utils.utcnow()
             )
@@ -65,14 +82,8 @@ class InvitationButton(
         await interaction.response.defer()
         accepted = await bot.store.pairing.accept(invitation, discord.utils.utcnow())
         delivery = await bot.outbox.flush(accepted.notices)
-        pair = await bot.store.pairing.partnership(accepted.value.id) or accepted.value
-        paired = (
-            f"You're paired with {mention(invitation.inviter_id)} for **{invitation.course}**! "
-        )
         await interaction.followup.send(
-            paired + f"Say hello in <#{pair.thread_id}>."
-            if pair.thread_id and delivery.done(accepted.notices)
-            else paired + f"{delivery.problem}. Your private thread will open as soon as it can.",
+            await paired_text(bot, accepted.value, invitation.invitee_id, delivery),
             ephemeral=True,
             allowed_mentions=NO_PINGS,
         )

@@ -24,6 +24,9 @@ CREATE TABLE outbox (
     first_attempt_at INTEGER,
     due_at INTEGER NOT NULL,
     message_id INTEGER,
+    -- What the latest attempt drew, so a lost reply is recognised in the channel even
+    -- if the stored state (and so the drawing) changed since.
+    attempt_digest TEXT,
     created_at INTEGER NOT NULL,
     -- A message goes to a pair's thread or to one channel, never both, never neither.
     CHECK ((partnership_id IS NULL) != (channel_id IS NULL))
@@ -78,9 +81,10 @@ CREATE INDEX invitations_by_inviter ON invitations (guild_id, inviter_id);
 CREATE INDEX queue_by_member ON queue_entries (guild_id, user_id);
 
 -- The ledger is append-only. The single change the database allows is erasing a member's
--- id (a privacy deletion): amounts, keys and everything else stay exactly as written.
+-- words and id (a privacy deletion): amounts, keys and everything else stay as written.
 CREATE TRIGGER ledger_entries_append_only BEFORE UPDATE ON ledger_entries
 WHEN NEW.member_id IS NOT NULL
+    OR (NEW.note IS NOT NULL AND NEW.note IS NOT OLD.note)
     OR NEW.id IS NOT OLD.id
     OR NEW.partnership_id IS NOT OLD.partnership_id
     OR NEW.guild_id IS NOT OLD.guild_id
@@ -88,7 +92,6 @@ WHEN NEW.member_id IS NOT NULL
     OR NEW.kind IS NOT OLD.kind
     OR NEW.amount IS NOT OLD.amount
     OR NEW.idempotency_key IS NOT OLD.idempotency_key
-    OR NEW.note IS NOT OLD.note
     OR NEW.created_at IS NOT OLD.created_at
 BEGIN
     SELECT RAISE(ABORT, 'ledger entries are append-only');
@@ -102,3 +105,33 @@ END;
 -- Why a partnership ended, so the farewell in its thread can say it kindly.
 ALTER TABLE partnerships ADD COLUMN end_cause TEXT
     CHECK (end_cause IN ('ended', 'switch', 'rematch', 'left', 'erased'));
+
+-- Requests a partner answers share one set of states: `declined` is the partner's
+-- "Not yet", `void` a request replaced by a newer one or withdrawn.
+CREATE TABLE milestone_requests_new (
+    id INTEGER PRIMARY KEY,
+    milestone_id INTEGER NOT NULL REFERENCES milestones (id),
+    kind TEXT NOT NULL CHECK (kind IN ('done', 'reschedule')),
+    new_due_date TEXT,
+    new_deadline_at INTEGER,
+    status TEXT NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'accepted', 'declined', 'void')),
+    created_at INTEGER NOT NULL
+);
+INSERT INTO milestone_requests_new
+SELECT id, milestone_id, kind, new_due_date, new_deadline_at,
+       CASE status WHEN 'rejected' THEN 'declined' ELSE status END, created_at
+FROM milestone_requests;
+DROP TABLE milestone_requests;
+ALTER TABLE milestone_requests_new RENAME TO milestone_requests;
+CREATE INDEX milestone_requests_by_milestone ON milestone_requests (milestone_id, status);
+
+-- Course names are now compared after Unicode normalisation (`tandem_course_key`, the
+-- Python `bot.matching.course_key`): re-key what was stored. Where two old spellings
+-- meet in one key, the first row keeps the course and the other keeps its old key.
+UPDATE OR IGNORE courses SET course_key = tandem_course_key(course_key);
+UPDATE OR IGNORE queue_entries SET course_key = tandem_course_key(course_key);
+UPDATE OR IGNORE partnerships SET course_key = tandem_course_key(course_key);
+UPDATE OR IGNORE partnership_members SET course_key = tandem_course_key(course_key);
+UPDATE OR IGNORE invitations SET course_key = tandem_course_key(course_key);
+UPDATE OR IGNORE priority_grants SET course_key = tandem_course_key(course_key);
