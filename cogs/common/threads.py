@@ -76,25 +76,43 @@ async def member_zones(bot: TandemBot, partnership: Partnership) -> dict[int, st
 async def ensure_thread(bot: TandemBot, partnership: Partnership) -> discord.Thread:
     """The pair's thread, ready to post in: unarchived if it slept, created if missing.
 
-    A thread that existed and was deleted is recreated with a word to both members; a
-    thread never opened (Discord failed at pairing time) is opened silently, because
-    the welcome waiting in the outbox follows.
+    A thread that existed and was deleted is recreated (with a word to both members
+    while the pair lasts); a thread never opened (Discord failed at pairing time) is
+    opened silently, because the welcome waiting in the outbox follows. A thread the
+    bot can no longer see is not recreated: that would give the pair two.
     """
     if partnership.thread_id is None:
         return await _create_thread(bot, partnership)
-    found = await channel_by_id(bot, partnership.thread_id)
-    if not isinstance(found, discord.Thread):
+    found = await _existing_thread(bot, partnership.thread_id)
+    if found is None:
         log.info("recreating the missing thread of partnership %s", partnership.id)
         thread = await _create_thread(bot, partnership)
-        await thread.send(
-            f"{' '.join(mention(m) for m in partnership.members)}, your previous partner thread "
-            "was deleted, so here is a new one. Everything else is as before.",
-            allowed_mentions=pinging(partnership.members),
-        )
+        if partnership.ended_at is None:
+            await thread.send(
+                f"{' '.join(mention(m) for m in partnership.members)}, your previous partner "
+                "thread was deleted, so here is a new one. Everything else is as before.",
+                allowed_mentions=pinging(partnership.members),
+            )
         return thread
     if found.archived:
         await found.edit(archived=False)
     return found
+
+
+async def _existing_thread(bot: TandemBot, thread_id: int) -> discord.Thread | None:
+    """The thread, or None when Discord says it is gone; lost access is an error to report."""
+    found = bot.get_channel(thread_id)
+    if found is None:
+        try:
+            found = await bot.fetch_channel(thread_id)
+        except discord.NotFound:
+            return None
+        except discord.Forbidden:
+            raise UserError(
+                "I can no longer see this pair's private thread: ask a moderator to give me "
+                "back **View Channel** and **Manage Threads** in the partner channel."
+            ) from None
+    return found if isinstance(found, discord.Thread) else None
 
 
 async def _create_thread(bot: TandemBot, partnership: Partnership) -> discord.Thread:
