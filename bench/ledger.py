@@ -33,7 +33,7 @@ from bot.ledger import MISS, miss_key
 from bot.store import Store
 from bot.store.database import from_timestamp, to_timestamp
 from bot.store.milestones import charge_batch
-from cogs.checkins.loop import MISS_BATCH
+from cogs.ledger.jobs import MISS_BATCH
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)  # simulated time; never the wall clock
 NOW_TS = to_timestamp(NOW)

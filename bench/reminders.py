@@ -124,8 +124,14 @@ async def tick(store: Store) -> int:
         # table; only the bookkeeping writes around it are timed here.
         await store.outbox.mark_attempted(row, NOW, "bench")
         await store.outbox.delivered(row, 1)
-    wakeup = await store.reminders.next_wakeup()
-    assert wakeup is not None and wakeup > NOW_TS, wakeup
+    # The scheduler's wake-up: each job's next work, read from its index.
+    dues = [
+        await store.reminders.next_alarm(),
+        await store.milestones.next_deadline(),
+        await store.outbox.next_due(),
+    ]
+    wakeup = min(due for due in dues if due is not None)
+    assert wakeup > NOW_TS, wakeup
     return len(unsent)
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 
 from pydantic import ValidationError
 
 from bot.app import create_bot
+from bot.log import configure, get
 from bot.settings import MissingTokenError, Settings
 from bot.startup import StartupFailed, serve
 from bot.store import Store
@@ -21,7 +21,7 @@ async def _check(settings: Settings) -> None:
         version = await store.db.schema_version()
     finally:
         await store.close()
-    logging.getLogger("tandem").info(
+    get("check").info(
         "settings and database OK (%s, schema version %d)", settings.database_path, version
     )
 
@@ -41,9 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = Settings()
-        logging.basicConfig(
-            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
+        configure(settings.log_level)
     except ValidationError as error:
         print(f"tandem: invalid settings: {_one_line(error)}", file=sys.stderr)
         return 2
@@ -66,7 +64,7 @@ def _run(settings: Settings, token: str) -> int:
         print(f"tandem: {failure.line}", file=sys.stderr)
         return failure.exit_code
     except (KeyboardInterrupt, asyncio.CancelledError):
-        logging.getLogger("tandem").info("stopped")
+        get("app").info("stopped")
     return 0
 
 

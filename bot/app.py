@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.log import get
 from bot.replies import NEEDS_SETUP, report_error, send_ephemeral
+from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.store import Store
 
 if TYPE_CHECKING:
     from cogs.common.outbox import Outbox
 
-log = logging.getLogger("tandem")
+log = get("app")
 
 EXTENSIONS = (
     "cogs.setup",
@@ -25,6 +26,7 @@ EXTENSIONS = (
     "cogs.ledger",
     "cogs.leaderboard",
     "cogs.privacy",
+    "cogs.scheduler",
 )
 # A member's own data is theirs to see or delete whether or not a moderator set Tandem up.
 COMMANDS_WITHOUT_SETUP = frozenset({"setup", "privacy"})
@@ -64,6 +66,7 @@ class TandemBot(commands.Bot):
 
     store: Store
     outbox: Outbox
+    scheduler: Scheduler
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(
@@ -85,6 +88,7 @@ class TandemBot(commands.Bot):
 
         self.store = await Store.open(self.settings.database_path)
         self.outbox = Outbox(self)
+        self.scheduler = Scheduler(lambda: self.store.db.revision)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self._sync_commands()

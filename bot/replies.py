@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-
 import discord
 from discord import app_commands
 
 from bot.errors import UserError
+from bot.log import get
 
-log = logging.getLogger("tandem.errors")
+log = get("errors")
 
 APOLOGY = (
     "Sorry, something went wrong on my side. It has been logged; please try again in a moment."

@@ -10,7 +10,6 @@ and anything else is our bug and keeps its traceback (exit code 1).
 from __future__ import annotations
 
 import asyncio
-import logging
 import signal
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
@@ -19,7 +18,9 @@ from dataclasses import dataclass
 import aiohttp
 import discord
 
-log = logging.getLogger("tandem.startup")
+from bot.log import get
+
+log = get("startup")
 
 FIRST_DELAY_SECONDS = 1
 MAX_DELAY_SECONDS = 300

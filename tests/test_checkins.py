@@ -161,7 +161,7 @@ async def test_reminder_missed_while_down_is_posted_once_late(ready: Any, make_b
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     await advance_to(ready, datetime(2026, 1, 3, 0, 0, tzinfo=UTC))
-    ready.bot.get_cog("CheckinCog").reminder_loop.cancel()  # the bot goes down
+    ready.bot.get_cog("SchedulerCog").loop.cancel()  # the bot goes down
     await advance_to(ready, datetime(2026, 1, 5, 20, 0, tzinfo=UTC))
     thread = ready.thread(partnership.thread_id)
     assert messages_with(thread, "it's check-in time") == []

@@ -157,7 +157,7 @@ async def test_an_undeliverable_notice_backs_off_then_is_shown_to_moderators(
         )
 
     before = tries()
-    with caplog.at_level(logging.ERROR, logger="cogs.common.outbox"):
+    with caplog.at_level(logging.ERROR, logger="tandem.outbox"):
         await advance(ready, 13 * DAY)  # the first reminder (Jan 4) is given up on Jan 11
     # Retried with doubling delays capped at an hour, not every minute of thirteen days.
     assert tries() - before < 13 * 24 * 4
@@ -222,7 +222,7 @@ async def test_a_lost_goodbye_is_found_even_after_it_would_read_differently(
     [goodbye] = messages_with(thread, "ended this partnership")
     assert "1 milestone due within 48 hours still counts" in goodbye.content
     await lose_reply(ready, "farewell")  # the bot crashed before recording the goodbye
-    ready.bot.get_cog("CheckinCog").reminder_loop.cancel()  # and stays down
+    ready.bot.get_cog("SchedulerCog").loop.cancel()  # and stays down
     await advance_to(ready, datetime(2026, 1, 3, 0, 0, tzinfo=UTC))  # the pledge is judged
     await ready.env.restart_bot(make_bot())
     await advance(ready, HOUR)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -15,9 +14,10 @@ from typing import Any
 
 import aiosqlite
 
+from bot.log import get
 from bot.matching import course_key
 
-log = logging.getLogger(__name__)
+log = get("store")
 
 Params = Sequence[Any] | dict[str, Any]
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")

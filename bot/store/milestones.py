@@ -288,6 +288,13 @@ class MilestoneStore:
         return Stored(found, notices)
 
     # -- misses -----------------------------------------------------------------
+    async def next_deadline(self) -> int | None:
+        """Unix time of the earliest open deadline; read from the `milestones_due` index."""
+        value = await self._db.fetch_value(
+            "SELECT MIN(deadline_at) FROM milestones WHERE status = 'open'"
+        )
+        return None if value is None else int(value)
+
     async def charge_missed(self, now: datetime, limit: int = 1000) -> int:
         """Mark up to `limit` overdue milestones missed and charge each pledge once, atomically."""
         async with self._db.transaction() as conn:

@@ -265,6 +265,12 @@ class OutboxStore:
             )
         return given_up
 
+    async def next_due(self) -> int | None:
+        value = await self._db.fetch_value(
+            f"SELECT MIN(due_at) FROM outbox WHERE status IN {_UNSENT}"
+        )
+        return None if value is None else int(value)
+
     async def undeliverable(self, guild_id: int) -> list[Undeliverable]:
         """Messages given up on in this server, with the members of their pairs."""
         rows = await self._db.fetch_all(

@@ -1,4 +1,4 @@
-"""The reminder loop's reads and writes: due pairs, their planned notices, the next wake-up."""
+"""The reminder job's reads and writes: due pairs, their planned notices, the next alarm."""
 
 from __future__ import annotations
 
@@ -75,13 +75,10 @@ class ReminderStore:
                 (to_timestamp(plan.next_checkin_at), to_timestamp(plan.alarm_at), partnership_id),
             )
 
-    async def next_wakeup(self) -> int | None:
-        """Unix time of the earliest alarm, milestone deadline or message due; reads indexes only."""
+    async def next_alarm(self) -> int | None:
+        """Unix time of the earliest alarm; read from the `partnerships_by_alarm` index."""
         value = await self._db.fetch_value(
-            "SELECT MIN(due) FROM ("
-            " SELECT MIN(alarm_at) AS due FROM partnerships WHERE alarm_at IS NOT NULL"
-            " UNION ALL SELECT MIN(deadline_at) FROM milestones WHERE status = 'open'"
-            " UNION ALL SELECT MIN(due_at) FROM outbox WHERE status IN ('pending', 'attempted'))"
+            "SELECT MIN(alarm_at) FROM partnerships WHERE alarm_at IS NOT NULL"
         )
         return None if value is None else int(value)
 

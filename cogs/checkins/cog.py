@@ -1,17 +1,16 @@
-"""`/checkin`, `/checkin_schedule` and the reminder loop's timer."""
+"""`/checkin` and `/checkin_schedule`."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any, cast
 
 import discord
 from discord import app_commands
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from bot.app import TandemBot
+from bot.log import get
 from bot.replies import report_error
-from cogs.checkins.loop import ReminderLoop
 from cogs.checkins.modal import FORM_ID, checkin_form, submit_checkin
 from cogs.common import (
     WEEKDAY_CHOICES,
@@ -22,32 +21,12 @@ from cogs.common import (
 )
 from cogs.common.outbox import reply_stored
 
-log = logging.getLogger(__name__)
+log = get("checkins")
 
 
 class CheckinCog(commands.Cog):
     def __init__(self, bot: TandemBot) -> None:
         self.bot = bot
-        self.reminders = ReminderLoop(bot)
-
-    async def cog_load(self) -> None:
-        self.reminder_loop.change_interval(seconds=self.bot.settings.reminder_interval_seconds)
-        self.reminder_loop.start()
-
-    async def cog_unload(self) -> None:
-        self.reminder_loop.cancel()
-
-    @tasks.loop(seconds=60)
-    async def reminder_loop(self) -> None:
-        try:
-            await self.reminders.tick()
-        except Exception:
-            # The loop must survive anything; what failed is retried next tick.
-            log.exception("reminder loop tick failed")
-
-    @reminder_loop.before_loop
-    async def _wait_until_ready(self) -> None:
-        await self.bot.wait_until_ready()
 
     @app_commands.guild_only()
     @app_commands.command(name="checkin", description="Answer this week's three check-in questions")

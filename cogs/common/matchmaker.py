@@ -8,17 +8,16 @@ and their invitations are withdrawn, and the search goes on with the next candid
 
 from __future__ import annotations
 
-import logging
-
 import discord
 
 from bot.app import TandemBot
+from bot.log import get
 from bot.matching import course_key
 from bot.models import EndCause, Partnership, Stored
 from cogs.common.outbox import Delivery
 from cogs.common.text import mention
 
-log = logging.getLogger(__name__)
+log = get("pairing")
 # A bound on lookups per search, should the queue keep changing underneath it.
 MAX_CANDIDATES = 25
 
@@ -92,6 +91,7 @@ async def end_and_requeue(
     )
     if not ended.value.ended:
         return "This partnership has already ended."
+    log.info("partnership %s ended (%s) by member %s", partnership.id, cause, member_id)
     notices = list(ended.notices)
     match: Partnership | None = None
     if ended.value.queued:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,13 +24,14 @@ from typing import Any
 import discord
 
 from bot.app import TandemBot
+from bot.log import get
 from bot.models import OutboxStatus, Partnership, Stored
 from bot.replies import NO_PINGS, describe
 from bot.store.outbox import OutboxRow
 from cogs.common.text import pinging
 from cogs.common.threads import channel_by_id, ensure_thread
 
-log = logging.getLogger(__name__)
+log = get("outbox")
 # The most messages one history request returns: how far a lost reply is looked for.
 HISTORY_LOOKBACK = 100
 DISCORD_TROUBLE = "Discord did not take the message just now; I'll keep trying"
@@ -199,6 +199,7 @@ class Outbox:
         except Exception as error:
             return await self._postpone(row, error, now)
         await store.outbox.delivered(row, message.id)
+        log.info("sent %s %s as message %s", row.kind, row.key, message.id)
         if rendered.close_thread and isinstance(destination, discord.Thread):
             await self._close(destination)
         return None

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Literal
 
 import discord
 
 from bot.app import TandemBot
 from bot.errors import UserError
+from bot.log import get
 from bot.models import FORMER_MEMBER, Partnership
 from cogs.common.text import mention, pinging
 
-log = logging.getLogger(__name__)
+log = get("threads")
 
 PARTNER_CHANNEL_NEEDS = (
     "view_channel",

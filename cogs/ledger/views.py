@@ -7,7 +7,10 @@ from typing import Any
 import discord
 
 from bot.errors import UserError
+from bot.log import get
 from cogs.common import SafeButton, button, pair_member, tandem
+
+log = get("ledger")
 
 
 class MilestoneAnswerButton(
@@ -66,6 +69,9 @@ class SettleButton(SafeButton, template=r"tandem:settle:(?P<proposal_id>\d+)"):
             raise UserError("Your partner has to confirm the settlement, not you.")
         settled = await bot.store.ledger.settle(
             self.proposal_id, partnership.guild_id, discord.utils.utcnow()
+        )
+        log.info(
+            "pool %s settled: %d by proposal %s", partnership.id, settled.value, self.proposal_id
         )
         await interaction.response.defer()
         await bot.outbox.flush(settled.notices)

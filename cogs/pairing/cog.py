@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -12,6 +10,7 @@ from bot.app import TandemBot
 from bot.checkins import streak
 from bot.errors import UserError
 from bot.ledger import format_amount
+from bot.log import get
 from bot.matching import Seeker, check_pace, clean_course, course_key
 from bot.models import DEFAULT_CURRENCY, EndCause, Partnership, Profile
 from bot.replies import NO_PINGS
@@ -31,7 +30,7 @@ from cogs.common.matchmaker import find_partner, paired_text
 from cogs.common.text import mention
 from cogs.common.threads import partner_channel
 
-log = logging.getLogger(__name__)
+log = get("pairing")
 MAX_REASON_LENGTH = 300
 LEADERBOARD_CHOICES = [
     app_commands.Choice(name="show me on the leaderboard", value="show"),

@@ -7,6 +7,7 @@ from typing import Any
 import discord
 
 from bot.errors import UserError
+from bot.log import get
 from bot.models import Invitation, InvitationStatus
 from bot.replies import NO_PINGS
 from cogs.common import SafeButton, tandem
@@ -14,6 +15,8 @@ from cogs.common.matchmaker import paired_text, still_here
 from cogs.common.text import mention
 from cogs.common.threads import partner_channel
 from cogs.pairing.messages import answered_text
+
+log = get("pairing")
 
 
 class InvitationButton(
@@ -81,6 +84,7 @@ class InvitationButton(
             return
         await interaction.response.defer()
         accepted = await bot.store.pairing.accept(invitation, discord.utils.utcnow())
+        log.info("partnership %s made from invitation %s", accepted.value.id, invitation.id)
         delivery = await bot.outbox.flush(accepted.notices)
         await interaction.followup.send(
             await paired_text(bot, accepted.value, invitation.invitee_id, delivery),

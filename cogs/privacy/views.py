@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import discord
 
 from bot.app import TandemBot
 from bot.errors import UserError
+from bot.log import get
 from bot.replies import NO_PINGS
 from cogs.common import SafeButton, button, tandem
 from cogs.common.threads import channel_by_id
 
-log = logging.getLogger(__name__)
+log = get("privacy")
 
 
 class EraseButton(SafeButton, template=r"tandem:erase:(?P<guild_id>\d+):(?P<user_id>\d+)"):

@@ -1,0 +1,57 @@
+"""Timed work in one place: each feature registers its job, one loop runs what is due.
+
+A job is two coroutines: `run(now)` does whatever is due at `now` (idempotently: a
+crash and a rerun must do it once), and `next_due()` says, from an index, when the job
+next has something to do. Between ticks the scheduler touches the database only when
+something changed (the store's write revision moved) or a job's time has come, so an
+idle loop costs nothing however many pairs exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.log import get
+
+log = get("scheduler")
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    run: Callable[[datetime], Awaitable[object]]
+    # Unix time of the job's next work; None when it has none.
+    next_due: Callable[[], Awaitable[int | None]]
+
+
+class Scheduler:
+    def __init__(self, revision: Callable[[], int]) -> None:
+        self._revision = revision
+        self._jobs: list[Job] = []
+        self._seen_revision = -1
+        self._wakeup: int | None = None
+
+    def register(self, job: Job) -> None:
+        """Jobs run in the order they were registered, every tick that has work."""
+        self._jobs.append(job)
+
+    def _asleep(self, now: datetime) -> bool:
+        """Nothing can be due before the cached wake-up unless the store changed since."""
+        if self._seen_revision != self._revision():
+            return False
+        return self._wakeup is None or now.timestamp() < self._wakeup
+
+    async def tick(self, now: datetime) -> None:
+        if self._asleep(now):
+            return
+        for job in self._jobs:
+            try:
+                await job.run(now)
+            except Exception:
+                # One job's trouble must not hold up the others; its work stays due.
+                log.exception("scheduled job %s failed; retrying next tick", job.name)
+        self._seen_revision = self._revision()
+        dues = [due for job in self._jobs if (due := await job.next_due()) is not None]
+        self._wakeup = min(dues, default=None)
