@@ -83,11 +83,13 @@ class TandemBot(commands.Bot):
         self.settings = settings
 
     async def setup_hook(self) -> None:
-        # The shared Discord layer (cogs.common) builds on this module, hence the late import.
+        # The shared Discord layer (cogs.common) builds on this module, hence the late imports.
         from cogs.common.outbox import Outbox  # noqa: PLC0415
+        from cogs.common.requests import AnswerButton  # noqa: PLC0415
 
         self.store = await Store.open(self.settings.database_path)
         self.outbox = Outbox(self)
+        self.add_dynamic_items(AnswerButton)
         self.scheduler = Scheduler(lambda: self.store.db.revision)
         for extension in EXTENSIONS:
             await self.load_extension(extension)

@@ -57,6 +57,25 @@ class RequestStatus(StrEnum):
     VOID = "void"  # replaced by a newer request, or withdrawn (the pair ended, a member left)
 
 
+class RequestKind(StrEnum):
+    """What a partner is asked to confirm; each kind keeps its details in its own table."""
+
+    SCHEDULE = "schedule"  # a new weekly check-in time
+    MILESTONE = "milestone"  # a milestone done, or moved to a new due date
+    SETTLE = "settle"  # the pool settled to zero
+
+
+@dataclass(frozen=True)
+class PartnerRequest:
+    """What every request shares: whose pair it is, who asked, and where it stands."""
+
+    kind: RequestKind
+    id: int
+    partnership_id: int
+    asker_id: int
+    status: RequestStatus
+
+
 class InvitationStatus(StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from bot import ledger
 from bot.errors import UserError
 from bot.matching import Seeker
-from bot.models import Goal, Partnership
+from bot.models import Goal, Partnership, RequestKind
 from bot.reminders import MISSED
 from bot.schedule import WeeklyTime
 from bot.store import Store
@@ -273,7 +273,10 @@ async def accept(world: World, pool: Partnership, proposal: int) -> None:
     # Only the newest proposal, and only while the pool still holds what it showed.
     expect_ok = world.pending[pool.id] == proposal and world.shown.get(proposal) == balance
     try:
-        amount = (await world.store.ledger.settle(proposal, GUILD, world.now)).value
+        request = await world.store.requests.get(RequestKind.SETTLE, proposal)
+        assert request is not None
+        await world.store.requests.answer(request, accept=True, now=world.now)
+        amount = -(await world.store.ledger.recent(pool.id, limit=1))[0].amount
     except UserError:
         assert not expect_ok, "the pending proposal could not be accepted"
         return
@@ -297,11 +300,13 @@ async def answer(world: World, mid: int, kind: str, hours: int = 0) -> None:
         asked = await store.milestones.request(
             milestone, "reschedule", world.now, new_deadline.date(), new_deadline
         )
-    request = await store.milestones.milestone_request(asked.value)
+    request = await store.requests.get(RequestKind.MILESTONE, asked.value)
     assert request is not None
     expect_ok = m.status == "open" and m.deadline > world.now
     try:
-        result = (await store.milestones.answer(request, accept=True, now=world.now)).value
+        await store.requests.answer(request, accept=True, now=world.now)
+        result = await store.milestones.milestone(mid)
+        assert result is not None
     except UserError:
         assert not expect_ok, f"could not answer for open milestone {mid} before its deadline"
         return
@@ -312,7 +317,7 @@ async def answer(world: World, mid: int, kind: str, hours: int = 0) -> None:
         m.deadline = new_deadline
     assert result.status == m.status and result.deadline == m.deadline
     with pytest.raises(UserError):
-        await store.milestones.answer(request, accept=True, now=world.now)
+        await store.requests.answer(request, accept=True, now=world.now)
 
 
 async def crash(world: World, limit: int) -> None:

@@ -5,16 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.store.checkins import CheckinStore
+from bot.models import RequestKind
+from bot.store.checkins import CheckinStore, adopt_schedule
 from bot.store.database import Database
 from bot.store.guilds import GuildStore
 from bot.store.leaderboard import LeaderboardStore
-from bot.store.ledger import LedgerStore
-from bot.store.milestones import MilestoneStore
+from bot.store.ledger import LedgerStore, settle_pool
+from bot.store.milestones import MilestoneStore, apply_answer
 from bot.store.outbox import OutboxStore
 from bot.store.pairing import PairingStore
 from bot.store.privacy import PrivacyStore
 from bot.store.reminders import ReminderStore
+from bot.store.requests import RequestStore
 
 
 @dataclass
@@ -29,6 +31,7 @@ class Store:
     leaderboard: LeaderboardStore
     outbox: OutboxStore
     privacy: PrivacyStore
+    requests: RequestStore
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
@@ -44,6 +47,14 @@ class Store:
             leaderboard=LeaderboardStore(db),
             outbox=OutboxStore(db),
             privacy=PrivacyStore(db),
+            requests=RequestStore(
+                db,
+                {
+                    RequestKind.SCHEDULE: adopt_schedule,
+                    RequestKind.MILESTONE: apply_answer,
+                    RequestKind.SETTLE: settle_pool,
+                },
+            ),
         )
 
     async def close(self) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.errors import UserError
-from bot.models import NoticeKind, Partnership, RequestStatus, Stored
+import aiosqlite
+
+from bot.models import NoticeKind, PartnerRequest, Partnership, RequestKind, RequestStatus, Stored
 from bot.schedule import WeeklyTime
 from bot.store.database import Database, from_timestamp, to_timestamp
-from bot.store.outbox import queue, redraw
-from bot.store.requests import withdraw
+from bot.store.outbox import queue
+from bot.store.requests import ask
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,32 @@ class Proposal:
     proposer_id: int
     weekly: WeeklyTime
     status: RequestStatus
+
+
+async def adopt_schedule(
+    conn: aiosqlite.Connection, request: PartnerRequest, accept: bool, now: datetime
+) -> tuple[int, ...]:
+    """The answer's change: an accepted time replaces the pair's; the loop re-plans from it."""
+    if not accept:
+        return ()
+    rows = await conn.execute_fetchall(
+        "SELECT timezone, weekday, minute FROM schedule_proposals WHERE id = ?", (request.id,)
+    )
+    row = next(iter(rows))
+    weekly = WeeklyTime(weekday=row["weekday"], minute=row["minute"], zone=row["timezone"])
+    await conn.execute(
+        "UPDATE partnerships SET timezone = ?, weekday = ?, minute = ?, next_checkin_at = ?,"
+        " alarm_at = ? WHERE id = ? AND ended_at IS NULL",
+        (
+            weekly.zone,
+            weekly.weekday,
+            weekly.minute,
+            to_timestamp(weekly.next_after(now)),
+            to_timestamp(now),
+            request.partnership_id,
+        ),
+    )
+    return ()
 
 
 class CheckinStore:
@@ -115,45 +142,27 @@ class CheckinStore:
     async def propose(
         self, partnership: Partnership, proposer: int, weekly: WeeklyTime, now: datetime
     ) -> Stored[int]:
-        """A new proposal replacing older ones, its thread message queued; a repeat is one."""
+        """Ask the partner to confirm a new weekly time (see `bot.store.requests.ask`)."""
         async with self._db.transaction() as conn:
-            rows = await conn.execute_fetchall(
-                "SELECT id FROM schedule_proposals WHERE partnership_id = ? AND status = 'pending'"
-                " AND proposer_id = ? AND timezone = ? AND weekday = ? AND minute = ?",
-                (partnership.id, proposer, weekly.zone, weekly.weekday, weekly.minute),
-            )
-            if rows:
-                return Stored(int(next(iter(rows))["id"]), repeated=True)
-            replaced = await withdraw(
+            return await ask(
                 conn,
-                NoticeKind.SCHEDULE_PROPOSAL,
-                "r.partnership_id = :pair",
-                {"pair": partnership.id},
-                now,
-            )
-            cursor = await conn.execute(
-                "INSERT INTO schedule_proposals (partnership_id, proposer_id, timezone, weekday, minute,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    partnership.id,
-                    proposer,
-                    weekly.zone,
-                    weekly.weekday,
-                    weekly.minute,
-                    to_timestamp(now),
-                ),
-            )
-            proposal_id = cursor.lastrowid
-            assert proposal_id is not None
-            notice = await queue(
-                conn,
-                partnership.guild_id,
-                NoticeKind.SCHEDULE_PROPOSAL,
-                now,
+                RequestKind.SCHEDULE,
+                guild_id=partnership.guild_id,
                 partnership_id=partnership.id,
-                episode=proposal_id,
+                competing="r.partnership_id = :pair",
+                same="r.proposer_id = :asker AND r.timezone = :zone AND r.weekday = :weekday"
+                " AND r.minute = :minute",
+                insert="INSERT INTO schedule_proposals (partnership_id, proposer_id, timezone,"
+                " weekday, minute, created_at) VALUES (:pair, :asker, :zone, :weekday, :minute, :now)",
+                params={
+                    "pair": partnership.id,
+                    "asker": proposer,
+                    "zone": weekly.zone,
+                    "weekday": weekly.weekday,
+                    "minute": weekly.minute,
+                },
+                now=now,
             )
-        return Stored(proposal_id, (*replaced, notice))
 
     async def proposal(self, proposal_id: int) -> Proposal | None:
         row = await self._db.fetch_one(
@@ -170,33 +179,6 @@ class CheckinStore:
             weekly=WeeklyTime(weekday=row["weekday"], minute=row["minute"], zone=row["timezone"]),
             status=RequestStatus(row["status"]),
         )
-
-    async def confirm(self, proposal: Proposal, now: datetime) -> Stored[None]:
-        """Adopt the new time once, its message redrawn as confirmed; the loop re-plans."""
-        weekly = proposal.weekly
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE schedule_proposals SET status = 'accepted' WHERE id = ? AND status = 'pending'",
-                (proposal.id,),
-            )
-            if cursor.rowcount != 1:
-                raise UserError("This proposal was already answered or replaced by a newer one.")
-            await conn.execute(
-                "UPDATE partnerships SET timezone = ?, weekday = ?, minute = ?, next_checkin_at = ?,"
-                " alarm_at = ? WHERE id = ? AND ended_at IS NULL",
-                (
-                    weekly.zone,
-                    weekly.weekday,
-                    weekly.minute,
-                    to_timestamp(weekly.next_after(now)),
-                    to_timestamp(now),
-                    proposal.partnership_id,
-                ),
-            )
-            notices = await redraw(
-                conn, NoticeKind.SCHEDULE_PROPOSAL, proposal.partnership_id, [proposal.id], now
-            )
-        return Stored(None, notices)
 
     async def trial_answers(self, partnership_id: int) -> dict[int, str]:
         rows = await self._db.fetch_all(

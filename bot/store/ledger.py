@@ -8,20 +8,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import aiosqlite
+
 from bot.errors import UserError
 from bot.ledger import SETTLE, settle_key, settlement_amount
 from bot.models import (
     LedgerEntry,
-    NoticeKind,
+    PartnerRequest,
     Partnership,
     PoolSummary,
+    RequestKind,
     RequestStatus,
     SettleProposal,
     Stored,
 )
 from bot.store.database import PAIR_MEMBERS, Database, from_timestamp, pair_members, to_timestamp
-from bot.store.outbox import queue, redraw
-from bot.store.requests import withdraw
+from bot.store.requests import ask
 
 
 class LedgerStore:
@@ -45,43 +47,27 @@ class LedgerStore:
     async def propose_settlement(
         self, partnership: Partnership, proposer: int, note: str, now: datetime
     ) -> Stored[tuple[int, int]]:
-        """A new proposal replacing older ones, with its thread message; a repeat is one.
+        """Ask the partner to settle the pool (see `bot.store.requests.ask`).
 
-        Returns the proposal's id and the balance it settles.
+        Returns the proposal's id and the balance it settles: the partner confirms that
+        sum, and no other.
         """
         async with self._db.transaction() as conn:
             balance = await _balance(conn, partnership.id)
             settlement_amount(balance)
-            rows = await conn.execute_fetchall(
-                "SELECT id FROM settle_proposals WHERE partnership_id = ? AND status = 'pending'"
-                " AND proposer_id = ? AND note = ? AND amount = ?",
-                (partnership.id, proposer, note, balance),
-            )
-            if rows:
-                return Stored((int(next(iter(rows))["id"]), balance), repeated=True)
-            replaced = await withdraw(
+            asked = await ask(
                 conn,
-                NoticeKind.SETTLE_PROPOSAL,
-                "r.partnership_id = :pair",
-                {"pair": partnership.id},
-                now,
-            )
-            cursor = await conn.execute(
-                "INSERT INTO settle_proposals (partnership_id, proposer_id, note, amount, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (partnership.id, proposer, note, balance, to_timestamp(now)),
-            )
-            proposal_id = cursor.lastrowid
-            assert proposal_id is not None
-            notice = await queue(
-                conn,
-                partnership.guild_id,
-                NoticeKind.SETTLE_PROPOSAL,
-                now,
+                RequestKind.SETTLE,
+                guild_id=partnership.guild_id,
                 partnership_id=partnership.id,
-                episode=proposal_id,
+                competing="r.partnership_id = :pair",
+                same="r.proposer_id = :asker AND r.note = :note AND r.amount = :amount",
+                insert="INSERT INTO settle_proposals (partnership_id, proposer_id, note, amount,"
+                " created_at) VALUES (:pair, :asker, :note, :amount, :now)",
+                params={"pair": partnership.id, "asker": proposer, "note": note, "amount": balance},
+                now=now,
             )
-        return Stored((proposal_id, balance), (*replaced, notice))
+        return Stored((asked.value, balance), asked.notices, asked.repeated)
 
     async def settlement_proposal(self, proposal_id: int) -> SettleProposal | None:
         row = await self._db.fetch_one(
@@ -100,43 +86,6 @@ class LedgerStore:
             status=RequestStatus(row["status"]),
         )
 
-    async def settle(self, proposal_id: int, guild_id: int, now: datetime) -> Stored[int]:
-        """Append the entry that zeroes the pool; returns the amount settled (positive).
-
-        The proposal's message is redrawn as settled in the same transaction.
-        """
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE settle_proposals SET status = 'accepted' WHERE id = ? AND status = 'pending'"
-                " RETURNING partnership_id, proposer_id, note, amount",
-                (proposal_id,),
-            )
-            claimed = await cursor.fetchone()
-            if claimed is None:
-                raise UserError("This proposal was already answered or replaced by a newer one.")
-            pid, proposer, note, agreed = claimed
-            balance = await _balance(conn, pid)
-            if balance != agreed:
-                # The partner would confirm a sum they were not shown: roll back, ask again.
-                raise UserError("The pool changed since this was proposed. Please propose again.")
-            amount = settlement_amount(balance)
-            await conn.execute(
-                "INSERT INTO ledger_entries (partnership_id, guild_id, member_id, kind, amount,"
-                " idempotency_key, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    pid,
-                    guild_id,
-                    proposer,
-                    SETTLE,
-                    amount,
-                    settle_key(proposal_id),
-                    note,
-                    to_timestamp(now),
-                ),
-            )
-            notices = await redraw(conn, NoticeKind.SETTLE_PROPOSAL, pid, [proposal_id], now)
-        return Stored(-amount, notices)
-
     async def overview(self, guild_id: int) -> list[PoolSummary]:
         rows = await self._db.fetch_all(
             f"SELECT p.id, c.name, p.ended_at IS NULL, SUM(e.amount), {PAIR_MEMBERS}"
@@ -149,6 +98,42 @@ class LedgerStore:
             PoolSummary(pid, course, pair_members(members), int(total), bool(active))
             for pid, course, active, total, members in rows
         ]
+
+
+async def settle_pool(
+    conn: aiosqlite.Connection, request: PartnerRequest, accept: bool, now: datetime
+) -> tuple[int, ...]:
+    """The answer's change: append the entry that brings the pool to exactly zero.
+
+    Only the sum the partner was shown can be settled: if the pool changed since the
+    proposal, everything rolls back and the proposer is asked to propose again.
+    """
+    if not accept:
+        return ()
+    rows = await conn.execute_fetchall(
+        "SELECT s.note, s.amount, p.guild_id FROM settle_proposals s"
+        " JOIN partnerships p ON p.id = s.partnership_id WHERE s.id = ?",
+        (request.id,),
+    )
+    proposal = next(iter(rows))
+    balance = await _balance(conn, request.partnership_id)
+    if balance != proposal["amount"]:
+        raise UserError("The pool changed since this was proposed. Please propose again.")
+    await conn.execute(
+        "INSERT INTO ledger_entries (partnership_id, guild_id, member_id, kind, amount,"
+        " idempotency_key, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            request.partnership_id,
+            proposal["guild_id"],
+            request.asker_id,
+            SETTLE,
+            settlement_amount(balance),
+            settle_key(request.id),
+            proposal["note"],
+            to_timestamp(now),
+        ),
+    )
+    return ()
 
 
 # A pool's balance is never stored: it is the sum of its entries.

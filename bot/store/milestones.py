@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+import aiosqlite
+
 from bot.errors import UserError
 from bot.ledger import MISS
 from bot.milestones import check_goal_count
@@ -15,20 +17,34 @@ from bot.models import (
     MilestoneRequest,
     MilestoneStatus,
     NoticeKind,
+    PartnerRequest,
     Partnership,
+    RequestKind,
     RequestStatus,
     Stored,
 )
 from bot.reminders import MISSED
 from bot.store.database import Database, from_timestamp, to_timestamp
-from bot.store.outbox import queue, redraw
-from bot.store.requests import withdraw
+from bot.store.outbox import queue
+from bot.store.requests import ask
 
 _MILESTONE_COLUMNS = (
     "id, goal_id, partnership_id, guild_id, owner_id, title, due_date, deadline_at, stake, status"
 )
 _MILESTONE = f"SELECT {_MILESTONE_COLUMNS} FROM milestones"
 _GOAL = "SELECT id, partnership_id, user_id, text, done_when FROM goals"
+
+
+def _milestone_request(row: Any) -> MilestoneRequest:
+    deadline = row["new_deadline_at"]
+    return MilestoneRequest(
+        id=row["id"],
+        milestone_id=row["milestone_id"],
+        kind=row["kind"],
+        new_due_date=row["new_due_date"],
+        new_deadline=None if deadline is None else from_timestamp(deadline),
+        status=RequestStatus(row["status"]),
+    )
 
 
 def _goal(row: Any) -> Goal:
@@ -194,46 +210,29 @@ class MilestoneStore:
         new_due: date | None = None,
         new_deadline: datetime | None = None,
     ) -> Stored[int]:
-        """Ask the partner, replacing an older request; the same request twice is one request."""
-        due_text = None if new_due is None else new_due.isoformat()
+        """Ask the partner about a milestone (see `bot.store.requests.ask`).
+
+        Only the newest request about a milestone counts: an old one must not undo a
+        newer answer.
+        """
         async with self._db.transaction() as conn:
-            rows = await conn.execute_fetchall(
-                "SELECT id FROM milestone_requests WHERE milestone_id = ? AND status = 'pending'"
-                " AND kind = ? AND new_due_date IS ?",
-                (milestone.id, kind, due_text),
-            )
-            if rows:
-                return Stored(int(next(iter(rows))["id"]), repeated=True)
-            # Only the newest request counts: an old one must not undo a newer answer.
-            replaced = await withdraw(
+            return await ask(
                 conn,
-                NoticeKind.MILESTONE_REQUEST,
-                "r.milestone_id = :milestone",
-                {"milestone": milestone.id},
-                now,
-            )
-            cursor = await conn.execute(
-                "INSERT INTO milestone_requests (milestone_id, kind, new_due_date, new_deadline_at, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (
-                    milestone.id,
-                    kind,
-                    due_text,
-                    None if new_deadline is None else to_timestamp(new_deadline),
-                    to_timestamp(now),
-                ),
-            )
-            request_id = cursor.lastrowid
-            assert request_id is not None
-            notice = await queue(
-                conn,
-                milestone.guild_id,
-                NoticeKind.MILESTONE_REQUEST,
-                now,
+                RequestKind.MILESTONE,
+                guild_id=milestone.guild_id,
                 partnership_id=milestone.partnership_id,
-                episode=request_id,
+                competing="r.milestone_id = :milestone",
+                same="r.kind = :kind AND r.new_due_date IS :due",
+                insert="INSERT INTO milestone_requests (milestone_id, kind, new_due_date,"
+                " new_deadline_at, created_at) VALUES (:milestone, :kind, :due, :deadline, :now)",
+                params={
+                    "milestone": milestone.id,
+                    "kind": kind,
+                    "due": None if new_due is None else new_due.isoformat(),
+                    "deadline": None if new_deadline is None else to_timestamp(new_deadline),
+                },
+                now=now,
             )
-        return Stored(request_id, (*replaced, notice))
 
     async def milestone_request(self, request_id: int) -> MilestoneRequest | None:
         row = await self._db.fetch_one(
@@ -254,39 +253,6 @@ class MilestoneStore:
             status=RequestStatus(row["status"]),
         )
 
-    async def answer(
-        self, request: MilestoneRequest, accept: bool, now: datetime
-    ) -> Stored[Milestone]:
-        """Accept or decline once; an accepted request changes the milestone with it.
-
-        The request's message is redrawn with the answer, and a confirmed milestone's
-        celebration is queued, in the same transaction.
-        """
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE milestone_requests SET status = ? WHERE id = ? AND status = 'pending'",
-                (RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED, request.id),
-            )
-            if cursor.rowcount != 1:
-                raise UserError(
-                    "This request has already been answered or replaced by a newer one."
-                )
-            rows = await conn.execute_fetchall(
-                f"{_MILESTONE} WHERE id = ?", (request.milestone_id,)
-            )
-            milestone = _milestone(next(iter(rows)))
-            _check_answerable(milestone, request, accept, now)
-            if accept:
-                await _apply(conn, request, now)
-            notices = await redraw(
-                conn, NoticeKind.MILESTONE_REQUEST, milestone.partnership_id, [request.id], now
-            )
-            if accept and request.kind == "done":
-                notices += await _queue_celebration(conn, milestone, now)
-        found = await self.milestone(request.milestone_id)
-        assert found is not None
-        return Stored(found, notices)
-
     # -- misses -----------------------------------------------------------------
     async def next_deadline(self) -> int | None:
         """Unix time of the earliest open deadline; read from the `milestones_due` index."""
@@ -299,6 +265,30 @@ class MilestoneStore:
         """Mark up to `limit` overdue milestones missed and charge each pledge once, atomically."""
         async with self._db.transaction() as conn:
             return await charge_batch(conn, now, limit)
+
+
+async def apply_answer(
+    conn: aiosqlite.Connection, request: PartnerRequest, accept: bool, now: datetime
+) -> tuple[int, ...]:
+    """The answer's change: a milestone confirmed (and celebrated) or moved.
+
+    Even a "Not yet" needs the milestone still open: a late answer says it is too late.
+    """
+    rows = await conn.execute_fetchall(
+        "SELECT id, milestone_id, kind, new_due_date, new_deadline_at, status"
+        " FROM milestone_requests WHERE id = ?",
+        (request.id,),
+    )
+    asked = _milestone_request(next(iter(rows)))
+    rows = await conn.execute_fetchall(f"{_MILESTONE} WHERE id = ?", (asked.milestone_id,))
+    milestone = _milestone(next(iter(rows)))
+    _check_answerable(milestone, asked, accept, now)
+    if not accept:
+        return ()
+    await _apply(conn, asked, now)
+    if asked.kind == "done":
+        return await _queue_celebration(conn, milestone, now)
+    return ()
 
 
 def _check_answerable(

@@ -17,6 +17,7 @@ from bot.models import (
     NoticeKind,
     Partnership,
     Profile,
+    RequestKind,
     Requeued,
     Stored,
 )
@@ -480,13 +481,11 @@ async def _end(
         },
     )
     pair = {"pair": partnership_id}
-    withdrawn = await withdraw(
-        conn, NoticeKind.SCHEDULE_PROPOSAL, "r.partnership_id = :pair", pair, now
-    )
+    withdrawn = await withdraw(conn, RequestKind.SCHEDULE, "r.partnership_id = :pair", pair, now)
     # A pledge still judged keeps its deadline: nobody can move it once the pair has ended.
     withdrawn += await withdraw(
         conn,
-        NoticeKind.MILESTONE_REQUEST,
+        RequestKind.MILESTONE,
         "m.partnership_id = :pair AND (r.kind = 'reschedule' OR m.status = 'void')",
         pair,
         now,
@@ -507,11 +506,11 @@ async def withdraw_requests_of(
         " AND r.partnership_id IN (SELECT id FROM partnerships WHERE guild_id = :guild)"
     )
     return (
-        *await withdraw(conn, NoticeKind.SCHEDULE_PROPOSAL, proposed, theirs, now),
-        *await withdraw(conn, NoticeKind.SETTLE_PROPOSAL, proposed, theirs, now),
+        *await withdraw(conn, RequestKind.SCHEDULE, proposed, theirs, now),
+        *await withdraw(conn, RequestKind.SETTLE, proposed, theirs, now),
         *await withdraw(
             conn,
-            NoticeKind.MILESTONE_REQUEST,
+            RequestKind.MILESTONE,
             "m.guild_id = :guild AND m.owner_id = :user",
             theirs,
             now,

@@ -5,12 +5,13 @@ from __future__ import annotations
 import discord
 
 from bot.app import TandemBot
-from bot.models import NoticeKind, Partnership, RequestStatus
+from bot.models import NoticeKind, Partnership, RequestKind, RequestStatus
 from bot.store.database import from_timestamp
 from bot.store.outbox import OutboxRow
 from cogs.checkins import messages
-from cogs.checkins.views import CheckinButton, RematchButton, ScheduleConfirmButton, TrialButton
+from cogs.checkins.views import CheckinButton, RematchButton, TrialButton
 from cogs.common.outbox import Outbox, Rendered
+from cogs.common.requests import answer_buttons
 from cogs.common.threads import member_zones
 
 
@@ -109,7 +110,7 @@ async def render_schedule_proposal(
     text = messages.schedule_proposal(pair, proposal.proposer_id, first, zones)
     return Rendered(
         text,
-        buttons=(ScheduleConfirmButton(proposal.id),),
+        buttons=answer_buttons(RequestKind.SCHEDULE, proposal.id),
         pings=(pair.partner_of(proposal.proposer_id),),
     )
 

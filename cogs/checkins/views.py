@@ -1,4 +1,4 @@
-"""Persistent buttons in partner threads: Check in, Confirm, Keep/Switch and rematch."""
+"""Persistent buttons in partner threads: Check in, Keep/Switch and rematch."""
 
 from __future__ import annotations
 
@@ -25,27 +25,6 @@ class CheckinButton(SafeButton, template=r"tandem:checkin:(?P<partnership_id>\d+
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         partnership = await pair_member(interaction, self.partnership_id)
         await interaction.response.send_modal(checkin_form(partnership.id, interaction.user.id))
-
-
-class ScheduleConfirmButton(SafeButton, template=r"tandem:schedule:(?P<proposal_id>\d+)"):
-    def __init__(self, proposal_id: int) -> None:
-        super().__init__(
-            button("Confirm", f"tandem:schedule:{proposal_id}", discord.ButtonStyle.success)
-        )
-        self.proposal_id = proposal_id
-
-    async def handle(self, interaction: discord.Interaction[Any]) -> None:
-        bot = tandem(interaction)
-        proposal = await bot.store.checkins.proposal(self.proposal_id)
-        if proposal is None:
-            raise UserError("This proposal no longer exists.")
-        await pair_member(interaction, proposal.partnership_id)
-        if interaction.user.id == proposal.proposer_id:
-            raise UserError("Your partner has to confirm the new time, not you.")
-        confirmed = await bot.store.checkins.confirm(proposal, discord.utils.utcnow())
-        # The proposal's message is redrawn as confirmed through the outbox.
-        await interaction.response.defer()
-        await bot.outbox.flush(confirmed.notices)
 
 
 class TrialButton(
@@ -115,4 +94,4 @@ class RematchButton(
         await send_ephemeral(interaction, outcome)
 
 
-DYNAMIC_ITEMS = (CheckinButton, ScheduleConfirmButton, TrialButton, RematchButton)
+DYNAMIC_ITEMS = (CheckinButton, TrialButton, RematchButton)

@@ -6,11 +6,9 @@ from bot.app import TandemBot
 from cogs.ledger import notices
 from cogs.ledger.cog import GoalCog, MilestoneCog, PoolCog
 from cogs.ledger.jobs import misses_job
-from cogs.ledger.views import DYNAMIC_ITEMS
 
 
 async def setup(bot: TandemBot) -> None:
-    bot.add_dynamic_items(*DYNAMIC_ITEMS)
     notices.register(bot.outbox)
     bot.scheduler.register(misses_job(bot))
     for cog in (GoalCog(bot), MilestoneCog(bot), PoolCog(bot)):

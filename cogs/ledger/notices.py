@@ -5,13 +5,20 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.app import TandemBot
-from bot.models import DEFAULT_CURRENCY, MilestoneStatus, NoticeKind, Partnership, RequestStatus
+from bot.models import (
+    DEFAULT_CURRENCY,
+    MilestoneStatus,
+    NoticeKind,
+    Partnership,
+    RequestKind,
+    RequestStatus,
+)
 from bot.store.database import from_timestamp
 from bot.store.outbox import OutboxRow
 from cogs.common.outbox import Outbox, Rendered
+from cogs.common.requests import answer_buttons
 from cogs.common.threads import member_zones
 from cogs.ledger import messages
-from cogs.ledger.views import SettleButton, answer_buttons
 
 
 def _pair(partnership: Partnership | None) -> Partnership:
@@ -74,7 +81,8 @@ async def render_milestone_request(
     else:
         moved = replace(milestone, due_date=request.new_due_date, deadline=request.new_deadline)
         text = messages.reschedule_request(pair, milestone, moved, await member_zones(bot, pair))
-    return Rendered(text, buttons=answer_buttons(request.id), pings=(partner,))
+    buttons = answer_buttons(RequestKind.MILESTONE, request.id, decline=True)
+    return Rendered(text, buttons=buttons, pings=(partner,))
 
 
 async def render_settle_proposal(
@@ -91,7 +99,7 @@ async def render_settle_proposal(
         return Rendered(messages.settle_outcome(proposal, currency))
     partner = pair.partner_of(proposal.proposer_id)
     text = messages.settle_request(proposal, partner, currency)
-    return Rendered(text, buttons=(SettleButton(proposal.id),), pings=(partner,))
+    return Rendered(text, buttons=answer_buttons(RequestKind.SETTLE, proposal.id), pings=(partner,))
 
 
 def register(outbox: Outbox) -> None:
