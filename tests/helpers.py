@@ -62,7 +62,9 @@ async def pair(server: Any, first: Any, second: Any, **overrides: Any) -> Any:
     """Queue two compatible members so they are paired; returns their partnership."""
     await find(server, first, **overrides)
     await find(server, second, **overrides)
-    [partnership] = await server.bot.store.pairing.active_partnerships(server.guild.id, first.id)
+    [partnership] = await server.bot.store.partnerships.active_partnerships(
+        server.guild.id, first.id
+    )
     return partnership
 
 

@@ -36,9 +36,9 @@ async def test_quiet_partner_gets_one_nudge_then_the_other_a_rematch_button(read
     await find(ready, carol, pace=9)  # waiting in the course already
     done = await alice.click(offer, label="End and find a new partner")
     assert done.ephemeral and f"You're paired with {carol.mention}" in reply(done)
-    [new] = await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id)
+    [new] = await ready.bot.store.partnerships.active_partnerships(ready.guild.id, alice.id)
     assert set(new.members) == {alice.id, carol.id}
-    assert await ready.bot.store.pairing.active_partnerships(ready.guild.id, bob.id) == []
+    assert await ready.bot.store.partnerships.active_partnerships(ready.guild.id, bob.id) == []
     again = await find(ready, bob)
     assert "added you to the queue" in reply(again)
     # Priority goes to the member who was let down, not to the quiet one.
@@ -96,14 +96,12 @@ async def test_two_week_question_keep_and_switch(ready: Any) -> None:
     switched = await bob.click(question, label="Switch")
     assert switched.ephemeral and "first in line" in reply(switched)
     assert "already waiting" in reply(switched)  # requeued at once, and told so truthfully
-    assert await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id) == []
+    assert await ready.bot.store.partnerships.active_partnerships(ready.guild.id, alice.id) == []
     assert "one of you chose to switch" in thread.history()[-1].content
     [decided] = messages_with(thread, "keep going together?")
     assert f"{bob.mention} chose **Switch**" in decided.content and not decided.components
     assert len(thread.history()) == posted + 1  # only the farewell was added
-    assert await ready.bot.store.pairing.queued_courses(ready.guild.id, bob.id) == [
-        "Intro to Python"
-    ]
+    assert await ready.bot.store.queue.queued_courses(ready.guild.id, bob.id) == ["Intro to Python"]
     await advance(ready, WEEK)
     assert len(messages_with(thread, "keep going together?")) == 1
     assert {type(e) for e in ready.errors()} <= {UserError}
@@ -123,7 +121,7 @@ async def test_a_switch_interrupted_before_the_pair_ended_is_finished_by_pressin
         )
     again = await bob.click(question, label="Switch")
     assert "first in line" in reply(again)
-    assert await ready.bot.store.pairing.active_partnerships(ready.guild.id, bob.id) == []
+    assert await ready.bot.store.partnerships.active_partnerships(ready.guild.id, bob.id) == []
 
 
 async def test_both_keep(ready: Any) -> None:
@@ -136,7 +134,9 @@ async def test_both_keep(ready: Any) -> None:
     assert both.ephemeral and "You both chose to keep going" in reply(both)
     [decided] = messages_with(ready.thread(partnership.thread_id), "keep going together?")
     assert not decided.components  # decided: the buttons are gone
-    assert len(await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id)) == 1
+    assert (
+        len(await ready.bot.store.partnerships.active_partnerships(ready.guild.id, alice.id)) == 1
+    )
     await advance(ready, 3 * WEEK)  # the pair goes on; the question is not asked again
     assert len(messages_with(ready.thread(partnership.thread_id), "keep going together?")) == 1
 
@@ -164,11 +164,11 @@ async def test_schedule_change_needs_the_partner(ready: Any) -> None:
     [proposal] = messages_with(thread, "proposes a new weekly check-in time")
     own = await alice.click(proposal, label="Confirm")
     assert own.ephemeral and "Your partner has to confirm" in reply(own)
-    still = await ready.bot.store.pairing.partnership(partnership.id)
+    still = await ready.bot.store.partnerships.partnership(partnership.id)
     assert still is not None and still.weekly == partnership.weekly
 
     await bob.click(proposal, label="Confirm")
-    changed = await ready.bot.store.pairing.partnership(partnership.id)
+    changed = await ready.bot.store.partnerships.partnership(partnership.id)
     assert changed is not None and changed.weekly.label() == "Thursday 07:30 (Asia/Kolkata)"
     # Thursday 07:30 in Kolkata is 02:00 UTC; the old Monday 17:00 UTC reminder no longer comes.
     await advance_to(ready, datetime(2026, 1, 8, 2, 1, tzinfo=UTC))

@@ -184,7 +184,7 @@ async def test_archived_thread_is_unarchived_and_deleted_thread_recreated(ready:
 
     ready.env.backend.delete_channel(partnership.thread_id)  # a moderator deletes the thread
     await advance_to(ready, datetime(2026, 1, 5, 17, 1, tzinfo=UTC))
-    [renewed] = await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id)
+    [renewed] = await ready.bot.store.partnerships.active_partnerships(ready.guild.id, alice.id)
     assert renewed.thread_id != partnership.thread_id
     new_thread = ready.thread(renewed.thread_id)
     [told] = messages_with(new_thread, "previous partner thread was deleted")

@@ -14,8 +14,8 @@ async def test_a_queued_member_who_left_is_never_matched(ready: Any) -> None:
     ready.guild.remove_member(alice)  # alice leaves; Tandem hears nothing without the intent
     waiting = await find(ready, bob)
     assert "added you to the queue" in reply(waiting)
-    assert await ready.bot.store.pairing.active_partnerships(ready.guild.id, bob.id) == []
-    assert await ready.bot.store.pairing.queued_courses(ready.guild.id, alice.id) == []
+    assert await ready.bot.store.partnerships.active_partnerships(ready.guild.id, bob.id) == []
+    assert await ready.bot.store.queue.queued_courses(ready.guild.id, alice.id) == []
     assert ready.partners.threads == []
 
 
@@ -26,7 +26,7 @@ async def test_the_newcomer_is_matched_with_the_next_candidate_instead(ready: An
     ready.guild.remove_member(alice)
     paired = await find(ready, bob, checkin_time="19:00")
     assert f"paired with {carol.mention}" in reply(paired)
-    [partnership] = await ready.bot.store.pairing.active_partnerships(ready.guild.id, bob.id)
+    [partnership] = await ready.bot.store.partnerships.active_partnerships(ready.guild.id, bob.id)
     assert set(partnership.members) == {bob.id, carol.id}
 
 
@@ -38,7 +38,7 @@ async def test_an_invitation_from_someone_who_left_cannot_be_accepted(ready: Any
     ready.guild.remove_member(alice)
     pressed = await bob.click(to_bob, label="Accept")
     assert pressed.ephemeral and f"{alice.mention} is no longer in this server" in reply(pressed)
-    assert await ready.bot.store.pairing.active_partnerships(ready.guild.id, bob.id) == []
+    assert await ready.bot.store.partnerships.active_partnerships(ready.guild.id, bob.id) == []
     assert ready.partners.threads == []
     for message in (to_bob, to_carol):  # every invitation of hers is withdrawn, buttons gone
         withdrawn = fresh(ready.general, message)

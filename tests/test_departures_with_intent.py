@@ -58,13 +58,13 @@ async def test_a_member_who_leaves_is_removed_everywhere_and_the_partner_goes_fi
     ready.guild.remove_member(alice)
     await ready.env.settle()  # the gateway tells the bot at once
 
-    assert await ready.bot.store.pairing.active_partnerships(ready.guild.id, bob.id) == []
+    assert await ready.bot.store.partnerships.active_partnerships(ready.guild.id, bob.id) == []
     thread = ready.thread(partnership.thread_id)
     [goodbye] = messages_with(thread, "left the server")
     assert alice.mention in goodbye.content and f"{bob.mention}, thank you" in goodbye.content
     channel = await ready.bot.fetch_channel(partnership.thread_id)
     assert channel.archived and channel.locked
-    assert await ready.bot.store.pairing.queued_courses(ready.guild.id, alice.id) == []
+    assert await ready.bot.store.queue.queued_courses(ready.guild.id, alice.id) == []
     withdrawn = fresh(ready.general, invitation)
     assert "no longer open" in withdrawn.content and not withdrawn.components
     assert (

@@ -95,8 +95,8 @@ async def open_world(path: Path) -> World:
         key = course.casefold()
         for user in (first, second):
             seeker = Seeker(user_id=user, pace=10, weekly=WEEKLY, queued_at=START)
-            await store.pairing.queue(GUILD, course, key, seeker, START)
-        made = await store.pairing.pair(GUILD, key, second, first, START)
+            await store.queue.queue(GUILD, course, key, seeker, START)
+        made = await store.queue.pair(GUILD, key, second, first, START)
         assert made is not None, "two identical seekers must be paired"
         pools.append(made.value)
         for user in (first, second):

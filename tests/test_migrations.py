@@ -66,7 +66,7 @@ async def test_a_schema_3_database_is_upgraded_in_place(tmp_path: Path) -> None:
             ("checkin:7:1000:0", "attempted", 2, None),  # looked for before it is sent again
             ("heads_up:7:1000:0", "sent", 1, None),
         ]
-        assert await store.pairing.zone_of(1, 100) == "Europe/Berlin"
+        assert await store.profiles.zone_of(1, 100) == "Europe/Berlin"
         statuses = await store.db.fetch_all("SELECT id, status FROM invitations ORDER BY id")
         assert [tuple(r) for r in statuses] == [(1, "void"), (2, "pending")]  # one waits
         # Course names compare after normalisation now: full-width letters are re-keyed.
@@ -79,7 +79,7 @@ async def test_a_schema_3_database_is_upgraded_in_place(tmp_path: Path) -> None:
         ):
             keys = await store.db.fetch_all(f"SELECT DISTINCT course_key FROM {table}")
             assert [r[0] for r in keys] == ["art"], table
-        assert await store.pairing.queued_courses(1, 300) == ["Ａｒｔ"]
+        assert await store.queue.queued_courses(1, 300) == ["Ａｒｔ"]
         request = await store.milestones.milestone_request(1)
         assert request is not None and request.status == "declined"
         assert await store.db.migrate() == []  # applied once

@@ -104,7 +104,7 @@ async def test_schedule_proposal_and_settlement_wait_out_an_outage(ready: Any) -
     await bob.click(schedule, label="Confirm")
     await bob.click(settle, label="Confirm")
     assert await ready.bot.store.ledger.balance(partnership.id) == 0
-    changed = await ready.bot.store.pairing.partnership(partnership.id)
+    changed = await ready.bot.store.partnerships.partnership(partnership.id)
     assert changed is not None and changed.weekly.label() == "Thursday 07:30 (Asia/Kolkata)"
 
 
@@ -120,7 +120,7 @@ async def test_an_invitation_during_an_outage_is_posted_once_and_asking_again_is
     await advance(ready, 10 * 60)
     [posted] = [m for m in ready.general.history() if "would like you" in m.content]
     await bob.click(posted, label="Accept")
-    assert len(await ready.bot.store.pairing.active_partnerships(ready.guild.id, bob.id)) == 1
+    assert len(await ready.bot.store.partnerships.active_partnerships(ready.guild.id, bob.id)) == 1
     assert [type(e) for e in ready.errors()] == [UserError]
 
 
@@ -132,7 +132,7 @@ async def test_ending_during_an_outage_says_goodbye_later_and_closes_the_thread(
     outage(ready, partnership.thread_id)
     ended = await alice.slash(ready.general, "partner end", reason="New job")
     assert "has ended" in reply(ended) and "as soon as Discord lets me" in reply(ended)
-    assert await ready.bot.store.pairing.active_partnerships(ready.guild.id, bob.id) == []
+    assert await ready.bot.store.partnerships.active_partnerships(ready.guild.id, bob.id) == []
     await advance(ready, 10 * 60)
     thread = ready.thread(partnership.thread_id)
     [goodbye] = messages_with(thread, "ended this partnership")

@@ -17,7 +17,7 @@ async def test_first_member_is_queued_then_matched_into_a_private_thread(ready: 
     first = await find(ready, alice)
     assert first.ephemeral
     assert "added you to the queue" in reply(first)
-    assert await ready.bot.store.pairing.queued_courses(ready.guild.id, alice.id) == [
+    assert await ready.bot.store.queue.queued_courses(ready.guild.id, alice.id) == [
         "Intro to Python"
     ]
 
@@ -32,12 +32,12 @@ async def test_first_member_is_queued_then_matched_into_a_private_thread(ready: 
     assert second.ephemeral
     assert f"paired with {alice.mention}" in reply(second)
 
-    [partnership] = await ready.bot.store.pairing.active_partnerships(ready.guild.id, bob.id)
+    [partnership] = await ready.bot.store.partnerships.active_partnerships(ready.guild.id, bob.id)
     assert set(partnership.members) == {alice.id, bob.id}
     assert (
         partnership.weekly.label() == "Monday 18:00 (Europe/Berlin)"
     )  # the earlier-queued member's
-    assert await ready.bot.store.pairing.queued_courses(ready.guild.id, alice.id) == []
+    assert await ready.bot.store.queue.queued_courses(ready.guild.id, alice.id) == []
 
     [thread] = ready.partners.threads
     assert thread.id == partnership.thread_id
@@ -65,7 +65,7 @@ async def test_incompatible_members_both_wait(ready: Any) -> None:
     await find(ready, bob, pace=11)  # more than twice alice's pace
     await find(ready, carol, pace=5, checkin_time="22:00")  # four hours later than alice
     assert ready.partners.threads == []
-    assert await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id) == []
+    assert await ready.bot.store.partnerships.active_partnerships(ready.guild.id, alice.id) == []
 
 
 async def test_closest_pace_wins_among_compatible(ready: Any) -> None:
@@ -73,7 +73,7 @@ async def test_closest_pace_wins_among_compatible(ready: Any) -> None:
     await find(ready, alice, pace=6)
     await find(ready, bob, pace=13)  # incompatible with alice: more than twice her pace
     await find(ready, carol, pace=10)  # fits both; bob's pace is closer
-    [partnership] = await ready.bot.store.pairing.active_partnerships(ready.guild.id, carol.id)
+    [partnership] = await ready.bot.store.partnerships.active_partnerships(ready.guild.id, carol.id)
     assert set(partnership.members) == {bob.id, carol.id}
 
 
@@ -82,7 +82,7 @@ async def test_finding_again_updates_the_queue_entry(ready: Any) -> None:
     await find(ready, alice, pace=10)
     again = await find(ready, alice, pace=12)
     assert "updated your place" in reply(again)
-    assert await ready.bot.store.pairing.queued_courses(ready.guild.id, alice.id) == [
+    assert await ready.bot.store.queue.queued_courses(ready.guild.id, alice.id) == [
         "Intro to Python"
     ]
 
@@ -105,8 +105,8 @@ async def test_bad_find_options_are_refused_and_nothing_is_stored(
     result = await find(ready, alice, **overrides)
     assert result.ephemeral
     assert message in reply(result)
-    assert await ready.bot.store.pairing.queued_courses(ready.guild.id, alice.id) == []
-    assert await ready.bot.store.pairing.zone_of(ready.guild.id, alice.id) is None
+    assert await ready.bot.store.queue.queued_courses(ready.guild.id, alice.id) == []
+    assert await ready.bot.store.profiles.zone_of(ready.guild.id, alice.id) is None
     assert [type(e) for e in ready.errors()] == [UserError]
 
 
@@ -117,7 +117,7 @@ async def test_finding_while_partnered_in_that_course_is_refused(ready: Any) -> 
     again = await find(ready, alice, pace=20)
     assert again.ephemeral
     assert "already have a partner in this course" in reply(again)
-    assert await ready.bot.store.pairing.queued_courses(ready.guild.id, alice.id) == []
+    assert await ready.bot.store.queue.queued_courses(ready.guild.id, alice.id) == []
     other_course = await find(ready, alice, course="Linear Algebra")
     assert "added you to the queue" in reply(other_course)
     assert ready.errors()
@@ -129,7 +129,7 @@ async def test_leave_queue(ready: Any) -> None:
     await find(ready, alice, course="Linear Algebra")
     one = await alice.slash(ready.general, "partner leave_queue", course="linear algebra")
     assert one.ephemeral and "Linear Algebra" in one.response.content
-    assert await ready.bot.store.pairing.queued_courses(ready.guild.id, alice.id) == [
+    assert await ready.bot.store.queue.queued_courses(ready.guild.id, alice.id) == [
         "Intro to Python"
     ]
     rest = await alice.slash(ready.general, "partner leave_queue")
@@ -150,9 +150,9 @@ async def test_request_accept_pairs_and_invitee_inherits_the_zone(ready: Any) ->
 
     accepted = await bob.click(message, label="Accept")
 
-    [partnership] = await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id)
+    [partnership] = await ready.bot.store.partnerships.active_partnerships(ready.guild.id, alice.id)
     assert set(partnership.members) == {alice.id, bob.id}
-    assert await ready.bot.store.pairing.zone_of(ready.guild.id, bob.id) == "Asia/Kolkata"
+    assert await ready.bot.store.profiles.zone_of(ready.guild.id, bob.id) == "Asia/Kolkata"
     edited = fresh(ready.general, message)
     assert "accepted" in edited.content and not edited.components
     assert accepted.followups[-1].ephemeral
@@ -168,7 +168,7 @@ async def test_only_the_invited_member_can_answer(ready: Any) -> None:
         pressed = await intruder.click(invitation_message(ready, bob), label="Accept")
         assert pressed.ephemeral
         assert f"Only {bob.mention} can answer" in reply(pressed)
-    assert await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id) == []
+    assert await ready.bot.store.partnerships.active_partnerships(ready.guild.id, alice.id) == []
     assert ready.partners.threads == []
 
 
@@ -179,8 +179,8 @@ async def test_decline(ready: Any) -> None:
     await bob.click(message, label="Decline")
     edited = fresh(ready.general, message)
     assert "declined" in edited.content and not edited.components
-    assert await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id) == []
-    invitation = await ready.bot.store.pairing.invitation(1)
+    assert await ready.bot.store.partnerships.active_partnerships(ready.guild.id, alice.id) == []
+    invitation = await ready.bot.store.invitations.invitation(1)
     assert invitation is not None and invitation.status == "declined"
 
 
@@ -189,7 +189,7 @@ async def test_invitation_survives_a_restart(ready: Any, make_bot: Any) -> None:
     await request(ready, alice, bob)
     await ready.env.restart_bot(make_bot())
     await bob.click(invitation_message(ready, bob), label="Accept")
-    [partnership] = await ready.bot.store.pairing.active_partnerships(ready.guild.id, bob.id)
+    [partnership] = await ready.bot.store.partnerships.active_partnerships(ready.guild.id, bob.id)
     assert set(partnership.members) == {alice.id, bob.id}
     assert len(ready.partners.threads) == 1
 
@@ -203,7 +203,7 @@ async def test_double_press_creates_one_partnership(ready: Any) -> None:
     first = await bob.click(message, label="Accept")
     second = await bob.click(message, label="Accept")
     assert "already been answered" in reply(second)
-    assert len(await ready.bot.store.pairing.active_partnerships(ready.guild.id, bob.id)) == 1
+    assert len(await ready.bot.store.partnerships.active_partnerships(ready.guild.id, bob.id)) == 1
     assert len(ready.partners.threads) == 1
     assert first.acknowledged
     ready.errors()
@@ -269,7 +269,7 @@ async def test_end_locks_the_thread_and_frees_both(ready: Any) -> None:
     assert not farewell.mention_everyone
     channel = await ready.bot.fetch_channel(thread.id)
     assert isinstance(channel, discord.Thread) and channel.archived and channel.locked
-    assert await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id) == []
+    assert await ready.bot.store.partnerships.active_partnerships(ready.guild.id, alice.id) == []
     again = await find(ready, bob)
     assert "added you to the queue" in reply(again)
 
@@ -282,7 +282,9 @@ async def test_end_without_partner_and_overlong_reason(ready: Any) -> None:
     await find(ready, bob)
     long = await alice.slash(ready.general, "partner end", reason="x" * 301)
     assert "under 300 characters" in reply(long)
-    assert len(await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id)) == 1
+    assert (
+        len(await ready.bot.store.partnerships.active_partnerships(ready.guild.id, alice.id)) == 1
+    )
     assert ready.errors()
 
 
@@ -292,7 +294,7 @@ async def test_profile_sets_zone_and_rejects_unknown(ready: Any) -> None:
     assert ok.ephemeral and "Pacific/Chatham" in ok.response.content
     bad = await alice.slash(ready.general, "profile", timezone="Nowhere/Land")
     assert bad.ephemeral and "not a time zone" in bad.response.content
-    assert await ready.bot.store.pairing.zone_of(ready.guild.id, alice.id) == "Pacific/Chatham"
+    assert await ready.bot.store.profiles.zone_of(ready.guild.id, alice.id) == "Pacific/Chatham"
     assert ready.errors()
 
 

@@ -76,7 +76,7 @@ async def test_delete_asks_first_then_erases_and_keeps_every_pool_exact(
     thread = ready.thread(partnership.thread_id)
     asked = await alice.slash(ready.general, "privacy delete")
     assert asked.ephemeral and "cannot be undone" in reply(asked)
-    assert await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id) != []
+    assert await ready.bot.store.partnerships.active_partnerships(ready.guild.id, alice.id) != []
 
     await ready.env.restart_bot(make_bot())  # the confirmation survives a deploy
     done = await alice.click(asked.response.message, label="Delete my data")
@@ -96,7 +96,7 @@ async def test_delete_asks_first_then_erases_and_keeps_every_pool_exact(
     assert bob.mention in goodbye.content
     embeds = [m.embeds[0].fields[0].value for m in thread.history() if m.embeds]
     assert embeds == ["Bob's own words"]
-    assert await ready.bot.store.pairing.active_partnerships(ready.guild.id, bob.id) == []
+    assert await ready.bot.store.partnerships.active_partnerships(ready.guild.id, bob.id) == []
     assert (
         await ready.bot.store.db.fetch_value(
             "SELECT COUNT(*) FROM checkins WHERE user_id = ?", (bob.id,)

@@ -57,11 +57,11 @@ async def test_missing_partner_channel_refuses_pairing_before_storing(ready: Any
     ready.env.backend.delete_channel(ready.partners.id)  # a moderator deleted the channel
     result = await find(ready, bob)
     assert result.ephemeral and "partner channel is missing" in reply(result)
-    assert await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id) == []
-    assert await ready.bot.store.pairing.queued_courses(ready.guild.id, alice.id) == [
+    assert await ready.bot.store.partnerships.active_partnerships(ready.guild.id, alice.id) == []
+    assert await ready.bot.store.queue.queued_courses(ready.guild.id, alice.id) == [
         "Intro to Python"
     ]
-    assert await ready.bot.store.pairing.queued_courses(ready.guild.id, bob.id) == []
+    assert await ready.bot.store.queue.queued_courses(ready.guild.id, bob.id) == []
     assert [type(e) for e in ready.errors()] == [UserError]
 
 
@@ -72,10 +72,10 @@ async def test_a_thread_that_could_not_be_opened_is_opened_by_the_loop(ready: An
     paired = await find(ready, bob)
     assert f"You're paired with {alice.mention}" in reply(paired)
     assert "will open as soon as it can" in reply(paired)
-    [partnership] = await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id)
+    [partnership] = await ready.bot.store.partnerships.active_partnerships(ready.guild.id, alice.id)
     assert partnership.thread_id is None
     await ready.env.advance_time(10 * 60)
-    [repaired] = await ready.bot.store.pairing.active_partnerships(ready.guild.id, alice.id)
+    [repaired] = await ready.bot.store.partnerships.active_partnerships(ready.guild.id, alice.id)
     assert repaired.thread_id is not None
     [thread] = ready.partners.threads
     [welcome] = messages_with(thread, "Welcome")

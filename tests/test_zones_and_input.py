@@ -70,7 +70,7 @@ async def test_a_course_name_of_invisible_characters_is_refused(ready: Any, empt
     alice = ready.member("alice")
     refused = await find(ready, alice, course=empty)
     assert refused.ephemeral and "Name the course" in reply(refused)
-    assert await ready.bot.store.pairing.queued_courses(ready.guild.id, alice.id) == []
+    assert await ready.bot.store.queue.queued_courses(ready.guild.id, alice.id) == []
     assert [type(e) for e in ready.errors()] == [UserError]
 
 
@@ -105,12 +105,12 @@ async def test_a_lost_permission_names_it_and_the_pair_is_still_made(ready: Any)
     text = reply(paired)
     assert f"You're paired with {alice.mention}" in text
     assert "Create Private Threads" in text and "will open as soon as it can" in text
-    [partnership] = await ready.bot.store.pairing.active_partnerships(ready.guild.id, bob.id)
+    [partnership] = await ready.bot.store.partnerships.active_partnerships(ready.guild.id, bob.id)
     assert partnership.thread_id is None
 
     await partners.set_permissions(ready.guild.me, overwrite=None)  # a moderator restores it
     await ready.env.advance_time(10 * 60)
-    [opened] = await ready.bot.store.pairing.active_partnerships(ready.guild.id, bob.id)
+    [opened] = await ready.bot.store.partnerships.active_partnerships(ready.guild.id, bob.id)
     assert opened.thread_id is not None
     [thread] = ready.partners.threads
     assert messages_with(thread, "Welcome")

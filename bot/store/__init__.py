@@ -7,14 +7,19 @@ from pathlib import Path
 
 from bot.models import RequestKind
 from bot.store.checkins import CheckinStore, adopt_schedule
+from bot.store.courses import CourseStore
 from bot.store.database import Database
+from bot.store.departures import DepartureStore
 from bot.store.guilds import GuildStore
+from bot.store.invitations import InvitationStore
 from bot.store.leaderboard import LeaderboardStore
 from bot.store.ledger import LedgerStore, settle_pool
 from bot.store.milestones import MilestoneStore, apply_answer
 from bot.store.outbox import OutboxStore
-from bot.store.pairing import PairingStore
+from bot.store.partnerships import PartnershipStore
 from bot.store.privacy import PrivacyStore
+from bot.store.profiles import ProfileStore
+from bot.store.queue import QueueStore
 from bot.store.reminders import ReminderStore
 from bot.store.requests import RequestStore
 
@@ -23,7 +28,12 @@ from bot.store.requests import RequestStore
 class Store:
     db: Database
     guilds: GuildStore
-    pairing: PairingStore
+    profiles: ProfileStore
+    courses: CourseStore
+    queue: QueueStore
+    invitations: InvitationStore
+    partnerships: PartnershipStore
+    departures: DepartureStore
     checkins: CheckinStore
     reminders: ReminderStore
     milestones: MilestoneStore
@@ -39,7 +49,12 @@ class Store:
         return cls(
             db=db,
             guilds=GuildStore(db),
-            pairing=PairingStore(db),
+            profiles=ProfileStore(db),
+            courses=CourseStore(db),
+            queue=QueueStore(db),
+            invitations=InvitationStore(db),
+            partnerships=PartnershipStore(db),
+            departures=DepartureStore(db),
             checkins=CheckinStore(db),
             reminders=ReminderStore(db),
             milestones=MilestoneStore(db),

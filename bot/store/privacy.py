@@ -17,8 +17,9 @@ import aiosqlite
 
 from bot.models import FORMER_MEMBER, EndCause, NoticeKind, Stored
 from bot.store.database import Database, from_timestamp
+from bot.store.departures import forget_waiting, withdraw_requests_of
 from bot.store.outbox import redraw
-from bot.store.pairing import end_all, forget_waiting, withdraw_requests_of
+from bot.store.partnerships import end_all
 
 # Each section of an export: its name and the query that reads it (`:guild`, `:user`).
 _EXPORT: dict[str, str] = {

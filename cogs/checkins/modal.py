@@ -78,7 +78,7 @@ async def submit_checkin(
     bot = tandem(interaction)
     if interaction.user.id != member_id:
         raise UserError("This check-in form belongs to someone else.")
-    partnership = await bot.store.pairing.partnership(partnership_id)
+    partnership = await bot.store.partnerships.partnership(partnership_id)
     if (
         partnership is None
         or partnership.ended_at is not None
@@ -92,7 +92,7 @@ async def submit_checkin(
         partnership, member_id, week_of(partnership.weekly, now), answers, now
     )
     delivery = await bot.outbox.flush(recorded.notices)
-    thread = await bot.store.pairing.partnership(partnership.id) or partnership
+    thread = await bot.store.partnerships.partnership(partnership.id) or partnership
     where = f"<#{thread.thread_id}>" if thread.thread_id else "your pair's thread"
     verb = "updated" if recorded.value else "posted"
     text = (

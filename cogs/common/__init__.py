@@ -82,7 +82,7 @@ async def course_autocomplete(
 ) -> list[app_commands.Choice[str]]:
     if interaction.guild_id is None:
         return []
-    names = await tandem(interaction).store.pairing.course_names(interaction.guild_id, current)
+    names = await tandem(interaction).store.courses.course_names(interaction.guild_id, current)
     return [app_commands.Choice(name=name, value=name) for name in names]
 
 
@@ -91,7 +91,7 @@ async def queued_course_autocomplete(
 ) -> list[app_commands.Choice[str]]:
     if interaction.guild_id is None:
         return []
-    names = await tandem(interaction).store.pairing.queued_courses(
+    names = await tandem(interaction).store.queue.queued_courses(
         interaction.guild_id, interaction.user.id
     )
     return _choices(names, current)
@@ -102,7 +102,7 @@ async def partnered_course_autocomplete(
 ) -> list[app_commands.Choice[str]]:
     if interaction.guild_id is None:
         return []
-    mine = await tandem(interaction).store.pairing.active_partnerships(
+    mine = await tandem(interaction).store.partnerships.active_partnerships(
         interaction.guild_id, interaction.user.id
     )
     return _choices([p.course for p in mine], current)
@@ -121,10 +121,10 @@ async def resolve_partnership(
     """The caller's partnership: the one of this thread, the named course's, or their only one."""
     bot = tandem(interaction)
     user_id = interaction.user.id
-    here = await bot.store.pairing.partnership_in_thread(interaction.channel_id or 0)
+    here = await bot.store.partnerships.partnership_in_thread(interaction.channel_id or 0)
     if here is not None and here.ended_at is None and here.includes(user_id) and course is None:
         return here
-    mine = await bot.store.pairing.active_partnerships(guild_id_of(interaction), user_id)
+    mine = await bot.store.partnerships.active_partnerships(guild_id_of(interaction), user_id)
     return _only_one(in_course(mine, course), course)
 
 
@@ -134,7 +134,7 @@ async def pool_autocomplete(
     """Courses of the caller's pools; an ended pair's pool is named by its pair (`#id`)."""
     if interaction.guild_id is None:
         return []
-    pools = await tandem(interaction).store.pairing.partnerships_with_pools(
+    pools = await tandem(interaction).store.partnerships.partnerships_with_pools(
         interaction.guild_id, interaction.user.id
     )
     choices = [
@@ -159,14 +159,14 @@ async def resolve_pool(interaction: discord.Interaction[Any], course: str | None
     bot = tandem(interaction)
     user_id = interaction.user.id
     if course is not None and course.startswith("#"):
-        chosen = await bot.store.pairing.partnership(picked_id(course[1:], "pools"))
+        chosen = await bot.store.partnerships.partnership(picked_id(course[1:], "pools"))
         if chosen is None or not chosen.includes(user_id):
             raise UserError("That is not one of your pools. Pick one from the list.")
         return chosen
-    here = await bot.store.pairing.partnership_in_thread(interaction.channel_id or 0)
+    here = await bot.store.partnerships.partnership_in_thread(interaction.channel_id or 0)
     if here is not None and here.includes(user_id) and course is None:
         return here
-    pools = await bot.store.pairing.partnerships_with_pools(guild_id_of(interaction), user_id)
+    pools = await bot.store.partnerships.partnerships_with_pools(guild_id_of(interaction), user_id)
     named = in_course(pools, course)
     active = [p for p in named if p.ended_at is None]
     if active or course is not None:
@@ -193,7 +193,7 @@ async def pair_member(
     interaction: discord.Interaction[Any], partnership_id: int, *, ended_ok: bool = False
 ) -> Partnership:
     """Only the two partners may act on their partnership (and, unless `ended_ok`, while it lasts)."""
-    partnership = await tandem(interaction).store.pairing.partnership(partnership_id)
+    partnership = await tandem(interaction).store.partnerships.partnership(partnership_id)
     if partnership is None or not partnership.includes(interaction.user.id):
         raise UserError("Only the two partners can use this button.")
     if partnership.ended_at is not None and not ended_ok:

@@ -45,11 +45,11 @@ async def find_partner(
     Returns the new partnership (None: keep waiting) with every outbox row queued on
     the way, including the withdrawals of departed members' invitations.
     """
-    store = bot.store.pairing
+    queue = bot.store.queue
     notices: list[int] = []
     for _ in range(MAX_CANDIDATES):
         now = discord.utils.utcnow()
-        candidate = await store.best_candidate(guild_id, key, user_id, now)
+        candidate = await queue.best_candidate(guild_id, key, user_id, now)
         if candidate is None:
             break
         present = await still_here(bot, guild_id, candidate.user_id)
@@ -59,9 +59,10 @@ async def find_partner(
             log.info(
                 "member %s left guild %s; dropped from its queues", candidate.user_id, guild_id
             )
-            notices += (await store.forget_waiting(guild_id, candidate.user_id, now)).notices
+            gone = await bot.store.departures.forget_waiting(guild_id, candidate.user_id, now)
+            notices += gone.notices
             continue
-        made = await store.pair(guild_id, key, user_id, candidate.user_id, now)
+        made = await queue.pair(guild_id, key, user_id, candidate.user_id, now)
         if made is not None:
             log.info(
                 "paired %s and %s as partnership %s", user_id, candidate.user_id, made.value.id
@@ -74,7 +75,7 @@ async def paired_text(
     bot: TandemBot, partnership: Partnership, member_id: int, delivery: Delivery
 ) -> str:
     """What a member is told once paired: where to say hello, or why the thread waits."""
-    pair = await bot.store.pairing.partnership(partnership.id) or partnership
+    pair = await bot.store.partnerships.partnership(partnership.id) or partnership
     paired = f"You're paired with {mention(pair.partner_of(member_id))} for **{pair.course}**! "
     if pair.thread_id is not None:
         return paired + f"Say hello in <#{pair.thread_id}>."
@@ -86,7 +87,7 @@ async def end_and_requeue(
     bot: TandemBot, partnership: Partnership, member_id: int, cause: EndCause
 ) -> str:
     """End the pair kindly, put `member_id` first in line, and say truthfully what happened."""
-    ended = await bot.store.pairing.end_and_requeue(
+    ended = await bot.store.queue.end_and_requeue(
         partnership, member_id, cause, discord.utils.utcnow()
     )
     if not ended.value.ended:

@@ -176,7 +176,7 @@ class Outbox:
         store = self.bot.store
         partnership = None
         if row.partnership_id is not None:
-            partnership = await store.pairing.partnership(row.partnership_id)
+            partnership = await store.partnerships.partnership(row.partnership_id)
             # A reminder or proposal never shown is moot once its pair ended; one already
             # shown is still redrawn (without its buttons).
             if partnership is None or (

@@ -65,7 +65,7 @@ async def partner_channel(bot: TandemBot, guild_id: int) -> discord.TextChannel:
 
 async def member_zone(bot: TandemBot, partnership: Partnership, user_id: int) -> str:
     """A member's own zone; the pair's zone for a member who never chose one."""
-    zone = await bot.store.pairing.zone_of(partnership.guild_id, user_id)
+    zone = await bot.store.profiles.zone_of(partnership.guild_id, user_id)
     return zone or partnership.weekly.zone
 
 
@@ -130,7 +130,7 @@ async def _create_thread(bot: TandemBot, partnership: Partnership) -> discord.Th
         if problem is None:
             raise
         raise UserError(problem + ".") from None  # shown alone when a command needs it
-    await bot.store.pairing.set_thread(partnership.id, thread.id)
+    await bot.store.partnerships.set_thread(partnership.id, thread.id)
     for member in partnership.members:
         if member <= FORMER_MEMBER:
             continue

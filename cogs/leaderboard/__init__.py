@@ -37,7 +37,7 @@ async def render_celebration(
         # Its member erased their data after the cheer: it stays a cheer, for nobody.
         return None if row.message_id is None else Rendered(embed=cheer("A member", None))
     owner = milestone.owner_id
-    profile = await bot.store.pairing.profile(milestone.guild_id, owner)
+    profile = await bot.store.profiles.profile(milestone.guild_id, owner)
     if profile.leaderboard_hidden or owner <= FORMER_MEMBER:
         who, weeks = "A member", None
     else:
@@ -83,7 +83,7 @@ class LeaderboardCog(commands.Cog):
             for place, user in enumerate(ranking[:TOP], start=1)
         ]
         me = interaction.user.id
-        hidden = (await self.bot.store.pairing.profile(guild_id, me)).leaderboard_hidden
+        hidden = (await self.bot.store.profiles.profile(guild_id, me)).leaderboard_hidden
         if hidden:
             mine = "You are hidden from the leaderboard (`/profile leaderboard:show` to appear)."
         elif me in counts:

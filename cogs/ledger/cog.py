@@ -175,7 +175,7 @@ class MilestoneCog(
         config = await guild_config(interaction)
         chosen = await own_goal(interaction, goal)
         name = clean_text(title, "milestone title", MAX_TITLE_LENGTH)
-        partnership = await self.bot.store.pairing.partnership(chosen.partnership_id)
+        partnership = await self.bot.store.partnerships.partnership(chosen.partnership_id)
         assert partnership is not None
         zone = await member_zone(self.bot, partnership, interaction.user.id)
         now = discord.utils.utcnow()
@@ -205,7 +205,7 @@ class MilestoneCog(
             raise UserError("You have no milestones yet. Add one with `/milestone add`.")
         lines = []
         for milestone in mine:
-            partnership = await self.bot.store.pairing.partnership(milestone.partnership_id)
+            partnership = await self.bot.store.partnerships.partnership(milestone.partnership_id)
             assert partnership is not None
             zone = await member_zone(self.bot, partnership, interaction.user.id)
             lines.append(messages.listed(milestone, zone, config.currency))
@@ -244,7 +244,7 @@ class MilestoneCog(
         A pair that ended less than 48 hours before a deadline can still confirm that
         milestone; moving a deadline needs a pair that still lasts.
         """
-        partnership = await self.bot.store.pairing.partnership(milestone.partnership_id)
+        partnership = await self.bot.store.partnerships.partnership(milestone.partnership_id)
         if partnership is None or (partnership.ended_at is not None and new_due is not None):
             raise UserError(
                 "That milestone's partnership has ended: its deadline can no longer move."

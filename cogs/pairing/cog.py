@@ -113,14 +113,14 @@ class PairingCog(
         )
         await partner_channel(self.bot, guild_id)  # before anything is stored
         await interaction.response.defer(ephemeral=True, thinking=True)
-        name, updated = await self.bot.store.pairing.queue(
+        name, updated = await self.bot.store.queue.queue(
             guild_id, name, key, seeker, seeker.queued_at
         )
         found = await find_partner(self.bot, guild_id, key, user_id)
         delivery = await self.bot.outbox.flush(found.notices)
         if found.value is None:
             verb = "updated your place" if updated else "added you to the queue"
-            former = await self.bot.store.pairing.former_partners_waiting(guild_id, key, user_id)
+            former = await self.bot.store.queue.former_partners_waiting(guild_id, key, user_id)
             text = (
                 f"I {verb} for **{name}**. As soon as a member with a similar pace and check-in "
                 "time joins, I'll open a private thread for the two of you."
@@ -162,7 +162,7 @@ class PairingCog(
         channel_id = interaction.channel_id
         assert channel_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        invited = await self.bot.store.pairing.invite(
+        invited = await self.bot.store.invitations.invite(
             guild_id_of(interaction),
             interaction.user.id,
             member.id,
@@ -185,7 +185,7 @@ class PairingCog(
         """An invitation mentions the invitee, and a mention adds them to a private thread."""
         here = interaction.channel_id or 0
         if in_private_thread(interaction.channel) or (
-            await self.bot.store.pairing.partnership_in_thread(here) is not None
+            await self.bot.store.partnerships.partnership_in_thread(here) is not None
         ):
             raise UserError(
                 "Invitations mention the member you invite, and a mention in a private thread "
@@ -199,8 +199,8 @@ class PairingCog(
     ) -> None:
         guild_id = guild_id_of(interaction)
         user_id = interaction.user.id
-        store = self.bot.store.pairing
-        mine = in_course(await store.active_partnerships(guild_id, user_id), course)
+        store = self.bot.store
+        mine = in_course(await store.partnerships.active_partnerships(guild_id, user_id), course)
         lines = [await self._describe(p, user_id) for p in mine]
         if mine:
             weeks = streak(
@@ -209,8 +209,8 @@ class PairingCog(
             lines.append(
                 f"🔥 Your streak: **{weeks} week{'' if weeks == 1 else 's'}** of check-ins in a row"
             )
-        for name in await store.queued_courses(guild_id, user_id):
-            former = await store.former_partners_waiting(guild_id, course_key(name), user_id)
+        for name in await store.queue.queued_courses(guild_id, user_id):
+            former = await store.queue.former_partners_waiting(guild_id, course_key(name), user_id)
             lines.append(f"⏳ Waiting for a partner in **{name}**" + former_partners_note(former))
         if not lines:
             lines.append("You don't have a partner yet. Use `/partner find` or `/partner request`.")
@@ -220,7 +220,7 @@ class PairingCog(
 
     async def _describe(self, partnership: Partnership, user_id: int) -> str:
         """One pair as its member reads it: every time in the member's own zone."""
-        zone = await self.bot.store.pairing.zone_of(partnership.guild_id, user_id)
+        zone = await self.bot.store.profiles.zone_of(partnership.guild_id, user_id)
         instant = partnership.weekly.next_after(discord.utils.utcnow())
         thread = f"<#{partnership.thread_id}>" if partnership.thread_id else "(opening shortly)"
         config = await self.bot.store.guilds.get(partnership.guild_id)
@@ -251,7 +251,7 @@ class PairingCog(
             raise UserError(f"Keep the reason under {MAX_REASON_LENGTH} characters.")
         partnership = await resolve_partnership(interaction, course)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        ended = await self.bot.store.pairing.end(
+        ended = await self.bot.store.partnerships.end(
             partnership.id, interaction.user.id, EndCause.ENDED, note, discord.utils.utcnow()
         )
         if not ended.value:
@@ -277,7 +277,7 @@ class PairingCog(
         self, interaction: discord.Interaction[TandemBot], course: str | None = None
     ) -> None:
         key = None if course is None else course_key(course)
-        left = await self.bot.store.pairing.leave_queue(
+        left = await self.bot.store.queue.leave_queue(
             guild_id_of(interaction), interaction.user.id, key
         )
         if not left:
@@ -294,7 +294,7 @@ class PairingCog(
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
         """Only with the members intent: a departure is handled at once, kindly."""
         try:
-            left = await self.bot.store.pairing.member_left(
+            left = await self.bot.store.departures.member_left(
                 payload.guild_id, payload.user.id, discord.utils.utcnow()
             )
             log.info("member %s left guild %s", payload.user.id, payload.guild_id)
@@ -330,7 +330,7 @@ class ProfileCog(commands.Cog):
         zone = None if timezone is None else parse_zone(timezone)
         if leaderboard not in (None, "show", "hide"):
             raise UserError("Choose `show` or `hide` for the leaderboard.")
-        store = self.bot.store.pairing
+        store = self.bot.store.profiles
         profile = (
             await store.profile(guild_id, user_id)
             if zone is None and leaderboard is None

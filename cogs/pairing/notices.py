@@ -39,9 +39,9 @@ async def render_invitation(
     bot: TandemBot, row: OutboxRow, _partnership: Partnership | None
 ) -> Rendered | None:
     """Pending: the invitation with its buttons. Answered or withdrawn: what happened."""
-    invitation = await bot.store.pairing.invitation(row.episode)
+    invitation = await bot.store.invitations.invitation(row.episode)
     if invitation is not None and invitation.status is InvitationStatus.PENDING:
-        zone = await bot.store.pairing.zone_of(invitation.guild_id, invitation.invitee_id)
+        zone = await bot.store.profiles.zone_of(invitation.guild_id, invitation.invitee_id)
         return Rendered(
             messages.invitation_text(invitation, zone, discord.utils.utcnow()),
             buttons=(
@@ -55,7 +55,7 @@ async def render_invitation(
 
 async def withdraw_invitation(bot: TandemBot, row: OutboxRow) -> None:
     """An invitation Discord never showed is withdrawn, so it can be asked again."""
-    await bot.store.pairing.withdraw_invitation(row.episode, discord.utils.utcnow())
+    await bot.store.invitations.withdraw_invitation(row.episode, discord.utils.utcnow())
 
 
 def register(outbox: Outbox) -> None:

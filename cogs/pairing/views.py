@@ -37,7 +37,7 @@ class InvitationButton(
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         """The answer is stored; the invitation message is redrawn by the outbox to show it."""
         bot = tandem(interaction)
-        invitation = await bot.store.pairing.invitation(self.invitation_id)
+        invitation = await bot.store.invitations.invitation(self.invitation_id)
         if invitation is None:
             raise UserError("This invitation no longer exists.")
         if interaction.user.id != invitation.invitee_id:
@@ -45,7 +45,7 @@ class InvitationButton(
         if invitation.status is not InvitationStatus.PENDING:
             raise UserError("This invitation has already been answered.")
         if self.action == "decline":
-            declined = await bot.store.pairing.decline(invitation, discord.utils.utcnow())
+            declined = await bot.store.invitations.decline(invitation, discord.utils.utcnow())
             await interaction.response.defer()
             await bot.outbox.flush(declined.notices)
         else:
@@ -55,7 +55,7 @@ class InvitationButton(
 
     async def _redraw_legacy(self, interaction: discord.Interaction[Any]) -> None:
         """An invitation made before the outbox existed has no outbox row: edit it here."""
-        answered = await tandem(interaction).store.pairing.invitation(self.invitation_id)
+        answered = await tandem(interaction).store.invitations.invitation(self.invitation_id)
         if interaction.message is not None:
             await interaction.message.edit(
                 content=answered_text(answered), view=None, allowed_mentions=NO_PINGS
@@ -71,7 +71,7 @@ class InvitationButton(
                 "in this server. Please press **Accept** again in a moment."
             )
         if not present:
-            gone = await bot.store.pairing.forget_waiting(
+            gone = await bot.store.departures.forget_waiting(
                 invitation.guild_id, invitation.inviter_id, discord.utils.utcnow()
             )
             await interaction.response.send_message(
@@ -83,7 +83,7 @@ class InvitationButton(
             await bot.outbox.flush(gone.notices)
             return
         await interaction.response.defer()
-        accepted = await bot.store.pairing.accept(invitation, discord.utils.utcnow())
+        accepted = await bot.store.invitations.accept(invitation, discord.utils.utcnow())
         log.info("partnership %s made from invitation %s", accepted.value.id, invitation.id)
         delivery = await bot.outbox.flush(accepted.notices)
         await interaction.followup.send(

@@ -47,7 +47,7 @@ class EraseButton(SafeButton, template=r"tandem:erase:(?P<guild_id>\d+):(?P<user
 async def _remove_answers(bot: TandemBot, messages: tuple[tuple[int, int], ...]) -> None:
     """Remove the erased member's check-in messages from their threads, as far as Discord lets."""
     for partnership_id, message_id in messages:
-        partnership = await bot.store.pairing.partnership(partnership_id)
+        partnership = await bot.store.partnerships.partnership(partnership_id)
         thread_id = None if partnership is None else partnership.thread_id
         thread = None if thread_id is None else await channel_by_id(bot, thread_id)
         if not isinstance(thread, discord.Thread):

@@ -1,0 +1,59 @@
+"""Member profiles: a time zone and whether to appear on the leaderboard."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from bot.models import Profile
+from bot.store.database import Database
+
+
+class ProfileStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def profile(self, guild_id: int, user_id: int) -> Profile:
+        row = await self._db.fetch_one(
+            "SELECT timezone, leaderboard_hidden FROM profiles WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        if row is None:
+            return Profile()
+        return Profile(zone=row["timezone"], leaderboard_hidden=bool(row["leaderboard_hidden"]))
+
+    async def zone_of(self, guild_id: int, user_id: int) -> str | None:
+        return (await self.profile(guild_id, user_id)).zone
+
+    async def update_profile(
+        self, guild_id: int, user_id: int, *, zone: str | None, hidden: bool | None
+    ) -> Profile:
+        """Change what is named (None keeps a setting) in one go; returns the profile."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO profiles (guild_id, user_id, timezone, leaderboard_hidden)"
+                " VALUES (:guild, :user, :zone, COALESCE(:hidden, 0))"
+                " ON CONFLICT DO UPDATE SET timezone = COALESCE(:zone, timezone),"
+                " leaderboard_hidden = COALESCE(:hidden, leaderboard_hidden)"
+                " RETURNING timezone, leaderboard_hidden",
+                {
+                    "guild": guild_id,
+                    "user": user_id,
+                    "zone": zone,
+                    "hidden": None if hidden is None else int(hidden),
+                },
+            )
+            row = await cursor.fetchone()
+        assert row is not None
+        return Profile(zone=row["timezone"], leaderboard_hidden=bool(row["leaderboard_hidden"]))
+
+
+async def set_zone(
+    conn: aiosqlite.Connection, guild_id: int, user_id: int, zone: str, *, overwrite: bool
+) -> None:
+    """A zone the member chose replaces the old one; a zone implied by a command only fills a gap."""
+    kept = "excluded.timezone" if overwrite else "COALESCE(timezone, excluded.timezone)"
+    await conn.execute(
+        "INSERT INTO profiles (guild_id, user_id, timezone) VALUES (?, ?, ?)"
+        f" ON CONFLICT DO UPDATE SET timezone = {kept}",
+        (guild_id, user_id, zone),
+    )
