@@ -16,6 +16,10 @@ def mention(user_id: int) -> str:
     return f"<@{user_id}>" if user_id > FORMER_MEMBER else "a former member"
 
 
+def weeks_label(count: int) -> str:
+    return f"{count} week{'' if count == 1 else 's'}"
+
+
 def pinging(members: Iterable[int]) -> discord.AllowedMentions:
     """Exactly these members may be pinged; whatever else the text holds pings nobody."""
     return discord.AllowedMentions(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from bot.app import TandemBot
 from cogs.ledger import notices
-from cogs.ledger.cog import GoalCog, MilestoneCog, PoolCog
+from cogs.ledger.goals import GoalCog
 from cogs.ledger.jobs import misses_job
+from cogs.ledger.milestones import MilestoneCog
+from cogs.ledger.pool import PoolCog
 
 
 async def setup(bot: TandemBot) -> None:

@@ -27,7 +27,7 @@ from cogs.common import (
     zone_autocomplete,
 )
 from cogs.common.matchmaker import find_partner, paired_text
-from cogs.common.text import mention
+from cogs.common.text import mention, weeks_label
 from cogs.common.threads import partner_channel
 
 log = get("pairing")
@@ -206,9 +206,7 @@ class PairingCog(
             weeks = streak(
                 await self.bot.store.checkins.weeks(guild_id, user_id), discord.utils.utcnow()
             )
-            lines.append(
-                f"🔥 Your streak: **{weeks} week{'' if weeks == 1 else 's'}** of check-ins in a row"
-            )
+            lines.append(f"🔥 Your streak: **{weeks_label(weeks)}** of check-ins in a row")
         for name in await store.queue.queued_courses(guild_id, user_id):
             former = await store.queue.former_partners_waiting(guild_id, course_key(name), user_id)
             lines.append(f"⏳ Waiting for a partner in **{name}**" + former_partners_note(former))

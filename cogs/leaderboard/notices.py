@@ -1,0 +1,48 @@
+"""How the leaderboard's outbox rows are drawn: the public cheer of a confirmed milestone."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.app import TandemBot
+from bot.checkins import streak
+from bot.models import FORMER_MEMBER, MilestoneStatus, NoticeKind, Partnership
+from bot.store.outbox import OutboxRow
+from cogs.common.outbox import Outbox, Rendered
+from cogs.common.text import mention, weeks_label
+
+
+async def render_celebration(
+    bot: TandemBot, row: OutboxRow, _partnership: Partnership | None
+) -> Rendered | None:
+    """A public cheer with the title and streak only; check-in answers never leave the thread.
+
+    A member who hides from the leaderboard is not named: the cheer is anonymous.
+    """
+    milestone = await bot.store.milestones.milestone(row.episode)
+    if milestone is None or milestone.status is not MilestoneStatus.CONFIRMED:
+        # Its member erased their data after the cheer: it stays a cheer, for nobody.
+        return None if row.message_id is None else Rendered(embed=cheer("A member", None))
+    owner = milestone.owner_id
+    profile = await bot.store.profiles.profile(milestone.guild_id, owner)
+    if profile.leaderboard_hidden or owner <= FORMER_MEMBER:
+        who, weeks = "A member", None
+    else:
+        who = mention(owner)
+        weeks = streak(
+            await bot.store.checkins.weeks(milestone.guild_id, owner), discord.utils.utcnow()
+        )
+    return Rendered(embed=cheer(f"{who} completed **{milestone.title or 'a milestone'}**", weeks))
+
+
+def cheer(description: str, weeks: int | None) -> discord.Embed:
+    embed = discord.Embed(
+        title="🎉 Milestone reached!", description=description, colour=discord.Colour.gold()
+    )
+    if weeks is not None:
+        embed.add_field(name="Check-in streak", value=weeks_label(weeks))
+    return embed
+
+
+def register(outbox: Outbox) -> None:
+    outbox.register(NoticeKind.CELEBRATION, render_celebration)

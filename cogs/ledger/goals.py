@@ -1,0 +1,95 @@
+"""`/goal`: the goals a member breaks into milestones (at most two at a time)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import TandemBot
+from bot.errors import UserError
+from bot.milestones import MAX_GOAL_LENGTH, clean_text
+from bot.models import Goal
+from bot.options import picked_id
+from bot.replies import NO_PINGS
+from cogs.common import guild_id_of, partnered_course_autocomplete, resolve_partnership, tandem
+
+
+async def goal_autocomplete(
+    interaction: discord.Interaction[Any], current: str
+) -> list[app_commands.Choice[str]]:
+    if interaction.guild_id is None:
+        return []
+    goals = await tandem(interaction).store.milestones.active_goals(
+        interaction.guild_id, interaction.user.id
+    )
+    typed = current.casefold()
+    return [
+        app_commands.Choice(name=g.text[:100], value=str(g.id))
+        for g in goals
+        if typed in g.text.casefold()
+    ]
+
+
+async def own_goal(interaction: discord.Interaction[TandemBot], value: str) -> Goal:
+    """Only the caller's own active goals can be used: anything else reads as unknown."""
+    goals = await interaction.client.store.milestones.active_goals(
+        guild_id_of(interaction), interaction.user.id
+    )
+    if not goals:
+        raise UserError("Set a goal first with `/goal set`, then break it into milestones.")
+    wanted = picked_id(value, "goals")
+    for goal in goals:
+        if goal.id == wanted:
+            return goal
+    raise UserError("That is not one of your active goals. Pick one from the list.")
+
+
+@app_commands.guild_only()
+class GoalCog(
+    commands.GroupCog, group_name="goal", group_description="Your goals (at most two at a time)"
+):
+    def __init__(self, bot: TandemBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(name="set", description="Set a goal you will break into milestones")
+    @app_commands.describe(
+        text="What you want to achieve",
+        done_when="How you will know it is done",
+        course="Which partnership, if you have several",
+    )
+    @app_commands.autocomplete(course=partnered_course_autocomplete)
+    async def set_goal(
+        self,
+        interaction: discord.Interaction[TandemBot],
+        text: str,
+        done_when: str,
+        course: str | None = None,
+    ) -> None:
+        goal_text = clean_text(text, "goal", MAX_GOAL_LENGTH)
+        done = clean_text(done_when, "“done when”", MAX_GOAL_LENGTH)
+        partnership = await resolve_partnership(interaction, course)
+        added = await self.bot.store.milestones.add_goal(
+            partnership, interaction.user.id, goal_text, done, discord.utils.utcnow()
+        )
+        said = "You already have this goal" if added.repeated else "Goal set"
+        await interaction.response.send_message(
+            f"{said}: **{goal_text}** (done when: {done}). Break it into milestones with "
+            "`/milestone add`.",
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
+
+    @app_commands.command(
+        name="close", description="Close one of your goals to make room for another"
+    )
+    @app_commands.autocomplete(goal=goal_autocomplete)
+    async def close_goal(self, interaction: discord.Interaction[TandemBot], goal: str) -> None:
+        found = await own_goal(interaction, goal)
+        await self.bot.store.milestones.close_goal(found.id, interaction.user.id)
+        await interaction.response.send_message(
+            f"Closed **{found.text}**.", ephemeral=True, allowed_mentions=NO_PINGS
+        )

@@ -1,0 +1,163 @@
+"""`/setup`: a moderator points Tandem at its channels, sets the pledge rules, sees its health."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import TandemBot
+from bot.errors import UserError
+from bot.models import DEFAULT_CURRENCY, GuildConfig
+from bot.replies import NO_PINGS
+from bot.store.outbox import Undeliverable
+from cogs.common import capped, guild_id_of
+from cogs.common.text import mention
+from cogs.common.threads import (
+    LEADERBOARD_CHANNEL_NEEDS,
+    PARTNER_CHANNEL_NEEDS,
+    channel_by_id,
+    missing_permissions,
+)
+
+DEFAULT_MAX_STAKE = 100
+MAX_CURRENCY_LENGTH = 16
+MAX_STAKE_LIMIT = 1_000_000
+
+
+def permission_problems(
+    leaderboard: discord.abc.GuildChannel, partners: discord.abc.GuildChannel
+) -> list[str]:
+    return [
+        f"{channel.mention}: {', '.join(missing)}"
+        for channel, needs in (
+            (partners, PARTNER_CHANNEL_NEEDS),
+            (leaderboard, LEADERBOARD_CHANNEL_NEEDS),
+        )
+        if (missing := missing_permissions(channel, needs))
+    ]
+
+
+def clean_currency(currency: str) -> str:
+    cleaned = currency.strip()
+    if not 1 <= len(cleaned) <= MAX_CURRENCY_LENGTH or "@" in cleaned or "<" in cleaned:
+        raise UserError(
+            f"The currency label must be 1 to {MAX_CURRENCY_LENGTH} characters, like `points` or `USD`."
+        )
+    return cleaned
+
+
+def check_max_stake(max_stake: int) -> int:
+    if not 0 <= max_stake <= MAX_STAKE_LIMIT:
+        raise UserError(
+            f"The largest pledge must be between 0 and {MAX_STAKE_LIMIT:,} whole units."
+        )
+    return max_stake
+
+
+def undeliverable_lines(failed: list[Undeliverable]) -> list[str]:
+    """Messages Tandem gave up on after a week of retries, by pair, for moderators."""
+    if not failed:
+        return ["✅ Every message was delivered."]
+    lines = [
+        f"• pair #{item.partnership_id} ({' & '.join(mention(m) for m in item.members)}): {item.kind}"
+        if item.partnership_id is not None
+        else f"• <#{item.channel_id}>: {item.kind}"
+        for item in failed
+    ]
+    return [
+        f"⚠️ **{len(failed)} undeliverable message{'' if len(failed) == 1 else 's'}** "
+        "(retried for a week; check the channels and my permissions):",
+        *capped(lines),
+    ]
+
+
+class SetupCog(commands.Cog):
+    def __init__(self, bot: TandemBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(
+        name="setup",
+        description="Configure Tandem for this server, or see its status (Manage Server)",
+    )
+    @app_commands.describe(
+        leaderboard_channel="Where confirmed milestones are celebrated",
+        partner_channel="Under which private partner threads are opened",
+        currency="Label of pledged amounts (default: points)",
+        max_stake="Largest pledge per milestone, in whole units (default: 100)",
+    )
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def setup_command(
+        self,
+        interaction: discord.Interaction[TandemBot],
+        leaderboard_channel: discord.TextChannel | None = None,
+        partner_channel: discord.TextChannel | None = None,
+        currency: str | None = None,
+        max_stake: int | None = None,
+    ) -> None:
+        """With options it updates what is named; alone it shows how Tandem is doing."""
+        guild_id = guild_id_of(interaction)
+        current = await self.bot.store.guilds.get(guild_id)
+        if current is None and (leaderboard_channel is None or partner_channel is None):
+            raise UserError(
+                "Name both channels the first time: `leaderboard_channel` and `partner_channel`."
+            )
+        config = GuildConfig(
+            guild_id=guild_id,
+            leaderboard_channel_id=leaderboard_channel.id
+            if leaderboard_channel
+            else _kept(current).leaderboard_channel_id,
+            partner_channel_id=partner_channel.id
+            if partner_channel
+            else _kept(current).partner_channel_id,
+            currency=clean_currency(currency)
+            if currency is not None
+            else (current.currency if current else DEFAULT_CURRENCY),
+            max_stake=check_max_stake(max_stake)
+            if max_stake is not None
+            else (current.max_stake if current else DEFAULT_MAX_STAKE),
+        )
+        changing = any(
+            v is not None for v in (leaderboard_channel, partner_channel, currency, max_stake)
+        )
+        if changing:
+            problems = await self._problems(config)
+            if problems:
+                raise UserError("I'm missing permissions I need:\n" + "\n".join(problems))
+            await self.bot.store.guilds.save(config)
+        verb = "updated" if current else "set up"
+        heading = f"Tandem is {verb}." if changing else "Tandem's status in this server:"
+        await interaction.response.send_message(
+            await self._status(heading, config),
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
+
+    async def _problems(self, config: GuildConfig) -> list[str]:
+        leaderboard = await channel_by_id(self.bot, config.leaderboard_channel_id)
+        partners = await channel_by_id(self.bot, config.partner_channel_id)
+        if not isinstance(leaderboard, discord.TextChannel) or not isinstance(
+            partners, discord.TextChannel
+        ):
+            return ["a configured channel is gone: name both channels again"]
+        return permission_problems(leaderboard, partners)
+
+    async def _status(self, heading: str, config: GuildConfig) -> str:
+        problems = await self._problems(config)
+        failed = await self.bot.store.outbox.undeliverable(config.guild_id)
+        lines = [
+            heading,
+            f"• Celebrations: <#{config.leaderboard_channel_id}>",
+            f"• Partner threads: under <#{config.partner_channel_id}>",
+            f"• Pledges: up to **{config.max_stake} {config.currency}** per milestone",
+            *(f"⚠️ Missing permissions: {problem}" for problem in problems),
+            *undeliverable_lines(failed),
+        ]
+        return "\n".join(lines)
+
+
+def _kept(current: GuildConfig | None) -> GuildConfig:
+    assert current is not None, "the first /setup names both channels"
+    return current
