@@ -29,7 +29,8 @@ from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.ledger import MISS, miss_key
+from bot.ledger import miss_key
+from bot.models import EntryKind
 from bot.store import Store
 from bot.store.database import from_timestamp, to_timestamp
 from bot.store.milestones import charge_batch
@@ -95,7 +96,16 @@ def expected_ledger(milestones: list[MilestoneRow]) -> list[Row]:
     RETURNs) that batch's milestones in id order.
     """
     rows = [
-        (pid, guild, owner, mid, MISS, stake, miss_key(mid, from_timestamp(deadline)), NOW_TS)
+        (
+            pid,
+            guild,
+            owner,
+            mid,
+            EntryKind.MISS,
+            stake,
+            miss_key(mid, from_timestamp(deadline)),
+            NOW_TS,
+        )
         for mid, _goal, pid, guild, owner, _title, _due, deadline, stake, _created in milestones
     ]
     rows.sort(key=lambda row: deadline_of(row[3]))
@@ -157,7 +167,9 @@ async def verify(store: Store, expected: list[Row]) -> Schema:
     """Every milestone missed, one entry each, the exact sum; returns the ledger's schema."""
     db = store.db
     assert await db.fetch_value("SELECT COUNT(*) FROM milestones WHERE status != 'missed'") == 0
-    count = await db.fetch_value("SELECT COUNT(*) FROM ledger_entries WHERE kind = ?", (MISS,))
+    count = await db.fetch_value(
+        "SELECT COUNT(*) FROM ledger_entries WHERE kind = ?", (EntryKind.MISS,)
+    )
     assert count == MILESTONES, count
     charged = await db.fetch_value("SELECT SUM(amount) FROM ledger_entries")
     pledged = await db.fetch_value("SELECT SUM(stake) FROM milestones")

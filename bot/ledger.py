@@ -13,8 +13,6 @@ from datetime import datetime
 from bot.errors import UserError
 
 MINOR_PER_UNIT = 100
-MISS = "miss"
-SETTLE = "settle"
 
 
 def stake_in_minor_units(stake: float, max_stake: int, currency: str) -> int:

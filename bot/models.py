@@ -57,6 +57,27 @@ class RequestStatus(StrEnum):
     VOID = "void"  # replaced by a newer request, or withdrawn (the pair ended, a member left)
 
 
+class MilestoneAsk(StrEnum):
+    """What a milestone request asks the partner."""
+
+    DONE = "done"
+    RESCHEDULE = "reschedule"
+
+
+class TrialAnswer(StrEnum):
+    """An answer to the two-week question."""
+
+    KEEP = "keep"
+    SWITCH = "switch"
+
+
+class EntryKind(StrEnum):
+    """Why a ledger entry exists."""
+
+    MISS = "miss"  # a pledge charged when its milestone was missed
+    SETTLE = "settle"  # the pool settled to zero with the partner's consent
+
+
 class RequestKind(StrEnum):
     """What a partner is asked to confirm; each kind keeps its details in its own table."""
 
@@ -200,7 +221,7 @@ class Milestone:
 class MilestoneRequest:
     id: int
     milestone_id: int
-    kind: str
+    kind: MilestoneAsk
     new_due_date: str | None
     new_deadline: datetime | None
     status: RequestStatus

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from bot import ledger
 from bot.errors import UserError
 from bot.matching import Seeker
-from bot.models import Goal, Partnership, RequestKind
+from bot.models import EntryKind, Goal, Partnership, RequestKind
 from bot.reminders import MISSED
 from bot.schedule import WeeklyTime
 from bot.store import Store
@@ -153,8 +153,8 @@ async def check_invariants(world: World) -> None:
         "SELECT id, partnership_id, guild_id, member_id, milestone_id, kind, amount,"
         " idempotency_key FROM ledger_entries ORDER BY id"
     )
-    misses = [e for e in entries if e[5] == ledger.MISS]
-    settles = [e for e in entries if e[5] == ledger.SETTLE]
+    misses = [e for e in entries if e[5] == EntryKind.MISS]
+    settles = [e for e in entries if e[5] == EntryKind.SETTLE]
     assert len(misses) + len(settles) == len(entries)
 
     # 1. exactly one charge per missed, pledged milestone; none for anything else

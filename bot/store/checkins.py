@@ -135,8 +135,8 @@ class CheckinStore:
             f" AND user_id IN ({','.join('?' * len(user_ids))}) ORDER BY week_at DESC",
             (guild_id, *user_ids),
         )
-        for user_id, week_at in rows:
-            weeks[user_id].append(from_timestamp(week_at))
+        for row in rows:
+            weeks[row["user_id"]].append(from_timestamp(row["week_at"]))
         return weeks
 
     async def propose(

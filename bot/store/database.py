@@ -91,7 +91,8 @@ class Database:
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY)"
             )
             done = {
-                row[0] for row in await conn.execute_fetchall("SELECT version FROM schema_version")
+                row["version"]
+                for row in await conn.execute_fetchall("SELECT version FROM schema_version")
             }
             applied = []
             for version, sql in _migrations():

@@ -16,7 +16,15 @@ class GuildStore:
             " FROM guild_settings WHERE guild_id = ?",
             (guild_id,),
         )
-        return None if row is None else GuildConfig(*row)
+        if row is None:
+            return None
+        return GuildConfig(
+            guild_id=row["guild_id"],
+            leaderboard_channel_id=row["leaderboard_channel_id"],
+            partner_channel_id=row["partner_channel_id"],
+            currency=row["currency"],
+            max_stake=row["max_stake"],
+        )
 
     async def save(self, config: GuildConfig) -> None:
         async with self._db.transaction() as conn:

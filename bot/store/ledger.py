@@ -11,8 +11,9 @@ from typing import Any
 import aiosqlite
 
 from bot.errors import UserError
-from bot.ledger import SETTLE, settle_key, settlement_amount
+from bot.ledger import settle_key, settlement_amount
 from bot.models import (
+    EntryKind,
     LedgerEntry,
     PartnerRequest,
     Partnership,
@@ -42,7 +43,17 @@ class LedgerStore:
             " ORDER BY e.id DESC LIMIT ?",
             (partnership_id, limit),
         )
-        return [LedgerEntry(r[0], r[1], r[2], r[3], r[4], from_timestamp(r[5])) for r in rows]
+        return [
+            LedgerEntry(
+                member_id=row["member_id"],
+                milestone_title=row["title"],
+                kind=row["kind"],
+                amount=row["amount"],
+                note=row["note"],
+                created_at=from_timestamp(row["created_at"]),
+            )
+            for row in rows
+        ]
 
     async def propose_settlement(
         self, partnership: Partnership, proposer: int, note: str, now: datetime
@@ -88,15 +99,22 @@ class LedgerStore:
 
     async def overview(self, guild_id: int) -> list[PoolSummary]:
         rows = await self._db.fetch_all(
-            f"SELECT p.id, c.name, p.ended_at IS NULL, SUM(e.amount), {PAIR_MEMBERS}"
+            "SELECT p.id, c.name AS course, p.ended_at IS NULL AS active, SUM(e.amount) AS total,"
+            f" {PAIR_MEMBERS} AS members"
             " FROM ledger_entries e JOIN partnerships p ON p.id = e.partnership_id"
             " JOIN courses c ON c.guild_id = p.guild_id AND c.course_key = p.course_key"
             " WHERE e.guild_id = ? GROUP BY p.id ORDER BY SUM(e.amount) DESC, p.id",
             (guild_id,),
         )
         return [
-            PoolSummary(pid, course, pair_members(members), int(total), bool(active))
-            for pid, course, active, total, members in rows
+            PoolSummary(
+                partnership_id=row["id"],
+                course=row["course"],
+                members=pair_members(row["members"]),
+                balance=int(row["total"]),
+                active=bool(row["active"]),
+            )
+            for row in rows
         ]
 
 
@@ -126,7 +144,7 @@ async def settle_pool(
             request.partnership_id,
             proposal["guild_id"],
             request.asker_id,
-            SETTLE,
+            EntryKind.SETTLE,
             settlement_amount(balance),
             settle_key(request.id),
             proposal["note"],
@@ -137,9 +155,9 @@ async def settle_pool(
 
 
 # A pool's balance is never stored: it is the sum of its entries.
-_BALANCE = "SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE partnership_id = ?"
+_BALANCE = "SELECT COALESCE(SUM(amount), 0) AS balance FROM ledger_entries WHERE partnership_id = ?"
 
 
 async def _balance(conn: Any, partnership_id: int) -> int:
     rows = await conn.execute_fetchall(_BALANCE, (partnership_id,))
-    return int(next(iter(rows))[0])
+    return int(next(iter(rows))["balance"])

@@ -8,12 +8,13 @@ from typing import Any
 import aiosqlite
 
 from bot.errors import UserError
-from bot.ledger import MISS
 from bot.milestones import check_goal_count
 from bot.models import (
     FORMER_MEMBER,
+    EntryKind,
     Goal,
     Milestone,
+    MilestoneAsk,
     MilestoneRequest,
     MilestoneStatus,
     NoticeKind,
@@ -40,7 +41,7 @@ def _milestone_request(row: Any) -> MilestoneRequest:
     return MilestoneRequest(
         id=row["id"],
         milestone_id=row["milestone_id"],
-        kind=row["kind"],
+        kind=MilestoneAsk(row["kind"]),
         new_due_date=row["new_due_date"],
         new_deadline=None if deadline is None else from_timestamp(deadline),
         status=RequestStatus(row["status"]),
@@ -205,7 +206,7 @@ class MilestoneStore:
     async def request(
         self,
         milestone: Milestone,
-        kind: str,
+        kind: MilestoneAsk,
         now: datetime,
         new_due: date | None = None,
         new_deadline: datetime | None = None,
@@ -286,7 +287,7 @@ async def apply_answer(
     if not accept:
         return ()
     await _apply(conn, asked, now)
-    if asked.kind == "done":
+    if asked.kind is MilestoneAsk.DONE:
         return await _queue_celebration(conn, milestone, now)
     return ()
 
@@ -324,7 +325,7 @@ async def _queue_celebration(conn: Any, milestone: Milestone, now: datetime) -> 
 
 
 async def _apply(conn: Any, request: MilestoneRequest, now: datetime) -> None:
-    if request.kind == "done":
+    if request.kind is MilestoneAsk.DONE:
         await conn.execute(
             "UPDATE milestones SET status = 'confirmed', confirmed_at = ? WHERE id = ?",
             (to_timestamp(now), request.milestone_id),
@@ -360,7 +361,7 @@ async def charge_batch(conn: Any, now: datetime, limit: int) -> int:
     params = {
         "now": to_timestamp(now),
         "limit": limit,
-        "miss": MISS,
+        "miss": EntryKind.MISS,
         "missed": MISSED,
         "former": FORMER_MEMBER,
     }

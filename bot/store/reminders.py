@@ -38,11 +38,12 @@ class ReminderStore:
         last: dict[tuple[int, int], datetime] = {}
         weeks: dict[tuple[int, int], set[datetime]] = defaultdict(set)
         recent = to_timestamp(now) - RECENT_WEEKS_SECONDS
-        for pid, user, week_at, created_at in checkins:
-            stamp = from_timestamp(created_at)
-            last[(pid, user)] = max(last.get((pid, user), stamp), stamp)
-            if week_at >= recent:
-                weeks[(pid, user)].add(from_timestamp(week_at))
+        for row in checkins:
+            member = (row["partnership_id"], row["user_id"])
+            stamp = from_timestamp(row["created_at"])
+            last[member] = max(last.get(member, stamp), stamp)
+            if row["week_at"] >= recent:
+                weeks[member].add(from_timestamp(row["week_at"]))
         return [_state(row, last, weeks) for row in pairs]
 
     async def apply(self, partnership_id: int, plan: Plan, now: datetime) -> None:

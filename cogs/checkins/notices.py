@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.app import TandemBot
-from bot.models import NoticeKind, Partnership, RequestKind, RequestStatus
+from bot.models import NoticeKind, Partnership, RequestKind, RequestStatus, TrialAnswer
 from bot.store.database import from_timestamp
 from bot.store.outbox import OutboxRow
 from cogs.checkins import messages
@@ -75,7 +75,7 @@ async def render_trial(
         return None  # the pair ended before the question was ever asked
     answers = await bot.store.checkins.trial_answers(pair.id)
     decided = pair.ended_at is not None or len(answers) == len(pair.members)
-    buttons = () if decided else (TrialButton(pair.id, "keep"), TrialButton(pair.id, "switch"))
+    buttons = () if decided else tuple(TrialButton(pair.id, answer) for answer in TrialAnswer)
     return Rendered(messages.trial_question(pair, answers), buttons=buttons, pings=pair.members)
 
 

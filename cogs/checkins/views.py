@@ -7,7 +7,7 @@ from typing import Any
 import discord
 
 from bot.errors import UserError
-from bot.models import EndCause
+from bot.models import EndCause, TrialAnswer
 from bot.replies import NO_PINGS, send_ephemeral
 from cogs.checkins.modal import checkin_form
 from cogs.common import SafeButton, button, pair_member, tandem
@@ -31,7 +31,7 @@ class TrialButton(
     SafeButton, template=r"tandem:trial:(?P<answer>keep|switch):(?P<partnership_id>\d+)"
 ):
     def __init__(self, partnership_id: int, answer: str) -> None:
-        keep = answer == "keep"
+        keep = answer == TrialAnswer.KEEP
         super().__init__(
             button(
                 "Keep" if keep else "Switch",
@@ -50,15 +50,15 @@ class TrialButton(
             partnership, interaction.user.id, self.answer, discord.utils.utcnow()
         )
         # A Switch whose ending was interrupted (the pair still lasts) is finished now.
-        if answered.repeated and self.answer != "switch":
+        if answered.repeated and self.answer != TrialAnswer.SWITCH:
             raise UserError(f"You already chose **{self.answer.capitalize()}**.")
-        if self.answer == "switch":
+        if self.answer == TrialAnswer.SWITCH:
             await interaction.response.defer(ephemeral=True, thinking=True)
             outcome = await end_and_requeue(bot, partnership, interaction.user.id, EndCause.SWITCH)
             await bot.outbox.flush(answered.notices)
             await send_ephemeral(interaction, outcome)
             return
-        both = len(answered.value) == 2 and set(answered.value.values()) == {"keep"}
+        both = len(answered.value) == 2 and set(answered.value.values()) == {TrialAnswer.KEEP}
         await interaction.response.send_message(
             "🎉 You both chose to keep going. Onwards!"
             if both

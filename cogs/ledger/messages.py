@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from bot.ledger import format_amount
 from bot.models import (
+    EntryKind,
     LedgerEntry,
     Milestone,
+    MilestoneAsk,
     MilestoneRequest,
     Partnership,
     RequestStatus,
@@ -90,7 +92,7 @@ def request_outcome(request: MilestoneRequest, milestone: Milestone, partner: in
     if request.status is RequestStatus.VOID:
         return WITHDRAWN
     accepted = request.status is RequestStatus.ACCEPTED
-    if request.kind == "done":
+    if request.kind is MilestoneAsk.DONE:
         if accepted:
             return f"🎉 {who} confirmed **{title}**. Well done! The pledge is released."
         return (
@@ -132,7 +134,7 @@ def entry_line(entry: LedgerEntry, currency: str) -> str:
     when = f"<t:{int(entry.created_at.timestamp())}:d>"
     what = (
         f"missed **{entry.milestone_title or '(deleted)'}**"
-        if entry.kind == "miss"
+        if entry.kind == EntryKind.MISS
         else f"settled: {entry.note}"
     )
     who = mention(entry.member_id) if entry.member_id else "a former member"

@@ -12,7 +12,7 @@ from bot.app import TandemBot
 from bot.errors import UserError
 from bot.ledger import stake_in_minor_units
 from bot.milestones import MAX_TITLE_LENGTH, clean_text, parse_due
-from bot.models import Milestone, MilestoneStatus
+from bot.models import Milestone, MilestoneAsk, MilestoneStatus
 from bot.options import picked_id
 from bot.replies import NO_PINGS
 from cogs.common import AUTOCOMPLETE_LIMIT, capped, guild_config, tandem
@@ -129,7 +129,7 @@ class MilestoneCog(
     @app_commands.autocomplete(milestone=open_milestone_autocomplete)
     async def done(self, interaction: discord.Interaction[TandemBot], milestone: str) -> None:
         found = await own_open_milestone(interaction, milestone)
-        await self._ask_partner(interaction, found, "done")
+        await self._ask_partner(interaction, found, MilestoneAsk.DONE)
 
     @app_commands.command(
         name="reschedule", description="Ask your partner to move a milestone's due date"
@@ -140,13 +140,13 @@ class MilestoneCog(
         self, interaction: discord.Interaction[TandemBot], milestone: str, new_due: str
     ) -> None:
         found = await own_open_milestone(interaction, milestone)
-        await self._ask_partner(interaction, found, "reschedule", new_due)
+        await self._ask_partner(interaction, found, MilestoneAsk.RESCHEDULE, new_due)
 
     async def _ask_partner(
         self,
         interaction: discord.Interaction[TandemBot],
         milestone: Milestone,
-        kind: str,
+        kind: MilestoneAsk,
         new_due: str | None = None,
     ) -> None:
         """Store the request and queue its Confirm buttons in the thread.
