@@ -27,8 +27,11 @@ async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
 
 
 def _unwrap(error: BaseException) -> BaseException:
+    """The error behind discord.py's wrappers: a command's, or an option transformer's."""
     if isinstance(error, app_commands.CommandInvokeError):
         return error.original
+    if isinstance(error, app_commands.TransformerError) and error.__cause__ is not None:
+        return error.__cause__
     return error
 
 

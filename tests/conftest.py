@@ -64,8 +64,14 @@ class Server:
         return next(t for t in self.partners.threads if t.id == thread_id)
 
     def errors(self) -> list[BaseException]:
-        """Errors the bot reported to members; reading them marks them as expected."""
-        return [getattr(error, "original", error) for error in self.env.errors]
+        """Errors the bot reported to members; reading them marks them as expected.
+
+        Each is unwrapped from discord.py's wrappers (a command's, an option's).
+        """
+        return [
+            getattr(error, "original", None) or error.__cause__ or error
+            for error in self.env.errors
+        ]
 
 
 @pytest.fixture

@@ -11,14 +11,13 @@ from discord.ext import commands
 from bot.app import TandemBot
 from bot.log import get
 from bot.replies import report_error
+from bot.schedule import WeeklyTime
 from cogs.checkins.modal import FORM_ID, checkin_form, submit_checkin
 from cogs.common import (
-    WEEKDAY_CHOICES,
     partnered_course_autocomplete,
     resolve_partnership,
-    weekly_from_options,
-    zone_autocomplete,
 )
+from cogs.common.options import Clock, Weekday, Zone
 from cogs.common.outbox import reply_stored
 
 log = get("checkins")
@@ -62,17 +61,16 @@ class CheckinCog(commands.Cog):
         timezone="Time zone of that time, e.g. Europe/Berlin",
         course="Which partnership, if you have several",
     )
-    @app_commands.choices(checkin_day=WEEKDAY_CHOICES)
-    @app_commands.autocomplete(timezone=zone_autocomplete, course=partnered_course_autocomplete)
+    @app_commands.autocomplete(course=partnered_course_autocomplete)
     async def checkin_schedule(
         self,
         interaction: discord.Interaction[TandemBot],
-        checkin_day: int,
-        checkin_time: str,
-        timezone: str,
+        checkin_day: Weekday,
+        checkin_time: Clock,
+        timezone: Zone,
         course: str | None = None,
     ) -> None:
-        weekly = weekly_from_options(checkin_day, checkin_time, timezone)
+        weekly = WeeklyTime(weekday=checkin_day, minute=checkin_time, zone=timezone)
         partnership = await resolve_partnership(interaction, course)
         await interaction.response.defer(ephemeral=True, thinking=True)
         proposed = await self.bot.store.checkins.propose(

@@ -17,12 +17,8 @@ from bot.matching import course_key
 from bot.models import GuildConfig, Partnership
 from bot.options import picked_id
 from bot.replies import report_error
-from bot.schedule import WEEKDAYS, WeeklyTime, known_zones, parse_minute, parse_weekday, parse_zone
+from cogs.common.options import AUTOCOMPLETE_LIMIT
 
-WEEKDAY_CHOICES = [
-    app_commands.Choice(name=name, value=index) for index, name in enumerate(WEEKDAYS)
-]
-AUTOCOMPLETE_LIMIT = 25
 MAX_LISTED = 15
 
 
@@ -50,31 +46,11 @@ async def guild_config(interaction: discord.Interaction[Any]) -> GuildConfig:
     return config
 
 
-def weekly_from_options(checkin_day: int, checkin_time: str, timezone: str) -> WeeklyTime:
-    return WeeklyTime(
-        weekday=parse_weekday(checkin_day),
-        minute=parse_minute(checkin_time),
-        zone=parse_zone(timezone),
-    )
-
-
 def _choices(names: list[str], typed: str) -> list[app_commands.Choice[str]]:
     wanted = typed.casefold()
     return [
         app_commands.Choice(name=name, value=name) for name in names if wanted in name.casefold()
     ][:AUTOCOMPLETE_LIMIT]
-
-
-async def zone_autocomplete(
-    _interaction: discord.Interaction[Any], current: str
-) -> list[app_commands.Choice[str]]:
-    """Zones containing what was typed, those starting with it first."""
-    typed = current.strip().casefold().replace(" ", "_")
-    matches = sorted(
-        (zone for zone in known_zones() if typed in zone.casefold()),
-        key=lambda zone: (not zone.casefold().startswith(typed), "/" not in zone, zone),
-    )
-    return [app_commands.Choice(name=zone, value=zone) for zone in matches[:AUTOCOMPLETE_LIMIT]]
 
 
 async def course_autocomplete(

@@ -15,7 +15,8 @@ from bot.milestones import MAX_TITLE_LENGTH, clean_text, parse_due
 from bot.models import Milestone, MilestoneAsk, MilestoneStatus
 from bot.options import picked_id
 from bot.replies import NO_PINGS
-from cogs.common import AUTOCOMPLETE_LIMIT, capped, guild_config, tandem
+from cogs.common import capped, guild_config, tandem
+from cogs.common.options import AUTOCOMPLETE_LIMIT
 from cogs.common.outbox import reply_stored
 from cogs.common.threads import member_zone
 from cogs.ledger import messages

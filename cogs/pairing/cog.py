@@ -14,19 +14,17 @@ from bot.log import get
 from bot.matching import Seeker, check_pace, clean_course, course_key
 from bot.models import DEFAULT_CURRENCY, EndCause, Partnership, Profile
 from bot.replies import NO_PINGS
-from bot.schedule import describe_in_zone, parse_zone
+from bot.schedule import WeeklyTime, describe_in_zone
 from cogs.common import (
-    WEEKDAY_CHOICES,
     course_autocomplete,
     guild_id_of,
     in_course,
     partnered_course_autocomplete,
     queued_course_autocomplete,
     resolve_partnership,
-    weekly_from_options,
-    zone_autocomplete,
 )
 from cogs.common.matchmaker import find_partner, paired_text
+from cogs.common.options import Clock, Weekday, Zone
 from cogs.common.text import mention, weeks_label
 from cogs.common.threads import partner_channel
 
@@ -90,16 +88,15 @@ class PairingCog(
         checkin_day="Day of your weekly check-in",
         checkin_time="Time of your weekly check-in, 24-hour HH:MM in your time zone",
     )
-    @app_commands.choices(checkin_day=WEEKDAY_CHOICES)
-    @app_commands.autocomplete(course=course_autocomplete, timezone=zone_autocomplete)
+    @app_commands.autocomplete(course=course_autocomplete)
     async def find(
         self,
         interaction: discord.Interaction[TandemBot],
         course: str,
         pace: int,
-        timezone: str,
-        checkin_day: int,
-        checkin_time: str,
+        timezone: Zone,
+        checkin_day: Weekday,
+        checkin_time: Clock,
     ) -> None:
         name = clean_course(course)
         key = course_key(name)
@@ -108,7 +105,7 @@ class PairingCog(
         seeker = Seeker(
             user_id=user_id,
             pace=check_pace(pace),
-            weekly=weekly_from_options(checkin_day, checkin_time, timezone),
+            weekly=WeeklyTime(weekday=checkin_day, minute=checkin_time, zone=timezone),
             queued_at=discord.utils.utcnow(),
         )
         await partner_channel(self.bot, guild_id)  # before anything is stored
@@ -138,16 +135,15 @@ class PairingCog(
         checkin_time="Time of your weekly check-in, 24-hour HH:MM",
         timezone="Time zone of that check-in time, e.g. Europe/Berlin",
     )
-    @app_commands.choices(checkin_day=WEEKDAY_CHOICES)
-    @app_commands.autocomplete(course=course_autocomplete, timezone=zone_autocomplete)
+    @app_commands.autocomplete(course=course_autocomplete)
     async def request(
         self,
         interaction: discord.Interaction[TandemBot],
         member: discord.Member,
         course: str,
-        checkin_day: int,
-        checkin_time: str,
-        timezone: str,
+        checkin_day: Weekday,
+        checkin_time: Clock,
+        timezone: Zone,
     ) -> None:
         if member.bot:
             raise UserError("Bots can't be accountability partners. Invite a fellow learner!")
@@ -158,7 +154,7 @@ class PairingCog(
         await self._refuse_private_thread(interaction)
         _refuse_unpostable(interaction)
         name = clean_course(course)
-        weekly = weekly_from_options(checkin_day, checkin_time, timezone)
+        weekly = WeeklyTime(weekday=checkin_day, minute=checkin_time, zone=timezone)
         channel_id = interaction.channel_id
         assert channel_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -315,27 +311,25 @@ class ProfileCog(commands.Cog):
         leaderboard="Show or hide your name on the leaderboard and in celebrations",
     )
     @app_commands.choices(leaderboard=LEADERBOARD_CHOICES)
-    @app_commands.autocomplete(timezone=zone_autocomplete)
     @app_commands.guild_only()
     async def profile(
         self,
         interaction: discord.Interaction[TandemBot],
-        timezone: str | None = None,
+        timezone: Zone | None = None,
         leaderboard: str | None = None,
     ) -> None:
         guild_id = guild_id_of(interaction)
         user_id = interaction.user.id
-        zone = None if timezone is None else parse_zone(timezone)
         if leaderboard not in (None, "show", "hide"):
             raise UserError("Choose `show` or `hide` for the leaderboard.")
         store = self.bot.store.profiles
         profile = (
             await store.profile(guild_id, user_id)
-            if zone is None and leaderboard is None
+            if timezone is None and leaderboard is None
             else await store.update_profile(
                 guild_id,
                 user_id,
-                zone=zone,
+                zone=timezone,
                 hidden=None if leaderboard is None else leaderboard == "hide",
             )
         )
