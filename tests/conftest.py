@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import discord
 import pytest
+import simcord
 
 from bot.app import TandemBot, create_bot
 from bot.settings import Settings
+from tests.helpers import Server
 
 
 @pytest.fixture
@@ -43,39 +43,8 @@ def simcord_bot(make_bot: Callable[[], TandemBot]) -> TandemBot:
     return make_bot()
 
 
-@dataclass
-class Server:
-    env: Any
-    guild: Any
-    general: Any
-    partners: Any
-    leaderboard: Any
-    moderator: Any
-
-    @property
-    def bot(self) -> TandemBot:
-        bot: TandemBot = self.env.bot
-        return bot
-
-    def member(self, name: str) -> Any:
-        return self.guild.add_member(self.env.create_user(name))
-
-    def thread(self, thread_id: int) -> Any:
-        return next(t for t in self.partners.threads if t.id == thread_id)
-
-    def errors(self) -> list[BaseException]:
-        """Errors the bot reported to members; reading them marks them as expected.
-
-        Each is unwrapped from discord.py's wrappers (a command's, an option's).
-        """
-        return [
-            getattr(error, "original", None) or error.__cause__ or error
-            for error in self.env.errors
-        ]
-
-
 @pytest.fixture
-def server(simcord_env: Any) -> Server:
+def server(simcord_env: simcord.Env) -> Server:
     guild = simcord_env.create_guild("Study Hall")
     mods = guild.create_role("Mods", permissions=discord.Permissions(manage_guild=True))
     return Server(

@@ -5,11 +5,22 @@ SimCord's clock starts on Thursday 2026-01-01 00:00 UTC.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import discord
+import simcord
 
+from bot.app import TandemBot
+
+ROOT = Path(__file__).resolve().parent.parent
+Member = simcord.MemberActor
+Channel = simcord.ChannelHandle
+Result = simcord.InteractionResult
 MONDAY = 0
 HOUR = 3600
 DAY = 24 * HOUR
@@ -17,37 +28,70 @@ WEEK = 7 * DAY
 ANSWERS = {"completed": "Chapter 3 exercises", "next_goal": "Finish chapter 4", "blockers": ""}
 
 
-def answer(result: Any) -> Any:
+@dataclass
+class Server:
+    """A study server in SimCord with Tandem's channels and a moderator."""
+
+    env: simcord.Env
+    guild: simcord.GuildHandle
+    general: Channel
+    partners: Channel
+    leaderboard: Channel
+    moderator: Member
+
+    @property
+    def bot(self) -> TandemBot:
+        bot: TandemBot = self.env.bot
+        return bot
+
+    def member(self, name: str) -> Member:
+        return self.guild.add_member(self.env.create_user(name))
+
+    def thread(self, thread_id: int) -> Channel:
+        return next(t for t in self.partners.threads if t.id == thread_id)
+
+    def errors(self) -> list[BaseException]:
+        """Errors the bot reported to members; reading them marks them as expected.
+
+        Each is unwrapped from discord.py's wrappers (a command's, an option's).
+        """
+        return [
+            getattr(error, "original", None) or error.__cause__ or error
+            for error in self.env.errors
+        ]
+
+
+def answer(result: Result) -> Any:
     """The message the member saw last, whether answered directly or after deferring."""
     return result.followups[-1] if result.followups else result.response
 
 
-def reply(result: Any) -> str:
+def reply(result: Result) -> str:
     """The text the member saw, whether answered directly or after deferring."""
     return str(answer(result).content)
 
 
-def messages_with(channel: Any, text: str) -> list[discord.Message]:
+def messages_with(channel: Channel, text: str) -> list[discord.Message]:
     return [m for m in channel.history() if text in m.content]
 
 
-def pinged(server: Any, message: discord.Message) -> set[int]:
+def pinged(server: Server, message: discord.Message) -> set[int]:
     """Who Discord notified for this message: what the bot's allowed mentions let through."""
     stored = server.env.backend.get_message(message.channel.id, message.id)
     return set(stored.ping_user_ids)
 
 
-async def advance(server: Any, seconds: float) -> None:
+async def advance(server: Server, seconds: float) -> None:
     """Move virtual time a day at a time: each step settles within SimCord's time limit."""
     await advance_to(server, server.env.now() + timedelta(seconds=seconds))
 
 
-async def advance_to(server: Any, when: datetime) -> None:
+async def advance_to(server: Server, when: datetime) -> None:
     while (left := (when - server.env.now()).total_seconds()) > 0:
         await server.env.advance_time(min(left, DAY))
 
 
-async def find(server: Any, member: Any, **overrides: Any) -> Any:
+async def find(server: Server, member: Member, **overrides: Any) -> Any:
     options = {
         "course": "Intro to Python",
         "pace": 10,
@@ -58,7 +102,7 @@ async def find(server: Any, member: Any, **overrides: Any) -> Any:
     return await member.slash(server.general, "partner find", **options)
 
 
-async def pair(server: Any, first: Any, second: Any, **overrides: Any) -> Any:
+async def pair(server: Server, first: Member, second: Member, **overrides: Any) -> Any:
     """Queue two compatible members so they are paired; returns their partnership."""
     await find(server, first, **overrides)
     await find(server, second, **overrides)
@@ -68,7 +112,7 @@ async def pair(server: Any, first: Any, second: Any, **overrides: Any) -> Any:
     return partnership
 
 
-async def request(server: Any, inviter: Any, invitee: Any, **overrides: Any) -> Any:
+async def request(server: Server, inviter: Member, invitee: Member, **overrides: Any) -> Any:
     options = {
         "member": invitee,
         "course": "Intro to Python",
@@ -79,23 +123,23 @@ async def request(server: Any, inviter: Any, invitee: Any, **overrides: Any) -> 
     return await inviter.slash(server.general, "partner request", **options)
 
 
-def invitation_message(server: Any, invitee: Any) -> discord.Message:
+def invitation_message(server: Server, invitee: Member) -> discord.Message:
     """The newest invitation to `invitee` posted in #general."""
     return [m for m in server.general.history() if f"{invitee.mention}, " in m.content][-1]
 
 
-def fresh(channel: Any, message: discord.Message) -> discord.Message:
+def fresh(channel: Channel, message: discord.Message) -> discord.Message:
     """The message as it reads now, after the bot edited it."""
     return next(m for m in channel.history() if m.id == message.id)
 
 
-async def check_in(server: Any, member: Any, **answers: str) -> Any:
+async def check_in(server: Server, member: Member, **answers: str) -> Any:
     shown = await member.slash(server.general, "checkin")
     assert shown.modal is not None and shown.modal["title"] == "Weekly check-in"
     return await member.submit_modal(shown, ANSWERS | answers)
 
 
-async def goal(server: Any, member: Any, text: str = "Finish the Python course") -> int:
+async def goal(server: Server, member: Member, text: str = "Finish the Python course") -> int:
     result = await member.slash(
         server.general, "goal set", text=text, done_when="Certificate in hand"
     )
@@ -104,7 +148,7 @@ async def goal(server: Any, member: Any, text: str = "Finish the Python course")
     return int(goals[-1].id)
 
 
-async def add(server: Any, member: Any, goal_id: int, **overrides: Any) -> Any:
+async def add(server: Server, member: Member, goal_id: int, **overrides: Any) -> Any:
     options = {
         "goal": str(goal_id),
         "title": "Chapter 4",
@@ -114,15 +158,28 @@ async def add(server: Any, member: Any, goal_id: int, **overrides: Any) -> Any:
     return await member.slash(server.general, "milestone add", **options)
 
 
-async def ledger_rows(server: Any) -> list[tuple[Any, ...]]:
+async def ledger_rows(server: Server) -> list[tuple[Any, ...]]:
     rows = await server.bot.store.db.fetch_all(
         "SELECT kind, amount, milestone_id FROM ledger_entries ORDER BY id"
     )
     return [tuple(row) for row in rows]
 
 
-async def only_milestone(server: Any, member: Any) -> Any:
+async def only_milestone(server: Server, member: Member) -> Any:
     [milestone] = await server.bot.store.milestones.milestones_of(
         server.guild.id, member.id, open_only=True
     )
     return milestone
+
+
+def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m bot` in a fresh process, with only the environment given."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )

@@ -86,6 +86,7 @@ class GoalCog(
     @app_commands.command(
         name="close", description="Close one of your goals to make room for another"
     )
+    @app_commands.describe(goal="Which of your active goals")
     @app_commands.autocomplete(goal=goal_autocomplete)
     async def close_goal(self, interaction: discord.Interaction[TandemBot], goal: str) -> None:
         found = await own_goal(interaction, goal)

@@ -127,6 +127,7 @@ class MilestoneCog(
     @app_commands.command(
         name="done", description="Ask your partner to confirm a milestone is done"
     )
+    @app_commands.describe(milestone="Which of your open milestones")
     @app_commands.autocomplete(milestone=open_milestone_autocomplete)
     async def done(self, interaction: discord.Interaction[TandemBot], milestone: str) -> None:
         found = await own_open_milestone(interaction, milestone)
@@ -135,7 +136,9 @@ class MilestoneCog(
     @app_commands.command(
         name="reschedule", description="Ask your partner to move a milestone's due date"
     )
-    @app_commands.describe(new_due="New due date, YYYY-MM-DD")
+    @app_commands.describe(
+        milestone="Which of your open milestones", new_due="New due date, YYYY-MM-DD"
+    )
     @app_commands.autocomplete(milestone=open_milestone_autocomplete)
     async def reschedule(
         self, interaction: discord.Interaction[TandemBot], milestone: str, new_due: str

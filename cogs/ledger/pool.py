@@ -31,6 +31,7 @@ class PoolCog(
     @app_commands.command(
         name="view", description="Your pair's pool balance and its recent entries"
     )
+    @app_commands.describe(course="Which pool, if you have several (ended pairs' too)")
     @app_commands.autocomplete(course=pool_autocomplete)
     async def view(
         self, interaction: discord.Interaction[TandemBot], course: str | None = None
@@ -53,7 +54,10 @@ class PoolCog(
     @app_commands.command(
         name="settle", description="Propose to settle the pool to zero; your partner confirms"
     )
-    @app_commands.describe(note="What the pool was used for")
+    @app_commands.describe(
+        note="What the pool was used for",
+        course="Which pool, if you have several (ended pairs' too)",
+    )
     @app_commands.autocomplete(course=pool_autocomplete)
     async def settle(
         self, interaction: discord.Interaction[TandemBot], note: str, course: str | None = None

@@ -189,6 +189,7 @@ class PairingCog(
             )
 
     @app_commands.command(name="status", description="Your partner, thread and check-in schedule")
+    @app_commands.describe(course="Only this partnership (default: all of yours)")
     @app_commands.autocomplete(course=partnered_course_autocomplete)
     async def status(
         self, interaction: discord.Interaction[TandemBot], course: str | None = None

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 import discord
 
 from bot.errors import UserError
 from cogs.checkins.messages import QUIET_NUDGE
-from tests.helpers import ANSWERS, DAY, WEEK, advance, advance_to, find, messages_with, pair, reply
+from tests.helpers import (
+    ANSWERS,
+    DAY,
+    WEEK,
+    Server,
+    advance,
+    advance_to,
+    find,
+    messages_with,
+    pair,
+    reply,
+)
 
 
-async def test_quiet_partner_gets_one_nudge_then_the_other_a_rematch_button(ready: Any) -> None:
+async def test_quiet_partner_gets_one_nudge_then_the_other_a_rematch_button(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob, pace=8)
     thread = ready.thread(partnership.thread_id)
@@ -51,7 +61,7 @@ async def test_quiet_partner_gets_one_nudge_then_the_other_a_rematch_button(read
     assert {type(e) for e in ready.errors()} <= {UserError}
 
 
-async def test_one_sided_effort_note_and_switch_offer_once(ready: Any) -> None:
+async def test_one_sided_effort_note_and_switch_offer_once(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     thread = ready.thread(partnership.thread_id)
@@ -68,7 +78,7 @@ async def test_one_sided_effort_note_and_switch_offer_once(ready: Any) -> None:
     assert len(messages_with(thread, "for three weeks only")) == 1
 
 
-async def test_two_week_question_keep_and_switch(ready: Any) -> None:
+async def test_two_week_question_keep_and_switch(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     thread = ready.thread(partnership.thread_id)
@@ -108,7 +118,7 @@ async def test_two_week_question_keep_and_switch(ready: Any) -> None:
 
 
 async def test_a_switch_interrupted_before_the_pair_ended_is_finished_by_pressing_again(
-    ready: Any,
+    ready: Server,
 ) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
@@ -124,7 +134,7 @@ async def test_a_switch_interrupted_before_the_pair_ended_is_finished_by_pressin
     assert await ready.bot.store.partnerships.active_partnerships(ready.guild.id, bob.id) == []
 
 
-async def test_both_keep(ready: Any) -> None:
+async def test_both_keep(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     await advance(ready, 14 * DAY + 60)
@@ -141,7 +151,7 @@ async def test_both_keep(ready: Any) -> None:
     assert len(messages_with(ready.thread(partnership.thread_id), "keep going together?")) == 1
 
 
-async def test_schedule_change_needs_the_partner(ready: Any) -> None:
+async def test_schedule_change_needs_the_partner(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     thread = ready.thread(partnership.thread_id)
@@ -177,7 +187,7 @@ async def test_schedule_change_needs_the_partner(ready: Any) -> None:
     assert {type(e) for e in ready.errors()} == {UserError}
 
 
-async def test_dst_week_reminds_exactly_once_at_the_local_time(ready: Any) -> None:
+async def test_dst_week_reminds_exactly_once_at_the_local_time(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     # Sunday 02:30 in Berlin does not exist on 2026-03-29; it falls at 03:30 CEST (01:30 UTC).
     partnership = await pair(ready, alice, bob, checkin_day=6, checkin_time="02:30")

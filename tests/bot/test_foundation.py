@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import logging
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -14,21 +11,7 @@ from bot.replies import APOLOGY
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.database import Database
-from tests.helpers import reply
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **env},
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+from tests.helpers import Server, reply, run_cli
 
 
 def test_missing_token_is_one_clear_line(tmp_path: Path) -> None:
@@ -102,7 +85,7 @@ async def test_a_failed_transaction_changes_nothing(tmp_path: Path) -> None:
 
 
 async def test_unexpected_error_is_logged_with_context_and_answered_politely(
-    ready: Any, caplog: pytest.LogCaptureFixture
+    ready: Server, caplog: pytest.LogCaptureFixture
 ) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     options = {

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.errors import UserError
 from bot.replies import NEEDS_MANAGE_SERVER, NEEDS_SETUP
+from tests.helpers import Server
 
 
-async def test_moderator_sets_up_and_settings_are_stored(server: Any) -> None:
+async def test_moderator_sets_up_and_settings_are_stored(server: Server) -> None:
     result = await server.moderator.slash(
         server.general,
         "setup",
@@ -28,7 +27,7 @@ async def test_moderator_sets_up_and_settings_are_stored(server: Any) -> None:
     assert (config.currency, config.max_stake) == ("USD", 50)
 
 
-async def test_running_setup_again_updates_and_keeps_unnamed_options(ready: Any) -> None:
+async def test_running_setup_again_updates_and_keeps_unnamed_options(ready: Server) -> None:
     await ready.moderator.slash(
         ready.general,
         "setup",
@@ -52,7 +51,9 @@ async def test_running_setup_again_updates_and_keeps_unnamed_options(ready: Any)
     )
 
 
-async def test_non_moderator_cannot_run_setup_even_when_the_command_is_visible(server: Any) -> None:
+async def test_non_moderator_cannot_run_setup_even_when_the_command_is_visible(
+    server: Server,
+) -> None:
     learner = server.member("learner")
     commands = await server.bot.tree.fetch_commands()
     setup_command = next(command for command in commands if command.name == "setup")
@@ -69,7 +70,7 @@ async def test_non_moderator_cannot_run_setup_even_when_the_command_is_visible(s
     assert server.errors()
 
 
-async def test_bad_setup_values_change_nothing(ready: Any) -> None:
+async def test_bad_setup_values_change_nothing(ready: Server) -> None:
     for options in (
         {"max_stake": -1},
         {"max_stake": 2_000_000},
@@ -95,7 +96,7 @@ async def test_bad_setup_values_change_nothing(ready: Any) -> None:
     assert all(isinstance(error, UserError) for error in ready.errors())
 
 
-async def test_other_commands_ask_for_setup_first(server: Any) -> None:
+async def test_other_commands_ask_for_setup_first(server: Server) -> None:
     learner = server.member("learner")
     result = await learner.slash(server.general, "partner status")
     assert result.ephemeral

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from tests.helpers import (
+    Server,
     add,
     advance_to,
     find,
@@ -17,7 +17,7 @@ from tests.helpers import (
 )
 
 
-async def test_an_ended_pair_can_still_view_and_settle_its_pool(ready: Any) -> None:
+async def test_an_ended_pair_can_still_view_and_settle_its_pool(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     await add(ready, alice, await goal(ready, alice), stake=4.0)
@@ -35,7 +35,7 @@ async def test_an_ended_pair_can_still_view_and_settle_its_pool(ready: Any) -> N
 
 
 async def test_a_pledge_due_within_two_days_is_still_judged_after_the_pair_ends(
-    ready: Any,
+    ready: Server,
 ) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
@@ -75,7 +75,7 @@ async def test_a_pledge_due_within_two_days_is_still_judged_after_the_pair_ends(
     ready.errors()
 
 
-async def test_former_partners_waiting_in_the_same_course_are_told_why(ready: Any) -> None:
+async def test_former_partners_waiting_in_the_same_course_are_told_why(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await pair(ready, alice, bob)
     await alice.slash(ready.general, "partner end")
@@ -89,7 +89,7 @@ async def test_former_partners_waiting_in_the_same_course_are_told_why(ready: An
 
 
 async def test_an_ended_pool_is_reached_by_its_pair_once_the_course_has_a_new_partner(
-    ready: Any,
+    ready: Server,
 ) -> None:
     alice, bob, carol = ready.member("alice"), ready.member("bob"), ready.member("carol")
     first = await pair(ready, alice, bob)

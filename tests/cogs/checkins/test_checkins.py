@@ -15,6 +15,7 @@ from tests.helpers import (
     ANSWERS,
     DAY,
     HOUR,
+    Server,
     advance_to,
     check_in,
     messages_with,
@@ -23,7 +24,7 @@ from tests.helpers import (
 )
 
 
-async def test_checkin_posts_an_embed_in_the_thread_and_a_second_replaces_it(ready: Any) -> None:
+async def test_checkin_posts_an_embed_in_the_thread_and_a_second_replaces_it(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     thread = ready.thread(partnership.thread_id)
@@ -47,7 +48,7 @@ async def test_checkin_posts_an_embed_in_the_thread_and_a_second_replaces_it(rea
         assert all("Chapter 3" not in str(m.embeds) + m.content for m in channel.history())
 
 
-async def test_checkin_outside_a_partnership_and_empty_answers(ready: Any) -> None:
+async def test_checkin_outside_a_partnership_and_empty_answers(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     lonely = await alice.slash(ready.general, "checkin")
     assert lonely.ephemeral and "don't have an active partner" in reply(lonely)
@@ -58,7 +59,7 @@ async def test_checkin_outside_a_partnership_and_empty_answers(ready: Any) -> No
     assert {type(e) for e in ready.errors()} == {UserError}
 
 
-async def test_reminders_arrive_at_each_pairs_local_time_once(ready: Any) -> None:
+async def test_reminders_arrive_at_each_pairs_local_time_once(ready: Server) -> None:
     alice, bob, carol, dan = (ready.member(n) for n in ("alice", "bob", "carol", "dan"))
     berlin = await pair(ready, alice, bob)  # Monday 18:00 Europe/Berlin = 17:00 UTC in January
     york = await pair(
@@ -95,7 +96,7 @@ async def test_reminders_arrive_at_each_pairs_local_time_once(ready: Any) -> Non
     assert len(messages_with(york_thread, "it's check-in time")) == 1
 
 
-async def test_check_in_button_opens_the_form(ready: Any) -> None:
+async def test_check_in_button_opens_the_form(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     await advance_to(ready, datetime(2026, 1, 5, 17, 1, tzinfo=UTC))
@@ -110,7 +111,7 @@ async def test_check_in_button_opens_the_form(ready: Any) -> None:
     assert "Your streak: **1 week**" in reply(status)
 
 
-async def test_no_duplicate_across_restart(ready: Any, make_bot: Any) -> None:
+async def test_no_duplicate_across_restart(ready: Server, make_bot: Any) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     await advance_to(ready, datetime(2026, 1, 5, 17, 1, tzinfo=UTC))
@@ -123,7 +124,7 @@ async def test_no_duplicate_across_restart(ready: Any, make_bot: Any) -> None:
     assert len(messages_with(thread, "Heads-up")) == 1
 
 
-async def test_failed_send_is_retried_next_tick(ready: Any) -> None:
+async def test_failed_send_is_retried_next_tick(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     await advance_to(ready, datetime(2026, 1, 5, 16, 59, tzinfo=UTC))
@@ -138,7 +139,7 @@ async def test_failed_send_is_retried_next_tick(ready: Any) -> None:
     assert len(messages_with(thread, "it's check-in time")) == 1
 
 
-async def test_crash_after_sending_does_not_post_again(ready: Any, make_bot: Any) -> None:
+async def test_crash_after_sending_does_not_post_again(ready: Server, make_bot: Any) -> None:
     """Discord posted the message but the bot never heard back (a crash or a lost reply)."""
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
@@ -157,7 +158,7 @@ async def test_crash_after_sending_does_not_post_again(ready: Any, make_bot: Any
     )
 
 
-async def test_reminder_missed_while_down_is_posted_once_late(ready: Any, make_bot: Any) -> None:
+async def test_reminder_missed_while_down_is_posted_once_late(ready: Server, make_bot: Any) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     await advance_to(ready, datetime(2026, 1, 3, 0, 0, tzinfo=UTC))
@@ -173,7 +174,7 @@ async def test_reminder_missed_while_down_is_posted_once_late(ready: Any, make_b
     assert len(messages_with(thread, "it's check-in time")) == 1
 
 
-async def test_archived_thread_is_unarchived_and_deleted_thread_recreated(ready: Any) -> None:
+async def test_archived_thread_is_unarchived_and_deleted_thread_recreated(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     thread = await ready.bot.fetch_channel(partnership.thread_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.helpers import ANSWERS, pair, reply
+from tests.helpers import ANSWERS, Server, pair, reply
 
 
 def answers_in(thread: Any) -> dict[str, str]:
@@ -14,7 +14,7 @@ def answers_in(thread: Any) -> dict[str, str]:
     }
 
 
-async def test_both_partners_fill_the_form_at_once_and_each_posts_their_own(ready: Any) -> None:
+async def test_both_partners_fill_the_form_at_once_and_each_posts_their_own(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     alices = await alice.slash(ready.general, "checkin")
@@ -32,7 +32,9 @@ async def test_both_partners_fill_the_form_at_once_and_each_posts_their_own(read
     assert await ready.bot.store.db.fetch_value("SELECT COUNT(*) FROM checkins") == 2
 
 
-async def test_a_form_opened_before_a_restart_submits_after_it(ready: Any, make_bot: Any) -> None:
+async def test_a_form_opened_before_a_restart_submits_after_it(
+    ready: Server, make_bot: Any
+) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     shown = await alice.slash(ready.general, "checkin")
@@ -42,7 +44,7 @@ async def test_a_form_opened_before_a_restart_submits_after_it(ready: Any, make_
     assert answers_in(ready.thread(partnership.thread_id)) == {alice.mention: ANSWERS["completed"]}
 
 
-async def test_a_second_answer_that_week_edits_the_same_message(ready: Any) -> None:
+async def test_a_second_answer_that_week_edits_the_same_message(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     first = await alice.slash(ready.general, "checkin")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from bot.errors import UserError
 from tests.helpers import (
+    Server,
     add,
     advance_to,
     goal,
@@ -19,7 +19,7 @@ from tests.helpers import (
 
 
 async def test_a_title_that_mentions_someone_pings_only_whom_each_notice_means(
-    ready: Any,
+    ready: Server,
 ) -> None:
     alice, bob, carol = ready.member("alice"), ready.member("bob"), ready.member("carol")
     partnership = await pair(ready, alice, bob)
@@ -38,7 +38,7 @@ async def test_a_title_that_mentions_someone_pings_only_whom_each_notice_means(
 
 
 async def test_every_message_names_its_pings_and_never_parses_everyone_or_roles(
-    ready: Any,
+    ready: Server,
 ) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
@@ -60,7 +60,7 @@ async def test_every_message_names_its_pings_and_never_parses_everyone_or_roles(
         assert set(allowed.get("users", [])) <= set(partnership.members), r.path
 
 
-async def test_asking_five_times_makes_one_invitation_and_one_ping(ready: Any) -> None:
+async def test_asking_five_times_makes_one_invitation_and_one_ping(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     results = [await request(ready, alice, bob) for _ in range(5)]
     assert all(result.ephemeral for result in results)
@@ -70,7 +70,7 @@ async def test_asking_five_times_makes_one_invitation_and_one_ping(ready: Any) -
     assert [type(e) for e in ready.errors()] == [UserError] * 4
 
 
-async def test_no_invitation_is_posted_inside_a_private_partner_thread(ready: Any) -> None:
+async def test_no_invitation_is_posted_inside_a_private_partner_thread(ready: Server) -> None:
     alice, bob, carol = ready.member("alice"), ready.member("bob"), ready.member("carol")
     partnership = await pair(ready, alice, bob)
     thread = ready.thread(partnership.thread_id)

@@ -8,17 +8,17 @@ import discord
 import pytest
 
 from bot.errors import UserError
-from tests.helpers import add, find, goal, messages_with, pair, reply
+from tests.helpers import Server, add, find, goal, messages_with, pair, reply
 
 
-async def berlin_and_new_york(server: Any) -> tuple[Any, Any, Any]:
+async def berlin_and_new_york(server: Server) -> tuple[Any, Any, Any]:
     alice, bob = server.member("alice"), server.member("bob")
     partnership = await pair(server, alice, bob)  # Monday 18:00 Europe/Berlin
     await bob.slash(server.general, "profile", timezone="America/New_York")
     return alice, bob, partnership
 
 
-async def test_thread_notices_give_times_in_both_members_zones(ready: Any) -> None:
+async def test_thread_notices_give_times_in_both_members_zones(ready: Server) -> None:
     alice, bob, partnership = await berlin_and_new_york(ready)
     await add(ready, alice, await goal(ready, alice), due="2026-01-20")
     thread = ready.thread(partnership.thread_id)
@@ -41,7 +41,7 @@ async def test_thread_notices_give_times_in_both_members_zones(ready: Any) -> No
     assert f"{bob.mention}: Wednesday 21:00 (America/New_York)" in confirmed.content
 
 
-async def test_status_and_milestone_list_read_in_the_readers_zone(ready: Any) -> None:
+async def test_status_and_milestone_list_read_in_the_readers_zone(ready: Server) -> None:
     alice, bob, _partnership = await berlin_and_new_york(ready)
     status = await bob.slash(ready.general, "partner status")
     assert "Weekly check-in: Monday 12:00 (America/New_York)" in reply(status)
@@ -58,7 +58,7 @@ async def test_status_and_milestone_list_read_in_the_readers_zone(ready: Any) ->
     "variant",
     ["Art\u200b", "\u200bArt", "A\u200drt", "Ａｒｔ", "art", " Art\t", "Art\u00ad"],
 )
-async def test_course_names_that_look_alike_are_one_course(ready: Any, variant: str) -> None:
+async def test_course_names_that_look_alike_are_one_course(ready: Server, variant: str) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await find(ready, alice, course="Art")
     paired = await find(ready, bob, course=variant)
@@ -66,7 +66,7 @@ async def test_course_names_that_look_alike_are_one_course(ready: Any, variant: 
 
 
 @pytest.mark.parametrize("empty", ["\u200b\u200b", " \u200d ", "\x07"])
-async def test_a_course_name_of_invisible_characters_is_refused(ready: Any, empty: str) -> None:
+async def test_a_course_name_of_invisible_characters_is_refused(ready: Server, empty: str) -> None:
     alice = ready.member("alice")
     refused = await find(ready, alice, course=empty)
     assert refused.ephemeral and "Name the course" in reply(refused)
@@ -75,7 +75,7 @@ async def test_a_course_name_of_invisible_characters_is_refused(ready: Any, empt
 
 
 @pytest.mark.parametrize("typed", ["¹²", "١٢", "1" * 25, "my goal", "-1", "9" * 19])
-async def test_ids_typed_by_hand_get_a_clear_refusal(ready: Any, typed: str) -> None:
+async def test_ids_typed_by_hand_get_a_clear_refusal(ready: Server, typed: str) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await pair(ready, alice, bob)
     await add(ready, alice, await goal(ready, alice))
@@ -95,7 +95,7 @@ async def test_ids_typed_by_hand_get_a_clear_refusal(ready: Any, typed: str) -> 
     assert {type(e) for e in ready.errors()} == {UserError}
 
 
-async def test_a_lost_permission_names_it_and_the_pair_is_still_made(ready: Any) -> None:
+async def test_a_lost_permission_names_it_and_the_pair_is_still_made(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await find(ready, alice)
     partners = ready.bot.get_channel(ready.partners.id)

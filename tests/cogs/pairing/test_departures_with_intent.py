@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.settings import Settings
 from tests.helpers import (
+    Server,
     add,
     advance_to,
     find,
@@ -33,12 +33,12 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
-async def test_the_bot_asks_for_the_members_intent(ready: Any) -> None:
+async def test_the_bot_asks_for_the_members_intent(ready: Server) -> None:
     assert ready.bot.intents.members
 
 
 async def test_a_member_who_leaves_is_removed_everywhere_and_the_partner_goes_first(
-    ready: Any,
+    ready: Server,
 ) -> None:
     alice, bob, carol = ready.member("alice"), ready.member("bob"), ready.member("carol")
     partnership = await pair(ready, alice, bob)

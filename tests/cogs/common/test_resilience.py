@@ -8,12 +8,12 @@ from typing import Any
 from discord import Permissions
 
 from bot.errors import UserError
-from tests.helpers import HOUR, advance_to, find, messages_with, pair, reply
+from tests.helpers import HOUR, Server, advance_to, find, messages_with, pair, reply
 
 DUE = "it's check-in time"
 
 
-async def test_a_long_discord_outage_delays_but_never_loses_a_reminder(ready: Any) -> None:
+async def test_a_long_discord_outage_delays_but_never_loses_a_reminder(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     await advance_to(ready, datetime(2026, 1, 5, 16, 59, tzinfo=UTC))
@@ -36,7 +36,7 @@ async def test_a_long_discord_outage_delays_but_never_loses_a_reminder(ready: An
     assert len(messages_with(thread, DUE)) == 1
 
 
-async def test_history_is_searched_from_the_first_attempt(ready: Any, make_bot: Any) -> None:
+async def test_history_is_searched_from_the_first_attempt(ready: Server, make_bot: Any) -> None:
     """Posted, reply lost; the next attempt fails reading history; the third must not post again."""
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
@@ -51,7 +51,7 @@ async def test_history_is_searched_from_the_first_attempt(ready: Any, make_bot: 
     assert len(messages_with(ready.thread(partnership.thread_id), DUE)) == 1
 
 
-async def test_missing_partner_channel_refuses_pairing_before_storing(ready: Any) -> None:
+async def test_missing_partner_channel_refuses_pairing_before_storing(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await find(ready, alice)
     ready.env.backend.delete_channel(ready.partners.id)  # a moderator deleted the channel
@@ -65,7 +65,7 @@ async def test_missing_partner_channel_refuses_pairing_before_storing(ready: Any
     assert [type(e) for e in ready.errors()] == [UserError]
 
 
-async def test_a_thread_that_could_not_be_opened_is_opened_by_the_loop(ready: Any) -> None:
+async def test_a_thread_that_could_not_be_opened_is_opened_by_the_loop(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await find(ready, alice)
     ready.env.inject_error("POST", f"/channels/{ready.partners.id}/threads", status=500, times=1)
@@ -82,7 +82,7 @@ async def test_a_thread_that_could_not_be_opened_is_opened_by_the_loop(ready: An
     assert alice.mention in welcome.content and bob.mention in welcome.content
 
 
-async def test_one_broken_server_does_not_hold_up_another(ready: Any) -> None:
+async def test_one_broken_server_does_not_hold_up_another(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     healthy = await pair(ready, alice, bob)
 

@@ -8,10 +8,10 @@ import discord
 import pytest
 
 from bot.errors import UserError
-from tests.helpers import find, fresh, invitation_message, pinged, reply, request
+from tests.helpers import Server, find, fresh, invitation_message, pinged, reply, request
 
 
-async def test_first_member_is_queued_then_matched_into_a_private_thread(ready: Any) -> None:
+async def test_first_member_is_queued_then_matched_into_a_private_thread(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
 
     first = await find(ready, alice)
@@ -59,7 +59,7 @@ async def test_first_member_is_queued_then_matched_into_a_private_thread(ready: 
     assert "two-week trial" in welcome
 
 
-async def test_incompatible_members_both_wait(ready: Any) -> None:
+async def test_incompatible_members_both_wait(ready: Server) -> None:
     alice, bob, carol = ready.member("alice"), ready.member("bob"), ready.member("carol")
     await find(ready, alice, pace=5)
     await find(ready, bob, pace=11)  # more than twice alice's pace
@@ -68,7 +68,7 @@ async def test_incompatible_members_both_wait(ready: Any) -> None:
     assert await ready.bot.store.partnerships.active_partnerships(ready.guild.id, alice.id) == []
 
 
-async def test_closest_pace_wins_among_compatible(ready: Any) -> None:
+async def test_closest_pace_wins_among_compatible(ready: Server) -> None:
     alice, bob, carol = ready.member("alice"), ready.member("bob"), ready.member("carol")
     await find(ready, alice, pace=6)
     await find(ready, bob, pace=13)  # incompatible with alice: more than twice her pace
@@ -77,7 +77,7 @@ async def test_closest_pace_wins_among_compatible(ready: Any) -> None:
     assert set(partnership.members) == {bob.id, carol.id}
 
 
-async def test_finding_again_updates_the_queue_entry(ready: Any) -> None:
+async def test_finding_again_updates_the_queue_entry(ready: Server) -> None:
     alice = ready.member("alice")
     await find(ready, alice, pace=10)
     again = await find(ready, alice, pace=12)
@@ -99,7 +99,7 @@ async def test_finding_again_updates_the_queue_entry(ready: Any) -> None:
     ],
 )
 async def test_bad_find_options_are_refused_and_nothing_is_stored(
-    ready: Any, overrides: Any, message: str
+    ready: Server, overrides: Any, message: str
 ) -> None:
     alice = ready.member("alice")
     result = await find(ready, alice, **overrides)
@@ -110,7 +110,7 @@ async def test_bad_find_options_are_refused_and_nothing_is_stored(
     assert [type(e) for e in ready.errors()] == [UserError]
 
 
-async def test_finding_while_partnered_in_that_course_is_refused(ready: Any) -> None:
+async def test_finding_while_partnered_in_that_course_is_refused(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await find(ready, alice)
     await find(ready, bob)
@@ -123,7 +123,7 @@ async def test_finding_while_partnered_in_that_course_is_refused(ready: Any) -> 
     assert ready.errors()
 
 
-async def test_leave_queue(ready: Any) -> None:
+async def test_leave_queue(ready: Server) -> None:
     alice = ready.member("alice")
     await find(ready, alice)
     await find(ready, alice, course="Linear Algebra")
@@ -139,7 +139,7 @@ async def test_leave_queue(ready: Any) -> None:
     assert ready.errors()
 
 
-async def test_request_accept_pairs_and_invitee_inherits_the_zone(ready: Any) -> None:
+async def test_request_accept_pairs_and_invitee_inherits_the_zone(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     invite = await request(ready, alice, bob)
     assert invite.ephemeral and "I invited" in reply(invite)
@@ -161,7 +161,7 @@ async def test_request_accept_pairs_and_invitee_inherits_the_zone(ready: Any) ->
     assert "Wednesday 07:30 (Asia/Kolkata)" in thread.history()[0].content
 
 
-async def test_only_the_invited_member_can_answer(ready: Any) -> None:
+async def test_only_the_invited_member_can_answer(ready: Server) -> None:
     alice, bob, mallory = ready.member("alice"), ready.member("bob"), ready.member("mallory")
     await request(ready, alice, bob)
     for intruder in (mallory, alice):
@@ -172,7 +172,7 @@ async def test_only_the_invited_member_can_answer(ready: Any) -> None:
     assert ready.partners.threads == []
 
 
-async def test_decline(ready: Any) -> None:
+async def test_decline(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await request(ready, alice, bob)
     message = invitation_message(ready, bob)
@@ -184,7 +184,7 @@ async def test_decline(ready: Any) -> None:
     assert invitation is not None and invitation.status == "declined"
 
 
-async def test_invitation_survives_a_restart(ready: Any, make_bot: Any) -> None:
+async def test_invitation_survives_a_restart(ready: Server, make_bot: Any) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await request(ready, alice, bob)
     await ready.env.restart_bot(make_bot())
@@ -194,7 +194,7 @@ async def test_invitation_survives_a_restart(ready: Any, make_bot: Any) -> None:
     assert len(ready.partners.threads) == 1
 
 
-async def test_double_press_creates_one_partnership(ready: Any) -> None:
+async def test_double_press_creates_one_partnership(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await request(ready, alice, bob)
     message = invitation_message(ready, bob)
@@ -213,7 +213,7 @@ async def test_double_press_creates_one_partnership(ready: Any) -> None:
     ("who", "message"),
     [("self", "your own partner"), ("bot", "Bots can't")],
 )
-async def test_request_refuses_self_and_bots(ready: Any, who: str, message: str) -> None:
+async def test_request_refuses_self_and_bots(ready: Server, who: str, message: str) -> None:
     alice = ready.member("alice")
     target = (
         alice if who == "self" else ready.guild.add_member(ready.env.create_user("robot", bot=True))
@@ -226,7 +226,7 @@ async def test_request_refuses_self_and_bots(ready: Any, who: str, message: str)
     assert ready.errors()
 
 
-async def test_request_refuses_someone_already_partnered_in_that_course(ready: Any) -> None:
+async def test_request_refuses_someone_already_partnered_in_that_course(ready: Server) -> None:
     alice, bob, carol = ready.member("alice"), ready.member("bob"), ready.member("carol")
     await request(ready, alice, bob)
     await bob.click(invitation_message(ready, bob), label="Accept")
@@ -235,7 +235,7 @@ async def test_request_refuses_someone_already_partnered_in_that_course(ready: A
     assert ready.errors()
 
 
-async def test_status_shows_partner_thread_and_schedule(ready: Any) -> None:
+async def test_status_shows_partner_thread_and_schedule(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await find(ready, alice)
     await find(ready, bob, timezone="America/New_York", checkin_time="12:00")
@@ -249,13 +249,13 @@ async def test_status_shows_partner_thread_and_schedule(ready: Any) -> None:
     assert "Shared pool: 0 points" in text
 
 
-async def test_status_without_partner(ready: Any) -> None:
+async def test_status_without_partner(ready: Server) -> None:
     alice = ready.member("alice")
     status = await alice.slash(ready.general, "partner status")
     assert "don't have a partner yet" in status.response.content
 
 
-async def test_end_locks_the_thread_and_frees_both(ready: Any) -> None:
+async def test_end_locks_the_thread_and_frees_both(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await find(ready, alice)
     await find(ready, bob)
@@ -274,7 +274,7 @@ async def test_end_locks_the_thread_and_frees_both(ready: Any) -> None:
     assert "added you to the queue" in reply(again)
 
 
-async def test_end_without_partner_and_overlong_reason(ready: Any) -> None:
+async def test_end_without_partner_and_overlong_reason(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     nobody = await alice.slash(ready.general, "partner end")
     assert nobody.ephemeral and "don't have an active partner" in reply(nobody)
@@ -288,7 +288,7 @@ async def test_end_without_partner_and_overlong_reason(ready: Any) -> None:
     assert ready.errors()
 
 
-async def test_profile_sets_zone_and_rejects_unknown(ready: Any) -> None:
+async def test_profile_sets_zone_and_rejects_unknown(ready: Server) -> None:
     alice = ready.member("alice")
     ok = await alice.slash(ready.general, "profile", timezone="Pacific/Chatham")
     assert ok.ephemeral and "Pacific/Chatham" in ok.response.content
@@ -298,7 +298,7 @@ async def test_profile_sets_zone_and_rejects_unknown(ready: Any) -> None:
     assert ready.errors()
 
 
-async def test_autocomplete_offers_zones_and_seen_courses(ready: Any) -> None:
+async def test_autocomplete_offers_zones_and_seen_courses(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await find(ready, alice, course="Intro to Python")
     zones = await bob.autocomplete(ready.general, "partner find", "timezone", "berl")

@@ -18,6 +18,7 @@ from tests.helpers import (
     ANSWERS,
     DAY,
     HOUR,
+    Server,
     add,
     advance_to,
     fresh,
@@ -29,7 +30,7 @@ from tests.helpers import (
 )
 
 
-async def test_goals_at_most_two(ready: Any) -> None:
+async def test_goals_at_most_two(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await pair(ready, alice, bob)
     first = await goal(ready, alice, "Python")
@@ -47,7 +48,7 @@ async def test_goals_at_most_two(ready: Any) -> None:
     assert {type(e) for e in ready.errors()} == {UserError}
 
 
-async def test_milestone_add_tells_the_partner_and_stores_minor_units(ready: Any) -> None:
+async def test_milestone_add_tells_the_partner_and_stores_minor_units(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     goal_id = await goal(ready, alice)
@@ -79,7 +80,7 @@ async def test_milestone_add_tells_the_partner_and_stores_minor_units(ready: Any
     ],
 )
 async def test_bad_milestones_are_refused_and_nothing_stored(
-    ready: Any, overrides: Any, message: str
+    ready: Server, overrides: Any, message: str
 ) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await pair(ready, alice, bob)
@@ -93,7 +94,7 @@ async def test_bad_milestones_are_refused_and_nothing_stored(
     assert [type(e) for e in ready.errors()] == [UserError]
 
 
-async def test_milestone_needs_a_goal_and_own_goal_only(ready: Any) -> None:
+async def test_milestone_needs_a_goal_and_own_goal_only(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await pair(ready, alice, bob)
     none_yet = await add(ready, alice, 1)
@@ -109,7 +110,7 @@ async def test_milestone_needs_a_goal_and_own_goal_only(ready: Any) -> None:
     assert {type(e) for e in ready.errors()} == {UserError}
 
 
-async def test_done_is_confirmed_by_the_partner_and_celebrated(ready: Any) -> None:
+async def test_done_is_confirmed_by_the_partner_and_celebrated(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     await alice.submit_modal(await alice.slash(ready.general, "checkin"), ANSWERS)
@@ -149,7 +150,7 @@ async def test_done_is_confirmed_by_the_partner_and_celebrated(ready: Any) -> No
     assert {type(e) for e in ready.errors()} == {UserError}
 
 
-async def test_reject_and_reschedule_with_consent(ready: Any) -> None:
+async def test_reject_and_reschedule_with_consent(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     await add(ready, alice, await goal(ready, alice))
@@ -180,7 +181,9 @@ async def test_reject_and_reschedule_with_consent(ready: Any) -> None:
     assert {type(e) for e in ready.errors()} == {UserError}
 
 
-async def test_missed_milestone_is_charged_once_across_restart(ready: Any, make_bot: Any) -> None:
+async def test_missed_milestone_is_charged_once_across_restart(
+    ready: Server, make_bot: Any
+) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     goal_id = await goal(ready, alice)
@@ -215,7 +218,7 @@ async def test_missed_milestone_is_charged_once_across_restart(ready: Any, make_
     assert {type(e) for e in ready.errors()} == {UserError}
 
 
-async def test_settle_needs_the_partner_and_zeroes_the_pool(ready: Any) -> None:
+async def test_settle_needs_the_partner_and_zeroes_the_pool(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     empty = await alice.slash(ready.general, "pool settle", note="pizza")
@@ -236,7 +239,7 @@ async def test_settle_needs_the_partner_and_zeroes_the_pool(ready: Any) -> None:
     assert {type(e) for e in ready.errors()} == {UserError}
 
 
-async def test_pool_overview_is_for_moderators(ready: Any) -> None:
+async def test_pool_overview_is_for_moderators(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await pair(ready, alice, bob)
     await add(ready, alice, await goal(ready, alice), stake=3.0)
@@ -248,7 +251,7 @@ async def test_pool_overview_is_for_moderators(ready: Any) -> None:
     assert {type(e) for e in ready.errors()} == {app_commands.MissingPermissions}
 
 
-async def test_leaderboard_ranks_by_confirmed_then_streak(ready: Any) -> None:
+async def test_leaderboard_ranks_by_confirmed_then_streak(ready: Server) -> None:
     alice, bob, carol, dan = (ready.member(n) for n in ("alice", "bob", "carol", "dan"))
     first = await pair(ready, alice, bob)
     second = await pair(ready, carol, dan, course="Statistics")
@@ -284,7 +287,7 @@ async def test_leaderboard_ranks_by_confirmed_then_streak(ready: Any) -> None:
     assert len(ready.leaderboard.history()) == 4
 
 
-async def test_milestones_of_an_ended_partnership_are_never_charged(ready: Any) -> None:
+async def test_milestones_of_an_ended_partnership_are_never_charged(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await pair(ready, alice, bob)
     await add(ready, alice, await goal(ready, alice), stake=9.0)
@@ -294,7 +297,7 @@ async def test_milestones_of_an_ended_partnership_are_never_charged(ready: Any) 
     assert await alice.autocomplete(ready.general, "milestone done", "milestone", "") == []
 
 
-async def test_a_newer_request_replaces_an_older_one(ready: Any) -> None:
+async def test_a_newer_request_replaces_an_older_one(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     await add(ready, alice, await goal(ready, alice))
@@ -315,7 +318,7 @@ async def test_a_newer_request_replaces_an_older_one(ready: Any) -> None:
     assert not ready.errors()
 
 
-async def test_settling_needs_the_pool_unchanged_since_the_proposal(ready: Any) -> None:
+async def test_settling_needs_the_pool_unchanged_since_the_proposal(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     goal_id = await goal(ready, alice)

@@ -17,6 +17,7 @@ from bot.models import OutboxStatus
 from tests.helpers import (
     DAY,
     HOUR,
+    Server,
     add,
     advance,
     advance_to,
@@ -31,12 +32,12 @@ from tests.helpers import (
 )
 
 
-def outage(server: Any, channel_id: int, times: int = 2) -> None:
+def outage(server: Server, channel_id: int, times: int = 2) -> None:
     """Discord refuses the next `times` messages in this channel."""
     server.env.inject_error("POST", f"/channels/{channel_id}/messages", status=503, times=times)
 
 
-async def test_milestone_add_during_an_outage_is_stored_once_and_told_once(ready: Any) -> None:
+async def test_milestone_add_during_an_outage_is_stored_once_and_told_once(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     goal_id = await goal(ready, alice)
@@ -59,7 +60,7 @@ async def test_milestone_add_during_an_outage_is_stored_once_and_told_once(ready
     assert len(messages_with(thread, "set a milestone")) == 1
 
 
-async def test_a_done_request_waits_out_an_outage_and_its_buttons_work(ready: Any) -> None:
+async def test_a_done_request_waits_out_an_outage_and_its_buttons_work(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     await add(ready, alice, await goal(ready, alice), due="2026-01-20")
@@ -79,7 +80,7 @@ async def test_a_done_request_waits_out_an_outage_and_its_buttons_work(ready: An
     assert len(ready.leaderboard.history()) == 1
 
 
-async def test_schedule_proposal_and_settlement_wait_out_an_outage(ready: Any) -> None:
+async def test_schedule_proposal_and_settlement_wait_out_an_outage(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     await add(ready, alice, await goal(ready, alice), stake=3.0)
@@ -109,7 +110,7 @@ async def test_schedule_proposal_and_settlement_wait_out_an_outage(ready: Any) -
 
 
 async def test_an_invitation_during_an_outage_is_posted_once_and_asking_again_is_refused(
-    ready: Any,
+    ready: Server,
 ) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     outage(ready, ready.general.id)
@@ -125,7 +126,7 @@ async def test_an_invitation_during_an_outage_is_posted_once_and_asking_again_is
 
 
 async def test_ending_during_an_outage_says_goodbye_later_and_closes_the_thread(
-    ready: Any,
+    ready: Server,
 ) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
@@ -142,7 +143,7 @@ async def test_ending_during_an_outage_says_goodbye_later_and_closes_the_thread(
 
 
 async def test_an_undeliverable_notice_backs_off_then_is_shown_to_moderators(
-    ready: Any, caplog: pytest.LogCaptureFixture
+    ready: Server, caplog: pytest.LogCaptureFixture
 ) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
@@ -177,12 +178,14 @@ async def test_an_undeliverable_notice_backs_off_then_is_shown_to_moderators(
     ready.errors()
 
 
-async def test_setup_alone_shows_that_everything_was_delivered(ready: Any) -> None:
+async def test_setup_alone_shows_that_everything_was_delivered(ready: Server) -> None:
     status = await ready.moderator.slash(ready.general, "setup")
     assert status.ephemeral and "Every message was delivered" in reply(status)
 
 
-async def test_the_invitation_shows_its_answer_after_a_restart(ready: Any, make_bot: Any) -> None:
+async def test_the_invitation_shows_its_answer_after_a_restart(
+    ready: Server, make_bot: Any
+) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await request(ready, alice, bob)
     message = invitation_message(ready, bob)
@@ -192,7 +195,7 @@ async def test_the_invitation_shows_its_answer_after_a_restart(ready: Any, make_
     assert "declined" in edited.content and not edited.components
 
 
-async def lose_reply(server: Any, kind: str) -> None:
+async def lose_reply(server: Server, kind: str) -> None:
     """Rewind a delivered row to what a crash between sending and recording leaves behind."""
     async with server.bot.store.db.transaction() as conn:
         await conn.execute(
@@ -200,7 +203,7 @@ async def lose_reply(server: Any, kind: str) -> None:
         )
 
 
-async def test_a_lost_reply_then_a_new_answer_edits_the_one_message(ready: Any) -> None:
+async def test_a_lost_reply_then_a_new_answer_edits_the_one_message(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     await check_in(ready, alice, completed="First words")
@@ -212,7 +215,7 @@ async def test_a_lost_reply_then_a_new_answer_edits_the_one_message(ready: Any) 
 
 
 async def test_a_lost_goodbye_is_found_even_after_it_would_read_differently(
-    ready: Any, make_bot: Any
+    ready: Server, make_bot: Any
 ) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
@@ -231,7 +234,7 @@ async def test_a_lost_goodbye_is_found_even_after_it_would_read_differently(
     assert messages_with(thread, "passed their deadline")
 
 
-async def test_a_goodbye_stands_when_the_thread_cannot_be_archived(ready: Any) -> None:
+async def test_a_goodbye_stands_when_the_thread_cannot_be_archived(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     ready.env.inject_error("PATCH", f"/channels/{partnership.thread_id}", status=403, times=None)
@@ -245,7 +248,7 @@ async def test_a_goodbye_stands_when_the_thread_cannot_be_archived(ready: Any) -
     assert status == OutboxStatus.SENT
 
 
-async def test_a_channel_keeps_its_order_after_a_failure(ready: Any) -> None:
+async def test_a_channel_keeps_its_order_after_a_failure(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     goal_id = await goal(ready, alice)
@@ -262,7 +265,7 @@ async def test_a_channel_keeps_its_order_after_a_failure(ready: Any) -> None:
     assert len(order) == 2 and "set a milestone" in order[0] and "Heads-up" in order[1]
 
 
-async def test_an_invitation_is_refused_where_the_bot_cannot_post(ready: Any) -> None:
+async def test_an_invitation_is_refused_where_the_bot_cannot_post(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     general = ready.bot.get_channel(ready.general.id)
     await general.set_permissions(ready.guild.me, send_messages=False)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from tests.helpers import find, fresh, invitation_message, reply, request
+from tests.helpers import Server, find, fresh, invitation_message, reply, request
 
 
-async def test_a_queued_member_who_left_is_never_matched(ready: Any) -> None:
+async def test_a_queued_member_who_left_is_never_matched(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await find(ready, alice)
     await find(ready, alice, course="Statistics")
@@ -19,7 +17,7 @@ async def test_a_queued_member_who_left_is_never_matched(ready: Any) -> None:
     assert ready.partners.threads == []
 
 
-async def test_the_newcomer_is_matched_with_the_next_candidate_instead(ready: Any) -> None:
+async def test_the_newcomer_is_matched_with_the_next_candidate_instead(ready: Server) -> None:
     alice, carol, bob = ready.member("alice"), ready.member("carol"), ready.member("bob")
     await find(ready, alice, checkin_time="18:00")
     await find(ready, carol, checkin_time="21:30")  # too far from alice; farther from bob
@@ -30,7 +28,7 @@ async def test_the_newcomer_is_matched_with_the_next_candidate_instead(ready: An
     assert set(partnership.members) == {bob.id, carol.id}
 
 
-async def test_an_invitation_from_someone_who_left_cannot_be_accepted(ready: Any) -> None:
+async def test_an_invitation_from_someone_who_left_cannot_be_accepted(ready: Server) -> None:
     alice, bob, carol = ready.member("alice"), ready.member("bob"), ready.member("carol")
     await request(ready, alice, bob)
     await request(ready, alice, carol, course="Statistics")

@@ -9,6 +9,7 @@ from typing import Any
 from bot.replies import NEEDS_SETUP
 from tests.helpers import (
     ANSWERS,
+    Server,
     add,
     advance_to,
     answer,
@@ -24,7 +25,7 @@ from tests.helpers import (
 )
 
 
-async def exported(server: Any, member: Any) -> dict[str, Any]:
+async def exported(server: Server, member: Any) -> dict[str, Any]:
     result = await member.slash(server.general, "privacy export")
     assert answer(result).ephemeral
     [attachment] = answer(result).attachments
@@ -33,7 +34,7 @@ async def exported(server: Any, member: Any) -> dict[str, Any]:
     return document
 
 
-async def a_full_history(server: Any, alice: Any, bob: Any) -> Any:
+async def a_full_history(server: Server, alice: Any, bob: Any) -> Any:
     """Alice: a pair with bob, a check-in each, a missed pledge, a queue place, an invitation."""
     partnership = await pair(server, alice, bob)
     await check_in(server, alice, completed="Alice's secret progress")
@@ -46,7 +47,7 @@ async def a_full_history(server: Any, alice: Any, bob: Any) -> Any:
 
 
 async def test_export_holds_everything_about_the_member_and_nothing_of_others(
-    ready: Any,
+    ready: Server,
 ) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await a_full_history(ready, alice, bob)
@@ -69,7 +70,7 @@ async def test_export_holds_everything_about_the_member_and_nothing_of_others(
 
 
 async def test_delete_asks_first_then_erases_and_keeps_every_pool_exact(
-    ready: Any, make_bot: Any
+    ready: Server, make_bot: Any
 ) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await a_full_history(ready, alice, bob)
@@ -118,7 +119,7 @@ async def test_delete_asks_first_then_erases_and_keeps_every_pool_exact(
     assert await ready.bot.store.ledger.balance(partnership.id) == 600
 
 
-async def test_the_database_refuses_any_other_change_to_the_ledger(ready: Any) -> None:
+async def test_the_database_refuses_any_other_change_to_the_ledger(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await pair(ready, alice, bob)
     await add(ready, alice, await goal(ready, alice), stake=2.0)
@@ -138,7 +139,7 @@ async def test_the_database_refuses_any_other_change_to_the_ledger(ready: Any) -
     assert await ledger_rows(ready) == [("miss", 200, 1)]
 
 
-async def test_a_hidden_member_is_not_ranked_and_celebrated_without_a_name(ready: Any) -> None:
+async def test_a_hidden_member_is_not_ranked_and_celebrated_without_a_name(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     hidden = await alice.slash(ready.general, "profile", leaderboard="hide")
@@ -164,7 +165,7 @@ async def test_a_hidden_member_is_not_ranked_and_celebrated_without_a_name(ready
     assert f"1. {alice.mention}" in reply(shown)
 
 
-async def test_privacy_works_even_before_a_moderator_ran_setup(server: Any) -> None:
+async def test_privacy_works_even_before_a_moderator_ran_setup(server: Server) -> None:
     alice = server.member("alice")
     document = await exported(server, alice)
     assert document["profile"] == []
@@ -172,7 +173,7 @@ async def test_privacy_works_even_before_a_moderator_ran_setup(server: Any) -> N
     assert reply(profile) == NEEDS_SETUP  # other commands still wait for /setup
 
 
-async def test_profile_alone_shows_the_members_settings(ready: Any) -> None:
+async def test_profile_alone_shows_the_members_settings(ready: Server) -> None:
     alice = ready.member("alice")
     shown = await alice.slash(ready.general, "profile")
     assert shown.ephemeral and "haven't set a time zone" in reply(shown)
@@ -182,7 +183,9 @@ async def test_profile_alone_shows_the_members_settings(ready: Any) -> None:
     assert "**Asia/Tokyo**" in reply(both) and "**hidden**" in reply(both)
 
 
-async def test_answers_of_a_check_in_stay_private_in_the_export_of_the_partner(ready: Any) -> None:
+async def test_answers_of_a_check_in_stay_private_in_the_export_of_the_partner(
+    ready: Server,
+) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await pair(ready, alice, bob)
     await alice.submit_modal(await alice.slash(ready.general, "checkin"), ANSWERS)

@@ -28,7 +28,7 @@ from bot.startup import (
     run_bot,
     unreachable_line,
 )
-from tests.test_foundation import ROOT, run_cli
+from tests.helpers import ROOT, run_cli
 
 TOKEN = "not-a-real-token"
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ [\w.]+: ")
