@@ -6,7 +6,8 @@ Features import from here, from `bot` and from `bot.store`, never from each othe
 from __future__ import annotations
 
 import re
-from typing import Any, Self, cast
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from typing import Any, Self, TypeVar, cast
 
 import discord
 from discord import app_commands
@@ -18,6 +19,8 @@ from bot.models import GuildConfig, Partnership
 from bot.options import picked_id
 from bot.replies import report_error
 from cogs.common.options import AUTOCOMPLETE_LIMIT
+
+T = TypeVar("T")
 
 MAX_LISTED = 15
 
@@ -46,11 +49,35 @@ async def guild_config(interaction: discord.Interaction[Any]) -> GuildConfig:
     return config
 
 
-def _choices(names: list[str], typed: str) -> list[app_commands.Choice[str]]:
-    wanted = typed.casefold()
-    return [
-        app_commands.Choice(name=name, value=name) for name in names if wanted in name.casefold()
-    ][:AUTOCOMPLETE_LIMIT]
+Autocomplete = Callable[
+    [discord.Interaction[Any], str], Coroutine[Any, Any, list[app_commands.Choice[str]]]
+]
+
+
+def own_choices(
+    fetch: Callable[[TandemBot, int, int], Awaitable[Iterable[T]]],
+    choice: Callable[[T], app_commands.Choice[str]],
+) -> Autocomplete:
+    """An autocomplete over the caller's own things in this server (`fetch(bot, guild, member)`).
+
+    Choices whose name contains what was typed, at most as many as Discord shows.
+    """
+
+    async def complete(
+        interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        items = await fetch(tandem(interaction), interaction.guild_id, interaction.user.id)
+        typed = current.casefold()
+        offered = (choice(item) for item in items)
+        return [c for c in offered if typed in c.name.casefold()][:AUTOCOMPLETE_LIMIT]
+
+    return complete
+
+
+def _named(name: str) -> app_commands.Choice[str]:
+    return app_commands.Choice(name=name, value=name)
 
 
 async def course_autocomplete(
@@ -62,26 +89,13 @@ async def course_autocomplete(
     return [app_commands.Choice(name=name, value=name) for name in names]
 
 
-async def queued_course_autocomplete(
-    interaction: discord.Interaction[Any], current: str
-) -> list[app_commands.Choice[str]]:
-    if interaction.guild_id is None:
-        return []
-    names = await tandem(interaction).store.queue.queued_courses(
-        interaction.guild_id, interaction.user.id
-    )
-    return _choices(names, current)
-
-
-async def partnered_course_autocomplete(
-    interaction: discord.Interaction[Any], current: str
-) -> list[app_commands.Choice[str]]:
-    if interaction.guild_id is None:
-        return []
-    mine = await tandem(interaction).store.partnerships.active_partnerships(
-        interaction.guild_id, interaction.user.id
-    )
-    return _choices([p.course for p in mine], current)
+queued_course_autocomplete = own_choices(
+    lambda bot, guild, member: bot.store.queue.queued_courses(guild, member), _named
+)
+partnered_course_autocomplete = own_choices(
+    lambda bot, guild, member: bot.store.partnerships.active_partnerships(guild, member),
+    lambda pair: _named(pair.course),
+)
 
 
 def in_course(partnerships: list[Partnership], course: str | None) -> list[Partnership]:
@@ -104,25 +118,19 @@ async def resolve_partnership(
     return _only_one(in_course(mine, course), course)
 
 
-async def pool_autocomplete(
-    interaction: discord.Interaction[Any], current: str
-) -> list[app_commands.Choice[str]]:
-    """Courses of the caller's pools; an ended pair's pool is named by its pair (`#id`)."""
-    if interaction.guild_id is None:
-        return []
-    pools = await tandem(interaction).store.partnerships.partnerships_with_pools(
-        interaction.guild_id, interaction.user.id
+def _pool_choice(pair: Partnership) -> app_commands.Choice[str]:
+    """An ended pair's pool is named by its pair (`#id`): its course may have a new pair."""
+    if pair.ended_at is None:
+        return _named(pair.course)
+    return app_commands.Choice(
+        name=f"{pair.course} (ended {pair.ended_at:%Y-%m-%d})"[:100], value=f"#{pair.id}"
     )
-    choices = [
-        app_commands.Choice(name=p.course, value=p.course)
-        if p.ended_at is None
-        else app_commands.Choice(
-            name=f"{p.course} (ended {p.ended_at:%Y-%m-%d})"[:100], value=f"#{p.id}"
-        )
-        for p in pools
-    ]
-    typed = current.casefold()
-    return [c for c in choices if typed in c.name.casefold()][:AUTOCOMPLETE_LIMIT]
+
+
+pool_autocomplete = own_choices(
+    lambda bot, guild, member: bot.store.partnerships.partnerships_with_pools(guild, member),
+    _pool_choice,
+)
 
 
 async def resolve_pool(interaction: discord.Interaction[Any], course: str | None) -> Partnership:

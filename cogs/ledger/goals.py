@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -14,23 +12,12 @@ from bot.milestones import MAX_GOAL_LENGTH, clean_text
 from bot.models import Goal
 from bot.options import picked_id
 from bot.replies import NO_PINGS
-from cogs.common import guild_id_of, partnered_course_autocomplete, resolve_partnership, tandem
+from cogs.common import guild_id_of, own_choices, partnered_course_autocomplete, resolve_partnership
 
-
-async def goal_autocomplete(
-    interaction: discord.Interaction[Any], current: str
-) -> list[app_commands.Choice[str]]:
-    if interaction.guild_id is None:
-        return []
-    goals = await tandem(interaction).store.milestones.active_goals(
-        interaction.guild_id, interaction.user.id
-    )
-    typed = current.casefold()
-    return [
-        app_commands.Choice(name=g.text[:100], value=str(g.id))
-        for g in goals
-        if typed in g.text.casefold()
-    ]
+goal_autocomplete = own_choices(
+    lambda bot, guild, member: bot.store.milestones.active_goals(guild, member),
+    lambda goal: app_commands.Choice(name=goal.text[:100], value=str(goal.id)),
+)
 
 
 async def own_goal(interaction: discord.Interaction[TandemBot], value: str) -> Goal:

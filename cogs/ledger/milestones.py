@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -15,28 +13,16 @@ from bot.milestones import MAX_TITLE_LENGTH, clean_text, parse_due
 from bot.models import Milestone, MilestoneAsk, MilestoneStatus
 from bot.options import picked_id
 from bot.replies import NO_PINGS
-from cogs.common import capped, guild_config, tandem
-from cogs.common.options import AUTOCOMPLETE_LIMIT
+from cogs.common import capped, guild_config, own_choices
 from cogs.common.outbox import reply_stored
 from cogs.common.threads import member_zone
 from cogs.ledger import messages
 from cogs.ledger.goals import goal_autocomplete, own_goal
 
-
-async def open_milestone_autocomplete(
-    interaction: discord.Interaction[Any], current: str
-) -> list[app_commands.Choice[str]]:
-    if interaction.guild_id is None:
-        return []
-    mine = await tandem(interaction).store.milestones.milestones_of(
-        interaction.guild_id, interaction.user.id, open_only=True
-    )
-    typed = current.casefold()
-    return [
-        app_commands.Choice(name=f"{m.title} (due {m.due_date})"[:100], value=str(m.id))
-        for m in mine
-        if typed in m.title.casefold()
-    ][:AUTOCOMPLETE_LIMIT]
+open_milestone_autocomplete = own_choices(
+    lambda bot, guild, member: bot.store.milestones.milestones_of(guild, member, open_only=True),
+    lambda m: app_commands.Choice(name=f"{m.title} (due {m.due_date})"[:100], value=str(m.id)),
+)
 
 
 async def own_open_milestone(interaction: discord.Interaction[TandemBot], value: str) -> Milestone:
