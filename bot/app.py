@@ -20,13 +20,14 @@ if TYPE_CHECKING:
 log = get("app")
 
 EXTENSIONS = (
+    "cogs.common",  # the shared outbox and request buttons, before any feature
     "cogs.setup",
     "cogs.pairing",
     "cogs.checkins",
     "cogs.ledger",
     "cogs.leaderboard",
     "cogs.privacy",
-    "cogs.scheduler",
+    "cogs.scheduler",  # last: its outbox job delivers what the other jobs queued
 )
 # A member's own data is theirs to see or delete whether or not a moderator set Tandem up.
 COMMANDS_WITHOUT_SETUP = frozenset({"setup", "privacy"})
@@ -62,7 +63,10 @@ def intents_for(settings: Settings) -> discord.Intents:
 
 
 class TandemBot(commands.Bot):
-    """The running bot; cogs reach the store, the outbox and the settings through it."""
+    """The running bot; cogs reach the store, the outbox, the scheduler and the settings.
+
+    The outbox is the shared Discord layer's (`cogs.common` sets it when loaded).
+    """
 
     store: Store
     outbox: Outbox
@@ -83,13 +87,7 @@ class TandemBot(commands.Bot):
         self.settings = settings
 
     async def setup_hook(self) -> None:
-        # The shared Discord layer (cogs.common) builds on this module, hence the late imports.
-        from cogs.common.outbox import Outbox  # noqa: PLC0415
-        from cogs.common.requests import AnswerButton  # noqa: PLC0415
-
         self.store = await Store.open(self.settings.database_path)
-        self.outbox = Outbox(self)
-        self.add_dynamic_items(AnswerButton)
         self.scheduler = Scheduler(lambda: self.store.db.revision)
         for extension in EXTENSIONS:
             await self.load_extension(extension)

@@ -28,7 +28,7 @@ class OutboxStatus(StrEnum):
 class NoticeKind(StrEnum):
     """What an outbox row says; each kind has one renderer."""
 
-    # Planned by the reminder loop.
+    # Planned by the reminders job (`bot.reminders.plan`).
     HEADS_UP = "heads_up"
     CHECKIN = "checkin"
     NUDGE = "nudge"
@@ -241,7 +241,7 @@ class SettleProposal:
 class LedgerEntry:
     member_id: int | None
     milestone_title: str | None
-    kind: str
+    kind: EntryKind
     amount: int
     note: str | None
     created_at: datetime

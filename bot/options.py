@@ -6,6 +6,8 @@ import re
 
 from bot.errors import UserError
 
+# The most choices Discord shows for an option.
+AUTOCOMPLETE_LIMIT = 25
 # ASCII digits only: `str.isdigit` also accepts superscripts and other scripts' digits.
 _ID = re.compile(r"[0-9]{1,19}")
 # The largest integer SQLite stores; anything longer was never one of our ids.

@@ -1,4 +1,4 @@
-"""What the reminder loop owes a partnership at a given moment, and when to look again.
+"""What the reminders job owes a partnership at a given moment, and when to look again.
 
 `plan` is pure: given what happened so far it lists every notice that is due, each
 with a key (kind, episode, member) that identifies it for good. The store inserts
@@ -21,15 +21,6 @@ TRIAL_AFTER = timedelta(days=14)
 ONE_SIDED_WEEKS = 3
 WEEK = timedelta(days=7)
 WEEK_TOLERANCE = timedelta(days=3)
-
-HEADS_UP = NoticeKind.HEADS_UP
-CHECKIN = NoticeKind.CHECKIN
-NUDGE = NoticeKind.NUDGE
-REMATCH_OFFER = NoticeKind.REMATCH_OFFER
-ONE_SIDED = NoticeKind.ONE_SIDED
-TRIAL = NoticeKind.TRIAL
-# Posted by the miss job: `episode` is the run's instant (the milestones' `missed_at`).
-MISSED = NoticeKind.MISSED
 
 
 @dataclass(frozen=True)
@@ -71,13 +62,13 @@ def plan(state: PairState, now: datetime) -> Plan:
         latest = upcoming
         while (following := next_occurrence(state.weekly, latest)) <= now:
             latest = following
-        notices.append(Notice(CHECKIN, _stamp(latest)))
+        notices.append(Notice(NoticeKind.CHECKIN, _stamp(latest)))
         notices.extend(_one_sided(state, latest))
         upcoming = following
     if now >= upcoming - HEADS_UP_BEFORE:
-        notices.append(Notice(HEADS_UP, _stamp(upcoming)))
+        notices.append(Notice(NoticeKind.HEADS_UP, _stamp(upcoming)))
     if now >= state.created_at + TRIAL_AFTER:
-        notices.append(Notice(TRIAL, _stamp(state.created_at)))
+        notices.append(Notice(NoticeKind.TRIAL, _stamp(state.created_at)))
     notices.extend(_quiet(state, now))
     return Plan(
         notices=notices, next_checkin_at=upcoming, alarm_at=_next_alarm(state, upcoming, now)
@@ -93,10 +84,10 @@ def _quiet(state: PairState, now: datetime) -> list[Notice]:
     for member in state.members:
         since = _quiet_since(state, member)
         if now >= since + QUIET_NUDGE_AFTER:
-            notices.append(Notice(NUDGE, _stamp(since), member))
+            notices.append(Notice(NoticeKind.NUDGE, _stamp(since), member))
         if now >= since + QUIET_OFFER_AFTER:
             other = state.members[1] if member == state.members[0] else state.members[0]
-            notices.append(Notice(REMATCH_OFFER, _stamp(since), other))
+            notices.append(Notice(NoticeKind.REMATCH_OFFER, _stamp(since), other))
     return notices
 
 
@@ -116,7 +107,7 @@ def _one_sided(state: PairState, checkin_at: datetime) -> list[Notice]:
     first, second = state.members
     for active, quiet in ((first, second), (second, first)):
         if all(done[active]) and not any(done[quiet]):
-            return [Notice(ONE_SIDED, _stamp(_quiet_since(state, quiet)), active)]
+            return [Notice(NoticeKind.ONE_SIDED, _stamp(_quiet_since(state, quiet)), active)]
     return []
 
 

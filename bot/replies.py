@@ -15,6 +15,7 @@ APOLOGY = (
 )
 NEEDS_MANAGE_SERVER = "Only moderators with the **Manage Server** permission can do that."
 NEEDS_SETUP = "Tandem is not set up in this server yet: ask a moderator to run `/setup`."
+NOT_IN_DMS = "Tandem works inside a server, not in direct messages."
 NO_PINGS = discord.AllowedMentions.none()
 
 
@@ -43,7 +44,7 @@ def describe(error: BaseException) -> str | None:
     if isinstance(cause, app_commands.MissingPermissions):
         return NEEDS_MANAGE_SERVER
     if isinstance(cause, app_commands.NoPrivateMessage):
-        return "Tandem works inside a server, not in direct messages."
+        return NOT_IN_DMS
     if isinstance(cause, app_commands.CheckFailure):
         return "You can't use that here."
     return None

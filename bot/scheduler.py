@@ -34,8 +34,12 @@ class Scheduler:
         self._wakeup: int | None = None
 
     def register(self, job: Job) -> None:
-        """Jobs run in the order they were registered, every tick that has work."""
-        self._jobs.append(job)
+        """Jobs run in the order they were registered, every tick that has work.
+
+        A job registered again (its extension reloaded) replaces the earlier one.
+        """
+        self._jobs = [known for known in self._jobs if known.name != job.name] + [job]
+        self._seen_revision = -1
 
     def _asleep(self, now: datetime) -> bool:
         """Nothing can be due before the cached wake-up unless the store changed since."""
@@ -52,6 +56,7 @@ class Scheduler:
             except Exception:
                 # One job's trouble must not hold up the others; its work stays due.
                 log.exception("scheduled job %s failed; retrying next tick", job.name)
-        self._seen_revision = self._revision()
+        # Read before the wake-up is computed: a change meanwhile wakes the next tick.
+        seen = self._revision()
         dues = [due for job in self._jobs if (due := await job.next_due()) is not None]
-        self._wakeup = min(dues, default=None)
+        self._seen_revision, self._wakeup = seen, min(dues, default=None)

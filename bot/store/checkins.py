@@ -7,7 +7,15 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.models import NoticeKind, PartnerRequest, Partnership, RequestKind, RequestStatus, Stored
+from bot.models import (
+    NoticeKind,
+    PartnerRequest,
+    Partnership,
+    RequestKind,
+    RequestStatus,
+    Stored,
+    TrialAnswer,
+)
 from bot.schedule import WeeklyTime
 from bot.store.database import Database, from_timestamp, to_timestamp
 from bot.store.outbox import queue
@@ -33,7 +41,7 @@ class Proposal:
 async def adopt_schedule(
     conn: aiosqlite.Connection, request: PartnerRequest, accept: bool, now: datetime
 ) -> tuple[int, ...]:
-    """The answer's change: an accepted time replaces the pair's; the loop re-plans from it."""
+    """The answer's change: an accepted time replaces the pair's; the reminders job re-plans from it."""
     if not accept:
         return ()
     rows = await conn.execute_fetchall(
@@ -95,7 +103,7 @@ class CheckinStore:
                     to_timestamp(now),
                 ),
             )
-            # A check-in ends a quiet spell: let the reminder loop re-plan this pair.
+            # A check-in ends a quiet spell: let the reminders job re-plan this pair.
             await conn.execute(
                 "UPDATE partnerships SET alarm_at = ? WHERE id = ? AND ended_at IS NULL",
                 (to_timestamp(now), partnership.id),
@@ -180,16 +188,16 @@ class CheckinStore:
             status=RequestStatus(row["status"]),
         )
 
-    async def trial_answers(self, partnership_id: int) -> dict[int, str]:
+    async def trial_answers(self, partnership_id: int) -> dict[int, TrialAnswer]:
         rows = await self._db.fetch_all(
             "SELECT user_id, answer FROM trial_answers WHERE partnership_id = ?",
             (partnership_id,),
         )
-        return {row["user_id"]: row["answer"] for row in rows}
+        return {row["user_id"]: TrialAnswer(row["answer"]) for row in rows}
 
     async def answer_trial(
-        self, partnership: Partnership, user_id: int, answer: str, now: datetime
-    ) -> Stored[dict[int, str]]:
+        self, partnership: Partnership, user_id: int, answer: TrialAnswer, now: datetime
+    ) -> Stored[dict[int, TrialAnswer]]:
         """Record a member's answer once; the question in the thread is redrawn to show it.
 
         Pressing the same answer again stores nothing and redraws nothing.
@@ -218,5 +226,5 @@ class CheckinStore:
                     refresh=True,
                 )
                 notices = (notice,)
-        answers = {row["user_id"]: row["answer"] for row in rows}
+        answers = {row["user_id"]: TrialAnswer(row["answer"]) for row in rows}
         return Stored(answers, notices, repeated=not changed)

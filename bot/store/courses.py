@@ -5,6 +5,7 @@ from __future__ import annotations
 import aiosqlite
 
 from bot.matching import course_key
+from bot.options import AUTOCOMPLETE_LIMIT
 from bot.store.database import Database
 
 
@@ -12,7 +13,9 @@ class CourseStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def course_names(self, guild_id: int, typed: str, limit: int = 25) -> list[str]:
+    async def course_names(
+        self, guild_id: int, typed: str, limit: int = AUTOCOMPLETE_LIMIT
+    ) -> list[str]:
         rows = await self._db.fetch_all(
             "SELECT name FROM courses WHERE guild_id = ? AND course_key LIKE ? ESCAPE '\\'"
             " ORDER BY name LIMIT ?",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.models import GuildConfig
+from bot.models import DEFAULT_CURRENCY, GuildConfig
 from bot.store.database import Database
 
 
@@ -25,6 +25,11 @@ class GuildStore:
             currency=row["currency"],
             max_stake=row["max_stake"],
         )
+
+    async def currency(self, guild_id: int) -> str:
+        """The label of pledges in this server, `points` until a moderator names another."""
+        config = await self.get(guild_id)
+        return config.currency if config else DEFAULT_CURRENCY
 
     async def save(self, config: GuildConfig) -> None:
         async with self._db.transaction() as conn:

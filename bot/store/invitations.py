@@ -170,26 +170,33 @@ async def withdraw_in_course(
     conn: aiosqlite.Connection, guild_id: int, key: str, members: list[int], now: datetime
 ) -> tuple[int, ...]:
     """The pending invitations of newly paired members in that course: they have a partner."""
-    rows = await conn.execute_fetchall(
-        f"{_INVITATION} WHERE i.guild_id = :guild AND i.course_key = :key"
-        " AND i.status = 'pending' AND (i.inviter_id IN (:first, :second)"
+    first, second = members
+    return await _withdraw(
+        conn,
+        "i.guild_id = :guild AND i.course_key = :key AND (i.inviter_id IN (:first, :second)"
         " OR i.invitee_id IN (:first, :second))",
-        {"guild": guild_id, "key": key, "first": members[0], "second": members[1]},
+        {"guild": guild_id, "key": key, "first": first, "second": second},
+        now,
     )
-    withdrawn = [_invitation(row) for row in rows]
-    for invitation in withdrawn:
-        await _answer(conn, invitation.id, InvitationStatus.VOID, now)
-    return await _redraw(conn, withdrawn, now)
 
 
 async def withdraw_all_of(
     conn: aiosqlite.Connection, guild_id: int, user_id: int, now: datetime
 ) -> tuple[int, ...]:
     """Every pending invitation a member sent or received, withdrawn (they are gone)."""
+    return await _withdraw(
+        conn,
+        "i.guild_id = :guild AND (i.inviter_id = :user OR i.invitee_id = :user)",
+        {"guild": guild_id, "user": user_id},
+        now,
+    )
+
+
+async def _withdraw(
+    conn: aiosqlite.Connection, where: str, params: dict[str, Any], now: datetime
+) -> tuple[int, ...]:
     rows = await conn.execute_fetchall(
-        f"{_INVITATION} WHERE i.guild_id = ? AND i.status = 'pending'"
-        " AND (i.inviter_id = ? OR i.invitee_id = ?)",
-        (guild_id, user_id, user_id),
+        f"{_INVITATION} WHERE i.status = 'pending' AND ({where})", params
     )
     withdrawn = [_invitation(row) for row in rows]
     for invitation in withdrawn:

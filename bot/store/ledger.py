@@ -12,6 +12,7 @@ import aiosqlite
 
 from bot.errors import UserError
 from bot.ledger import settle_key, settlement_amount
+from bot.log import get
 from bot.models import (
     EntryKind,
     LedgerEntry,
@@ -26,13 +27,15 @@ from bot.models import (
 from bot.store.database import PAIR_MEMBERS, Database, from_timestamp, pair_members, to_timestamp
 from bot.store.requests import ask
 
+log = get("ledger")
+
 
 class LedgerStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
     async def balance(self, partnership_id: int) -> int:
-        """A plain read: looking at a pool must not wake the reminder loop."""
+        """A plain read: looking at a pool must not wake the scheduler."""
         value = await self._db.fetch_value(_BALANCE, (partnership_id,))
         return int(value)
 
@@ -47,7 +50,7 @@ class LedgerStore:
             LedgerEntry(
                 member_id=row["member_id"],
                 milestone_title=row["title"],
-                kind=row["kind"],
+                kind=EntryKind(row["kind"]),
                 amount=row["amount"],
                 note=row["note"],
                 created_at=from_timestamp(row["created_at"]),
@@ -151,6 +154,7 @@ async def settle_pool(
             to_timestamp(now),
         ),
     )
+    log.info("pool %s settled: %d by proposal %s", request.partnership_id, balance, request.id)
     return ()
 
 

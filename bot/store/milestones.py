@@ -24,7 +24,6 @@ from bot.models import (
     RequestStatus,
     Stored,
 )
-from bot.reminders import MISSED
 from bot.store.database import Database, from_timestamp, to_timestamp
 from bot.store.outbox import queue
 from bot.store.requests import ask
@@ -34,6 +33,9 @@ _MILESTONE_COLUMNS = (
 )
 _MILESTONE = f"SELECT {_MILESTONE_COLUMNS} FROM milestones"
 _GOAL = "SELECT id, partnership_id, user_id, text, done_when FROM goals"
+_REQUEST = (
+    "SELECT id, milestone_id, kind, new_due_date, new_deadline_at, status FROM milestone_requests"
+)
 
 
 def _milestone_request(row: Any) -> MilestoneRequest:
@@ -236,23 +238,8 @@ class MilestoneStore:
             )
 
     async def milestone_request(self, request_id: int) -> MilestoneRequest | None:
-        row = await self._db.fetch_one(
-            "SELECT id, milestone_id, kind, new_due_date, new_deadline_at, status FROM milestone_requests WHERE id = ?",
-            (request_id,),
-        )
-        if row is None:
-            return None
-        deadline = (
-            None if row["new_deadline_at"] is None else from_timestamp(row["new_deadline_at"])
-        )
-        return MilestoneRequest(
-            id=row["id"],
-            milestone_id=row["milestone_id"],
-            kind=row["kind"],
-            new_due_date=row["new_due_date"],
-            new_deadline=deadline,
-            status=RequestStatus(row["status"]),
-        )
+        row = await self._db.fetch_one(f"{_REQUEST} WHERE id = ?", (request_id,))
+        return None if row is None else _milestone_request(row)
 
     # -- misses -----------------------------------------------------------------
     async def next_deadline(self) -> int | None:
@@ -275,11 +262,7 @@ async def apply_answer(
 
     Even a "Not yet" needs the milestone still open: a late answer says it is too late.
     """
-    rows = await conn.execute_fetchall(
-        "SELECT id, milestone_id, kind, new_due_date, new_deadline_at, status"
-        " FROM milestone_requests WHERE id = ?",
-        (request.id,),
-    )
+    rows = await conn.execute_fetchall(f"{_REQUEST} WHERE id = ?", (request.id,))
     asked = _milestone_request(next(iter(rows)))
     rows = await conn.execute_fetchall(f"{_MILESTONE} WHERE id = ?", (asked.milestone_id,))
     milestone = _milestone(next(iter(rows)))
@@ -362,7 +345,7 @@ async def charge_batch(conn: Any, now: datetime, limit: int) -> int:
         "now": to_timestamp(now),
         "limit": limit,
         "miss": EntryKind.MISS,
-        "missed": MISSED,
+        "missed": NoticeKind.MISSED,
         "former": FORMER_MEMBER,
     }
     await conn.execute(

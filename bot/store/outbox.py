@@ -14,7 +14,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.models import OutboxStatus
+from bot.models import NoticeKind, OutboxStatus
 from bot.store.database import Database, from_timestamp, to_timestamp
 
 # A message still undelivered this long after it was queued is given up on and shown to
@@ -52,7 +52,7 @@ class OutboxRow:
     guild_id: int
     partnership_id: int | None
     channel_id: int | None
-    kind: str
+    kind: NoticeKind
     episode: int
     member_id: int
     revision: int
@@ -157,7 +157,7 @@ def _row(row: Any) -> OutboxRow:
         guild_id=row["guild_id"],
         partnership_id=row["partnership_id"],
         channel_id=row["channel_id"],
-        kind=row["kind"],
+        kind=NoticeKind(row["kind"]),
         episode=row["episode"],
         member_id=row["member_id"],
         revision=row["revision"],
@@ -284,7 +284,7 @@ class OutboxStore:
             Undeliverable(
                 partnership_id=row["partnership_id"],
                 channel_id=row["channel_id"],
-                kind=row["kind"],
+                kind=NoticeKind(row["kind"]),
                 members=tuple(int(m) for m in str(row["members"] or "").split(",") if m),
             )
             for row in rows

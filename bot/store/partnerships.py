@@ -9,12 +9,14 @@ from typing import Any
 import aiosqlite
 
 from bot.errors import UserError
+from bot.log import get
 from bot.models import EndCause, NoticeKind, Partnership, RequestKind, Stored
 from bot.schedule import WeeklyTime
 from bot.store.database import PAIR_MEMBERS, Database, from_timestamp, pair_members, to_timestamp
 from bot.store.outbox import queue
 from bot.store.requests import withdraw
 
+log = get("pairing")
 # A pledge due this soon is still judged when its pair ends: ending is no way out of it.
 PLEDGE_LOCK = timedelta(hours=48)
 
@@ -174,6 +176,9 @@ async def end_all(
             conn, row["partnership_id"], user_id, cause, None, now, judged_only=user_id
         )
         await grant_priority(conn, guild_id, row["partner"], row["course_key"])
+        log.info(
+            "partnership %s ended (%s): member %s is going", row["partnership_id"], cause, user_id
+        )
     return notices
 
 
@@ -206,7 +211,7 @@ async def create_partnership(
     weekly: WeeklyTime,
     now: datetime,
 ) -> tuple[int, tuple[int, ...]]:
-    """A new pair with its welcome queued, due for the reminder loop's first look at once.
+    """A new pair with its welcome queued, due for the reminders job's first look at once.
 
     Both leave the course's queue; the caller withdraws their other invitations in the
     course (`bot.store.invitations.withdraw_in_course`): each has a partner there now.

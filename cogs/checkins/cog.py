@@ -9,7 +9,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import TandemBot
-from bot.log import get
 from bot.replies import report_error
 from bot.schedule import WeeklyTime
 from cogs.checkins.modal import FORM_ID, checkin_form, submit_checkin
@@ -19,8 +18,6 @@ from cogs.common import (
 )
 from cogs.common.options import Clock, Weekday, Zone
 from cogs.common.outbox import reply_stored
-
-log = get("checkins")
 
 
 class CheckinCog(commands.Cog):

@@ -1,7 +1,8 @@
-"""What the check-in cog and the reminder loop say."""
+"""What the check-in feature says, in commands and in its reminders."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 import discord
@@ -76,7 +77,7 @@ def one_sided(partnership: Partnership, member_id: int) -> str:
     )
 
 
-def trial_question(partnership: Partnership, answers: dict[int, str]) -> str:
+def trial_question(partnership: Partnership, answers: Mapping[int, str]) -> str:
     """The day-14 question, with each member's answer once given."""
     first, second = partnership.members
     chosen = "".join(

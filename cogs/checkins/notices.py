@@ -10,20 +10,15 @@ from bot.store.database import from_timestamp
 from bot.store.outbox import OutboxRow
 from cogs.checkins import messages
 from cogs.checkins.views import CheckinButton, RematchButton, TrialButton
-from cogs.common.outbox import Outbox, Rendered
+from cogs.common.outbox import Outbox, Rendered, outcome, pair_of
 from cogs.common.requests import answer_buttons
 from cogs.common.threads import member_zones
-
-
-def _pair(partnership: Partnership | None) -> Partnership:
-    assert partnership is not None, "check-in notices always belong to a pair"
-    return partnership
 
 
 async def render_heads_up(
     bot: TandemBot, row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
-    pair = _pair(partnership)
+    pair = pair_of(partnership)
     zones = await member_zones(bot, pair)
     text = messages.heads_up(pair, from_timestamp(row.episode), zones)
     return Rendered(text, pings=pair.members)
@@ -32,7 +27,7 @@ async def render_heads_up(
 async def render_checkin(
     _bot: TandemBot, _row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
-    pair = _pair(partnership)
+    pair = pair_of(partnership)
     return Rendered(
         messages.checkin_due(pair), buttons=(CheckinButton(pair.id),), pings=pair.members
     )
@@ -47,7 +42,7 @@ async def render_nudge(
 async def render_rematch_offer(
     _bot: TandemBot, row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
-    pair = _pair(partnership)
+    pair = pair_of(partnership)
     return Rendered(
         messages.rematch_offer(pair, row.member_id),
         buttons=(RematchButton(pair.id, row.member_id),),
@@ -58,7 +53,7 @@ async def render_rematch_offer(
 async def render_one_sided(
     _bot: TandemBot, row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
-    pair = _pair(partnership)
+    pair = pair_of(partnership)
     return Rendered(
         messages.one_sided(pair, row.member_id),
         buttons=(RematchButton(pair.id, row.member_id),),
@@ -70,7 +65,7 @@ async def render_trial(
     bot: TandemBot, row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
     """The day-14 question, redrawn as answers come in; its buttons go once it is decided."""
-    pair = _pair(partnership)
+    pair = pair_of(partnership)
     if pair.ended_at is not None and row.message_id is None:
         return None  # the pair ended before the question was ever asked
     answers = await bot.store.checkins.trial_answers(pair.id)
@@ -83,7 +78,7 @@ async def render_answers(
     bot: TandemBot, row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
     """A member's answers for one week, as they stand now: a resubmission edits this message."""
-    pair = _pair(partnership)
+    pair = pair_of(partnership)
     week = from_timestamp(row.episode)
     answers = await bot.store.checkins.answers(pair.id, row.member_id, week)
     if answers is None:
@@ -95,18 +90,16 @@ async def render_answers(
 async def render_schedule_proposal(
     bot: TandemBot, row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
-    pair = _pair(partnership)
+    pair = pair_of(partnership)
     proposal = await bot.store.checkins.proposal(row.episode)
     if proposal is None:
         return None
     first = proposal.weekly.next_after(discord.utils.utcnow())
     zones = await member_zones(bot, pair)
+    if proposal.status is RequestStatus.ACCEPTED:
+        return outcome(row, Rendered(messages.schedule_confirmed(pair, first, zones)))
     if proposal.status is not RequestStatus.PENDING:
-        if row.message_id is None:
-            return None
-        if proposal.status is RequestStatus.ACCEPTED:
-            return Rendered(messages.schedule_confirmed(pair, first, zones))
-        return Rendered(messages.SCHEDULE_WITHDRAWN)
+        return outcome(row, Rendered(messages.SCHEDULE_WITHDRAWN))
     text = messages.schedule_proposal(pair, proposal.proposer_id, first, zones)
     return Rendered(
         text,

@@ -31,7 +31,7 @@ class TrialButton(
     SafeButton, template=r"tandem:trial:(?P<answer>keep|switch):(?P<partnership_id>\d+)"
 ):
     def __init__(self, partnership_id: int, answer: str) -> None:
-        keep = answer == TrialAnswer.KEEP
+        keep = TrialAnswer(answer) is TrialAnswer.KEEP
         super().__init__(
             button(
                 "Keep" if keep else "Switch",
@@ -40,7 +40,7 @@ class TrialButton(
             )
         )
         self.partnership_id = partnership_id
-        self.answer = answer
+        self.answer = TrialAnswer(answer)
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         """Each answer counts once; the question is redrawn to show it, never re-posted."""
@@ -50,9 +50,9 @@ class TrialButton(
             partnership, interaction.user.id, self.answer, discord.utils.utcnow()
         )
         # A Switch whose ending was interrupted (the pair still lasts) is finished now.
-        if answered.repeated and self.answer != TrialAnswer.SWITCH:
+        if answered.repeated and self.answer is not TrialAnswer.SWITCH:
             raise UserError(f"You already chose **{self.answer.capitalize()}**.")
-        if self.answer == TrialAnswer.SWITCH:
+        if self.answer is TrialAnswer.SWITCH:
             await interaction.response.defer(ephemeral=True, thinking=True)
             outcome = await end_and_requeue(bot, partnership, interaction.user.id, EndCause.SWITCH)
             await bot.outbox.flush(answered.notices)

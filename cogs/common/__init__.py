@@ -16,9 +16,8 @@ from bot.app import TandemBot
 from bot.errors import UserError
 from bot.matching import course_key
 from bot.models import GuildConfig, Partnership
-from bot.options import picked_id
-from bot.replies import report_error
-from cogs.common.options import AUTOCOMPLETE_LIMIT
+from bot.options import AUTOCOMPLETE_LIMIT, picked_id
+from bot.replies import NEEDS_SETUP, NOT_IN_DMS, report_error
 
 T = TypeVar("T")
 
@@ -38,14 +37,14 @@ def tandem(interaction: discord.Interaction[Any]) -> TandemBot:
 
 def guild_id_of(interaction: discord.Interaction[Any]) -> int:
     if interaction.guild_id is None:
-        raise UserError("Tandem works inside a server, not in direct messages.")
+        raise UserError(NOT_IN_DMS)
     return interaction.guild_id
 
 
 async def guild_config(interaction: discord.Interaction[Any]) -> GuildConfig:
     config = await tandem(interaction).store.guilds.get(guild_id_of(interaction))
     if config is None:
-        raise UserError("Tandem is not set up in this server yet: ask a moderator to run `/setup`.")
+        raise UserError(NEEDS_SETUP)
     return config
 
 
@@ -230,3 +229,12 @@ class SafeButton(
             for name, value in match.groupdict().items()
         }
         return cls(**fields)
+
+
+async def setup(bot: TandemBot) -> None:
+    """Loaded first: the outbox every feature queues to, and the buttons they share."""
+    from cogs.common.outbox import Outbox  # noqa: PLC0415 (these modules build on this one)
+    from cogs.common.requests import AnswerButton  # noqa: PLC0415
+
+    bot.outbox = Outbox(bot)
+    bot.add_dynamic_items(AnswerButton)

@@ -12,9 +12,8 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.options import AUTOCOMPLETE_LIMIT
 from bot.schedule import WEEKDAYS, known_zones, parse_minute, parse_weekday, parse_zone
-
-AUTOCOMPLETE_LIMIT = 25
 
 
 class WeekdayTransformer(app_commands.Transformer):

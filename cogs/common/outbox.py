@@ -2,7 +2,7 @@
 
 A command stores its change and queues the messages that announce it in one
 transaction, answers the member, then calls `flush` with those rows: a Discord error
-leaves them waiting, and the reminder loop retries them with growing delays. Each kind
+leaves them waiting, and the scheduler's outbox job retries them with growing delays. Each kind
 of message has one renderer, registered by the feature that owns it, which draws the
 message from what is stored *now*; so a late message never contradicts the store.
 
@@ -71,6 +71,17 @@ def digest_of(content: str, embed: discord.Embed | None) -> str:
 
 def message_digest(message: discord.Message) -> str:
     return digest_of(message.content, message.embeds[0] if message.embeds else None)
+
+
+def pair_of(partnership: Partnership | None) -> Partnership:
+    """The pair of a row queued for a pair's thread (every kind but channel messages)."""
+    assert partnership is not None, "this kind of message always belongs to a pair"
+    return partnership
+
+
+def outcome(row: OutboxRow, rendered: Rendered) -> Rendered | None:
+    """What became of a request: shown over its message, or nothing if it never was."""
+    return None if row.message_id is None else rendered
 
 
 Renderer = Callable[[TandemBot, OutboxRow, Partnership | None], Awaitable[Rendered | None]]

@@ -8,7 +8,7 @@ from bot.app import TandemBot
 from bot.checkins import streak
 from bot.models import FORMER_MEMBER, MilestoneStatus, NoticeKind, Partnership
 from bot.store.outbox import OutboxRow
-from cogs.common.outbox import Outbox, Rendered
+from cogs.common.outbox import Outbox, Rendered, outcome
 from cogs.common.text import mention, weeks_label
 
 
@@ -22,7 +22,7 @@ async def render_celebration(
     milestone = await bot.store.milestones.milestone(row.episode)
     if milestone is None or milestone.status is not MilestoneStatus.CONFIRMED:
         # Its member erased their data after the cheer: it stays a cheer, for nobody.
-        return None if row.message_id is None else Rendered(embed=cheer("A member", None))
+        return outcome(row, Rendered(embed=cheer("A member", None)))
     owner = milestone.owner_id
     profile = await bot.store.profiles.profile(milestone.guild_id, owner)
     if profile.leaderboard_hidden or owner <= FORMER_MEMBER:

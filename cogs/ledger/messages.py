@@ -134,7 +134,7 @@ def entry_line(entry: LedgerEntry, currency: str) -> str:
     when = f"<t:{int(entry.created_at.timestamp())}:d>"
     what = (
         f"missed **{entry.milestone_title or '(deleted)'}**"
-        if entry.kind == EntryKind.MISS
+        if entry.kind is EntryKind.MISS
         else f"settled: {entry.note}"
     )
     who = mention(entry.member_id) if entry.member_id else "a former member"

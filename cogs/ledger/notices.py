@@ -6,7 +6,6 @@ from dataclasses import replace
 
 from bot.app import TandemBot
 from bot.models import (
-    DEFAULT_CURRENCY,
     MilestoneStatus,
     NoticeKind,
     Partnership,
@@ -15,38 +14,30 @@ from bot.models import (
 )
 from bot.store.database import from_timestamp
 from bot.store.outbox import OutboxRow
-from cogs.common.outbox import Outbox, Rendered
+from cogs.common.outbox import Outbox, Rendered, outcome, pair_of
 from cogs.common.requests import answer_buttons
 from cogs.common.threads import member_zones
 from cogs.ledger import messages
-
-
-def _pair(partnership: Partnership | None) -> Partnership:
-    assert partnership is not None, "ledger notices always belong to a pair"
-    return partnership
-
-
-async def _currency(bot: TandemBot, guild_id: int) -> str:
-    config = await bot.store.guilds.get(guild_id)
-    return config.currency if config else DEFAULT_CURRENCY
 
 
 async def render_missed(
     bot: TandemBot, row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
     """One message per pair and run of the miss job; it pings the owners it names."""
-    pair = _pair(partnership)
+    pair = pair_of(partnership)
     missed = await bot.store.milestones.missed_in_run(pair.id, from_timestamp(row.episode))
     if not missed:
         return None
     owners = tuple(dict.fromkeys(m.owner_id for m in missed))
-    return Rendered(messages.missed(missed, await _currency(bot, pair.guild_id)), pings=owners)
+    return Rendered(
+        messages.missed(missed, await bot.store.guilds.currency(pair.guild_id)), pings=owners
+    )
 
 
 async def render_milestone_added(
     bot: TandemBot, row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
-    pair = _pair(partnership)
+    pair = pair_of(partnership)
     milestone = await bot.store.milestones.milestone(row.episode)
     if milestone is None or milestone.status is MilestoneStatus.VOID:
         return None
@@ -56,7 +47,7 @@ async def render_milestone_added(
         milestone,
         goal.text if goal and goal.text else "(deleted)",
         await member_zones(bot, pair),
-        await _currency(bot, pair.guild_id),
+        await bot.store.guilds.currency(pair.guild_id),
     )
     return Rendered(text, pings=(pair.partner_of(milestone.owner_id),))
 
@@ -65,7 +56,7 @@ async def render_milestone_request(
     bot: TandemBot, row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
     """The partner's Confirm / Not yet, while the request still stands."""
-    pair = _pair(partnership)
+    pair = pair_of(partnership)
     store = bot.store.milestones
     request = await store.milestone_request(row.episode)
     milestone = None if request is None else await store.milestone(request.milestone_id)
@@ -73,9 +64,7 @@ async def render_milestone_request(
         return None
     partner = pair.partner_of(milestone.owner_id)
     if request.status is not RequestStatus.PENDING:
-        if row.message_id is None:
-            return None  # answered before it was ever shown: nothing to say
-        return Rendered(messages.request_outcome(request, milestone, partner))
+        return outcome(row, Rendered(messages.request_outcome(request, milestone, partner)))
     if request.new_deadline is None or request.new_due_date is None:
         text = messages.done_request(milestone, partner)
     else:
@@ -88,15 +77,13 @@ async def render_milestone_request(
 async def render_settle_proposal(
     bot: TandemBot, row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
-    pair = _pair(partnership)
+    pair = pair_of(partnership)
     proposal = await bot.store.ledger.settlement_proposal(row.episode)
     if proposal is None:
         return None
-    currency = await _currency(bot, pair.guild_id)
+    currency = await bot.store.guilds.currency(pair.guild_id)
     if proposal.status is not RequestStatus.PENDING:
-        if row.message_id is None:
-            return None
-        return Rendered(messages.settle_outcome(proposal, currency))
+        return outcome(row, Rendered(messages.settle_outcome(proposal, currency)))
     partner = pair.partner_of(proposal.proposer_id)
     text = messages.settle_request(proposal, partner, currency)
     return Rendered(text, buttons=answer_buttons(RequestKind.SETTLE, proposal.id), pings=(partner,))

@@ -12,7 +12,7 @@ from bot.errors import UserError
 from bot.ledger import format_amount
 from bot.log import get
 from bot.matching import Seeker, check_pace, clean_course, course_key
-from bot.models import DEFAULT_CURRENCY, EndCause, Partnership, Profile
+from bot.models import EndCause, Partnership, Profile
 from bot.replies import NO_PINGS
 from bot.schedule import WeeklyTime, describe_in_zone
 from cogs.common import (
@@ -26,7 +26,7 @@ from cogs.common import (
 from cogs.common.matchmaker import find_partner, paired_text
 from cogs.common.options import Clock, Weekday, Zone
 from cogs.common.text import mention, weeks_label
-from cogs.common.threads import partner_channel
+from cogs.common.threads import member_zone, partner_channel
 
 log = get("pairing")
 MAX_REASON_LENGTH = 300
@@ -215,16 +215,15 @@ class PairingCog(
 
     async def _describe(self, partnership: Partnership, user_id: int) -> str:
         """One pair as its member reads it: every time in the member's own zone."""
-        zone = await self.bot.store.profiles.zone_of(partnership.guild_id, user_id)
+        zone = await member_zone(self.bot, partnership, user_id)
         instant = partnership.weekly.next_after(discord.utils.utcnow())
         thread = f"<#{partnership.thread_id}>" if partnership.thread_id else "(opening shortly)"
-        config = await self.bot.store.guilds.get(partnership.guild_id)
         balance = await self.bot.store.ledger.balance(partnership.id)
-        currency = config.currency if config else DEFAULT_CURRENCY
+        currency = await self.bot.store.guilds.currency(partnership.guild_id)
         return (
             f"**{partnership.course}**: partner {mention(partnership.partner_of(user_id))}, "
             f"thread {thread}\n"
-            f"Weekly check-in: {describe_in_zone(instant, zone or partnership.weekly.zone)}"
+            f"Weekly check-in: {describe_in_zone(instant, zone)}"
             f" (set as {partnership.weekly.label()})\n"
             f"Shared pool: {format_amount(balance, currency)}"
         )

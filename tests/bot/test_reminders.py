@@ -10,19 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.reminders import (
-    CHECKIN,
-    HEADS_UP,
-    NUDGE,
-    ONE_SIDED,
-    REMATCH_OFFER,
-    TRIAL,
-    Notice,
-    PairState,
-    Plan,
-    plan,
-)
+from bot.models import NoticeKind
+from bot.reminders import Notice, PairState, Plan, plan
 from bot.schedule import WeeklyTime, next_occurrence
+
+CHECKIN, HEADS_UP, NUDGE = NoticeKind.CHECKIN, NoticeKind.HEADS_UP, NoticeKind.NUDGE
+ONE_SIDED, REMATCH_OFFER, TRIAL = NoticeKind.ONE_SIDED, NoticeKind.REMATCH_OFFER, NoticeKind.TRIAL
 
 MONDAY, SUNDAY = 0, 6
 HOUR = timedelta(hours=1)

@@ -106,8 +106,8 @@ END;
 ALTER TABLE partnerships ADD COLUMN end_cause TEXT
     CHECK (end_cause IN ('ended', 'switch', 'rematch', 'left', 'erased'));
 
--- Requests a partner answers share one set of states: `declined` is the partner's
--- "Not yet", `void` a request replaced by a newer one or withdrawn.
+-- Requests a partner answers share one set of states (`bot.models.RequestStatus`):
+-- `declined` is the partner's "Not yet", `void` a request replaced or withdrawn.
 CREATE TABLE milestone_requests_new (
     id INTEGER PRIMARY KEY,
     milestone_id INTEGER NOT NULL REFERENCES milestones (id),
@@ -135,3 +135,35 @@ UPDATE OR IGNORE partnerships SET course_key = tandem_course_key(course_key);
 UPDATE OR IGNORE partnership_members SET course_key = tandem_course_key(course_key);
 UPDATE OR IGNORE invitations SET course_key = tandem_course_key(course_key);
 UPDATE OR IGNORE priority_grants SET course_key = tandem_course_key(course_key);
+
+CREATE TABLE schedule_proposals_new (
+    id INTEGER PRIMARY KEY,
+    partnership_id INTEGER NOT NULL REFERENCES partnerships (id),
+    proposer_id INTEGER NOT NULL,
+    timezone TEXT NOT NULL,
+    weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+    minute INTEGER NOT NULL CHECK (minute BETWEEN 0 AND 1439),
+    status TEXT NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'accepted', 'declined', 'void')),
+    created_at INTEGER NOT NULL
+);
+INSERT INTO schedule_proposals_new SELECT * FROM schedule_proposals;
+DROP TABLE schedule_proposals;
+ALTER TABLE schedule_proposals_new RENAME TO schedule_proposals;
+CREATE INDEX schedule_proposals_by_pair ON schedule_proposals (partnership_id, status);
+
+CREATE TABLE settle_proposals_new (
+    id INTEGER PRIMARY KEY,
+    partnership_id INTEGER NOT NULL REFERENCES partnerships (id),
+    proposer_id INTEGER NOT NULL,
+    note TEXT NOT NULL,
+    -- The balance the partner is asked to confirm: settling needs it unchanged.
+    amount INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'accepted', 'declined', 'void')),
+    created_at INTEGER NOT NULL
+);
+INSERT INTO settle_proposals_new SELECT * FROM settle_proposals;
+DROP TABLE settle_proposals;
+ALTER TABLE settle_proposals_new RENAME TO settle_proposals;
+CREATE INDEX settle_proposals_by_pair ON settle_proposals (partnership_id, status);

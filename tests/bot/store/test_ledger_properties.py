@@ -30,8 +30,7 @@ from hypothesis import strategies as st
 from bot import ledger
 from bot.errors import UserError
 from bot.matching import Seeker
-from bot.models import EntryKind, Goal, Partnership, RequestKind
-from bot.reminders import MISSED
+from bot.models import EntryKind, Goal, NoticeKind, Partnership, RequestKind
 from bot.schedule import WeeklyTime
 from bot.store import Store
 from bot.store.milestones import charge_batch
@@ -203,7 +202,7 @@ async def check_invariants(world: World) -> None:
     told = Counter(
         (row[0], row[1])
         for row in await store.db.fetch_all(
-            "SELECT partnership_id, episode FROM outbox WHERE kind = ?", (MISSED,)
+            "SELECT partnership_id, episode FROM outbox WHERE kind = ?", (NoticeKind.MISSED,)
         )
     )
     runs = await store.db.fetch_all(

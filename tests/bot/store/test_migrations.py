@@ -6,8 +6,12 @@ import sqlite3
 from importlib import resources
 from pathlib import Path
 
+import discord
+
+from bot.models import MilestoneAsk
 from bot.store import Store
 from bot.store.database import split_statements
+from tests.helpers import Server, add, goal, only_milestone, pair
 
 
 def schema_3_database(path: Path) -> None:
@@ -85,3 +89,22 @@ async def test_a_schema_3_database_is_upgraded_in_place(tmp_path: Path) -> None:
         assert await store.db.migrate() == []  # applied once
     finally:
         await store.close()
+
+
+async def test_buttons_posted_by_the_previous_version_still_answer(ready: Server) -> None:
+    """Requests posted before the one answer button kept their own custom ids."""
+    alice, bob = ready.member("alice"), ready.member("bob")
+    partnership = await pair(ready, alice, bob)
+    await add(ready, alice, await goal(ready, alice), stake=4.0, due="2026-01-20")
+    milestone = await only_milestone(ready, alice)
+    asked = await ready.bot.store.milestones.request(milestone, MilestoneAsk.DONE, ready.env.now())
+    thread = ready.bot.get_channel(partnership.thread_id)
+    assert isinstance(thread, discord.Thread)
+    legacy = discord.ui.View(timeout=None)
+    legacy.add_item(
+        discord.ui.Button(label="Confirm", custom_id=f"tandem:ms:{asked.value}:confirm")
+    )
+    posted = await thread.send("An old request", view=legacy)  # as the old version posted it
+    await bob.click(posted, label="Confirm")
+    confirmed = await ready.bot.store.milestones.milestone(milestone.id)
+    assert confirmed is not None and confirmed.status == "confirmed"

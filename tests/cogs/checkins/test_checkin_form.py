@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from bot.app import TandemBot
 from tests.helpers import ANSWERS, Server, pair, reply
 
 
@@ -33,7 +35,7 @@ async def test_both_partners_fill_the_form_at_once_and_each_posts_their_own(read
 
 
 async def test_a_form_opened_before_a_restart_submits_after_it(
-    ready: Server, make_bot: Any
+    ready: Server, make_bot: Callable[[], TandemBot]
 ) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)

@@ -5,11 +5,12 @@ SimCord's clock starts on Thursday 2026-01-01 00:00 UTC.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 import discord
 
+from bot.app import TandemBot
 from bot.errors import UserError
 from tests.helpers import (
     ANSWERS,
@@ -111,7 +112,9 @@ async def test_check_in_button_opens_the_form(ready: Server) -> None:
     assert "Your streak: **1 week**" in reply(status)
 
 
-async def test_no_duplicate_across_restart(ready: Server, make_bot: Any) -> None:
+async def test_no_duplicate_across_restart(
+    ready: Server, make_bot: Callable[[], TandemBot]
+) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     await advance_to(ready, datetime(2026, 1, 5, 17, 1, tzinfo=UTC))
@@ -139,7 +142,9 @@ async def test_failed_send_is_retried_next_tick(ready: Server) -> None:
     assert len(messages_with(thread, "it's check-in time")) == 1
 
 
-async def test_crash_after_sending_does_not_post_again(ready: Server, make_bot: Any) -> None:
+async def test_crash_after_sending_does_not_post_again(
+    ready: Server, make_bot: Callable[[], TandemBot]
+) -> None:
     """Discord posted the message but the bot never heard back (a crash or a lost reply)."""
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
@@ -158,7 +163,9 @@ async def test_crash_after_sending_does_not_post_again(ready: Server, make_bot: 
     )
 
 
-async def test_reminder_missed_while_down_is_posted_once_late(ready: Server, make_bot: Any) -> None:
+async def test_reminder_missed_while_down_is_posted_once_late(
+    ready: Server, make_bot: Callable[[], TandemBot]
+) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     await advance_to(ready, datetime(2026, 1, 3, 0, 0, tzinfo=UTC))

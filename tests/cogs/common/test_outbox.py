@@ -7,11 +7,12 @@ says what was stored, and running the command again stores nothing twice.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 
+from bot.app import TandemBot
 from bot.errors import UserError
 from bot.models import OutboxStatus
 from tests.helpers import (
@@ -184,7 +185,7 @@ async def test_setup_alone_shows_that_everything_was_delivered(ready: Server) ->
 
 
 async def test_the_invitation_shows_its_answer_after_a_restart(
-    ready: Server, make_bot: Any
+    ready: Server, make_bot: Callable[[], TandemBot]
 ) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await request(ready, alice, bob)
@@ -215,7 +216,7 @@ async def test_a_lost_reply_then_a_new_answer_edits_the_one_message(ready: Serve
 
 
 async def test_a_lost_goodbye_is_found_even_after_it_would_read_differently(
-    ready: Server, make_bot: Any
+    ready: Server, make_bot: Callable[[], TandemBot]
 ) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)

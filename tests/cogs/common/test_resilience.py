@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 from discord import Permissions
 
+from bot.app import TandemBot
 from bot.errors import UserError
 from tests.helpers import HOUR, Server, advance_to, find, messages_with, pair, reply
 
@@ -36,7 +37,9 @@ async def test_a_long_discord_outage_delays_but_never_loses_a_reminder(ready: Se
     assert len(messages_with(thread, DUE)) == 1
 
 
-async def test_history_is_searched_from_the_first_attempt(ready: Server, make_bot: Any) -> None:
+async def test_history_is_searched_from_the_first_attempt(
+    ready: Server, make_bot: Callable[[], TandemBot]
+) -> None:
     """Posted, reply lost; the next attempt fails reading history; the third must not post again."""
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)

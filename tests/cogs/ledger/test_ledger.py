@@ -6,12 +6,14 @@ Europe/Berlin (UTC+1 in January).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from discord import app_commands
 
+from bot.app import TandemBot
 from bot.errors import UserError
 from bot.replies import NEEDS_MANAGE_SERVER
 from tests.helpers import (
@@ -136,6 +138,8 @@ async def test_done_is_confirmed_by_the_partner_and_celebrated(ready: Server) ->
 
     confirmed = await ready.bot.store.milestones.milestone(milestone.id)
     assert confirmed is not None and confirmed.status == "confirmed"
+    outcome = fresh(thread, request)
+    assert f"{bob.mention} confirmed **Chapter 4**" in outcome.content and not outcome.components
     [cheer] = ready.leaderboard.history()
     assert (
         alice.mention in cheer.embeds[0].description and "Chapter 4" in cheer.embeds[0].description
@@ -160,9 +164,13 @@ async def test_reject_and_reschedule_with_consent(ready: Server) -> None:
     thread = ready.thread(partnership.thread_id)
 
     await alice.slash(ready.general, "milestone done", milestone=str(milestone.id))
-    await bob.click(messages_with(thread, "is done!")[-1], label="Not yet")
+    asked = messages_with(thread, "is done!")[-1]
+    await bob.click(asked, label="Not yet")
     still = await ready.bot.store.milestones.milestone(milestone.id)
     assert still is not None and still.status == "open"
+    answered = fresh(thread, asked)
+    assert "doesn't think **Chapter 4** is done yet" in answered.content
+    assert not answered.components
 
     await alice.slash(
         ready.general, "milestone reschedule", milestone=str(milestone.id), new_due="2026-01-10"
@@ -182,7 +190,7 @@ async def test_reject_and_reschedule_with_consent(ready: Server) -> None:
 
 
 async def test_missed_milestone_is_charged_once_across_restart(
-    ready: Server, make_bot: Any
+    ready: Server, make_bot: Callable[[], TandemBot]
 ) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)

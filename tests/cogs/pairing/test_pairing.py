@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import discord
 import pytest
 
+from bot.app import TandemBot
 from bot.errors import UserError
 from tests.helpers import Server, find, fresh, invitation_message, pinged, reply, request
 
@@ -184,7 +186,9 @@ async def test_decline(ready: Server) -> None:
     assert invitation is not None and invitation.status == "declined"
 
 
-async def test_invitation_survives_a_restart(ready: Server, make_bot: Any) -> None:
+async def test_invitation_survives_a_restart(
+    ready: Server, make_bot: Callable[[], TandemBot]
+) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await request(ready, alice, bob)
     await ready.env.restart_bot(make_bot())

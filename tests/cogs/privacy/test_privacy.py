@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.app import TandemBot
 from bot.replies import NEEDS_SETUP
 from tests.helpers import (
     ANSWERS,
@@ -70,7 +72,7 @@ async def test_export_holds_everything_about_the_member_and_nothing_of_others(
 
 
 async def test_delete_asks_first_then_erases_and_keeps_every_pool_exact(
-    ready: Server, make_bot: Any
+    ready: Server, make_bot: Callable[[], TandemBot]
 ) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await a_full_history(ready, alice, bob)
