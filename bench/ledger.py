@@ -190,7 +190,7 @@ async def verify(store: Store, expected: list[Row]) -> Schema:
 async def on_filled(milestones: list[MilestoneRow], work: Callable[[Store], Awaitable[T]]) -> T:
     """Run `work` on a fresh, migrated, filled and checkpointed database."""
     with tempfile.TemporaryDirectory() as folder:
-        store = await Store.open(Path(folder) / "bench.sqlite3")
+        store = await Store.open(Path(folder) / "bench.sqlite3", NOW)
         try:
             await fill(store, milestones)
             return await work(store)

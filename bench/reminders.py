@@ -154,7 +154,7 @@ async def query_plans(store: Store) -> list[tuple[str, list[str]]]:
 async def measure(pairs: int) -> tuple[float, int, list[tuple[str, list[str]]]]:
     """Median tick in milliseconds, notices per tick, and the query plans."""
     with tempfile.TemporaryDirectory() as folder:
-        store = await Store.open(Path(folder) / "bench.sqlite3")
+        store = await Store.open(Path(folder) / "bench.sqlite3", NOW)
         try:
             await fill(store, pairs)
             ids = due_ids(pairs)

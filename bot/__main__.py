@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 
+import discord
 from pydantic import ValidationError
 
 from bot.app import create_bot
@@ -16,7 +17,7 @@ from bot.store import Store
 
 
 async def _check(settings: Settings) -> None:
-    store = await Store.open(settings.database_path)
+    store = await Store.open(settings.database_path, discord.utils.utcnow())
     try:
         version = await store.db.schema_version()
     finally:

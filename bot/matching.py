@@ -7,15 +7,20 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
 
 from bot.errors import UserError
-from bot.schedule import WeeklyTime, minutes_apart
+from bot.schedule import MINUTES_PER_WEEK, WeeklyTime, minutes_apart, utc_minute_of_week
 
 MIN_PACE = 1
 MAX_PACE = 80
 MAX_PACE_RATIO = 2
 MAX_TIME_GAP_MINUTES = 3 * 60
 MAX_COURSE_LENGTH = 100
+# How far a waiting member's UTC minute, stored when they queued, can be from where their
+# check-in falls today: the largest daylight-saving shift in use (Antarctica/Troll moves
+# two hours). Searching this much wider than the rule never misses a candidate.
+DST_SLACK_MINUTES = 120
 _SPACES = re.compile(r"\s+")
 # Unicode categories of characters nobody can see: control and format characters.
 _INVISIBLE = frozenset({"Cc", "Cf"})
@@ -107,3 +112,38 @@ def pair_schedule(first: Seeker, second: Seeker) -> WeeklyTime:
         if (first.queued_at, first.user_id) <= (second.queued_at, second.user_id)
         else second.weekly
     )
+
+
+def pace_range(pace: int) -> tuple[int, int]:
+    """The paces compatible with `pace`: within a factor of two either way."""
+    return -(-pace // MAX_PACE_RATIO), pace * MAX_PACE_RATIO
+
+
+def minute_ranges(weekly: WeeklyTime, now: datetime) -> list[tuple[int, int]]:
+    """The stretches of the UTC week, as stored minutes, where a compatible time can lie.
+
+    Wide enough for the 3-hour rule plus any daylight-saving shift since a candidate
+    queued; two stretches when the window wraps around the end of the week.
+    """
+    reach = MAX_TIME_GAP_MINUTES + DST_SLACK_MINUTES
+    centre = utc_minute_of_week(weekly, now)
+    low, high = centre - reach, centre + reach
+    if low < 0:
+        return [(0, high), (low + MINUTES_PER_WEEK, MINUTES_PER_WEEK - 1)]
+    if high >= MINUTES_PER_WEEK:
+        return [(low, MINUTES_PER_WEEK - 1), (0, high - MINUTES_PER_WEEK)]
+    return [(low, high)]
+
+
+def choose_among_nearby(seeker: Seeker, nearby: Iterable[Seeker], now: datetime) -> Seeker | None:
+    """`choose_partner`, computing each candidate's time only where it can decide.
+
+    Candidates are taken in groups of equal priority and pace distance, the ranking's
+    first two keys; the first group holding a compatible member holds the best one.
+    """
+    first_keys = lambda other: (not other.priority, abs(other.pace - seeker.pace))  # noqa: E731
+    for _, group in groupby(sorted(nearby, key=first_keys), key=first_keys):
+        chosen = choose_partner(seeker, group, now)
+        if chosen is not None:
+            return chosen
+    return None

@@ -78,6 +78,14 @@ class EntryKind(StrEnum):
     SETTLE = "settle"  # the pool settled to zero with the partner's consent
 
 
+class Period(StrEnum):
+    """What a leaderboard counts: the last 7 days, the last 30 days, or ever."""
+
+    WEEK = "week"
+    MONTH = "month"
+    ALL = "all"
+
+
 class RequestKind(StrEnum):
     """What a partner is asked to confirm; each kind keeps its details in its own table."""
 
@@ -254,3 +262,14 @@ class PoolSummary:
     members: tuple[int, int]
     balance: int
     active: bool
+
+
+@dataclass(frozen=True)
+class PoolPage:
+    """One page of a server's pools and the server's totals, for the moderators' overview."""
+
+    pools: list[PoolSummary]
+    page: int
+    pages: int
+    pool_count: int
+    total: int

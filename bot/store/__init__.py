@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from bot.models import RequestKind
@@ -44,8 +45,9 @@ class Store:
     requests: RequestStore
 
     @classmethod
-    async def open(cls, path: Path | str) -> Store:
-        db = await Database.open(path)
+    async def open(cls, path: Path | str, now: datetime) -> Store:
+        """The store on the database at `path`, migrated as of `now`."""
+        db = await Database.open(path, now)
         return cls(
             db=db,
             guilds=GuildStore(db),

@@ -18,6 +18,7 @@ from bot.models import (
 )
 from bot.schedule import WeeklyTime
 from bot.store.database import Database, from_timestamp, to_timestamp
+from bot.store.leaderboard import record_streak
 from bot.store.outbox import queue
 from bot.store.requests import ask
 
@@ -103,6 +104,7 @@ class CheckinStore:
                     to_timestamp(now),
                 ),
             )
+            await record_streak(conn, partnership.guild_id, user_id, now)
             # A check-in ends a quiet spell: let the reminders job re-plan this pair.
             await conn.execute(
                 "UPDATE partnerships SET alarm_at = ? WHERE id = ? AND ended_at IS NULL",
@@ -131,21 +133,12 @@ class CheckinStore:
         return Answers(row["completed"], row["next_goal"], row["blockers"])
 
     async def weeks(self, guild_id: int, user_id: int) -> list[datetime]:
-        return (await self.weeks_of(guild_id, [user_id]))[user_id]
-
-    async def weeks_of(self, guild_id: int, user_ids: list[int]) -> dict[int, list[datetime]]:
-        """Check-in weeks per member, newest first: what streaks are computed from."""
-        weeks: dict[int, list[datetime]] = {user_id: [] for user_id in user_ids}
-        if not user_ids:
-            return weeks
+        """A member's check-in weeks, newest first: what their streak is computed from."""
         rows = await self._db.fetch_all(
-            f"SELECT user_id, week_at FROM checkins WHERE guild_id = ?"
-            f" AND user_id IN ({','.join('?' * len(user_ids))}) ORDER BY week_at DESC",
-            (guild_id, *user_ids),
+            "SELECT week_at FROM checkins WHERE guild_id = ? AND user_id = ? ORDER BY week_at DESC",
+            (guild_id, user_id),
         )
-        for row in rows:
-            weeks[row["user_id"]].append(from_timestamp(row["week_at"]))
-        return weeks
+        return [from_timestamp(row["week_at"]) for row in rows]
 
     async def propose(
         self, partnership: Partnership, proposer: int, weekly: WeeklyTime, now: datetime

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -20,7 +21,8 @@ from bot.matching import course_key
 log = get("store")
 
 Params = Sequence[Any] | dict[str, Any]
-_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.(sql|py)$")
+MIGRATIONS = "bot.store.migrations"
 
 
 class Database:
@@ -38,7 +40,8 @@ class Database:
         self._open = True
 
     @classmethod
-    async def open(cls, path: Path | str) -> Database:
+    async def open(cls, path: Path | str, now: datetime) -> Database:
+        """Connect and bring the schema up to date; `now` is when migrations run."""
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         connection = await aiosqlite.connect(str(path), isolation_level=None)
@@ -50,7 +53,7 @@ class Database:
             " PRAGMA synchronous=NORMAL;"
         )
         database = cls(connection)
-        await database.migrate()
+        await database.migrate(now)
         return database
 
     async def close(self) -> None:
@@ -84,8 +87,12 @@ class Database:
         row = await self.fetch_one(sql, params)
         return None if row is None else row[0]
 
-    async def migrate(self) -> list[int]:
-        """Apply each numbered migration once, in order; returns those applied now."""
+    async def migrate(self, now: datetime) -> list[int]:
+        """Apply each numbered migration once, in order; returns those applied now.
+
+        A migration is SQL (`NNNN_name.sql`) or, where it needs the domain's rules or
+        the time, Python (`NNNN_name.py` with `async def migrate(conn, now)`).
+        """
         async with self.transaction() as conn:
             await conn.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY)"
@@ -95,11 +102,10 @@ class Database:
                 for row in await conn.execute_fetchall("SELECT version FROM schema_version")
             }
             applied = []
-            for version, sql in _migrations():
+            for version, name in _migrations():
                 if version in done:
                     continue
-                for statement in split_statements(sql):
-                    await conn.execute(statement)
+                await _apply(conn, name, now)
                 await conn.execute("INSERT INTO schema_version(version) VALUES (?)", (version,))
                 applied.append(version)
         if applied:
@@ -111,13 +117,24 @@ class Database:
 
 
 def _migrations() -> list[tuple[int, str]]:
-    folder = resources.files("bot.store") / "migrations"
+    """(version, file name) of every migration, in order."""
+    folder = resources.files(MIGRATIONS)
     found = []
     for entry in folder.iterdir():
         match = _MIGRATION_NAME.match(entry.name)
         if match:
-            found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
+            found.append((int(match.group(1)), entry.name))
     return sorted(found)
+
+
+async def _apply(conn: aiosqlite.Connection, name: str, now: datetime) -> None:
+    if name.endswith(".py"):
+        module = importlib.import_module(f"{MIGRATIONS}.{name.removesuffix('.py')}")
+        await module.migrate(conn, now)
+        return
+    script = (resources.files(MIGRATIONS) / name).read_text(encoding="utf-8")
+    for statement in split_statements(script):
+        await conn.execute(statement)
 
 
 def split_statements(script: str) -> Iterable[str]:

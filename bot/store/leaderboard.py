@@ -1,25 +1,188 @@
-"""Who confirmed how many milestones, for celebrations and rankings."""
+"""The leaderboard: confirmed milestones per member and period, and check-in streaks.
+
+Counts are kept up to date in the transaction of each confirmation, and streaks in the
+transaction of each check-in (`record_confirmation`, `record_streak`), so a ranking is
+read ten rows at a time through an index, never recounted from history. Time moves the
+rest: a confirmation leaves the week's count 7 days later and the month's 30 days later,
+and a streak ends when a week closes without a check-in; `catch_up` applies what is due,
+from the scheduler and again before each read, so every period is exact.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from bot.models import FORMER_MEMBER
-from bot.store.database import Database, to_timestamp
+import aiosqlite
+
+from bot.checkins import IN_PROGRESS, streak
+from bot.models import FORMER_MEMBER, Milestone, Period
+from bot.store.database import Database, from_timestamp, to_timestamp
+
+# How long a confirmation counts for each rolling period.
+PERIOD_LENGTH = {Period.WEEK: timedelta(days=7), Period.MONTH: timedelta(days=30)}
+_COLUMN = {Period.WEEK: "week", Period.MONTH: "month", Period.ALL: "all_time"}
+
+
+@dataclass(frozen=True)
+class Ranked:
+    user_id: int
+    confirmed: int
+    streak: int
+
+
+async def record_confirmation(
+    conn: aiosqlite.Connection, milestone: Milestone, confirmed_at: datetime
+) -> None:
+    """A confirmed milestone counts for its owner now, and leaves each period when due."""
+    if milestone.owner_id <= FORMER_MEMBER:
+        return
+    member = {"guild": milestone.guild_id, "user": milestone.owner_id}
+    await conn.execute(
+        "INSERT INTO leaderboard (guild_id, user_id, all_time, week, month, hidden)"
+        " VALUES (:guild, :user, 1, 1, 1, EXISTS (SELECT 1 FROM profiles"
+        "  WHERE guild_id = :guild AND user_id = :user AND leaderboard_hidden = 1))"
+        " ON CONFLICT DO UPDATE SET all_time = all_time + 1, week = week + 1, month = month + 1",
+        member,
+    )
+    await conn.executemany(
+        "INSERT INTO leaderboard_expiry (milestone_id, period, guild_id, user_id, at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [
+            (
+                milestone.id,
+                period,
+                milestone.guild_id,
+                milestone.owner_id,
+                to_timestamp(confirmed_at + length),
+            )
+            for period, length in PERIOD_LENGTH.items()
+        ],
+    )
+
+
+async def record_streak(
+    conn: aiosqlite.Connection, guild_id: int, user_id: int, now: datetime
+) -> None:
+    """After a check-in: the member's streak as of now, and when it ends without another."""
+    rows = await conn.execute_fetchall(
+        "SELECT week_at FROM checkins WHERE guild_id = ? AND user_id = ? ORDER BY week_at DESC",
+        (guild_id, user_id),
+    )
+    weeks = [from_timestamp(row["week_at"]) for row in rows]
+    if not weeks:
+        return
+    await conn.execute(
+        "INSERT INTO leaderboard (guild_id, user_id, streak, streak_until, hidden)"
+        " VALUES (:guild, :user, :streak, :until, EXISTS (SELECT 1 FROM profiles"
+        "  WHERE guild_id = :guild AND user_id = :user AND leaderboard_hidden = 1))"
+        " ON CONFLICT DO UPDATE SET streak = excluded.streak, streak_until = excluded.streak_until",
+        {
+            "guild": guild_id,
+            "user": user_id,
+            "streak": streak(weeks, now),
+            "until": to_timestamp(weeks[0] + IN_PROGRESS),
+        },
+    )
+
+
+async def set_hidden(conn: aiosqlite.Connection, guild_id: int, user_id: int, hidden: bool) -> None:
+    await conn.execute(
+        "UPDATE leaderboard SET hidden = ? WHERE guild_id = ? AND user_id = ?",
+        (int(hidden), guild_id, user_id),
+    )
+
+
+async def forget(conn: aiosqlite.Connection, guild_id: int, user_id: int) -> None:
+    """A member who erased their data is no longer counted anywhere."""
+    for table in ("leaderboard", "leaderboard_expiry"):
+        await conn.execute(
+            f"DELETE FROM {table} WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+        )
+
+
+async def catch_up(conn: aiosqlite.Connection, now: datetime) -> None:
+    """Apply what time has done since: confirmations leaving a period, streaks ending.
+
+    A confirmation counts for the week while it is at most 7 days old (as `confirmed_at
+    >= now - 7 days`), so it leaves once its expiry lies strictly in the past.
+    """
+    stamp = to_timestamp(now)
+    due = await conn.execute_fetchall(
+        "SELECT guild_id, user_id, period, COUNT(*) AS leaving FROM leaderboard_expiry"
+        " WHERE at < ? GROUP BY guild_id, user_id, period",
+        (stamp,),
+    )
+    for row in due:
+        column = _COLUMN[Period(row["period"])]
+        await conn.execute(
+            f"UPDATE leaderboard SET {column} = {column} - ? WHERE guild_id = ? AND user_id = ?",
+            (row["leaving"], row["guild_id"], row["user_id"]),
+        )
+    await conn.execute("DELETE FROM leaderboard_expiry WHERE at < ?", (stamp,))
+    await conn.execute(
+        "UPDATE leaderboard SET streak = 0 WHERE streak > 0 AND streak_until < ?", (stamp,)
+    )
 
 
 class LeaderboardStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def confirmed_counts(self, guild_id: int, since: datetime | None) -> dict[int, int]:
-        """Confirmed milestones per member, leaving out members who hide from the leaderboard."""
+    async def top(
+        self, guild_id: int, period: Period, now: datetime, limit: int = 10
+    ) -> list[Ranked]:
+        """The best ranked members, confirmed milestones first, then streak, then id.
+
+        Members who hide from the leaderboard are not ranked.
+        """
+        await self._catch_up_if_due(now)
+        column = _COLUMN[period]
         rows = await self._db.fetch_all(
-            "SELECT m.owner_id, COUNT(*) AS confirmed FROM milestones m"
-            " WHERE m.guild_id = ? AND m.status = 'confirmed' AND m.confirmed_at >= ?"
-            " AND m.owner_id != ? AND NOT EXISTS (SELECT 1 FROM profiles p"
-            "  WHERE p.guild_id = m.guild_id AND p.user_id = m.owner_id AND p.leaderboard_hidden = 1)"
-            " GROUP BY m.owner_id",
-            (guild_id, 0 if since is None else to_timestamp(since), FORMER_MEMBER),
+            f"SELECT user_id, {column} AS confirmed, streak FROM leaderboard"
+            f" WHERE guild_id = ? AND hidden = 0 AND {column} > 0"
+            f" ORDER BY {column} DESC, streak DESC, user_id LIMIT ?",
+            (guild_id, limit),
         )
-        return {row["owner_id"]: row["confirmed"] for row in rows}
+        return [Ranked(row["user_id"], row["confirmed"], row["streak"]) for row in rows]
+
+    async def standing(self, guild_id: int, period: Period, user_id: int) -> tuple[int, int] | None:
+        """The member's place and how many are ranked; None when they are not ranked.
+
+        Members with the same count and streak share a place (1, 2, 2, 4), so a place
+        is read from the `leaderboard_places` buckets, not by counting members.
+        """
+        column = _COLUMN[period]
+        mine = await self._db.fetch_one(
+            f"SELECT {column} AS confirmed, streak FROM leaderboard WHERE guild_id = ?"
+            f" AND user_id = ? AND hidden = 0 AND {column} > 0",
+            (guild_id, user_id),
+        )
+        if mine is None:
+            return None
+        counts = await self._db.fetch_one(
+            "SELECT COALESCE(SUM(members), 0) AS ranked, COALESCE(SUM(members) FILTER (WHERE"
+            " confirmed > :confirmed OR (confirmed = :confirmed AND streak > :streak)), 0) AS ahead"
+            " FROM leaderboard_places WHERE guild_id = :guild AND period = :period",
+            {"guild": guild_id, "period": period, **dict(mine)},
+        )
+        assert counts is not None
+        return int(counts["ahead"]) + 1, int(counts["ranked"])
+
+    async def catch_up(self, now: datetime) -> None:
+        async with self._db.transaction() as conn:
+            await catch_up(conn, now)
+
+    async def _catch_up_if_due(self, now: datetime) -> None:
+        """Exact even when the scheduler is late, yet a read writes only when time moved it."""
+        due = await self.next_change()
+        if due is not None and due <= to_timestamp(now):
+            await self.catch_up(now)
+
+    async def next_change(self) -> int | None:
+        """Unix time of the next confirmation to leave a period or streak to end."""
+        value = await self._db.fetch_value(
+            "SELECT MIN(due) FROM (SELECT MIN(at) + 1 AS due FROM leaderboard_expiry"
+            " UNION ALL SELECT MIN(streak_until) + 1 FROM leaderboard WHERE streak > 0)"
+        )
+        return None if value is None else int(value)

@@ -1,6 +1,9 @@
 """The shared pool: reading entries and sums, and settling with the partner's consent.
 
-Only INSERT touches `ledger_entries`; a balance is always computed as a SUM.
+Only INSERT touches `ledger_entries`; a balance is always computed as a SUM. Each pool's
+and each server's total is also kept in `pool_totals` and `guild_pool_totals`, added to
+in the transaction that appends the entries (`add_to_totals`), so the moderators'
+overview reads one page and the server total without summing every pool.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from bot.models import (
     LedgerEntry,
     PartnerRequest,
     Partnership,
+    PoolPage,
     PoolSummary,
     RequestKind,
     RequestStatus,
@@ -100,25 +104,41 @@ class LedgerStore:
             status=RequestStatus(row["status"]),
         )
 
-    async def overview(self, guild_id: int) -> list[PoolSummary]:
-        rows = await self._db.fetch_all(
-            "SELECT p.id, c.name AS course, p.ended_at IS NULL AS active, SUM(e.amount) AS total,"
-            f" {PAIR_MEMBERS} AS members"
-            " FROM ledger_entries e JOIN partnerships p ON p.id = e.partnership_id"
-            " JOIN courses c ON c.guild_id = p.guild_id AND c.course_key = p.course_key"
-            " WHERE e.guild_id = ? GROUP BY p.id ORDER BY SUM(e.amount) DESC, p.id",
-            (guild_id,),
+    async def overview(self, guild_id: int, page: int, per_page: int) -> PoolPage:
+        """One page of the server's pools, largest balance first, and the server's total.
+
+        Pages count from 1; a page past the last shows the last one.
+        """
+        totals = await self._db.fetch_one(
+            "SELECT balance, pools FROM guild_pool_totals WHERE guild_id = ?", (guild_id,)
         )
-        return [
+        count = 0 if totals is None else int(totals["pools"])
+        pages = max(1, -(-count // per_page))
+        page = min(max(page, 1), pages)
+        # The page is cut from the `pool_totals_by_balance` index alone; only its rows
+        # are joined to their pairs and courses.
+        rows = await self._db.fetch_all(
+            "WITH shown AS (SELECT partnership_id, balance FROM pool_totals WHERE guild_id = ?"
+            " ORDER BY balance DESC, partnership_id LIMIT ? OFFSET ?)"
+            " SELECT p.id, c.name AS course, p.ended_at IS NULL AS active, t.balance,"
+            f" {PAIR_MEMBERS} AS members FROM shown t"
+            " JOIN partnerships p ON p.id = t.partnership_id"
+            " JOIN courses c ON c.guild_id = p.guild_id AND c.course_key = p.course_key"
+            " ORDER BY t.balance DESC, t.partnership_id",
+            (guild_id, per_page, (page - 1) * per_page),
+        )
+        pools = [
             PoolSummary(
                 partnership_id=row["id"],
                 course=row["course"],
                 members=pair_members(row["members"]),
-                balance=int(row["total"]),
+                balance=int(row["balance"]),
                 active=bool(row["active"]),
             )
             for row in rows
         ]
+        total = 0 if totals is None else int(totals["balance"])
+        return PoolPage(pools=pools, page=page, pages=pages, pool_count=count, total=total)
 
 
 async def settle_pool(
@@ -131,6 +151,7 @@ async def settle_pool(
     """
     if not accept:
         return ()
+    since = await last_entry_id(conn)
     rows = await conn.execute_fetchall(
         "SELECT s.note, s.amount, p.guild_id FROM settle_proposals s"
         " JOIN partnerships p ON p.id = s.partnership_id WHERE s.id = ?",
@@ -154,8 +175,41 @@ async def settle_pool(
             to_timestamp(now),
         ),
     )
+    await add_to_totals(conn, since)
     log.info("pool %s settled: %d by proposal %s", request.partnership_id, balance, request.id)
     return ()
+
+
+async def last_entry_id(conn: Any) -> int:
+    """The newest entry's id: entries appended after it are this transaction's."""
+    rows = await conn.execute_fetchall("SELECT COALESCE(MAX(id), 0) AS id FROM ledger_entries")
+    return int(next(iter(rows))["id"])
+
+
+async def add_to_totals(conn: Any, since_id: int) -> None:
+    """Add the entries appended after `since_id` to their pools' and servers' totals.
+
+    Set-based, so charging a backlog of thousands of misses costs two statements.
+    A pool counts towards its server's number of pools from its first entry.
+    """
+    params = {"since": since_id}
+    await conn.execute(
+        "INSERT INTO guild_pool_totals (guild_id, balance, pools)"
+        " SELECT e.guild_id, SUM(e.amount), COUNT(DISTINCT CASE WHEN t.partnership_id IS NULL"
+        " THEN e.partnership_id END) FROM ledger_entries e"
+        " LEFT JOIN pool_totals t ON t.partnership_id = e.partnership_id"
+        " WHERE e.id > :since GROUP BY e.guild_id"
+        " ON CONFLICT DO UPDATE SET balance = balance + excluded.balance,"
+        " pools = pools + excluded.pools",
+        params,
+    )
+    await conn.execute(
+        "INSERT INTO pool_totals (partnership_id, guild_id, balance)"
+        " SELECT partnership_id, MIN(guild_id), SUM(amount) FROM ledger_entries"
+        " WHERE id > :since GROUP BY partnership_id"
+        " ON CONFLICT DO UPDATE SET balance = balance + excluded.balance",
+        params,
+    )
 
 
 # A pool's balance is never stored: it is the sum of its entries.

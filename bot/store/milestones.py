@@ -25,6 +25,8 @@ from bot.models import (
     Stored,
 )
 from bot.store.database import Database, from_timestamp, to_timestamp
+from bot.store.leaderboard import record_confirmation
+from bot.store.ledger import add_to_totals, last_entry_id
 from bot.store.outbox import queue
 from bot.store.requests import ask
 
@@ -271,6 +273,7 @@ async def apply_answer(
         return ()
     await _apply(conn, asked, now)
     if asked.kind is MilestoneAsk.DONE:
+        await record_confirmation(conn, milestone, now)
         return await _queue_celebration(conn, milestone, now)
     return ()
 
@@ -337,7 +340,7 @@ async def charge_batch(conn: Any, now: datetime, limit: int) -> int:
     one thread notice per pair (its key spelled as `bot.store.outbox.notice_key` does)
     and the status change commit together: after a crash
     either all of a batch happened or none of it. Everything runs inside SQLite, so a
-    backlog of thousands costs three statements, not thousands of Python rows. The
+    backlog of thousands costs a handful of statements, not thousands of Python rows. The
     notice's episode is this run's instant, recorded as `missed_at`, so the thread
     message lists exactly the milestones this run marked.
     """
@@ -348,6 +351,7 @@ async def charge_batch(conn: Any, now: datetime, limit: int) -> int:
         "missed": NoticeKind.MISSED,
         "former": FORMER_MEMBER,
     }
+    since = await last_entry_id(conn)
     await conn.execute(
         "INSERT INTO ledger_entries (partnership_id, guild_id, member_id, milestone_id, kind, amount,"
         " idempotency_key, created_at)"
@@ -357,6 +361,7 @@ async def charge_batch(conn: Any, now: datetime, limit: int) -> int:
         " ON CONFLICT (idempotency_key) DO NOTHING",
         params,
     )
+    await add_to_totals(conn, since)
     await conn.execute(
         "INSERT INTO outbox (key, guild_id, partnership_id, kind, episode, due_at, created_at)"
         " SELECT DISTINCT :missed || ':' || partnership_id || ':' || :now || ':0', guild_id,"

@@ -18,6 +18,7 @@ import aiosqlite
 from bot.models import FORMER_MEMBER, EndCause, NoticeKind, Stored
 from bot.store.database import Database, from_timestamp
 from bot.store.departures import forget_waiting, withdraw_requests_of
+from bot.store.leaderboard import forget
 from bot.store.outbox import redraw
 from bot.store.partnerships import end_all
 
@@ -140,6 +141,7 @@ class PrivacyStore:
             for statement in _ERASE:
                 await conn.execute(statement, params)
             await _replace_in_pairs(conn, params)
+            await forget(conn, guild_id, user_id)
             # Public cheers of their milestones no longer name them.
             notices += await redraw(
                 conn, NoticeKind.CELEBRATION, None, [row["id"] for row in cheered], now

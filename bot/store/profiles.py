@@ -6,6 +6,7 @@ import aiosqlite
 
 from bot.models import Profile
 from bot.store.database import Database
+from bot.store.leaderboard import set_hidden
 
 
 class ProfileStore:
@@ -43,7 +44,8 @@ class ProfileStore:
                 },
             )
             row = await cursor.fetchone()
-        assert row is not None
+            assert row is not None
+            await set_hidden(conn, guild_id, user_id, bool(row["leaderboard_hidden"]))
         return Profile(zone=row["timezone"], leaderboard_hidden=bool(row["leaderboard_hidden"]))
 
 

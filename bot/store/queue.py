@@ -7,9 +7,17 @@ from typing import Any
 
 import aiosqlite
 
-from bot.matching import Seeker, choose_partner, compatible, course_key, pair_schedule
+from bot.matching import (
+    Seeker,
+    choose_among_nearby,
+    compatible,
+    course_key,
+    minute_ranges,
+    pace_range,
+    pair_schedule,
+)
 from bot.models import EndCause, Partnership, Requeued, Stored
-from bot.schedule import WeeklyTime
+from bot.schedule import WeeklyTime, utc_minute_of_week
 from bot.store.courses import remember_course
 from bot.store.database import Database, from_timestamp, to_timestamp
 from bot.store.invitations import withdraw_in_course
@@ -58,22 +66,38 @@ class QueueStore:
     ) -> Seeker | None:
         """Who the waiting member should be paired with now, if anyone; changes nothing.
 
-        Former partners are left out: they can find each other again by invitation.
+        The `queue_by_time` index narrows the course's queue to members whose stored
+        UTC minute lies near this member's time; pace narrows it further, and only those
+        are ranked (`bot.matching.choose_among_nearby`). Former partners are left out:
+        they can find each other again by invitation.
         """
-        me = await self._db.fetch_one(
+        row = await self._db.fetch_one(
             f"SELECT {_SEEKER_COLUMNS} FROM queue_entries"
             " WHERE guild_id = ? AND course_key = ? AND user_id = ?",
             (guild_id, key, user_id),
         )
-        if me is None:
+        if row is None:
             return None
-        waiting = await self._db.fetch_all(
-            f"SELECT {_SEEKER_COLUMNS} FROM queue_entries"
-            " WHERE guild_id = :guild AND course_key = :key AND user_id != :user"
-            f" AND user_id NOT IN ({_FORMER_PARTNERS})",
-            {"guild": guild_id, "key": key, "user": user_id},
-        )
-        return choose_partner(_seeker(me), [_seeker(row) for row in waiting], now)
+        me = _seeker(row)
+        slowest, fastest = pace_range(me.pace)
+        nearby = []
+        for low, high in minute_ranges(me.weekly, now):
+            nearby += await self._db.fetch_all(
+                f"SELECT {_SEEKER_COLUMNS} FROM queue_entries"
+                " WHERE guild_id = :guild AND course_key = :key"
+                " AND utc_minute BETWEEN :low AND :high AND pace BETWEEN :slowest AND :fastest"
+                f" AND user_id != :user AND user_id NOT IN ({_FORMER_PARTNERS})",
+                {
+                    "guild": guild_id,
+                    "key": key,
+                    "user": user_id,
+                    "low": low,
+                    "high": high,
+                    "slowest": slowest,
+                    "fastest": fastest,
+                },
+            )
+        return choose_among_nearby(me, [_seeker(found) for found in nearby], now)
 
     async def former_partners_waiting(self, guild_id: int, key: str, user_id: int) -> list[int]:
         """Waiting members this one was paired with before: why a short queue may not match."""
@@ -176,12 +200,12 @@ async def _upsert_queue_entry(
     )
     await conn.execute(
         "INSERT INTO queue_entries"
-        " (guild_id, user_id, course_key, pace, timezone, weekday, minute, queued_at, priority)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ? OR EXISTS (SELECT 1 FROM priority_grants g"
-        "  WHERE g.guild_id = ?1 AND g.user_id = ?2 AND g.course_key = ?3))"
+        " (guild_id, user_id, course_key, pace, timezone, weekday, minute, queued_at, priority,"
+        " utc_minute) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ? OR EXISTS (SELECT 1 FROM priority_grants g"
+        "  WHERE g.guild_id = ?1 AND g.user_id = ?2 AND g.course_key = ?3), ?)"
         " ON CONFLICT (guild_id, course_key, user_id) DO UPDATE SET pace = excluded.pace,"
         " timezone = excluded.timezone, weekday = excluded.weekday, minute = excluded.minute,"
-        " priority = max(priority, excluded.priority)",
+        " priority = max(priority, excluded.priority), utc_minute = excluded.utc_minute",
         (
             guild_id,
             seeker.user_id,
@@ -192,6 +216,9 @@ async def _upsert_queue_entry(
             seeker.weekly.minute,
             to_timestamp(seeker.queued_at),
             int(seeker.priority),
+            # Where the check-in falls as of now; `bot.matching.minute_ranges` allows
+            # for the daylight-saving shifts that move it later.
+            utc_minute_of_week(seeker.weekly, seeker.queued_at),
         ),
     )
     return bool(existing)

@@ -29,6 +29,7 @@ class ReminderStore:
         )
         if not pairs:
             return []
+        # At most `limit` ids: the batch bounds the parameters, never the data's size.
         ids = [row["id"] for row in pairs]
         checkins = await self._db.fetch_all(
             f"SELECT partnership_id, user_id, week_at, created_at FROM checkins"

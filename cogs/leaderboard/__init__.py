@@ -5,8 +5,10 @@ from __future__ import annotations
 from bot.app import TandemBot
 from cogs.leaderboard import notices
 from cogs.leaderboard.cog import LeaderboardCog
+from cogs.leaderboard.jobs import leaderboard_job
 
 
 async def setup(bot: TandemBot) -> None:
     notices.register(bot.outbox)
+    bot.scheduler.register(leaderboard_job(bot))
     await bot.add_cog(LeaderboardCog(bot))

@@ -7,11 +7,12 @@ from cogs.ledger import notices
 from cogs.ledger.goals import GoalCog
 from cogs.ledger.jobs import misses_job
 from cogs.ledger.milestones import MilestoneCog
-from cogs.ledger.pool import PoolCog
+from cogs.ledger.pool import PoolCog, PoolPageButton
 
 
 async def setup(bot: TandemBot) -> None:
     notices.register(bot.outbox)
     bot.scheduler.register(misses_job(bot))
+    bot.add_dynamic_items(PoolPageButton)
     for cog in (GoalCog(bot), MilestoneCog(bot), PoolCog(bot)):
         await bot.add_cog(cog)

@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.app import TandemBot
+from bot.errors import UserError
 from bot.ledger import format_amount
 from bot.milestones import clean_text
+from bot.models import GuildConfig
 from bot.replies import NO_PINGS
-from cogs.common import capped, guild_config, pool_autocomplete, resolve_pool
+from cogs.common import (
+    SafeButton,
+    button,
+    capped,
+    guild_config,
+    pool_autocomplete,
+    resolve_pool,
+    tandem,
+    view_of,
+)
 from cogs.common.outbox import reply_stored
 from cogs.common.text import mention
 from cogs.ledger import messages
 
 MAX_NOTE_LENGTH = 200
+# Ten lines of at most ~190 characters (a 100-character course name, two mentions, an
+# amount) keep a page inside Discord's 2,000-character message limit.
+POOLS_PER_PAGE = 10
+MOD_ONLY = "Only members with Manage Server can see every pool."
 
 
 @app_commands.guild_only()
@@ -81,19 +98,61 @@ class PoolCog(
         )
 
     @app_commands.command(name="overview", description="Every pool in this server (Manage Server)")
+    @app_commands.describe(page=f"Which page, {POOLS_PER_PAGE} pools each, largest first")
     @app_commands.checks.has_permissions(manage_guild=True)
-    async def overview(self, interaction: discord.Interaction[TandemBot]) -> None:
-        config = await guild_config(interaction)
-        pools = await self.bot.store.ledger.overview(config.guild_id)
-        lines = [
-            f"• **{p.course}** {mention(p.members[0])} & {mention(p.members[1])}: "
-            f"{format_amount(p.balance, config.currency)}" + ("" if p.active else " (ended)")
-            for p in pools
-        ]
-        total = format_amount(sum(p.balance for p in pools), config.currency)
-        body = "\n".join(capped(lines)) or "No pool has any entries yet."
+    async def overview(
+        self,
+        interaction: discord.Interaction[TandemBot],
+        page: app_commands.Range[int, 1, 1_000_000] = 1,
+    ) -> None:
+        content, view = await overview_page(interaction, await guild_config(interaction), page)
         await interaction.response.send_message(
-            f"**Pools in this server**\n{body}\n**Total: {total}**",
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
+            content, view=view, ephemeral=True, allowed_mentions=NO_PINGS
+        )
+
+
+async def overview_page(
+    interaction: discord.Interaction[Any], config: GuildConfig, page: int
+) -> tuple[str, discord.ui.View]:
+    """One page of the server's pools, largest first, with buttons to the pages beside it."""
+    shown = await tandem(interaction).store.ledger.overview(config.guild_id, page, POOLS_PER_PAGE)
+    lines = [
+        f"• **{p.course}** {mention(p.members[0])} & {mention(p.members[1])}: "
+        f"{format_amount(p.balance, config.currency)}" + ("" if p.active else " (ended)")
+        for p in shown.pools
+    ]
+    total = format_amount(shown.total, config.currency)
+    body = "\n".join(lines) or "No pool has any entries yet."
+    content = (
+        f"**Pools in this server** (page {shown.page} of {shown.pages}, "
+        f"{shown.pool_count} pool{'' if shown.pool_count == 1 else 's'})\n{body}\n"
+        f"**Total: {total}**"
+    )
+    view = view_of(
+        PoolPageButton("prev", shown.page - 1, disabled=shown.page <= 1),
+        PoolPageButton("next", shown.page + 1, disabled=shown.page >= shown.pages),
+    )
+    return content, view
+
+
+class PoolPageButton(SafeButton, template=r"tandem:pools:(?P<direction>prev|next):(?P<page>\d+)"):
+    """Previous or next page of `/pool overview`: the page is in the custom id."""
+
+    def __init__(self, direction: str, page: int, *, disabled: bool = False) -> None:
+        item = button(
+            "◀ Previous" if direction == "prev" else "Next ▶",
+            f"tandem:pools:{direction}:{max(page, 0)}",
+            discord.ButtonStyle.secondary,
+        )
+        item.disabled = disabled
+        super().__init__(item)
+        self.page = page
+
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        # The button is checked again: whoever presses it must still manage the server.
+        if not interaction.permissions.manage_guild:
+            raise UserError(MOD_ONLY)
+        content, view = await overview_page(interaction, await guild_config(interaction), self.page)
+        await interaction.response.edit_message(
+            content=content, view=view, allowed_mentions=NO_PINGS
         )

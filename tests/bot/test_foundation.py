@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from bot.settings import Settings
 from bot.store import Store
 from bot.store.database import Database
 from tests.helpers import Server, reply, run_cli
+
+OPENED = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def test_missing_token_is_one_clear_line(tmp_path: Path) -> None:
@@ -52,15 +55,15 @@ def test_token_is_secret_in_reprs() -> None:
 
 async def test_migrations_apply_once_in_wal_mode(tmp_path: Path) -> None:
     path = tmp_path / "t.db"
-    store = await Store.open(path)
+    store = await Store.open(path, OPENED)
     try:
         assert await store.db.fetch_value("PRAGMA journal_mode") == "wal"
         assert await store.db.fetch_value("PRAGMA foreign_keys") == 1
-        assert await store.db.migrate() == []
+        assert await store.db.migrate(OPENED) == []
         assert await store.db.schema_version() >= 1
     finally:
         await store.close()
-    again = await Database.open(path)
+    again = await Database.open(path, OPENED)
     try:
         assert (
             await again.fetch_value("SELECT COUNT(*) FROM schema_version")
@@ -71,7 +74,7 @@ async def test_migrations_apply_once_in_wal_mode(tmp_path: Path) -> None:
 
 
 async def test_a_failed_transaction_changes_nothing(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "t.db")
+    db = await Database.open(tmp_path / "t.db", OPENED)
     try:
         with pytest.raises(RuntimeError):
             async with db.transaction() as conn:

@@ -7,6 +7,8 @@ from itertools import permutations
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.errors import UserError
 from bot.matching import (
@@ -16,14 +18,18 @@ from bot.matching import (
     MIN_PACE,
     Seeker,
     check_pace,
+    choose_among_nearby,
     choose_partner,
     clean_course,
     compatible,
     course_key,
+    minute_ranges,
+    minutes_apart,
+    pace_range,
     paces_compatible,
     pair_schedule,
 )
-from bot.schedule import WeeklyTime
+from bot.schedule import MINUTES_PER_WEEK, WeeklyTime, utc_minute_of_week
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)  # Monday 00:00 UTC; Berlin and New York on summer time
 MONDAY, TUESDAY, SUNDAY = 0, 1, 6
@@ -399,6 +405,76 @@ def test_choose_partner_accepts_any_iterable() -> None:
     me = seeker(1)
     match = seeker(2)
     assert choose_partner(me, (candidate for candidate in [match]), NOW) == match
+
+
+# ------------------------------------------------- narrowing the queue before ranking it
+
+# Zones with the shifts that matter: none, one hour each way of the year, half an hour
+# (Lord Howe), two hours (Troll), and a zone on a quarter hour.
+ZONES = [
+    "UTC",
+    "Europe/Berlin",
+    "America/New_York",
+    "Australia/Sydney",
+    "Australia/Lord_Howe",
+    "Antarctica/Troll",
+    "Asia/Kathmandu",
+]
+weekly_times = st.builds(
+    WeeklyTime,
+    weekday=st.integers(0, 6),
+    minute=st.integers(0, 1439),
+    zone=st.sampled_from(ZONES),
+)
+instants = st.datetimes(
+    min_value=datetime(2025, 1, 1),  # noqa: DTZ001 - hypothesis wants naive bounds
+    max_value=datetime(2027, 12, 31),  # noqa: DTZ001
+    timezones=st.just(UTC),
+)
+seekers = st.builds(
+    Seeker,
+    user_id=st.integers(2, 40),
+    pace=st.integers(MIN_PACE, MAX_PACE),
+    weekly=weekly_times,
+    queued_at=instants,
+    priority=st.booleans(),
+)
+
+
+def test_pace_range_is_exactly_the_compatible_paces() -> None:
+    for pace in range(MIN_PACE, MAX_PACE + 1):
+        slowest, fastest = pace_range(pace)
+        in_range = {other for other in range(MIN_PACE, MAX_PACE + 1) if slowest <= other <= fastest}
+        compatible_paces = {
+            other for other in range(MIN_PACE, MAX_PACE + 1) if paces_compatible(pace, other)
+        }
+        assert in_range == compatible_paces, pace
+
+
+def test_minute_ranges_wrap_around_the_end_of_the_week() -> None:
+    assert minute_ranges(utc(MONDAY, 1), NOW) == [(0, 360), (MINUTES_PER_WEEK - 240, 10079)]
+    assert minute_ranges(utc(SUNDAY, 23), NOW) == [(9720, 10079), (0, 240)]
+    assert minute_ranges(utc(TUESDAY, 12), NOW) == [(1860, 2460)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(mine=weekly_times, theirs=weekly_times, queued_at=instants, now=instants)
+def test_a_compatible_time_always_lies_in_the_searched_ranges(
+    mine: WeeklyTime, theirs: WeeklyTime, queued_at: datetime, now: datetime
+) -> None:
+    """The minute stored when a member queued is found from any later daylight-saving state."""
+    if minutes_apart(mine, theirs, now) > MAX_TIME_GAP_MINUTES:
+        return
+    stored = utc_minute_of_week(theirs, queued_at)
+    assert any(low <= stored <= high for low, high in minute_ranges(mine, now))
+
+
+@settings(max_examples=300, deadline=None)
+@given(me=seekers, waiting=st.lists(seekers, max_size=25), now=instants)
+def test_choose_among_nearby_picks_what_choose_partner_picks(
+    me: Seeker, waiting: list[Seeker], now: datetime
+) -> None:
+    assert choose_among_nearby(me, waiting, now) == choose_partner(me, waiting, now)
 
 
 # --------------------------------------------------------------------------- pair_schedule

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from bot.models import MilestoneAsk
 from bot.store import Store
 from bot.store.database import split_statements
 from tests.helpers import Server, add, goal, only_milestone, pair
+
+UPGRADED = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def schema_3_database(path: Path) -> None:
@@ -60,7 +63,7 @@ def schema_3_database(path: Path) -> None:
 async def test_a_schema_3_database_is_upgraded_in_place(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     schema_3_database(path)
-    store = await Store.open(path)
+    store = await Store.open(path, UPGRADED)
     try:
         rows = await store.db.fetch_all(
             "SELECT key, status, attempts, message_id FROM outbox ORDER BY key"
@@ -86,7 +89,7 @@ async def test_a_schema_3_database_is_upgraded_in_place(tmp_path: Path) -> None:
         assert await store.queue.queued_courses(1, 300) == ["Ａｒｔ"]
         request = await store.milestones.milestone_request(1)
         assert request is not None and request.status == "declined"
-        assert await store.db.migrate() == []  # applied once
+        assert await store.db.migrate(UPGRADED) == []  # applied once
     finally:
         await store.close()
 
