@@ -228,10 +228,10 @@ class Timed:
         self._spent[label] = self._spent.get(label, 0.0) + time.perf_counter() - started
         return result
 
-    async def execute(self, sql: str, params: Any) -> Any:
+    async def execute(self, sql: str, params: Any = ()) -> Any:
         return await self._timed(self._conn.execute(sql, params), sql)
 
-    async def execute_fetchall(self, sql: str, params: Any) -> Any:
+    async def execute_fetchall(self, sql: str, params: Any = ()) -> Any:
         return await self._timed(self._conn.execute_fetchall(sql, params), sql)
 
     async def executemany(self, sql: str, rows: Any) -> Any:
