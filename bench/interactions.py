@@ -175,8 +175,8 @@ def fill(path: Path, guild: int, pairs: int, waiting: list[int], now: int) -> No
                 now + 3600 + n,
             )
         )
-        for user in (first, second):
-            rows["members"].append((pid, guild, course, user, 5 + n % 20))
+        for seat, user in enumerate((first, second)):
+            rows["members"].append((pid, guild, course, user, 5 + n % 20, seat))
             rows["profiles"].append((guild, user, ZONES[user % 5]))
             for weeks in (1, 2):
                 week = now - weeks * 7 * DAY
@@ -224,8 +224,8 @@ def fill(path: Path, guild: int, pairs: int, waiting: list[int], now: int) -> No
         rows["partnerships"],
     )
     conn.executemany(
-        "INSERT INTO partnership_members (partnership_id, guild_id, course_key, user_id, pace)"
-        " VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO partnership_members (partnership_id, guild_id, course_key, user_id, pace, seat)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
         rows["members"],
     )
     conn.executemany(

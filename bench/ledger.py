@@ -21,18 +21,19 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.ledger import miss_key
 from bot.models import EntryKind
 from bot.store import Store
-from bot.store.database import from_timestamp, to_timestamp
+from bot.store.database import Connection, Params, from_timestamp, to_timestamp
+from bot.store.database import Row as DbRow
 from bot.store.milestones import charge_batch
 from cogs.ledger.jobs import MISS_BATCH
 
@@ -120,7 +121,7 @@ async def fill(store: Store, milestones: list[MilestoneRow]) -> None:
         course = COURSES[pid % len(COURSES)]
         partnerships.append((pid, GUILD, course, "UTC", pid % 7, (pid * 37) % 1440, 0))
         for side, user in enumerate((2 * pid, 2 * pid + 1)):
-            members.append((pid, GUILD, course, user, 10))
+            members.append((pid, GUILD, course, user, 10, side))
             goals.append((2 * pid - 1 + side, GUILD, pid, user, "finish the course", "exam", 0))
     async with store.db.transaction() as conn:
         await conn.executemany(
@@ -134,8 +135,8 @@ async def fill(store: Store, milestones: list[MilestoneRow]) -> None:
         # Every real pair has its thread; one without is repair work for the loop.
         await conn.execute("UPDATE partnerships SET thread_id = id + 1000000000000")
         await conn.executemany(
-            "INSERT INTO partnership_members (partnership_id, guild_id, course_key, user_id, pace)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO partnership_members (partnership_id, guild_id, course_key, user_id, pace,"
+            " seat) VALUES (?, ?, ?, ?, ?, ?)",
             members,
         )
         await conn.executemany(
@@ -213,10 +214,10 @@ async def product_run(
     return await on_filled(milestones, work)
 
 
-class Timed:
+class Timed(Connection):
     """Stands in for the connection inside `charge_batch`, adding up each statement's time."""
 
-    def __init__(self, conn: Any, spent: dict[str, float]) -> None:
+    def __init__(self, conn: Connection, spent: dict[str, float]) -> None:
         self._conn = conn
         self._spent = spent
 
@@ -228,14 +229,14 @@ class Timed:
         self._spent[label] = self._spent.get(label, 0.0) + time.perf_counter() - started
         return result
 
-    async def execute(self, sql: str, params: Any = ()) -> Any:
+    async def execute(self, sql: str, params: Params = ()) -> int:
         return await self._timed(self._conn.execute(sql, params), sql)
 
-    async def execute_fetchall(self, sql: str, params: Any = ()) -> Any:
-        return await self._timed(self._conn.execute_fetchall(sql, params), sql)
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[DbRow]:
+        return await self._timed(self._conn.fetch_all(sql, params), sql)
 
-    async def executemany(self, sql: str, rows: Any) -> Any:
-        return await self._timed(self._conn.executemany(sql, rows), sql)
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._timed(self._conn.executemany(sql, rows), sql)
 
 
 async def breakdown(store: Store) -> dict[str, float]:

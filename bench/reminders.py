@@ -64,8 +64,8 @@ async def fill(store: Store, pairs: int) -> None:
                 DUE_ALARM if is_due else NOW_TS + 3600 + pid,  # the rest ring later
             )
         )
-        for user in (2 * pid, 2 * pid + 1):
-            members.append((pid, GUILD, COURSES[pid % len(COURSES)], user, 10))
+        for seat, user in enumerate((2 * pid, 2 * pid + 1)):
+            members.append((pid, GUILD, COURSES[pid % len(COURSES)], user, 10, seat))
             for weeks_ago in (1, 2):
                 week_at = NOW_TS - weeks_ago * WEEK
                 checkins.append((pid, GUILD, user, week_at, "read", "write", week_at + 600))
@@ -84,8 +84,8 @@ async def fill(store: Store, pairs: int) -> None:
         # Every real pair has its thread; one without is repair work for the loop.
         await conn.execute("UPDATE partnerships SET thread_id = id + 1000000000000")
         await conn.executemany(
-            "INSERT INTO partnership_members (partnership_id, guild_id, course_key, user_id, pace)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO partnership_members (partnership_id, guild_id, course_key, user_id, pace,"
+            " seat) VALUES (?, ?, ?, ?, ?, ?)",
             members,
         )
         await conn.executemany(

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.models import (
     NoticeKind,
     PartnerRequest,
@@ -17,7 +15,7 @@ from bot.models import (
     TrialAnswer,
 )
 from bot.schedule import WeeklyTime
-from bot.store.database import Database, from_timestamp, to_timestamp
+from bot.store.database import Connection, Database, from_timestamp, to_timestamp
 from bot.store.leaderboard import record_streak
 from bot.store.outbox import queue
 from bot.store.requests import ask
@@ -40,12 +38,12 @@ class Proposal:
 
 
 async def adopt_schedule(
-    conn: aiosqlite.Connection, request: PartnerRequest, accept: bool, now: datetime
+    conn: Connection, request: PartnerRequest, accept: bool, now: datetime
 ) -> tuple[int, ...]:
     """The answer's change: an accepted time replaces the pair's; the reminders job re-plans from it."""
     if not accept:
         return ()
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         "SELECT timezone, weekday, minute FROM schedule_proposals WHERE id = ?", (request.id,)
     )
     row = next(iter(rows))
@@ -83,7 +81,7 @@ class CheckinStore:
         message is edited in place, never doubled.
         """
         async with self._db.transaction() as conn:
-            rows = await conn.execute_fetchall(
+            rows = await conn.fetch_all(
                 "SELECT 1 FROM checkins WHERE partnership_id = ? AND user_id = ? AND week_at = ?",
                 (partnership.id, user_id, to_timestamp(week)),
             )
@@ -196,14 +194,16 @@ class CheckinStore:
         Pressing the same answer again stores nothing and redraws nothing.
         """
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "INSERT INTO trial_answers (partnership_id, user_id, answer) VALUES (?, ?, ?)"
-                " ON CONFLICT DO UPDATE SET answer = excluded.answer"
-                " WHERE answer != excluded.answer",
-                (partnership.id, user_id, answer),
+            changed = (
+                await conn.execute(
+                    "INSERT INTO trial_answers (partnership_id, user_id, answer) VALUES (?, ?, ?)"
+                    " ON CONFLICT (partnership_id, user_id) DO UPDATE SET answer = excluded.answer"
+                    " WHERE trial_answers.answer != excluded.answer",
+                    (partnership.id, user_id, answer),
+                )
+                == 1
             )
-            changed = cursor.rowcount == 1
-            rows = await conn.execute_fetchall(
+            rows = await conn.fetch_all(
                 "SELECT user_id, answer FROM trial_answers WHERE partnership_id = ?",
                 (partnership.id,),
             )

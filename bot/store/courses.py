@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import aiosqlite
-
 from bot.matching import course_key
 from bot.options import AUTOCOMPLETE_LIMIT
-from bot.store.database import Database
+from bot.store.database import Connection, Database
 
 
 class CourseStore:
@@ -24,14 +22,13 @@ class CourseStore:
         return [str(row["name"]) for row in rows]
 
 
-async def remember_course(conn: aiosqlite.Connection, guild_id: int, key: str, name: str) -> str:
+async def remember_course(conn: Connection, guild_id: int, key: str, name: str) -> str:
     """The course's name as first written in this server; `name` if it is new."""
-    cursor = await conn.execute(
+    row = await conn.fetch_one(
         "INSERT INTO courses (guild_id, course_key, name) VALUES (?, ?, ?)"
-        " ON CONFLICT DO UPDATE SET name = name RETURNING name",
+        " ON CONFLICT (guild_id, course_key) DO UPDATE SET name = courses.name RETURNING name",
         (guild_id, key, name),
     )
-    row = await cursor.fetchone()
     assert row is not None
     return str(row["name"])
 

@@ -1,4 +1,9 @@
-"""One aiosqlite connection in WAL mode, its migrations and its transactions."""
+"""The store's one door to its database: connections, transactions and migrations.
+
+Store modules speak to a `Connection`, never to a driver, so the same SQL runs on the
+embedded SQLite file and on PostgreSQL. They write named (`:name`) or positional (`?`)
+placeholders and the SQL both engines share; an engine translates what it must.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,13 @@ import asyncio
 import importlib
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import aiosqlite
 
@@ -25,6 +31,68 @@ _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.(sql|py)$")
 MIGRATIONS = "bot.store.migrations"
 
 
+class Row(Protocol):
+    """A result row, read by column name (or, for one-column reads, by position)."""
+
+    def __getitem__(self, key: str | int, /) -> Any: ...
+
+    def keys(self) -> Iterable[str]: ...
+
+
+class IntegrityError(Exception):
+    """A constraint refused a change, whichever engine refused it."""
+
+
+class Connection(ABC):
+    """One connection, inside a transaction when given by `Database.transaction`."""
+
+    @abstractmethod
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; returns how many rows it changed."""
+
+    @abstractmethod
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        """Run one statement once per parameter set."""
+
+    @abstractmethod
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetch_one(sql, params)
+        return None if row is None else row[0]
+
+
+class SQLiteConnection(Connection):
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._conn = connection
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        with _integrity(sqlite3.IntegrityError):
+            cursor = await self._conn.execute(sql, params)
+        return cursor.rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        with _integrity(sqlite3.IntegrityError):
+            await self._conn.executemany(sql, rows)
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        with _integrity(sqlite3.IntegrityError):
+            return list(await self._conn.execute_fetchall(sql, params))
+
+
+@contextmanager
+def _integrity(driver_error: type[Exception]) -> Iterator[None]:
+    """Re-raise the driver's constraint error as the store's own."""
+    try:
+        yield
+    except driver_error as error:
+        raise IntegrityError(str(error)) from error
+
+
 class Database:
     """Serialises access to the single connection.
 
@@ -34,7 +102,8 @@ class Database:
     """
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._conn = connection
+        self._raw = connection
+        self._conn = SQLiteConnection(connection)
         self._lock = asyncio.Lock()
         self.revision = 0
         self._open = True
@@ -60,26 +129,26 @@ class Database:
         """Idempotent, so shutdown paths need not know who closed first."""
         if self._open:
             self._open = False
-            await self._conn.close()
+            await self._raw.close()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[Connection]:
         """All statements inside commit together or not at all."""
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            await self._raw.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
             except BaseException:
-                await self._conn.rollback()
+                await self._raw.rollback()
                 raise
-            await self._conn.commit()
+            await self._raw.commit()
             self.revision += 1
 
-    async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         async with self._lock:
-            return list(await self._conn.execute_fetchall(sql, params))
+            return await self._conn.fetch_all(sql, params)
 
-    async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
 
@@ -98,8 +167,7 @@ class Database:
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY)"
             )
             done = {
-                row["version"]
-                for row in await conn.execute_fetchall("SELECT version FROM schema_version")
+                row["version"] for row in await conn.fetch_all("SELECT version FROM schema_version")
             }
             applied = []
             for version, name in _migrations():
@@ -127,7 +195,7 @@ def _migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
-async def _apply(conn: aiosqlite.Connection, name: str, now: datetime) -> None:
+async def _apply(conn: Connection, name: str, now: datetime) -> None:
     if name.endswith(".py"):
         module = importlib.import_module(f"{MIGRATIONS}.{name.removesuffix('.py')}")
         await module.migrate(conn, now)
@@ -152,11 +220,18 @@ def split_statements(script: str) -> Iterable[str]:
         raise ValueError(f"a migration ends inside a statement: {pending[0]!r}")
 
 
-# The two partners of `p`, in the order they were added, as "first,second".
-PAIR_MEMBERS = (
-    "(SELECT group_concat(user_id) FROM (SELECT user_id FROM partnership_members"
-    " WHERE partnership_id = p.id ORDER BY rowid))"
-)
+def pair_members_of(partnership: str) -> str:
+    """SQL for the two partners of the pair whose id is `partnership`, as "first,second"."""
+    return (
+        "(SELECT CAST(a.user_id AS TEXT) || ',' || CAST(b.user_id AS TEXT)"
+        " FROM partnership_members a JOIN partnership_members b"
+        " ON b.partnership_id = a.partnership_id AND b.seat = 1"
+        f" WHERE a.partnership_id = {partnership} AND a.seat = 0)"
+    )
+
+
+# The two partners of `p`, in the order they were added.
+PAIR_MEMBERS = pair_members_of("p.id")
 
 
 def pair_members(value: Any) -> tuple[int, int]:

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from bot.models import EndCause, RequestKind, Stored
-from bot.store.database import Database
+from bot.store.database import Connection, Database
 from bot.store.invitations import withdraw_all_of
 from bot.store.partnerships import end_all
 from bot.store.requests import withdraw
@@ -42,7 +40,7 @@ class DepartureStore:
 
 
 async def forget_waiting(
-    conn: aiosqlite.Connection, guild_id: int, user_id: int, now: datetime
+    conn: Connection, guild_id: int, user_id: int, now: datetime
 ) -> tuple[int, ...]:
     """Out of every queue, their pending invitations withdrawn (the messages say so)."""
     await conn.execute(
@@ -52,7 +50,7 @@ async def forget_waiting(
 
 
 async def withdraw_requests_of(
-    conn: aiosqlite.Connection, guild_id: int, user_id: int, now: datetime
+    conn: Connection, guild_id: int, user_id: int, now: datetime
 ) -> tuple[int, ...]:
     """Requests a departing member made can no longer be honoured: a partner can't agree."""
     theirs = {"guild": guild_id, "user": user_id}

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from typing import Any
-
-import aiosqlite
 
 from bot.errors import UserError
 from bot.matching import course_key
 from bot.models import Invitation, InvitationStatus, NoticeKind, Partnership, Stored
 from bot.schedule import WeeklyTime
 from bot.store.courses import remember_course
-from bot.store.database import Database, to_timestamp
+from bot.store.database import Connection, Database, IntegrityError, to_timestamp
 from bot.store.outbox import queue, redraw
 from bot.store.partnerships import PartnershipStore, create_partnership, refuse_if_partnered
 from bot.store.profiles import set_zone
@@ -60,10 +57,10 @@ class InvitationStore:
             await remember_course(conn, guild_id, key, course)
             await set_zone(conn, guild_id, inviter, weekly.zone, overwrite=False)
             try:
-                cursor = await conn.execute(
+                invitation_id = await conn.fetch_value(
                     "INSERT INTO invitations (guild_id, inviter_id, invitee_id, course_key,"
                     " timezone, weekday, minute, created_at, channel_id)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     (
                         guild_id,
                         inviter,
@@ -76,13 +73,11 @@ class InvitationStore:
                         channel_id,
                     ),
                 )
-            except sqlite3.IntegrityError:
+            except IntegrityError:
                 raise UserError(
                     f"You already invited <@{invitee}> for **{course}**; that invitation is "
                     "still waiting for their answer."
                 ) from None
-            invitation_id = cursor.lastrowid
-            assert invitation_id is not None
             notice = await queue(
                 conn,
                 guild_id,
@@ -150,24 +145,24 @@ class InvitationStore:
 
 
 async def _answer(
-    conn: aiosqlite.Connection, invitation_id: int, status: InvitationStatus, now: datetime
+    conn: Connection, invitation_id: int, status: InvitationStatus, now: datetime
 ) -> bool:
-    cursor = await conn.execute(
+    answered = await conn.execute(
         "UPDATE invitations SET status = ?, answered_at = ? WHERE id = ? AND status = 'pending'",
         (status, to_timestamp(now), invitation_id),
     )
-    return cursor.rowcount == 1
+    return answered == 1
 
 
 async def _redraw(
-    conn: aiosqlite.Connection, invitations: list[Invitation], now: datetime
+    conn: Connection, invitations: list[Invitation], now: datetime
 ) -> tuple[int, ...]:
     """Show an answered or withdrawn invitation as such, its buttons gone."""
     return await redraw(conn, NoticeKind.INVITATION, None, [i.id for i in invitations], now)
 
 
 async def withdraw_in_course(
-    conn: aiosqlite.Connection, guild_id: int, key: str, members: list[int], now: datetime
+    conn: Connection, guild_id: int, key: str, members: list[int], now: datetime
 ) -> tuple[int, ...]:
     """The pending invitations of newly paired members in that course: they have a partner."""
     first, second = members
@@ -181,7 +176,7 @@ async def withdraw_in_course(
 
 
 async def withdraw_all_of(
-    conn: aiosqlite.Connection, guild_id: int, user_id: int, now: datetime
+    conn: Connection, guild_id: int, user_id: int, now: datetime
 ) -> tuple[int, ...]:
     """Every pending invitation a member sent or received, withdrawn (they are gone)."""
     return await _withdraw(
@@ -193,11 +188,9 @@ async def withdraw_all_of(
 
 
 async def _withdraw(
-    conn: aiosqlite.Connection, where: str, params: dict[str, Any], now: datetime
+    conn: Connection, where: str, params: dict[str, Any], now: datetime
 ) -> tuple[int, ...]:
-    rows = await conn.execute_fetchall(
-        f"{_INVITATION} WHERE i.status = 'pending' AND ({where})", params
-    )
+    rows = await conn.fetch_all(f"{_INVITATION} WHERE i.status = 'pending' AND ({where})", params)
     withdrawn = [_invitation(row) for row in rows]
     for invitation in withdrawn:
         await _answer(conn, invitation.id, InvitationStatus.VOID, now)

@@ -13,11 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import aiosqlite
-
 from bot.checkins import IN_PROGRESS, streak
 from bot.models import FORMER_MEMBER, Milestone, Period
-from bot.store.database import Database, from_timestamp, to_timestamp
+from bot.store.database import Connection, Database, from_timestamp, to_timestamp
 
 # How long a confirmation counts for each rolling period.
 PERIOD_LENGTH = {Period.WEEK: timedelta(days=7), Period.MONTH: timedelta(days=30)}
@@ -32,7 +30,7 @@ class Ranked:
 
 
 async def record_confirmation(
-    conn: aiosqlite.Connection, milestone: Milestone, confirmed_at: datetime
+    conn: Connection, milestone: Milestone, confirmed_at: datetime
 ) -> None:
     """A confirmed milestone counts for its owner now, and leaves each period when due."""
     if milestone.owner_id <= FORMER_MEMBER:
@@ -42,12 +40,13 @@ async def record_confirmation(
         "INSERT INTO leaderboard (guild_id, user_id, all_time, week, month, hidden)"
         " VALUES (:guild, :user, 1, 1, 1, EXISTS (SELECT 1 FROM profiles"
         "  WHERE guild_id = :guild AND user_id = :user AND leaderboard_hidden = 1))"
-        " ON CONFLICT DO UPDATE SET all_time = all_time + 1, week = week + 1, month = month + 1",
+        " ON CONFLICT (guild_id, user_id) DO UPDATE SET all_time = leaderboard.all_time + 1,"
+        " week = leaderboard.week + 1, month = leaderboard.month + 1",
         member,
     )
     await conn.executemany(
         "INSERT INTO leaderboard_expiry (milestone_id, period, guild_id, user_id, at)"
-        " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (milestone_id, period) DO NOTHING",
         [
             (
                 milestone.id,
@@ -61,11 +60,9 @@ async def record_confirmation(
     )
 
 
-async def record_streak(
-    conn: aiosqlite.Connection, guild_id: int, user_id: int, now: datetime
-) -> None:
+async def record_streak(conn: Connection, guild_id: int, user_id: int, now: datetime) -> None:
     """After a check-in: the member's streak as of now, and when it ends without another."""
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         "SELECT week_at FROM checkins WHERE guild_id = ? AND user_id = ? ORDER BY week_at DESC",
         (guild_id, user_id),
     )
@@ -76,7 +73,8 @@ async def record_streak(
         "INSERT INTO leaderboard (guild_id, user_id, streak, streak_until, hidden)"
         " VALUES (:guild, :user, :streak, :until, EXISTS (SELECT 1 FROM profiles"
         "  WHERE guild_id = :guild AND user_id = :user AND leaderboard_hidden = 1))"
-        " ON CONFLICT DO UPDATE SET streak = excluded.streak, streak_until = excluded.streak_until",
+        " ON CONFLICT (guild_id, user_id) DO UPDATE SET streak = excluded.streak,"
+        " streak_until = excluded.streak_until",
         {
             "guild": guild_id,
             "user": user_id,
@@ -86,14 +84,14 @@ async def record_streak(
     )
 
 
-async def set_hidden(conn: aiosqlite.Connection, guild_id: int, user_id: int, hidden: bool) -> None:
+async def set_hidden(conn: Connection, guild_id: int, user_id: int, hidden: bool) -> None:
     await conn.execute(
         "UPDATE leaderboard SET hidden = ? WHERE guild_id = ? AND user_id = ?",
         (int(hidden), guild_id, user_id),
     )
 
 
-async def forget(conn: aiosqlite.Connection, guild_id: int, user_id: int) -> None:
+async def forget(conn: Connection, guild_id: int, user_id: int) -> None:
     """A member who erased their data is no longer counted anywhere."""
     for table in ("leaderboard", "leaderboard_expiry"):
         await conn.execute(
@@ -101,14 +99,14 @@ async def forget(conn: aiosqlite.Connection, guild_id: int, user_id: int) -> Non
         )
 
 
-async def catch_up(conn: aiosqlite.Connection, now: datetime) -> None:
+async def catch_up(conn: Connection, now: datetime) -> None:
     """Apply what time has done since: confirmations leaving a period, streaks ending.
 
     A confirmation counts for the week while it is at most 7 days old (as `confirmed_at
     >= now - 7 days`), so it leaves once its expiry lies strictly in the past.
     """
     stamp = to_timestamp(now)
-    due = await conn.execute_fetchall(
+    due = await conn.fetch_all(
         "SELECT guild_id, user_id, period, COUNT(*) AS leaving FROM leaderboard_expiry"
         " WHERE at < ? GROUP BY guild_id, user_id, period",
         (stamp,),

@@ -9,9 +9,6 @@ overview reads one page and the server total without summing every pool.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
-
-import aiosqlite
 
 from bot.errors import UserError
 from bot.ledger import settle_key, settlement_amount
@@ -28,7 +25,14 @@ from bot.models import (
     SettleProposal,
     Stored,
 )
-from bot.store.database import PAIR_MEMBERS, Database, from_timestamp, pair_members, to_timestamp
+from bot.store.database import (
+    PAIR_MEMBERS,
+    Connection,
+    Database,
+    from_timestamp,
+    pair_members,
+    to_timestamp,
+)
 from bot.store.requests import ask
 
 log = get("ledger")
@@ -142,7 +146,7 @@ class LedgerStore:
 
 
 async def settle_pool(
-    conn: aiosqlite.Connection, request: PartnerRequest, accept: bool, now: datetime
+    conn: Connection, request: PartnerRequest, accept: bool, now: datetime
 ) -> tuple[int, ...]:
     """The answer's change: append the entry that brings the pool to exactly zero.
 
@@ -152,7 +156,7 @@ async def settle_pool(
     if not accept:
         return ()
     since = await last_entry_id(conn)
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         "SELECT s.note, s.amount, p.guild_id FROM settle_proposals s"
         " JOIN partnerships p ON p.id = s.partnership_id WHERE s.id = ?",
         (request.id,),
@@ -180,13 +184,13 @@ async def settle_pool(
     return ()
 
 
-async def last_entry_id(conn: Any) -> int:
+async def last_entry_id(conn: Connection) -> int:
     """The newest entry's id: entries appended after it are this transaction's."""
-    rows = await conn.execute_fetchall("SELECT COALESCE(MAX(id), 0) AS id FROM ledger_entries")
+    rows = await conn.fetch_all("SELECT COALESCE(MAX(id), 0) AS id FROM ledger_entries")
     return int(next(iter(rows))["id"])
 
 
-async def add_to_totals(conn: Any, since_id: int) -> None:
+async def add_to_totals(conn: Connection, since_id: int) -> None:
     """Add the entries appended after `since_id` to their pools' and servers' totals.
 
     Set-based, so charging a backlog of thousands of misses costs two statements.
@@ -199,15 +203,16 @@ async def add_to_totals(conn: Any, since_id: int) -> None:
         " THEN e.partnership_id END) FROM ledger_entries e"
         " LEFT JOIN pool_totals t ON t.partnership_id = e.partnership_id"
         " WHERE e.id > :since GROUP BY e.guild_id"
-        " ON CONFLICT DO UPDATE SET balance = balance + excluded.balance,"
-        " pools = pools + excluded.pools",
+        " ON CONFLICT (guild_id) DO UPDATE SET balance = guild_pool_totals.balance"
+        " + excluded.balance, pools = guild_pool_totals.pools + excluded.pools",
         params,
     )
     await conn.execute(
         "INSERT INTO pool_totals (partnership_id, guild_id, balance)"
         " SELECT partnership_id, MIN(guild_id), SUM(amount) FROM ledger_entries"
         " WHERE id > :since GROUP BY partnership_id"
-        " ON CONFLICT DO UPDATE SET balance = balance + excluded.balance",
+        " ON CONFLICT (partnership_id) DO UPDATE SET"
+        " balance = pool_totals.balance + excluded.balance",
         params,
     )
 
@@ -216,6 +221,6 @@ async def add_to_totals(conn: Any, since_id: int) -> None:
 _BALANCE = "SELECT COALESCE(SUM(amount), 0) AS balance FROM ledger_entries WHERE partnership_id = ?"
 
 
-async def _balance(conn: Any, partnership_id: int) -> int:
-    rows = await conn.execute_fetchall(_BALANCE, (partnership_id,))
+async def _balance(conn: Connection, partnership_id: int) -> int:
+    rows = await conn.fetch_all(_BALANCE, (partnership_id,))
     return int(next(iter(rows))["balance"])

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.errors import UserError
 from bot.milestones import check_goal_count
 from bot.models import (
@@ -24,7 +22,7 @@ from bot.models import (
     RequestStatus,
     Stored,
 )
-from bot.store.database import Database, from_timestamp, to_timestamp
+from bot.store.database import Connection, Database, from_timestamp, to_timestamp
 from bot.store.leaderboard import record_confirmation
 from bot.store.ledger import add_to_totals, last_entry_id
 from bot.store.outbox import queue
@@ -97,26 +95,25 @@ class MilestoneStore:
     ) -> Stored[int]:
         """A new active goal; the same goal sent again (a retry) is the one already set."""
         async with self._db.transaction() as conn:
-            same = await conn.execute_fetchall(
+            same = await conn.fetch_all(
                 "SELECT id FROM goals WHERE partnership_id = ? AND user_id = ? AND text = ?"
                 " AND done_when = ? AND status = 'active'",
                 (partnership.id, user_id, text, done_when),
             )
             if same:
                 return Stored(int(next(iter(same))["id"]), repeated=True)
-            rows = await conn.execute_fetchall(
+            rows = await conn.fetch_all(
                 "SELECT COUNT(*) AS active FROM goals g JOIN partnerships p ON p.id = g.partnership_id"
                 " WHERE g.guild_id = ? AND g.user_id = ? AND g.status = 'active' AND p.ended_at IS NULL",
                 (partnership.guild_id, user_id),
             )
             check_goal_count(next(iter(rows))["active"])
-            cursor = await conn.execute(
+            goal_id = await conn.fetch_value(
                 "INSERT INTO goals (guild_id, partnership_id, user_id, text, done_when, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 (partnership.guild_id, partnership.id, user_id, text, done_when, to_timestamp(now)),
             )
-        assert cursor.lastrowid is not None
-        return Stored(cursor.lastrowid)
+        return Stored(int(goal_id))
 
     async def goal(self, goal_id: int) -> Goal | None:
         row = await self._db.fetch_one(f"{_GOAL} WHERE id = ?", (goal_id,))
@@ -124,11 +121,11 @@ class MilestoneStore:
 
     async def close_goal(self, goal_id: int, user_id: int) -> bool:
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            closed = await conn.execute(
                 "UPDATE goals SET status = 'closed' WHERE id = ? AND user_id = ? AND status = 'active'",
                 (goal_id, user_id),
             )
-        return cursor.rowcount == 1
+        return closed == 1
 
     # -- milestones -------------------------------------------------------------
     async def add_milestone(
@@ -143,14 +140,14 @@ class MilestoneStore:
     ) -> Stored[Milestone]:
         """Add it and queue the partner's notice; the same milestone sent twice is stored once."""
         async with self._db.transaction() as conn:
-            rows = await conn.execute_fetchall(
+            rows = await conn.fetch_all(
                 f"{_MILESTONE} WHERE goal_id = ? AND title = ? AND due_date = ? AND stake = ?"
                 " AND status = 'open'",
                 (goal.id, title, due.isoformat(), stake),
             )
             if rows:
                 return Stored(_milestone(next(iter(rows))), repeated=True)
-            cursor = await conn.execute(
+            row = await conn.fetch_one(
                 "INSERT INTO milestones (goal_id, partnership_id, guild_id, owner_id, title, due_date,"
                 " deadline_at, stake, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 f" RETURNING {_MILESTONE_COLUMNS}",
@@ -166,7 +163,7 @@ class MilestoneStore:
                     to_timestamp(now),
                 ),
             )
-            milestone = _milestone(await cursor.fetchone())
+            milestone = _milestone(row)
             notice = await queue(
                 conn,
                 guild_id,
@@ -227,7 +224,7 @@ class MilestoneStore:
                 guild_id=milestone.guild_id,
                 partnership_id=milestone.partnership_id,
                 competing="r.milestone_id = :milestone",
-                same="r.kind = :kind AND r.new_due_date IS :due",
+                same="r.kind = :kind AND r.new_due_date IS NOT DISTINCT FROM :due",
                 insert="INSERT INTO milestone_requests (milestone_id, kind, new_due_date,"
                 " new_deadline_at, created_at) VALUES (:milestone, :kind, :due, :deadline, :now)",
                 params={
@@ -258,15 +255,15 @@ class MilestoneStore:
 
 
 async def apply_answer(
-    conn: aiosqlite.Connection, request: PartnerRequest, accept: bool, now: datetime
+    conn: Connection, request: PartnerRequest, accept: bool, now: datetime
 ) -> tuple[int, ...]:
     """The answer's change: a milestone confirmed (and celebrated) or moved.
 
     Even a "Not yet" needs the milestone still open: a late answer says it is too late.
     """
-    rows = await conn.execute_fetchall(f"{_REQUEST} WHERE id = ?", (request.id,))
+    rows = await conn.fetch_all(f"{_REQUEST} WHERE id = ?", (request.id,))
     asked = _milestone_request(next(iter(rows)))
-    rows = await conn.execute_fetchall(f"{_MILESTONE} WHERE id = ?", (asked.milestone_id,))
+    rows = await conn.fetch_all(f"{_MILESTONE} WHERE id = ?", (asked.milestone_id,))
     milestone = _milestone(next(iter(rows)))
     _check_answerable(milestone, asked, accept, now)
     if not accept:
@@ -291,8 +288,10 @@ def _check_answerable(
         raise UserError("The proposed new due date has already passed; ask for a later one.")
 
 
-async def _queue_celebration(conn: Any, milestone: Milestone, now: datetime) -> tuple[int, ...]:
-    rows = await conn.execute_fetchall(
+async def _queue_celebration(
+    conn: Connection, milestone: Milestone, now: datetime
+) -> tuple[int, ...]:
+    rows = await conn.fetch_all(
         "SELECT leaderboard_channel_id FROM guild_settings WHERE guild_id = ?",
         (milestone.guild_id,),
     )
@@ -310,7 +309,7 @@ async def _queue_celebration(conn: Any, milestone: Milestone, now: datetime) -> 
     return (notice,)
 
 
-async def _apply(conn: Any, request: MilestoneRequest, now: datetime) -> None:
+async def _apply(conn: Connection, request: MilestoneRequest, now: datetime) -> None:
     if request.kind is MilestoneAsk.DONE:
         await conn.execute(
             "UPDATE milestones SET status = 'confirmed', confirmed_at = ? WHERE id = ?",
@@ -333,7 +332,7 @@ _DUE = (
 )
 
 
-async def charge_batch(conn: Any, now: datetime, limit: int) -> int:
+async def charge_batch(conn: Connection, now: datetime, limit: int) -> int:
     """One batch of the miss job, inside the caller's transaction.
 
     The ledger entries (unique idempotency keys, the same text as `bot.ledger.miss_key`),
@@ -369,7 +368,6 @@ async def charge_batch(conn: Any, now: datetime, limit: int) -> int:
         " ON CONFLICT (key) DO NOTHING",
         params,
     )
-    cursor = await conn.execute(
+    return await conn.execute(
         f"UPDATE milestones SET status = 'missed', missed_at = :now WHERE id IN ({_DUE})", params
     )
-    return int(cursor.rowcount)

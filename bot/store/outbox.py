@@ -12,10 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import aiosqlite
-
 from bot.models import NoticeKind, OutboxStatus
-from bot.store.database import Database, from_timestamp, to_timestamp
+from bot.store.database import Connection, Database, from_timestamp, pair_members_of, to_timestamp
 
 # A message still undelivered this long after it was queued is given up on and shown to
 # moderators; until then each failure doubles the wait, up to an hour.
@@ -30,18 +28,19 @@ _ROW = (
 _UNSENT = "('pending', 'attempted')"
 # Show a message again: a new revision, due now, its earlier failures forgotten.
 _REDRAWN = (
-    "revision = revision + 1, status = CASE"
-    " WHEN status IN ('sent', 'void', 'failed') THEN 'pending' ELSE status END,"
-    " attempts = CASE WHEN status IN ('sent', 'void', 'failed') THEN 0 ELSE attempts END,"
-    " first_attempt_at = CASE WHEN status IN ('sent', 'void', 'failed') THEN NULL"
-    " ELSE first_attempt_at END"
+    "revision = outbox.revision + 1, status = CASE"
+    " WHEN outbox.status IN ('sent', 'void', 'failed') THEN 'pending' ELSE outbox.status END,"
+    " attempts = CASE WHEN outbox.status IN ('sent', 'void', 'failed') THEN 0"
+    " ELSE outbox.attempts END,"
+    " first_attempt_at = CASE WHEN outbox.status IN ('sent', 'void', 'failed') THEN NULL"
+    " ELSE outbox.first_attempt_at END"
 )
 # A new message waits behind the channel's messages still waiting out a failure, so a
 # channel's messages go out in the order they were queued.
 DUE_BEHIND = (
-    "MAX(:now, COALESCE((SELECT MAX(w.due_at) FROM outbox w WHERE w.status IN"
-    " ('pending', 'attempted') AND w.guild_id = :guild AND w.partnership_id IS :pair"
-    " AND w.channel_id IS :channel), 0))"
+    "COALESCE((SELECT MAX(w.due_at) FROM outbox w WHERE w.status IN ('pending', 'attempted')"
+    " AND w.guild_id = :guild AND w.partnership_id IS NOT DISTINCT FROM :pair"
+    " AND w.channel_id IS NOT DISTINCT FROM :channel AND w.due_at > :now), :now)"
 )
 
 
@@ -86,7 +85,7 @@ def retry_delay(failures: int) -> timedelta:
 
 
 async def queue(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     guild_id: int,
     kind: str,
     now: datetime,
@@ -102,11 +101,11 @@ async def queue(
     Queueing an occasion twice changes nothing, unless `refresh` asks for the message
     to be shown again (drawn anew and edited in place once delivered).
     """
-    cursor = await conn.execute(
+    row = await conn.fetch_one(
         "INSERT INTO outbox (key, guild_id, partnership_id, channel_id, kind, episode, member_id,"
         f" due_at, created_at) VALUES (:key, :guild, :pair, :channel, :kind, :episode, :member,"
         f" {DUE_BEHIND}, :now)"
-        f" ON CONFLICT (key) DO UPDATE SET {_REDRAWN if refresh else 'revision = revision'}"
+        f" ON CONFLICT (key) DO UPDATE SET {_REDRAWN if refresh else 'revision = outbox.revision'}"
         + (", due_at = excluded.due_at" if refresh else "")
         + " RETURNING id",
         {
@@ -120,13 +119,12 @@ async def queue(
             "now": to_timestamp(now),
         },
     )
-    row = await cursor.fetchone()
     assert row is not None
     return int(row["id"])
 
 
 async def redraw(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     kind: str,
     partnership_id: int | None,
     episodes: list[int],
@@ -139,11 +137,10 @@ async def redraw(
     """
     redrawn = []
     for episode in episodes:
-        cursor = await conn.execute(
+        row = await conn.fetch_one(
             f"UPDATE outbox SET {_REDRAWN}, due_at = ? WHERE key = ? RETURNING id",
             (to_timestamp(now), notice_key(kind, partnership_id, episode, 0)),
         )
-        row = await cursor.fetchone()
         if row is not None:
             redrawn.append(int(row["id"]))
     return tuple(redrawn)
@@ -243,13 +240,13 @@ class OutboxStore:
         failures = row.attempts + 1
         target = (row.guild_id, row.partnership_id, row.channel_id)
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            failed_rows = await conn.fetch_all(
                 f"UPDATE outbox SET status = 'failed' WHERE status IN {_UNSENT}"
-                " AND guild_id = ? AND partnership_id IS ? AND channel_id IS ?"
+                " AND guild_id = ? AND partnership_id IS NOT DISTINCT FROM ? AND channel_id IS NOT DISTINCT FROM ?"
                 " AND created_at <= ? RETURNING *",
                 (*target, to_timestamp(now - GIVE_UP_AFTER)),
             )
-            given_up = [_row(failed) for failed in await cursor.fetchall()]
+            given_up = [_row(failed) for failed in failed_rows]
             if row.id in {failed.id for failed in given_up}:
                 return given_up
             due = to_timestamp(now + retry_delay(failures))
@@ -260,7 +257,7 @@ class OutboxStore:
             )
             await conn.execute(
                 f"UPDATE outbox SET due_at = ? WHERE status IN {_UNSENT} AND due_at < ?"
-                " AND id > ? AND guild_id = ? AND partnership_id IS ? AND channel_id IS ?",
+                " AND id > ? AND guild_id = ? AND partnership_id IS NOT DISTINCT FROM ? AND channel_id IS NOT DISTINCT FROM ?",
                 (due, due, row.id, *target),
             )
         return given_up
@@ -275,8 +272,7 @@ class OutboxStore:
         """Messages given up on in this server, with the members of their pairs."""
         rows = await self._db.fetch_all(
             "SELECT o.partnership_id, o.channel_id, o.kind,"
-            " (SELECT group_concat(m.user_id) FROM partnership_members m"
-            "  WHERE m.partnership_id = o.partnership_id) AS members"
+            f" {pair_members_of('o.partnership_id')} AS members"
             " FROM outbox o WHERE o.guild_id = ? AND o.status = 'failed' ORDER BY o.id",
             (guild_id,),
         )

@@ -6,13 +6,18 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-import aiosqlite
-
 from bot.errors import UserError
 from bot.log import get
 from bot.models import EndCause, NoticeKind, Partnership, RequestKind, Stored
 from bot.schedule import WeeklyTime
-from bot.store.database import PAIR_MEMBERS, Database, from_timestamp, pair_members, to_timestamp
+from bot.store.database import (
+    PAIR_MEMBERS,
+    Connection,
+    Database,
+    from_timestamp,
+    pair_members,
+    to_timestamp,
+)
 from bot.store.outbox import queue
 from bot.store.requests import withdraw
 
@@ -107,7 +112,7 @@ class PartnershipStore:
 
 
 async def end_pair(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     partnership_id: int,
     by: int | None,
     cause: EndCause,
@@ -123,12 +128,11 @@ async def end_pair(
     going, only their pledges stay judged: their partner's could never be confirmed.
     Requests that can no longer be honoured are withdrawn.
     """
-    cursor = await conn.execute(
+    ended = await conn.fetch_one(
         "UPDATE partnerships SET ended_at = ?, ended_by = ?, end_cause = ?, end_reason = ?,"
         " alarm_at = NULL WHERE id = ? AND ended_at IS NULL RETURNING guild_id",
         (to_timestamp(now), by, cause, reason, partnership_id),
     )
-    ended = await cursor.fetchone()
     if ended is None:
         return ()
     await conn.execute(
@@ -160,10 +164,10 @@ async def end_pair(
 
 
 async def end_all(
-    conn: aiosqlite.Connection, guild_id: int, user_id: int, cause: EndCause, now: datetime
+    conn: Connection, guild_id: int, user_id: int, cause: EndCause, now: datetime
 ) -> list[int]:
     """End every active pair of a member who is going; their partners go first next time."""
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         "SELECT mine.partnership_id, mine.course_key, other.user_id AS partner"
         " FROM partnership_members mine JOIN partnership_members other"
         " ON other.partnership_id = mine.partnership_id AND other.user_id != mine.user_id"
@@ -182,7 +186,7 @@ async def end_all(
     return notices
 
 
-async def grant_priority(conn: aiosqlite.Connection, guild_id: int, user_id: int, key: str) -> None:
+async def grant_priority(conn: Connection, guild_id: int, user_id: int, key: str) -> None:
     await conn.execute(
         "INSERT INTO priority_grants (guild_id, user_id, course_key) VALUES (?, ?, ?)"
         " ON CONFLICT DO NOTHING",
@@ -191,9 +195,9 @@ async def grant_priority(conn: aiosqlite.Connection, guild_id: int, user_id: int
 
 
 async def refuse_if_partnered(
-    conn: aiosqlite.Connection, guild_id: int, key: str, user_id: int, who: str
+    conn: Connection, guild_id: int, key: str, user_id: int, who: str
 ) -> None:
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         "SELECT 1 FROM partnership_members WHERE guild_id = ? AND course_key = ? AND user_id = ? AND active = 1",
         (guild_id, key, user_id),
     )
@@ -204,7 +208,7 @@ async def refuse_if_partnered(
 
 
 async def create_partnership(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     guild_id: int,
     key: str,
     paces: Mapping[int, int | None],
@@ -216,9 +220,9 @@ async def create_partnership(
     Both leave the course's queue; the caller withdraws their other invitations in the
     course (`bot.store.invitations.withdraw_in_course`): each has a partner there now.
     """
-    cursor = await conn.execute(
+    partnership_id = await conn.fetch_value(
         "INSERT INTO partnerships (guild_id, course_key, timezone, weekday, minute, created_at,"
-        " next_checkin_at, alarm_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " next_checkin_at, alarm_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
             guild_id,
             key,
@@ -230,12 +234,13 @@ async def create_partnership(
             to_timestamp(now),
         ),
     )
-    partnership_id = cursor.lastrowid
-    assert partnership_id is not None
     await conn.executemany(
-        "INSERT INTO partnership_members (partnership_id, guild_id, course_key, user_id, pace)"
-        " VALUES (?, ?, ?, ?, ?)",
-        [(partnership_id, guild_id, key, user_id, pace) for user_id, pace in paces.items()],
+        "INSERT INTO partnership_members (partnership_id, guild_id, course_key, user_id, pace,"
+        " seat) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (partnership_id, guild_id, key, user_id, pace, seat)
+            for seat, (user_id, pace) in enumerate(paces.items())
+        ],
     )
     for table in ("queue_entries", "priority_grants"):
         await conn.execute(

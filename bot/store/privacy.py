@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.models import FORMER_MEMBER, EndCause, NoticeKind, Stored
-from bot.store.database import Database, from_timestamp
+from bot.store.database import Connection, Database, from_timestamp
 from bot.store.departures import forget_waiting, withdraw_requests_of
 from bot.store.leaderboard import forget
 from bot.store.outbox import redraw
@@ -128,12 +126,12 @@ class PrivacyStore:
             notices = list(await forget_waiting(conn, guild_id, user_id, now))
             notices += await withdraw_requests_of(conn, guild_id, user_id, now)
             notices += await end_all(conn, guild_id, user_id, EndCause.ERASED, now)
-            messages = await conn.execute_fetchall(
+            messages = await conn.fetch_all(
                 "SELECT partnership_id, message_id FROM outbox WHERE guild_id = :guild"
                 " AND member_id = :user AND kind = 'answers' AND message_id IS NOT NULL",
                 params,
             )
-            cheered = await conn.execute_fetchall(
+            cheered = await conn.fetch_all(
                 "SELECT id FROM milestones WHERE guild_id = :guild AND owner_id = :user"
                 " AND status = 'confirmed'",
                 params,
@@ -184,12 +182,10 @@ _ERASE = (
 )
 
 
-async def _replace_in_pairs(conn: aiosqlite.Connection, params: dict[str, int]) -> None:
+async def _replace_in_pairs(conn: Connection, params: dict[str, int]) -> None:
     """A pair keeps two members: the erased one becomes -1 or -2 (their place in the pair)."""
     await conn.execute(
-        "UPDATE partnership_members SET user_id = -(SELECT COUNT(*) FROM partnership_members o"
-        "  WHERE o.partnership_id = partnership_members.partnership_id"
-        "  AND o.rowid <= partnership_members.rowid)"
+        "UPDATE partnership_members SET user_id = -(seat + 1)"
         " WHERE guild_id = :guild AND user_id = :user",
         params,
     )

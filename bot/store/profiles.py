@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import aiosqlite
-
 from bot.models import Profile
-from bot.store.database import Database
+from bot.store.database import Connection, Database
 from bot.store.leaderboard import set_hidden
 
 
@@ -30,11 +28,12 @@ class ProfileStore:
     ) -> Profile:
         """Change what is named (None keeps a setting) in one go; returns the profile."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            row = await conn.fetch_one(
                 "INSERT INTO profiles (guild_id, user_id, timezone, leaderboard_hidden)"
                 " VALUES (:guild, :user, :zone, COALESCE(:hidden, 0))"
-                " ON CONFLICT DO UPDATE SET timezone = COALESCE(:zone, timezone),"
-                " leaderboard_hidden = COALESCE(:hidden, leaderboard_hidden)"
+                " ON CONFLICT (guild_id, user_id) DO UPDATE SET"
+                " timezone = COALESCE(:zone, profiles.timezone),"
+                " leaderboard_hidden = COALESCE(:hidden, profiles.leaderboard_hidden)"
                 " RETURNING timezone, leaderboard_hidden",
                 {
                     "guild": guild_id,
@@ -43,19 +42,18 @@ class ProfileStore:
                     "hidden": None if hidden is None else int(hidden),
                 },
             )
-            row = await cursor.fetchone()
             assert row is not None
             await set_hidden(conn, guild_id, user_id, bool(row["leaderboard_hidden"]))
         return Profile(zone=row["timezone"], leaderboard_hidden=bool(row["leaderboard_hidden"]))
 
 
 async def set_zone(
-    conn: aiosqlite.Connection, guild_id: int, user_id: int, zone: str, *, overwrite: bool
+    conn: Connection, guild_id: int, user_id: int, zone: str, *, overwrite: bool
 ) -> None:
     """A zone the member chose replaces the old one; a zone implied by a command only fills a gap."""
-    kept = "excluded.timezone" if overwrite else "COALESCE(timezone, excluded.timezone)"
+    kept = "excluded.timezone" if overwrite else "COALESCE(profiles.timezone, excluded.timezone)"
     await conn.execute(
         "INSERT INTO profiles (guild_id, user_id, timezone) VALUES (?, ?, ?)"
-        f" ON CONFLICT DO UPDATE SET timezone = {kept}",
+        f" ON CONFLICT (guild_id, user_id) DO UPDATE SET timezone = {kept}",
         (guild_id, user_id, zone),
     )

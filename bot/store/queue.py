@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.matching import (
     Seeker,
     choose_among_nearby,
@@ -19,7 +17,7 @@ from bot.matching import (
 from bot.models import EndCause, Partnership, Requeued, Stored
 from bot.schedule import WeeklyTime, utc_minute_of_week
 from bot.store.courses import remember_course
-from bot.store.database import Database, from_timestamp, to_timestamp
+from bot.store.database import Connection, Database, from_timestamp, to_timestamp
 from bot.store.invitations import withdraw_in_course
 from bot.store.partnerships import (
     PartnershipStore,
@@ -141,7 +139,7 @@ class QueueStore:
         """
         key = course_key(partnership.course)
         async with self._db.transaction() as conn:
-            rows = await conn.execute_fetchall(
+            rows = await conn.fetch_all(
                 "SELECT pace FROM partnership_members WHERE partnership_id = ? AND user_id = ?",
                 (partnership.id, member_id),
             )
@@ -158,7 +156,7 @@ class QueueStore:
     async def leave_queue(self, guild_id: int, user_id: int, key: str | None) -> list[str]:
         """Remove the member's queue entries (one course or all); names what was left."""
         async with self._db.transaction() as conn:
-            rows = await conn.execute_fetchall(
+            rows = await conn.fetch_all(
                 "SELECT c.name FROM queue_entries q JOIN courses c"
                 " ON c.guild_id = q.guild_id AND c.course_key = q.course_key"
                 " WHERE q.guild_id = ? AND q.user_id = ? AND (? IS NULL OR q.course_key = ?)"
@@ -190,44 +188,43 @@ _FORMER_PARTNERS = (
 )
 
 
-async def _upsert_queue_entry(
-    conn: aiosqlite.Connection, guild_id: int, key: str, seeker: Seeker
-) -> bool:
+async def _upsert_queue_entry(conn: Connection, guild_id: int, key: str, seeker: Seeker) -> bool:
     """Insert, or update preferences in place keeping the place in line; True if updated."""
-    existing = await conn.execute_fetchall(
+    existing = await conn.fetch_all(
         "SELECT 1 FROM queue_entries WHERE guild_id = ? AND course_key = ? AND user_id = ?",
         (guild_id, key, seeker.user_id),
     )
     await conn.execute(
         "INSERT INTO queue_entries"
         " (guild_id, user_id, course_key, pace, timezone, weekday, minute, queued_at, priority,"
-        " utc_minute) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ? OR EXISTS (SELECT 1 FROM priority_grants g"
-        "  WHERE g.guild_id = ?1 AND g.user_id = ?2 AND g.course_key = ?3), ?)"
+        " utc_minute) VALUES (:guild, :user, :course, :pace, :zone, :weekday, :minute, :queued,"
+        " CASE WHEN :priority = 1 OR EXISTS (SELECT 1 FROM priority_grants g"
+        "  WHERE g.guild_id = :guild AND g.user_id = :user AND g.course_key = :course)"
+        " THEN 1 ELSE 0 END, :utc_minute)"
         " ON CONFLICT (guild_id, course_key, user_id) DO UPDATE SET pace = excluded.pace,"
         " timezone = excluded.timezone, weekday = excluded.weekday, minute = excluded.minute,"
-        " priority = max(priority, excluded.priority), utc_minute = excluded.utc_minute",
-        (
-            guild_id,
-            seeker.user_id,
-            key,
-            seeker.pace,
-            seeker.weekly.zone,
-            seeker.weekly.weekday,
-            seeker.weekly.minute,
-            to_timestamp(seeker.queued_at),
-            int(seeker.priority),
+        " priority = CASE WHEN excluded.priority = 1 THEN 1 ELSE queue_entries.priority END,"
+        " utc_minute = excluded.utc_minute",
+        {
+            "guild": guild_id,
+            "user": seeker.user_id,
+            "course": key,
+            "pace": seeker.pace,
+            "zone": seeker.weekly.zone,
+            "weekday": seeker.weekly.weekday,
+            "minute": seeker.weekly.minute,
+            "queued": to_timestamp(seeker.queued_at),
+            "priority": int(seeker.priority),
             # Where the check-in falls as of now; `bot.matching.minute_ranges` allows
             # for the daylight-saving shifts that move it later.
-            utc_minute_of_week(seeker.weekly, seeker.queued_at),
-        ),
+            "utc_minute": utc_minute_of_week(seeker.weekly, seeker.queued_at),
+        },
     )
     return bool(existing)
 
 
-async def _queued_seeker(
-    conn: aiosqlite.Connection, guild_id: int, key: str, user_id: int
-) -> Seeker | None:
-    rows = await conn.execute_fetchall(
+async def _queued_seeker(conn: Connection, guild_id: int, key: str, user_id: int) -> Seeker | None:
+    rows = await conn.fetch_all(
         f"SELECT {_SEEKER_COLUMNS} FROM queue_entries WHERE guild_id = ? AND course_key = ? AND user_id = ?",
         (guild_id, key, user_id),
     )

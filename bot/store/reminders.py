@@ -50,7 +50,7 @@ class ReminderStore:
     async def apply(self, partnership_id: int, plan: Plan, now: datetime) -> None:
         """Queue the notices (each at most once, ever) and move the alarm, together."""
         async with self._db.transaction() as conn:
-            rows = await conn.execute_fetchall(
+            rows = await conn.fetch_all(
                 "SELECT guild_id FROM partnerships WHERE id = ?", (partnership_id,)
             )
             guild_id = next(iter(rows))["guild_id"]

@@ -15,19 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.errors import UserError
 from bot.models import NoticeKind, PartnerRequest, RequestKind, RequestStatus, Stored
-from bot.store.database import Database, to_timestamp
+from bot.store.database import Connection, Database, to_timestamp
 from bot.store.outbox import queue, redraw
 
 # Runs inside the answer's transaction after the request is claimed: checks that the
 # answer can stand (raising UserError rolls everything back), makes the change an
 # accepted request asks for, and returns the outbox rows it queued.
-Effect = Callable[
-    [aiosqlite.Connection, PartnerRequest, bool, datetime], Awaitable[tuple[int, ...]]
-]
+Effect = Callable[[Connection, PartnerRequest, bool, datetime], Awaitable[tuple[int, ...]]]
 
 
 @dataclass(frozen=True)
@@ -72,7 +68,7 @@ def _request(kind: RequestKind, row: Any) -> PartnerRequest:
 
 
 async def ask(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     kind: RequestKind,
     *,
     guild_id: int,
@@ -91,13 +87,13 @@ async def ask(
     """
     spec = _KINDS[kind]
     pending = f"{spec.select} WHERE r.status = 'pending' AND ({competing})"
-    repeated = await conn.execute_fetchall(f"{pending} AND ({same})", params)
+    repeated = await conn.fetch_all(f"{pending} AND ({same})", params)
     if repeated:
         return Stored(int(next(iter(repeated))["id"]), repeated=True)
     replaced = await withdraw(conn, kind, competing, params, now)
-    cursor = await conn.execute(insert, {**params, "now": to_timestamp(now)})
-    request_id = cursor.lastrowid
-    assert request_id is not None
+    request_id = int(
+        await conn.fetch_value(f"{insert} RETURNING id", {**params, "now": to_timestamp(now)})
+    )
     notice = await queue(
         conn, guild_id, spec.notice, now, partnership_id=partnership_id, episode=request_id
     )
@@ -105,7 +101,7 @@ async def ask(
 
 
 async def withdraw(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     kind: RequestKind,
     where: str,
     params: dict[str, Any],
@@ -113,9 +109,7 @@ async def withdraw(
 ) -> tuple[int, ...]:
     """Withdraw the pending requests of `kind` matching `where`; returns the rows to redraw."""
     spec = _KINDS[kind]
-    rows = await conn.execute_fetchall(
-        f"{spec.select} WHERE r.status = 'pending' AND ({where})", params
-    )
+    rows = await conn.fetch_all(f"{spec.select} WHERE r.status = 'pending' AND ({where})", params)
     redrawn: list[int] = []
     for row in rows:
         await conn.execute(f"UPDATE {spec.table} SET status = 'void' WHERE id = ?", (row["id"],))
@@ -137,11 +131,11 @@ class RequestStore:
         spec = _KINDS[request.kind]
         status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            claimed = await conn.execute(
                 f"UPDATE {spec.table} SET status = ? WHERE id = ? AND status = 'pending'",
                 (status, request.id),
             )
-            if cursor.rowcount != 1:
+            if claimed != 1:
                 raise UserError(ANSWERED)
             notices = await self._effects[request.kind](conn, request, accept, now)
             notices += await redraw(conn, spec.notice, request.partnership_id, [request.id], now)

@@ -11,17 +11,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from itertools import groupby
 
-import aiosqlite
-
 from bot.checkins import IN_PROGRESS, streak
 from bot.models import MilestoneStatus, Period
 from bot.schedule import WeeklyTime, utc_minute_of_week
-from bot.store.database import from_timestamp, to_timestamp
+from bot.store.database import Connection, from_timestamp, to_timestamp
 from bot.store.leaderboard import PERIOD_LENGTH
 from bot.store.ledger import add_to_totals
 
 
-async def migrate(conn: aiosqlite.Connection, now: datetime) -> None:
+async def migrate(conn: Connection, now: datetime) -> None:
     await add_to_totals(conn, since_id=0)
     await _counts(conn, now)
     await _streaks(conn, now)
@@ -29,7 +27,7 @@ async def migrate(conn: aiosqlite.Connection, now: datetime) -> None:
     await _queue_minutes(conn, now)
 
 
-async def _counts(conn: aiosqlite.Connection, now: datetime) -> None:
+async def _counts(conn: Connection, now: datetime) -> None:
     params = {
         "confirmed": MilestoneStatus.CONFIRMED,
         "week": to_timestamp(now - PERIOD_LENGTH[Period.WEEK]),
@@ -56,10 +54,10 @@ async def _counts(conn: aiosqlite.Connection, now: datetime) -> None:
         )
 
 
-async def _streaks(conn: aiosqlite.Connection, now: datetime) -> None:
+async def _streaks(conn: Connection, now: datetime) -> None:
     """Only members who checked in within the week in progress can have a streak."""
     recent = to_timestamp(now - IN_PROGRESS - timedelta(days=1))
-    rows = await conn.execute_fetchall(
+    rows = await conn.fetch_all(
         "SELECT guild_id, user_id, week_at FROM checkins WHERE (guild_id, user_id) IN"
         " (SELECT guild_id, user_id FROM checkins WHERE week_at >= ?)"
         " ORDER BY guild_id, user_id, week_at DESC",
@@ -74,12 +72,13 @@ async def _streaks(conn: aiosqlite.Connection, now: datetime) -> None:
         streaks.append((guild_id, user_id, streak(weeks, now), until))
     await conn.executemany(
         "INSERT INTO leaderboard (guild_id, user_id, streak, streak_until) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT DO UPDATE SET streak = excluded.streak, streak_until = excluded.streak_until",
+        " ON CONFLICT (guild_id, user_id) DO UPDATE SET streak = excluded.streak,"
+        " streak_until = excluded.streak_until",
         streaks,
     )
 
 
-async def _hidden(conn: aiosqlite.Connection) -> None:
+async def _hidden(conn: Connection) -> None:
     await conn.execute(
         "UPDATE leaderboard SET hidden = 1 WHERE EXISTS (SELECT 1 FROM profiles p"
         " WHERE p.guild_id = leaderboard.guild_id AND p.user_id = leaderboard.user_id"
@@ -87,8 +86,8 @@ async def _hidden(conn: aiosqlite.Connection) -> None:
     )
 
 
-async def _queue_minutes(conn: aiosqlite.Connection, now: datetime) -> None:
-    rows = await conn.execute_fetchall(
+async def _queue_minutes(conn: Connection, now: datetime) -> None:
+    rows = await conn.fetch_all(
         "SELECT guild_id, course_key, user_id, timezone, weekday, minute FROM queue_entries"
     )
     await conn.executemany(

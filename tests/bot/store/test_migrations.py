@@ -39,7 +39,7 @@ def schema_3_database(path: Path) -> None:
         INSERT INTO partnerships (id, guild_id, course_key, thread_id, timezone, weekday, minute,
             created_at, next_checkin_at, alarm_at) VALUES (7, 1, 'ａｒｔ', 99, 'UTC', 0, 600, 1, 2, 3);
         INSERT INTO partnership_members (partnership_id, guild_id, course_key, user_id)
-            VALUES (7, 1, 'ａｒｔ', 100), (7, 1, 'ａｒｔ', 200);
+            VALUES (7, 1, 'ａｒｔ', 200), (7, 1, 'ａｒｔ', 100);
         INSERT INTO notices (partnership_id, kind, episode, member_id, status, attempts,
             attempted_at) VALUES (7, 'checkin', 1000, 0, 'attempted', 2, 900),
             (7, 'heads_up', 1000, 0, 'sent', 1, 800);
@@ -74,6 +74,10 @@ async def test_a_schema_3_database_is_upgraded_in_place(tmp_path: Path) -> None:
             ("heads_up:7:1000:0", "sent", 1, None),
         ]
         assert await store.profiles.zone_of(1, 100) == "Europe/Berlin"
+        seats = await store.db.fetch_all(
+            "SELECT user_id, seat FROM partnership_members WHERE partnership_id = 7 ORDER BY seat"
+        )
+        assert [tuple(r) for r in seats] == [(200, 0), (100, 1)]  # the order they joined in
         statuses = await store.db.fetch_all("SELECT id, status FROM invitations ORDER BY id")
         assert [tuple(r) for r in statuses] == [(1, "void"), (2, "pending")]  # one waits
         # Course names compare after normalisation now: full-width letters are re-keyed.
