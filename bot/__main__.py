@@ -1,4 +1,5 @@
-"""`python -m bot` runs Tandem; `python -m bot --check` validates settings and database."""
+"""`python -m bot` runs Tandem; `--check` validates settings and database; `copy-database`
+moves the SQLite database to PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,17 +14,18 @@ from bot.app import create_bot
 from bot.log import configure, get
 from bot.settings import MissingTokenError, Settings
 from bot.startup import StartupFailed, serve
-from bot.store import Store
+from bot.store import Store, open_database
+from bot.store.copy import CopyRefused, copy_database
 
 
 async def _check(settings: Settings) -> None:
-    store = await Store.open(settings.database_path, discord.utils.utcnow())
+    store = await Store.open(settings.database, discord.utils.utcnow())
     try:
         version = await store.db.schema_version()
     finally:
         await store.close()
     get("check").info(
-        "settings and database OK (%s, schema version %d)", settings.database_path, version
+        "settings and database OK (%s, schema version %d)", settings.database_name, version
     )
 
 
@@ -34,18 +36,57 @@ def _one_line(error: ValidationError) -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
+async def _copy_database(settings: Settings, url: str) -> int:
+    """The SQLite file at TANDEM_DATABASE_PATH into the empty PostgreSQL database at `url`."""
+    if not settings.database_path.is_file():
+        print(f"tandem: no SQLite database at {settings.database_path}", file=sys.stderr)
+        return 2
+    now = discord.utils.utcnow()
+    source = await open_database(settings.database_path, now)
+    try:
+        target = await open_database(url, now)
+        try:
+            report = await copy_database(source, target)
+        finally:
+            await target.close()
+    except CopyRefused as refused:
+        print(f"tandem: copy refused, nothing written: {refused}", file=sys.stderr)
+        return 2
+    finally:
+        await source.close()
+    copied = sum(report.rows.values())
+    print(
+        f"copied {copied} rows in {len(report.rows)} tables (schema version"
+        f" {report.schema_version}); row counts and {report.pools} pool balances verified"
+    )
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument(
         "--check", action="store_true", help="validate settings and database, then exit"
     )
-    args = parser.parse_args(argv)
+    commands = parser.add_subparsers(dest="command")
+    copy = commands.add_parser(
+        "copy-database",
+        help="copy the SQLite database into an empty PostgreSQL one and verify it",
+    )
+    copy.add_argument("--to", required=True, metavar="postgresql://user@host:port/db")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     try:
         settings = Settings()
         configure(settings.log_level)
+        target = None if args.command is None else Settings(database_url=args.to).database
     except ValidationError as error:
         print(f"tandem: invalid settings: {_one_line(error)}", file=sys.stderr)
         return 2
+    if target is not None:
+        return asyncio.run(_copy_database(settings, str(target)))
     if args.check:
         asyncio.run(_check(settings))
         return 0

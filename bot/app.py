@@ -87,7 +87,7 @@ class TandemBot(commands.Bot):
         self.settings = settings
 
     async def setup_hook(self) -> None:
-        self.store = await Store.open(self.settings.database_path, discord.utils.utcnow())
+        self.store = await Store.open(self.settings.database, discord.utils.utcnow())
         self.scheduler = Scheduler(lambda: self.store.db.revision)
         for extension in EXTENSIONS:
             await self.load_extension(extension)

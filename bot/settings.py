@@ -23,6 +23,9 @@ class Settings(BaseSettings):
 
     discord_token: SecretStr | None = None
     database_path: Path = Path("data/tandem.db")
+    # Unset: the SQLite file at `database_path`. A postgresql:// URL selects PostgreSQL;
+    # secret because it may carry a password.
+    database_url: SecretStr | None = None
     log_level: str = "INFO"
     reminder_interval_seconds: int = Field(default=60, ge=1, le=3600)
     dev_guild_id: int | None = None
@@ -43,6 +46,19 @@ class Settings(BaseSettings):
             raise ValueError("must be an http:// or https:// URL, e.g. http://proxy.example:3128")
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        """Only PostgreSQL is reached by URL; the message never repeats the URL itself."""
+        if value is None:
+            return None
+        url = value.get_secret_value().strip()
+        if not url.startswith(("postgresql://", "postgres://")) or not urlsplit(url).path.strip(
+            "/"
+        ):
+            raise ValueError("must be a postgresql://user@host:port/database URL")
+        return SecretStr(url)
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
@@ -50,6 +66,21 @@ class Settings(BaseSettings):
         if not isinstance(logging.getLevelName(level), int):
             raise ValueError(f"unknown log level {value!r}")
         return level
+
+    @property
+    def database(self) -> Path | str:
+        """Where the store lives: the PostgreSQL URL if one is set, else the SQLite file."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return self.database_path
+
+    @property
+    def database_name(self) -> str:
+        """The database for logs: the engine and place, never a password."""
+        if self.database_url is None:
+            return f"SQLite {self.database_path}"
+        parts = urlsplit(self.database_url.get_secret_value())
+        return f"PostgreSQL {parts.hostname}:{parts.port or 5432}{parts.path}"
 
     def require_token(self) -> SecretStr:
         """Fail with one clear line, because a traceback hides the fix from operators."""

@@ -11,12 +11,36 @@ import simcord
 
 from bot.app import TandemBot, create_bot
 from bot.settings import Settings
-from tests.helpers import Server
+from tests.helpers import TEST_DATABASE_URL, Server, fresh_schema
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(_env_file=None, database_path=tmp_path / "tandem.db", discord_token=None)
+async def database(tmp_path: Path) -> AsyncIterator[Path | str]:
+    """Where this test's store lives: a new SQLite file, or a new PostgreSQL schema."""
+    if not TEST_DATABASE_URL:
+        yield tmp_path / "tandem.db"
+        return
+    async with fresh_schema() as url:
+        yield url
+
+
+@pytest.fixture
+async def postgres() -> AsyncIterator[str]:
+    """A new PostgreSQL schema's URL, for tests that need PostgreSQL whatever the engine."""
+    if not TEST_DATABASE_URL:
+        pytest.skip("needs PostgreSQL: set TANDEM_TEST_DATABASE_URL (scripts/test does)")
+    async with fresh_schema() as url:
+        yield url
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database: Path | str) -> Settings:
+    return Settings(
+        _env_file=None,
+        database_path=tmp_path / "tandem.db",
+        database_url=None if isinstance(database, Path) else database,
+        discord_token=None,
+    )
 
 
 @pytest.fixture

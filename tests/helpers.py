@@ -5,14 +5,21 @@ SimCord's clock starts on Thursday 2026-01-01 00:00 UTC.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
+from uuid import uuid4
 
+import asyncpg
 import discord
+import pytest
 import simcord
 
 from bot.app import TandemBot
@@ -25,6 +32,9 @@ MONDAY = 0
 HOUR = 3600
 DAY = 24 * HOUR
 WEEK = 7 * DAY
+# Set (scripts/test sets it on its second pass) to run the suite on PostgreSQL.
+TEST_DATABASE_URL = os.environ.get("TANDEM_TEST_DATABASE_URL", "")
+on_sqlite = pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="SQLite's own behaviour")
 ANSWERS = {"completed": "Chapter 3 exercises", "next_goal": "Finish chapter 4", "blockers": ""}
 
 
@@ -183,3 +193,16 @@ def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedP
         timeout=60,
         check=False,
     )
+
+
+@asynccontextmanager
+async def fresh_schema() -> AsyncIterator[str]:
+    """A URL whose connections use a new, empty schema, dropped afterwards."""
+    schema = f"test_{uuid4().hex}"
+    admin = await asyncpg.connect(TEST_DATABASE_URL)
+    await admin.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{TEST_DATABASE_URL}?{urlencode({'search_path': schema})}"
+    finally:
+        await admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        await admin.close()

@@ -18,11 +18,13 @@ from bot.store.ledger import LedgerStore, settle_pool
 from bot.store.milestones import MilestoneStore, apply_answer
 from bot.store.outbox import OutboxStore
 from bot.store.partnerships import PartnershipStore
+from bot.store.postgres import PostgresDatabase
 from bot.store.privacy import PrivacyStore
 from bot.store.profiles import ProfileStore
 from bot.store.queue import QueueStore
 from bot.store.reminders import ReminderStore
 from bot.store.requests import RequestStore
+from bot.store.sqlite import SQLiteDatabase
 
 
 @dataclass
@@ -45,9 +47,9 @@ class Store:
     requests: RequestStore
 
     @classmethod
-    async def open(cls, path: Path | str, now: datetime) -> Store:
-        """The store on the database at `path`, migrated as of `now`."""
-        db = await Database.open(path, now)
+    async def open(cls, location: Path | str, now: datetime) -> Store:
+        """The store on the database at `location`, migrated as of `now`."""
+        db = await open_database(location, now)
         return cls(
             db=db,
             guilds=GuildStore(db),
@@ -78,4 +80,23 @@ class Store:
         await self.db.close()
 
 
-__all__ = ["Database", "Store"]
+def is_postgres_url(location: Path | str) -> bool:
+    return str(location).startswith(("postgresql://", "postgres://"))
+
+
+async def open_database(location: Path | str, now: datetime) -> Database:
+    """A PostgreSQL URL or an SQLite file's path, connected and migrated as of `now`."""
+    db: Database
+    if is_postgres_url(location):
+        db = await PostgresDatabase.connect(str(location))
+    else:
+        db = await SQLiteDatabase.connect(location)
+    try:
+        await db.migrate(now)
+    except BaseException:
+        await db.close()
+        raise
+    return db
+
+
+__all__ = ["Database", "Store", "is_postgres_url", "open_database"]

@@ -7,28 +7,21 @@ placeholders and the SQL both engines share; an engine translates what it must.
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import re
-import sqlite3
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager, contextmanager
 from datetime import UTC, datetime
 from importlib import resources
-from pathlib import Path
-from typing import Any, Protocol
-
-import aiosqlite
+from typing import Any, ClassVar, Protocol
 
 from bot.log import get
-from bot.matching import course_key
 
 log = get("store")
 
 Params = Sequence[Any] | dict[str, Any]
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.(sql|py)$")
-MIGRATIONS = "bot.store.migrations"
 
 
 class Row(Protocol):
@@ -57,6 +50,10 @@ class Connection(ABC):
     @abstractmethod
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]: ...
 
+    @abstractmethod
+    async def execute_script(self, script: str) -> None:
+        """Run a migration's statements, in order."""
+
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
@@ -66,26 +63,8 @@ class Connection(ABC):
         return None if row is None else row[0]
 
 
-class SQLiteConnection(Connection):
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._conn = connection
-
-    async def execute(self, sql: str, params: Params = ()) -> int:
-        with _integrity(sqlite3.IntegrityError):
-            cursor = await self._conn.execute(sql, params)
-        return cursor.rowcount
-
-    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        with _integrity(sqlite3.IntegrityError):
-            await self._conn.executemany(sql, rows)
-
-    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        with _integrity(sqlite3.IntegrityError):
-            return list(await self._conn.execute_fetchall(sql, params))
-
-
 @contextmanager
-def _integrity(driver_error: type[Exception]) -> Iterator[None]:
+def integrity(driver_error: type[Exception]) -> Iterator[None]:
     """Re-raise the driver's constraint error as the store's own."""
     try:
         yield
@@ -93,60 +72,38 @@ def _integrity(driver_error: type[Exception]) -> Iterator[None]:
         raise IntegrityError(str(error)) from error
 
 
-class Database:
-    """Serialises access to the single connection.
+class Database(ABC):
+    """One engine's connections, transactions and migrations, behind one interface.
 
-    aiosqlite runs every statement on one thread, but coroutines interleave between
-    statements; the lock keeps one coroutine's transaction from seeing or swallowing
-    another's statements.
+    `revision` counts committed transactions in this process: the scheduler wakes when
+    it moves, since only a commit can bring work forward.
     """
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._raw = connection
-        self._conn = SQLiteConnection(connection)
-        self._lock = asyncio.Lock()
+    # The package holding this engine's numbered migrations.
+    migrations: ClassVar[str]
+
+    def __init__(self) -> None:
         self.revision = 0
-        self._open = True
 
-    @classmethod
-    async def open(cls, path: Path | str, now: datetime) -> Database:
-        """Connect and bring the schema up to date; `now` is when migrations run."""
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        connection = await aiosqlite.connect(str(path), isolation_level=None)
-        connection.row_factory = aiosqlite.Row
-        # Migrations re-key stored course names with the same rule the code applies.
-        await connection.create_function("tandem_course_key", 1, course_key, deterministic=True)
-        await connection.executescript(
-            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;"
-            " PRAGMA synchronous=NORMAL;"
-        )
-        database = cls(connection)
-        await database.migrate(now)
-        return database
+    @abstractmethod
+    def transaction(self) -> AbstractAsyncContextManager[Connection]:
+        """All statements inside commit together or not at all."""
 
+    @abstractmethod
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        """A read outside any transaction."""
+
+    @abstractmethod
     async def close(self) -> None:
         """Idempotent, so shutdown paths need not know who closed first."""
-        if self._open:
-            self._open = False
-            await self._raw.close()
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Connection]:
-        """All statements inside commit together or not at all."""
-        async with self._lock:
-            await self._raw.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                await self._raw.rollback()
-                raise
-            await self._raw.commit()
-            self.revision += 1
+    @abstractmethod
+    async def table_names(self) -> list[str]:
+        """Every table of the schema, in name order (for copying and checking whole databases)."""
 
-    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._lock:
-            return await self._conn.fetch_all(sql, params)
+    @abstractmethod
+    async def _hold_migrations(self, conn: Connection) -> None:
+        """Keep other processes from migrating the same database at the same time."""
 
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
         rows = await self.fetch_all(sql, params)
@@ -163,6 +120,7 @@ class Database:
         the time, Python (`NNNN_name.py` with `async def migrate(conn, now)`).
         """
         async with self.transaction() as conn:
+            await self._hold_migrations(conn)
             await conn.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY)"
             )
@@ -170,10 +128,10 @@ class Database:
                 row["version"] for row in await conn.fetch_all("SELECT version FROM schema_version")
             }
             applied = []
-            for version, name in _migrations():
+            for version, name in _migrations(self.migrations):
                 if version in done:
                     continue
-                await _apply(conn, name, now)
+                await _apply(conn, self.migrations, name, now)
                 await conn.execute("INSERT INTO schema_version(version) VALUES (?)", (version,))
                 applied.append(version)
         if applied:
@@ -184,9 +142,9 @@ class Database:
         return int(await self.fetch_value("SELECT COALESCE(MAX(version), 0) FROM schema_version"))
 
 
-def _migrations() -> list[tuple[int, str]]:
-    """(version, file name) of every migration, in order."""
-    folder = resources.files(MIGRATIONS)
+def _migrations(package: str) -> list[tuple[int, str]]:
+    """(version, file name) of every migration in `package`, in order."""
+    folder = resources.files(package)
     found = []
     for entry in folder.iterdir():
         match = _MIGRATION_NAME.match(entry.name)
@@ -195,29 +153,12 @@ def _migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
-async def _apply(conn: Connection, name: str, now: datetime) -> None:
+async def _apply(conn: Connection, package: str, name: str, now: datetime) -> None:
     if name.endswith(".py"):
-        module = importlib.import_module(f"{MIGRATIONS}.{name.removesuffix('.py')}")
+        module = importlib.import_module(f"{package}.{name.removesuffix('.py')}")
         await module.migrate(conn, now)
         return
-    script = (resources.files(MIGRATIONS) / name).read_text(encoding="utf-8")
-    for statement in split_statements(script):
-        await conn.execute(statement)
-
-
-def split_statements(script: str) -> Iterable[str]:
-    """Split a migration into statements, keeping a trigger's `BEGIN ... END;` body whole."""
-    pending: list[str] = []
-    for line in script.splitlines():
-        if line.strip().startswith("--"):
-            continue
-        pending.append(line)
-        text = "\n".join(pending).strip()
-        if text and sqlite3.complete_statement(text):
-            yield text
-            pending = []
-    if "\n".join(pending).strip():
-        raise ValueError(f"a migration ends inside a statement: {pending[0]!r}")
+    await conn.execute_script((resources.files(package) / name).read_text(encoding="utf-8"))
 
 
 def pair_members_of(partnership: str) -> str:

@@ -29,6 +29,13 @@ class Ranked:
     streak: int
 
 
+# A new leaderboard row starts hidden when the member hid themselves (as 1 or 0).
+_HIDDEN = (
+    "CASE WHEN EXISTS (SELECT 1 FROM profiles WHERE guild_id = :guild AND user_id = :user"
+    " AND leaderboard_hidden = 1) THEN 1 ELSE 0 END"
+)
+
+
 async def record_confirmation(
     conn: Connection, milestone: Milestone, confirmed_at: datetime
 ) -> None:
@@ -38,8 +45,7 @@ async def record_confirmation(
     member = {"guild": milestone.guild_id, "user": milestone.owner_id}
     await conn.execute(
         "INSERT INTO leaderboard (guild_id, user_id, all_time, week, month, hidden)"
-        " VALUES (:guild, :user, 1, 1, 1, EXISTS (SELECT 1 FROM profiles"
-        "  WHERE guild_id = :guild AND user_id = :user AND leaderboard_hidden = 1))"
+        f" VALUES (:guild, :user, 1, 1, 1, {_HIDDEN})"
         " ON CONFLICT (guild_id, user_id) DO UPDATE SET all_time = leaderboard.all_time + 1,"
         " week = leaderboard.week + 1, month = leaderboard.month + 1",
         member,
@@ -71,8 +77,7 @@ async def record_streak(conn: Connection, guild_id: int, user_id: int, now: date
         return
     await conn.execute(
         "INSERT INTO leaderboard (guild_id, user_id, streak, streak_until, hidden)"
-        " VALUES (:guild, :user, :streak, :until, EXISTS (SELECT 1 FROM profiles"
-        "  WHERE guild_id = :guild AND user_id = :user AND leaderboard_hidden = 1))"
+        f" VALUES (:guild, :user, :streak, :until, {_HIDDEN})"
         " ON CONFLICT (guild_id, user_id) DO UPDATE SET streak = excluded.streak,"
         " streak_until = excluded.streak_until",
         {
@@ -181,6 +186,6 @@ class LeaderboardStore:
         """Unix time of the next confirmation to leave a period or streak to end."""
         value = await self._db.fetch_value(
             "SELECT MIN(due) FROM (SELECT MIN(at) + 1 AS due FROM leaderboard_expiry"
-            " UNION ALL SELECT MIN(streak_until) + 1 FROM leaderboard WHERE streak > 0)"
+            " UNION ALL SELECT MIN(streak_until) + 1 FROM leaderboard WHERE streak > 0) AS next"
         )
         return None if value is None else int(value)

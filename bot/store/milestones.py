@@ -338,13 +338,14 @@ async def charge_batch(conn: Connection, now: datetime, limit: int) -> int:
     The ledger entries (unique idempotency keys, the same text as `bot.ledger.miss_key`),
     one thread notice per pair (its key spelled as `bot.store.outbox.notice_key` does)
     and the status change commit together: after a crash
-    either all of a batch happened or none of it. Everything runs inside SQLite, so a
+    either all of a batch happened or none of it. Everything runs inside the database, so a
     backlog of thousands costs a handful of statements, not thousands of Python rows. The
     notice's episode is this run's instant, recorded as `missed_at`, so the thread
     message lists exactly the milestones this run marked.
     """
     params = {
         "now": to_timestamp(now),
+        "occasion": str(to_timestamp(now)),  # the same instant, as the notice key writes it
         "limit": limit,
         "miss": EntryKind.MISS,
         "missed": NoticeKind.MISSED,
@@ -363,8 +364,9 @@ async def charge_batch(conn: Connection, now: datetime, limit: int) -> int:
     await add_to_totals(conn, since)
     await conn.execute(
         "INSERT INTO outbox (key, guild_id, partnership_id, kind, episode, due_at, created_at)"
-        " SELECT DISTINCT :missed || ':' || partnership_id || ':' || :now || ':0', guild_id,"
-        f" partnership_id, :missed, :now, :now, :now FROM milestones WHERE id IN ({_DUE})"
+        " SELECT DISTINCT :missed || ':' || partnership_id || ':' || :occasion || ':0', guild_id,"
+        " partnership_id, :missed, CAST(:now AS BIGINT), CAST(:now AS BIGINT), CAST(:now AS BIGINT)"
+        f" FROM milestones WHERE id IN ({_DUE})"
         " ON CONFLICT (key) DO NOTHING",
         params,
     )

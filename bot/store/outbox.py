@@ -189,9 +189,9 @@ class OutboxStore:
         for row_id in sorted(set(ids)):
             rows = await self._db.fetch_all(
                 f"{_ROW} WHERE status IN {_UNSENT} AND id <= :id AND guild_id ="
-                " (SELECT guild_id FROM outbox WHERE id = :id) AND partnership_id IS"
-                " (SELECT partnership_id FROM outbox WHERE id = :id) AND channel_id IS"
-                " (SELECT channel_id FROM outbox WHERE id = :id) ORDER BY id",
+                " (SELECT guild_id FROM outbox WHERE id = :id) AND partnership_id IS NOT DISTINCT"
+                " FROM (SELECT partnership_id FROM outbox WHERE id = :id) AND channel_id IS NOT"
+                " DISTINCT FROM (SELECT channel_id FROM outbox WHERE id = :id) ORDER BY id",
                 {"id": row_id},
             )
             found.update((row["id"], _row(row)) for row in rows)

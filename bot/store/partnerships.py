@@ -140,7 +140,7 @@ async def end_pair(
     )
     await conn.execute(
         "UPDATE milestones SET status = 'void' WHERE partnership_id = :pair AND status = 'open'"
-        " AND (deadline_at > :locked OR (:judged IS NOT NULL AND owner_id != :judged))",
+        " AND (deadline_at > :locked OR (CAST(:judged AS BIGINT) IS NOT NULL AND owner_id != :judged))",
         {
             "pair": partnership_id,
             "locked": to_timestamp(now + PLEDGE_LOCK),

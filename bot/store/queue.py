@@ -159,13 +159,13 @@ class QueueStore:
             rows = await conn.fetch_all(
                 "SELECT c.name FROM queue_entries q JOIN courses c"
                 " ON c.guild_id = q.guild_id AND c.course_key = q.course_key"
-                " WHERE q.guild_id = ? AND q.user_id = ? AND (? IS NULL OR q.course_key = ?)"
+                " WHERE q.guild_id = ? AND q.user_id = ? AND (CAST(? AS TEXT) IS NULL OR q.course_key = ?)"
                 " ORDER BY c.name",
                 (guild_id, user_id, key, key),
             )
             await conn.execute(
                 "DELETE FROM queue_entries WHERE guild_id = ? AND user_id = ?"
-                " AND (? IS NULL OR course_key = ?)",
+                " AND (CAST(? AS TEXT) IS NULL OR course_key = ?)",
                 (guild_id, user_id, key, key),
             )
         return [str(row["name"]) for row in rows]

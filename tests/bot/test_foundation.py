@@ -10,9 +10,8 @@ import pytest
 
 from bot.replies import APOLOGY
 from bot.settings import Settings
-from bot.store import Store
-from bot.store.database import Database
-from tests.helpers import Server, reply, run_cli
+from bot.store import Store, open_database
+from tests.helpers import Server, on_sqlite, reply, run_cli
 
 OPENED = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -53,6 +52,7 @@ def test_token_is_secret_in_reprs() -> None:
     assert settings.require_token().get_secret_value() == "secret-token-value"
 
 
+@on_sqlite
 async def test_migrations_apply_once_in_wal_mode(tmp_path: Path) -> None:
     path = tmp_path / "t.db"
     store = await Store.open(path, OPENED)
@@ -63,7 +63,7 @@ async def test_migrations_apply_once_in_wal_mode(tmp_path: Path) -> None:
         assert await store.db.schema_version() >= 1
     finally:
         await store.close()
-    again = await Database.open(path, OPENED)
+    again = await open_database(path, OPENED)
     try:
         assert (
             await again.fetch_value("SELECT COUNT(*) FROM schema_version")
@@ -73,8 +73,22 @@ async def test_migrations_apply_once_in_wal_mode(tmp_path: Path) -> None:
         await again.close()
 
 
-async def test_a_failed_transaction_changes_nothing(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "t.db", OPENED)
+async def test_both_engines_reach_the_same_schema_version(
+    tmp_path: Path, database: Path | str
+) -> None:
+    """Migrations are numbered in step: a version names one schema on either engine."""
+    sqlite = await open_database(tmp_path / "in_step.db", OPENED)
+    db = await open_database(database, OPENED)
+    try:
+        assert await db.schema_version() == await sqlite.schema_version()
+        assert await db.migrate(OPENED) == []
+    finally:
+        await db.close()
+        await sqlite.close()
+
+
+async def test_a_failed_transaction_changes_nothing(database: Path | str) -> None:
+    db = await open_database(database, OPENED)
     try:
         with pytest.raises(RuntimeError):
             async with db.transaction() as conn:

@@ -35,8 +35,8 @@ async def _counts(conn: Connection, now: datetime) -> None:
     }
     await conn.execute(
         "INSERT INTO leaderboard (guild_id, user_id, all_time, week, month)"
-        " SELECT guild_id, owner_id, COUNT(*), SUM(confirmed_at >= :week),"
-        " SUM(confirmed_at >= :month) FROM milestones"
+        " SELECT guild_id, owner_id, COUNT(*), COUNT(*) FILTER (WHERE confirmed_at >= :week),"
+        " COUNT(*) FILTER (WHERE confirmed_at >= :month) FROM milestones"
         " WHERE status = :confirmed AND owner_id > 0 GROUP BY guild_id, owner_id",
         params,
     )

@@ -11,7 +11,7 @@ import discord
 
 from bot.models import MilestoneAsk
 from bot.store import Store
-from bot.store.database import split_statements
+from bot.store.sqlite import split_statements
 from tests.helpers import Server, add, goal, only_milestone, pair
 
 UPGRADED = datetime(2026, 1, 1, tzinfo=UTC)

@@ -107,14 +107,12 @@ async def test_delete_asks_first_then_erases_and_keeps_every_pool_exact(
         == 1
     )
 
-    for table in await ready.bot.store.db.fetch_all(
-        "SELECT name FROM sqlite_master WHERE type = 'table'"
-    ):
-        dump = str(
-            [tuple(r) for r in await ready.bot.store.db.fetch_all(f"SELECT * FROM {table[0]}")]
-        )
+    tables = await ready.bot.store.db.table_names()
+    assert "ledger_entries" in tables
+    for table in tables:
+        dump = str([tuple(r) for r in await ready.bot.store.db.fetch_all(f"SELECT * FROM {table}")])
         for words in ("Learn Rust", "Chapter 4", "Alice's secret progress", str(alice.id)):
-            assert words not in dump, (table[0], words)
+            assert words not in dump, (table, words)
 
     again = await alice.click(asked.response.message, label="Delete my data")  # idempotent
     assert "is deleted" in reply(again)
