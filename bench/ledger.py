@@ -1,14 +1,17 @@
-"""How fast the miss job charges overdue milestones, against raw sqlite3 inserts.
+"""How fast the miss job charges overdue milestones, against the engine's raw inserts.
 
 After an outage the reminder loop may find a large backlog of overdue milestones. It
 drains them with `MilestoneStore.charge_missed(now, MISS_BATCH)` until a batch comes back
 short; each batch is one transaction that marks milestones missed, appends a ledger entry
 per pledge and queues a thread notice per milestone. This script fills a database with
 100,000 overdue milestones, times that drain, and compares it with the plainest way to
-write the same ledger rows: one `executemany` in one transaction with the stdlib `sqlite3`
-module, on a table of the same definition, with the same PRAGMAs. Then it times each part
-of the drain (the product's statements, Python, commit) and the drain with larger batches,
-to show where the time goes. Figures are medians of fresh databases, except the last ones.
+write the same ledger rows: one `executemany` in one transaction, on a table of the same
+definition (SQLite: the stdlib `sqlite3` module, with the same PRAGMAs; PostgreSQL: asyncpg
+into a plain copy of `ledger_entries`, `CREATE TABLE ... (LIKE ledger_entries INCLUDING
+ALL)`). It does so on SQLite and, when a server answers, on PostgreSQL (see
+`bench/engines.py`). Then, on SQLite, it times each part of the drain (the product's
+statements, Python, commit) and the drain with other batch sizes, to show where the time
+goes. Figures are medians of fresh databases, except the last ones.
 
 Run from the repository root: `python bench/ledger.py`.
 """
@@ -27,7 +30,11 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+import asyncpg
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from engines import POSTGRES, SQLITE, available, fresh, on_store, settle
 
 from bot.ledger import miss_key
 from bot.models import EntryKind
@@ -149,8 +156,7 @@ async def fill(store: Store, milestones: list[MilestoneRow]) -> None:
             " due_date, deadline_at, stake, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             milestones,
         )
-    # Fold the bulk load into the main file, so the drain does not pay for that checkpoint.
-    await store.db.fetch_all("PRAGMA wal_checkpoint(TRUNCATE)")
+    await settle(store)
 
 
 async def drain(store: Store, limit: int) -> tuple[int, int]:
@@ -164,8 +170,8 @@ async def drain(store: Store, limit: int) -> tuple[int, int]:
             return total, batches
 
 
-async def verify(store: Store, expected: list[Row]) -> Schema:
-    """Every milestone missed, one entry each, the exact sum; returns the ledger's schema."""
+async def verify(store: Store, expected: list[Row]) -> None:
+    """Every milestone missed, one entry each, the exact sum."""
     db = store.db
     assert await db.fetch_value("SELECT COUNT(*) FROM milestones WHERE status != 'missed'") == 0
     count = await db.fetch_value(
@@ -180,7 +186,11 @@ async def verify(store: Store, expected: list[Row]) -> Schema:
     assert notices == pairs, (notices, pairs)  # one thread message per pair and run
     written = await db.fetch_all(f"SELECT {LEDGER_ROW} FROM ledger_entries ORDER BY id")
     assert [tuple(row) for row in written] == expected, "ledger rows differ from the expected"
-    schema = await db.fetch_all(
+
+
+async def sqlite_schema(store: Store) -> Schema:
+    """The ledger's CREATE TABLE and CREATE INDEXes, for the raw run to copy."""
+    schema = await store.db.fetch_all(
         "SELECT type, sql FROM sqlite_master WHERE tbl_name = 'ledger_entries' AND sql IS NOT NULL"
         " ORDER BY type DESC"
     )
@@ -188,30 +198,32 @@ async def verify(store: Store, expected: list[Row]) -> Schema:
     return table, [row[1] for row in schema if row[0] == "index"]
 
 
-async def on_filled(milestones: list[MilestoneRow], work: Callable[[Store], Awaitable[T]]) -> T:
-    """Run `work` on a fresh, migrated, filled and checkpointed database."""
-    with tempfile.TemporaryDirectory() as folder:
-        store = await Store.open(Path(folder) / "bench.sqlite3", NOW)
-        try:
-            await fill(store, milestones)
-            return await work(store)
-        finally:
-            await store.close()
+async def on_filled(
+    engine: str, milestones: list[MilestoneRow], work: Callable[[Store], Awaitable[T]]
+) -> T:
+    """Run `work` on a fresh, migrated, filled and settled database."""
+
+    async def filled(store: Store) -> T:
+        await fill(store, milestones)
+        return await work(store)
+
+    return await on_store(engine, NOW, filled)
 
 
 async def product_run(
-    milestones: list[MilestoneRow], expected: list[Row]
-) -> tuple[float, int, Schema]:
-    """Seconds to drain every overdue milestone, the batch count, and the ledger schema."""
+    engine: str, milestones: list[MilestoneRow], expected: list[Row]
+) -> tuple[float, int, Schema | None]:
+    """Seconds to drain every overdue milestone, the batch count, and SQLite's ledger schema."""
 
-    async def work(store: Store) -> tuple[float, int, Schema]:
+    async def work(store: Store) -> tuple[float, int, Schema | None]:
         started = time.perf_counter()
         charged, batches = await drain(store, MISS_BATCH)
         seconds = time.perf_counter() - started
         assert charged == MILESTONES, charged
-        return seconds, batches, await verify(store, expected)
+        await verify(store, expected)
+        return seconds, batches, (await sqlite_schema(store) if engine == SQLITE else None)
 
-    return await on_filled(milestones, work)
+    return await on_filled(engine, milestones, work)
 
 
 class Timed(Connection):
@@ -237,6 +249,15 @@ class Timed(Connection):
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         await self._timed(self._conn.executemany(sql, rows), sql)
+
+    async def execute_script(self, script: str) -> None:
+        await self._timed(self._conn.execute_script(script), script)
+
+    async def serialize(self, name: str) -> None:
+        await self._timed(self._conn.serialize(name), "SELECT lock ledger")
+
+    async def lock_rows(self, select: str, params: Params = ()) -> None:
+        await self._timed(self._conn.lock_rows(select, params), select)
 
 
 async def breakdown(store: Store) -> dict[str, float]:
@@ -268,7 +289,31 @@ async def drain_seconds(store: Store, limit: int) -> float:
     return time.perf_counter() - started
 
 
-def raw_run(rows: list[Row], table: str, indexes: list[str]) -> float:
+async def raw_postgres_run(rows: list[Row]) -> float:
+    """Seconds to insert the same rows with asyncpg: one executemany, one transaction.
+
+    The table is a plain copy of `ledger_entries` (columns, defaults, identity, CHECKs,
+    unique key and indexes; no foreign keys or triggers) in a fresh schema.
+    """
+    async with fresh(POSTGRES) as url:
+        await (await Store.open(url, NOW)).close()  # the real table, to copy
+        conn = await asyncpg.connect(url)
+        try:
+            await conn.execute("CREATE TABLE plain (LIKE ledger_entries INCLUDING ALL)")
+            started = time.perf_counter()
+            async with conn.transaction():
+                await conn.executemany(
+                    f"INSERT INTO plain ({LEDGER_ROW}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    rows,
+                )
+            seconds = time.perf_counter() - started
+            assert await conn.fetchval("SELECT COUNT(*) FROM plain") == len(rows)
+        finally:
+            await conn.close()
+    return seconds
+
+
+def raw_sqlite_run(rows: list[Row], table: str, indexes: list[str]) -> float:
     """Seconds to insert the same rows with stdlib sqlite3: one executemany, one transaction."""
     with tempfile.TemporaryDirectory() as folder:
         conn = sqlite3.connect(Path(folder) / "raw.sqlite3", isolation_level=None)
@@ -290,37 +335,49 @@ def raw_run(rows: list[Row], table: str, indexes: list[str]) -> float:
     return seconds
 
 
-async def main() -> None:
-    milestones = milestone_rows()
-    expected = expected_ledger(milestones)
+async def compare(engine: str, milestones: list[MilestoneRow], expected: list[Row]) -> float:
+    """The product drain against the engine's raw inserts, printed; returns the raw rate."""
     product, raw = [], []
     for _ in range(REPETITIONS):
-        seconds, batches, (table, indexes) = await product_run(milestones, expected)
+        seconds, batches, schema = await product_run(engine, milestones, expected)
         product.append(seconds)
-        raw.append(raw_run(expected, table, indexes))
+        if schema is None:
+            raw.append(await raw_postgres_run(expected))
+        else:
+            raw.append(raw_sqlite_run(expected, *schema))
     product_s, raw_s = statistics.median(product), statistics.median(raw)
     product_rate, raw_rate = MILESTONES / product_s, MILESTONES / raw_s
     runs = ", ".join(f"{s:.2f}" for s in product)
     print(
-        f"product path: {MILESTONES} missed milestones in {product_s:.2f} s = {product_rate:,.0f}/s"
-        f" ({batches} batches of {MISS_BATCH}; runs {runs} s)"
+        f"{engine} product path: {MILESTONES} missed milestones in {product_s:.2f} s ="
+        f" {product_rate:,.0f}/s ({batches} batches of {MISS_BATCH}; runs {runs} s)"
     )
     runs = ", ".join(f"{s:.2f}" for s in raw)
     print(
-        f"raw sqlite3 inserts: {MILESTONES} rows in {raw_s:.2f} s = {raw_rate:,.0f}/s (runs {runs} s)"
+        f"{engine} raw inserts: {MILESTONES} rows in {raw_s:.2f} s = {raw_rate:,.0f}/s"
+        f" (runs {runs} s)"
     )
-    print(f"ratio: {product_rate / raw_rate:.2f} (target >= {TARGET})")
-    print(f"where the product path spends its time (one more run, batches of {MISS_BATCH}):")
-    spent = await on_filled(milestones, breakdown)
+    print(f"{engine} ratio: {product_rate / raw_rate:.2f} (target >= {TARGET})")
+    return raw_rate
+
+
+async def main() -> None:
+    milestones = milestone_rows()
+    expected = expected_ledger(milestones)
+    raw_rates = {
+        engine: await compare(engine, milestones, expected) for engine in await available()
+    }
+    print(f"where the SQLite product path spends its time (one more run, batches of {MISS_BATCH}):")
+    spent = await on_filled(SQLITE, milestones, breakdown)
     total = sum(spent.values())
     for label, seconds in sorted(spent.items(), key=lambda item: -item[1]):
         print(f"  {label:<22} {seconds:5.2f} s  {seconds / total:4.0%}")
     for limit in COMPARE_BATCHES:
-        seconds = await on_filled(milestones, partial(drain_seconds, limit=limit))
+        seconds = await on_filled(SQLITE, milestones, partial(drain_seconds, limit=limit))
         shape = f"batches of {limit}" if limit < MILESTONES else f"one batch (limit {limit})"
         print(
-            f"{shape} instead: {seconds:.2f} s = {MILESTONES / seconds:,.0f}/s"
-            f" (ratio {MILESTONES / seconds / raw_rate:.2f}; one run)"
+            f"SQLite {shape} instead: {seconds:.2f} s = {MILESTONES / seconds:,.0f}/s"
+            f" (ratio {MILESTONES / seconds / raw_rates[SQLITE]:.2f}; one run)"
         )
 
 

@@ -5,6 +5,7 @@ the due query reads the partial index `partnerships_by_alarm`, and the outbox qu
 partial index `outbox_due`. This script fills one database with 1,000 pairs and
 another with 100,000, makes the same few pairs due in both, and times the store side of
 a tick in each. If some query scanned a table, the 100k tick would be many times slower.
+It does so on SQLite and, when a server answers, on PostgreSQL (see `bench/engines.py`).
 
 Run from the repository root: `python bench/reminders.py`.
 """
@@ -14,16 +15,20 @@ from __future__ import annotations
 import asyncio
 import statistics
 import sys
-import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.reminders import plan
+from engines import available, connection_class_of, on_store, plan, settle
+
+from bot.reminders import plan as plan_reminders
 from bot.store import Store
-from bot.store.database import to_timestamp
+from bot.store.database import Connection, Params, to_timestamp
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)  # simulated time; never the wall clock
 DUE = 20
@@ -98,8 +103,7 @@ async def fill(store: Store, pairs: int) -> None:
             " created_at, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 1)",
             notices,
         )
-    # Fold the bulk load into the main file, so no repetition pays for that checkpoint.
-    await store.db.fetch_all("PRAGMA wal_checkpoint(TRUNCATE)")
+    await settle(store)
 
 
 async def make_due(store: Store, ids: list[int]) -> None:
@@ -117,7 +121,7 @@ async def tick(store: Store) -> int:
     states = await store.reminders.due(NOW)
     assert len(states) == DUE, len(states)
     for state in states:
-        await store.reminders.apply(state.partnership_id, plan(state, NOW), NOW)
+        await store.reminders.apply(state.partnership_id, plan_reminders(state, NOW), NOW)
     unsent = await store.outbox.due(NOW)
     for row in unsent:
         # Stands in for the Discord send in Outbox.flush, which does not scale with the
@@ -135,57 +139,70 @@ async def tick(store: Store) -> int:
     return len(unsent)
 
 
+@contextmanager
+def reads_caught(store: Store) -> Iterator[list[tuple[str, Params]]]:
+    """Every SELECT the store sends while inside, with its parameters."""
+    caught: list[tuple[str, Params]] = []
+    connection_class: Any = connection_class_of(store)
+    original = connection_class.fetch_all
+
+    async def fetch_all(self: Connection, sql: str, params: Params = ()) -> Any:
+        if sql.lstrip().upper().startswith("SELECT"):
+            caught.append((sql, params))
+        return await original(self, sql, params)
+
+    connection_class.fetch_all = fetch_all
+    try:
+        yield caught
+    finally:
+        connection_class.fetch_all = original
+
+
 async def query_plans(store: Store) -> list[tuple[str, list[str]]]:
-    """EXPLAIN QUERY PLAN of every SELECT one tick runs, caught as the store sends it."""
-    statements: list[str] = []
-    async with store.db.transaction() as conn:
-        await conn.set_trace_callback(statements.append)
-    await tick(store)
-    async with store.db.transaction() as conn:
-        await conn.set_trace_callback(None)  # type: ignore[arg-type]
-    selects = dict.fromkeys(s for s in statements if s.lstrip().upper().startswith("SELECT"))
-    plans = []
-    for sql in selects:
-        rows = await store.db.fetch_all("EXPLAIN QUERY PLAN " + sql)
-        plans.append((sql, [str(row[3]) for row in rows]))
-    return plans
+    """The query plan of every SELECT one tick runs, caught as the store sends it."""
+    with reads_caught(store) as caught:
+        await tick(store)
+    selects = dict(caught)
+    return [(sql, await plan(store, sql, params)) for sql, params in selects.items()]
 
 
-async def measure(pairs: int) -> tuple[float, int, list[tuple[str, list[str]]]]:
+async def measure(engine: str, pairs: int) -> tuple[float, int, list[tuple[str, list[str]]]]:
     """Median tick in milliseconds, notices per tick, and the query plans."""
-    with tempfile.TemporaryDirectory() as folder:
-        store = await Store.open(Path(folder) / "bench.sqlite3", NOW)
-        try:
-            await fill(store, pairs)
-            ids = due_ids(pairs)
+
+    async def work(store: Store) -> tuple[float, int, list[tuple[str, list[str]]]]:
+        await fill(store, pairs)
+        ids = due_ids(pairs)
+        await make_due(store, ids)
+        plans = await query_plans(store)  # doubles as the warm-up tick
+        timings = []
+        for _ in range(REPETITIONS):
             await make_due(store, ids)
-            plans = await query_plans(store)  # doubles as the warm-up tick
-            timings = []
-            for _ in range(REPETITIONS):
-                await make_due(store, ids)
-                started = time.perf_counter()
-                notices = await tick(store)
-                timings.append((time.perf_counter() - started) * 1000)
-        finally:
-            await store.close()
-    return statistics.median(timings), notices, plans
+            started = time.perf_counter()
+            notices = await tick(store)
+            timings.append((time.perf_counter() - started) * 1000)
+        return statistics.median(timings), notices, plans
+
+    return await on_store(engine, NOW, work)
 
 
 async def main() -> None:
-    results = {}
-    for label, pairs in (("1k", 1_000), ("100k", 100_000)):
-        median, notices, plans = await measure(pairs)
-        results[label] = median
-        print(f"{label} pairs: tick median {median:.2f} ms ({DUE} due, {notices} notices)")
-    print(f"ratio 100k/1k: {results['100k'] / results['1k']:.2f} (target <= 2)")
-    print("query plans at 100k pairs:")
-    for sql, steps in plans:
-        print(f"  {' '.join(sql.split())[:90]}")
-        for step in steps:
-            print(f"    {step}")
-    due_plan = next(steps for sql, steps in plans if "alarm_at <=" in sql)
-    uses = any("partnerships_by_alarm" in step for step in due_plan)
-    print(f"due query uses partnerships_by_alarm: {'yes' if uses else 'NO'}")
+    for engine in await available():
+        results = {}
+        for label, pairs in (("1k", 1_000), ("100k", 100_000)):
+            median, notices, plans = await measure(engine, pairs)
+            results[label] = median
+            print(
+                f"{engine}, {label} pairs: tick median {median:.2f} ms ({DUE} due, {notices} notices)"
+            )
+        print(f"{engine} ratio 100k/1k: {results['100k'] / results['1k']:.2f} (target <= 2)")
+        print(f"{engine} query plans at 100k pairs:")
+        for sql, steps in plans:
+            print(f"  {' '.join(sql.split())[:90]}")
+            for step in steps:
+                print(f"    {step}")
+        due_plan = next(steps for sql, steps in plans if "alarm_at <=" in sql)
+        uses = any("partnerships_by_alarm" in step for step in due_plan)
+        print(f"{engine} due query uses partnerships_by_alarm: {'yes' if uses else 'NO'}")
 
 
 if __name__ == "__main__":

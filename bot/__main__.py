@@ -30,8 +30,14 @@ async def _check(settings: Settings) -> None:
 
 
 def _one_line(error: ValidationError) -> str:
+    """Each problem once, named by its setting (problems of several name them themselves)."""
     return "; ".join(
-        "TANDEM_" + "_".join(str(part) for part in issue["loc"]).upper() + f": {issue['msg']}"
+        (
+            "TANDEM_" + "_".join(str(part) for part in issue["loc"]).upper() + ": "
+            if issue["loc"]
+            else ""
+        )
+        + issue["msg"].removeprefix("Value error, ")
         for issue in error.errors()
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -62,7 +62,17 @@ def intents_for(settings: Settings) -> discord.Intents:
     return intents
 
 
-class TandemBot(commands.Bot):
+# A process running some shards of a shared database looks for due work at least this
+# often (seconds), for the moments another process overlaps it (see `bot.scheduler`).
+SHARED_LOOK = 15 * 60
+
+
+def _shard_ids(settings: Settings) -> dict[str, Any]:
+    """`shard_ids` only when set: discord.py takes a list, never None."""
+    return {} if settings.shard_ids is None else {"shard_ids": list(settings.shard_ids)}
+
+
+class TandemBot(commands.AutoShardedBot):
     """The running bot; cogs reach the store, the outbox, the scheduler and the settings.
 
     The outbox is the shared Discord layer's (`cogs.common` sets it when loaded).
@@ -83,12 +93,22 @@ class TandemBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             proxy=settings.proxy,
+            # Unset: every shard Discord recommends, in this one process.
+            shard_count=settings.shard_count,
+            **_shard_ids(settings),
         )
         self.settings = settings
 
     async def setup_hook(self) -> None:
-        self.store = await Store.open(self.settings.database, discord.utils.utcnow())
-        self.scheduler = Scheduler(lambda: self.store.db.revision)
+        self.store = await Store.open(
+            self.settings.database, discord.utils.utcnow(), self.settings.shards
+        )
+        self.scheduler = Scheduler(
+            lambda: self.store.db.revision,
+            longest_sleep=SHARED_LOOK
+            if self.store.db.shared and not self.settings.shards.every
+            else None,
+        )
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self._sync_commands()

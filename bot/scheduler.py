@@ -4,7 +4,10 @@ A job is two coroutines: `run(now)` does whatever is due at `now` (idempotently:
 crash and a rerun must do it once), and `next_due()` says, from an index, when the job
 next has something to do. Between ticks the scheduler touches the database only when
 something changed (the store's write revision moved) or a job's time has come, so an
-idle loop costs nothing however many pairs exist.
+idle loop costs nothing however many pairs exist. Another process sharing the database
+(PostgreSQL, other shards) writes only its own servers' work, which this one never
+does; still, two processes overlap for a moment when one replaces another, so a
+scheduler that shares its database looks at least every `longest_sleep` seconds.
 """
 
 from __future__ import annotations
@@ -27,8 +30,9 @@ class Job:
 
 
 class Scheduler:
-    def __init__(self, revision: Callable[[], int]) -> None:
+    def __init__(self, revision: Callable[[], int], *, longest_sleep: int | None = None) -> None:
         self._revision = revision
+        self._longest_sleep = longest_sleep
         self._jobs: list[Job] = []
         self._seen_revision = -1
         self._wakeup: int | None = None
@@ -59,4 +63,6 @@ class Scheduler:
         # Read before the wake-up is computed: a change meanwhile wakes the next tick.
         seen = self._revision()
         dues = [due for job in self._jobs if (due := await job.next_due()) is not None]
+        if self._longest_sleep is not None:
+            dues.append(int(now.timestamp()) + self._longest_sleep)
         self._seen_revision, self._wakeup = seen, min(dues, default=None)

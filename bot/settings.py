@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.shards import Shards
 
 
 class Settings(BaseSettings):
@@ -34,6 +37,10 @@ class Settings(BaseSettings):
     members_intent: bool = False
     # HTTP(S) proxy for Discord's REST API, for hosts whose egress goes through a proxy.
     proxy: str | None = None
+    # Sharding: how many shards the bot has in all, and which of them this process runs
+    # (e.g. "0,1"). Unset: one process runs every shard Discord recommends.
+    shard_count: int | None = Field(default=None, ge=1, le=10_000)
+    shard_ids: Annotated[tuple[int, ...] | None, NoDecode] = None
 
     @field_validator("proxy")
     @classmethod
@@ -58,6 +65,40 @@ class Settings(BaseSettings):
         ):
             raise ValueError("must be a postgresql://user@host:port/database URL")
         return SecretStr(url)
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _shard_list(cls, value: object) -> object:
+        """`TANDEM_SHARD_IDS=0,1` as an operator writes it."""
+        if isinstance(value, str):
+            return tuple(int(part) for part in value.replace(" ", "").split(",") if part)
+        return value
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        """Shard ids need a count; SQLite's one file cannot serve several processes."""
+        if self.shard_ids is None:
+            return self
+        if self.shard_count is None:
+            raise ValueError("TANDEM_SHARD_IDS needs TANDEM_SHARD_COUNT")
+        if not self.shard_ids or any(not 0 <= s < self.shard_count for s in self.shard_ids):
+            raise ValueError(
+                f"TANDEM_SHARD_IDS must be between 0 and {self.shard_count - 1}"
+                " (TANDEM_SHARD_COUNT - 1)"
+            )
+        if self.database_url is None and set(self.shard_ids) != set(range(self.shard_count)):
+            raise ValueError(
+                "TANDEM_SHARD_IDS runs only some of TANDEM_SHARD_COUNT's shards, so other"
+                " processes would share the SQLite file at TANDEM_DATABASE_PATH; set"
+                " TANDEM_DATABASE_URL to a PostgreSQL database, or unset TANDEM_SHARD_IDS"
+            )
+        return self
+
+    @property
+    def shards(self) -> Shards:
+        """The shards whose servers this process's timed work serves."""
+        count = self.shard_count or 1
+        return Shards(count, self.shard_ids or tuple(range(count)))
 
     @field_validator("log_level")
     @classmethod

@@ -98,4 +98,4 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A roomier settle limit than SimCord's 5 s, for slow CI machines; virtual time is unaffected."""
     for item in items:
         if item.get_closest_marker("simcord") is None:
-            item.add_marker(pytest.mark.simcord(settle_timeout=30))
+            item.add_marker(pytest.mark.simcord(settle_timeout=30, shard_count=1))

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.models import RequestKind
+from bot.shards import EVERY_SHARD, Shards
 from bot.store.checkins import CheckinStore, adopt_schedule
 from bot.store.courses import CourseStore
 from bot.store.database import Database
@@ -47,8 +48,12 @@ class Store:
     requests: RequestStore
 
     @classmethod
-    async def open(cls, location: Path | str, now: datetime) -> Store:
-        """The store on the database at `location`, migrated as of `now`."""
+    async def open(cls, location: Path | str, now: datetime, shards: Shards = EVERY_SHARD) -> Store:
+        """The store on the database at `location`, migrated as of `now`.
+
+        Its timed work (due reminders, misses, messages, leaderboard changes) is that of
+        the servers on `shards`.
+        """
         db = await open_database(location, now)
         return cls(
             db=db,
@@ -60,11 +65,11 @@ class Store:
             partnerships=PartnershipStore(db),
             departures=DepartureStore(db),
             checkins=CheckinStore(db),
-            reminders=ReminderStore(db),
-            milestones=MilestoneStore(db),
+            reminders=ReminderStore(db, shards),
+            milestones=MilestoneStore(db, shards),
             ledger=LedgerStore(db),
-            leaderboard=LeaderboardStore(db),
-            outbox=OutboxStore(db),
+            leaderboard=LeaderboardStore(db, shards),
+            outbox=OutboxStore(db, shards),
             privacy=PrivacyStore(db),
             requests=RequestStore(
                 db,

@@ -54,6 +54,21 @@ class Connection(ABC):
     async def execute_script(self, script: str) -> None:
         """Run a migration's statements, in order."""
 
+    @abstractmethod
+    async def serialize(self, name: str) -> None:
+        """Until this transaction ends, others that serialize on `name` wait, in any process.
+
+        For work whose reads decide its writes (a high-water mark, counts to subtract),
+        where two processes interleaving would apply it twice.
+        """
+
+    @abstractmethod
+    async def lock_rows(self, select: str, params: Params = ()) -> None:
+        """Until this transaction ends, no other may change the rows `select` reads.
+
+        What a batch reads several times then stays the same set in every process.
+        """
+
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
@@ -81,6 +96,8 @@ class Database(ABC):
 
     # The package holding this engine's numbered migrations.
     migrations: ClassVar[str]
+    # Whether other processes may write the same database (PostgreSQL) or not (SQLite).
+    shared: ClassVar[bool]
 
     def __init__(self) -> None:
         self.revision = 0
@@ -101,10 +118,6 @@ class Database(ABC):
     async def table_names(self) -> list[str]:
         """Every table of the schema, in name order (for copying and checking whole databases)."""
 
-    @abstractmethod
-    async def _hold_migrations(self, conn: Connection) -> None:
-        """Keep other processes from migrating the same database at the same time."""
-
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
@@ -120,7 +133,7 @@ class Database(ABC):
         the time, Python (`NNNN_name.py` with `async def migrate(conn, now)`).
         """
         async with self.transaction() as conn:
-            await self._hold_migrations(conn)
+            await conn.serialize("tandem migrations")  # other processes wait, then skip
             await conn.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY)"
             )

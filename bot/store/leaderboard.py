@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from bot.checkins import IN_PROGRESS, streak
 from bot.models import FORMER_MEMBER, Milestone, Period
+from bot.shards import EVERY_SHARD, Shards
 from bot.store.database import Connection, Database, from_timestamp, to_timestamp
 
 # How long a confirmation counts for each rolling period.
@@ -104,16 +105,17 @@ async def forget(conn: Connection, guild_id: int, user_id: int) -> None:
         )
 
 
-async def catch_up(conn: Connection, now: datetime) -> None:
+async def catch_up(conn: Connection, now: datetime, shards: Shards = EVERY_SHARD) -> None:
     """Apply what time has done since: confirmations leaving a period, streaks ending.
 
     A confirmation counts for the week while it is at most 7 days old (as `confirmed_at
     >= now - 7 days`), so it leaves once its expiry lies strictly in the past.
     """
+    await conn.serialize("tandem leaderboard catch-up")  # two processes subtract once
     stamp = to_timestamp(now)
     due = await conn.fetch_all(
         "SELECT guild_id, user_id, period, COUNT(*) AS leaving FROM leaderboard_expiry"
-        " WHERE at < ? GROUP BY guild_id, user_id, period",
+        f" WHERE at < ? AND {shards.sql()} GROUP BY guild_id, user_id, period",
         (stamp,),
     )
     for row in due:
@@ -122,15 +124,18 @@ async def catch_up(conn: Connection, now: datetime) -> None:
             f"UPDATE leaderboard SET {column} = {column} - ? WHERE guild_id = ? AND user_id = ?",
             (row["leaving"], row["guild_id"], row["user_id"]),
         )
-    await conn.execute("DELETE FROM leaderboard_expiry WHERE at < ?", (stamp,))
+    await conn.execute(f"DELETE FROM leaderboard_expiry WHERE at < ? AND {shards.sql()}", (stamp,))
     await conn.execute(
-        "UPDATE leaderboard SET streak = 0 WHERE streak > 0 AND streak_until < ?", (stamp,)
+        "UPDATE leaderboard SET streak = 0 WHERE streak > 0 AND streak_until < ?"
+        f" AND {shards.sql()}",
+        (stamp,),
     )
 
 
 class LeaderboardStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, shards: Shards) -> None:
         self._db = db
+        self._shards = shards
 
     async def top(
         self, guild_id: int, period: Period, now: datetime, limit: int = 10
@@ -174,7 +179,7 @@ class LeaderboardStore:
 
     async def catch_up(self, now: datetime) -> None:
         async with self._db.transaction() as conn:
-            await catch_up(conn, now)
+            await catch_up(conn, now, self._shards)
 
     async def _catch_up_if_due(self, now: datetime) -> None:
         """Exact even when the scheduler is late, yet a read writes only when time moved it."""
@@ -186,6 +191,7 @@ class LeaderboardStore:
         """Unix time of the next confirmation to leave a period or streak to end."""
         value = await self._db.fetch_value(
             "SELECT MIN(due) FROM (SELECT MIN(at) + 1 AS due FROM leaderboard_expiry"
-            " UNION ALL SELECT MIN(streak_until) + 1 FROM leaderboard WHERE streak > 0) AS next"
+            f" WHERE {self._shards.sql()} UNION ALL SELECT MIN(streak_until) + 1 FROM leaderboard"
+            f" WHERE streak > 0 AND {self._shards.sql()}) AS next"
         )
         return None if value is None else int(value)

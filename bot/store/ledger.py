@@ -185,7 +185,12 @@ async def settle_pool(
 
 
 async def last_entry_id(conn: Connection) -> int:
-    """The newest entry's id: entries appended after it are this transaction's."""
+    """The newest entry's id: entries appended after it are this transaction's.
+
+    True in every process because appending transactions take turns from here to their
+    commit: ids are then handed out, and become visible, in order.
+    """
+    await conn.serialize(LEDGER_APPENDS)
     rows = await conn.fetch_all("SELECT COALESCE(MAX(id), 0) AS id FROM ledger_entries")
     return int(next(iter(rows))["id"])
 
@@ -217,6 +222,8 @@ async def add_to_totals(conn: Connection, since_id: int) -> None:
     )
 
 
+# Transactions that append ledger entries take turns under this name (`last_entry_id`).
+LEDGER_APPENDS = "tandem ledger appends"
 # A pool's balance is never stored: it is the sum of its entries.
 _BALANCE = "SELECT COALESCE(SUM(amount), 0) AS balance FROM ledger_entries WHERE partnership_id = ?"
 

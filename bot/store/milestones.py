@@ -22,6 +22,7 @@ from bot.models import (
     RequestStatus,
     Stored,
 )
+from bot.shards import EVERY_SHARD, Shards
 from bot.store.database import Connection, Database, from_timestamp, to_timestamp
 from bot.store.leaderboard import record_confirmation
 from bot.store.ledger import add_to_totals, last_entry_id
@@ -76,8 +77,9 @@ def _milestone(row: Any) -> Milestone:
 
 
 class MilestoneStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, shards: Shards) -> None:
         self._db = db
+        self._shards = shards
 
     # -- goals ------------------------------------------------------------------
     async def active_goals(self, guild_id: int, user_id: int) -> list[Goal]:
@@ -245,13 +247,14 @@ class MilestoneStore:
         """Unix time of the earliest open deadline; read from the `milestones_due` index."""
         value = await self._db.fetch_value(
             "SELECT MIN(deadline_at) FROM milestones WHERE status = 'open'"
+            f" AND {self._shards.sql()}"
         )
         return None if value is None else int(value)
 
     async def charge_missed(self, now: datetime, limit: int = 1000) -> int:
         """Mark up to `limit` overdue milestones missed and charge each pledge once, atomically."""
         async with self._db.transaction() as conn:
-            return await charge_batch(conn, now, limit)
+            return await charge_batch(conn, now, limit, self._shards)
 
 
 async def apply_answer(
@@ -324,15 +327,18 @@ async def _apply(conn: Connection, request: MilestoneRequest, now: datetime) -> 
 
 
 # The overdue milestones one batch takes, oldest deadline first, read through the
-# `milestones_due` index. Each statement below sees the same set because nothing
-# else writes inside the transaction and the UPDATE runs last.
-_DUE = (
-    "SELECT id FROM milestones WHERE status = 'open' AND deadline_at <= :now"
-    " ORDER BY deadline_at, id LIMIT :limit"
-)
+# `milestones_due` index. Each statement below sees the same set: the batch locks its
+# rows first, and the UPDATE runs last.
+def _due(shards: Shards) -> str:
+    return (
+        "SELECT id FROM milestones WHERE status = 'open' AND deadline_at <= :now"
+        f" AND {shards.sql()} ORDER BY deadline_at, id LIMIT :limit"
+    )
 
 
-async def charge_batch(conn: Connection, now: datetime, limit: int) -> int:
+async def charge_batch(
+    conn: Connection, now: datetime, limit: int, shards: Shards = EVERY_SHARD
+) -> int:
     """One batch of the miss job, inside the caller's transaction.
 
     The ledger entries (unique idempotency keys, the same text as `bot.ledger.miss_key`),
@@ -351,13 +357,15 @@ async def charge_batch(conn: Connection, now: datetime, limit: int) -> int:
         "missed": NoticeKind.MISSED,
         "former": FORMER_MEMBER,
     }
+    due = _due(shards)
     since = await last_entry_id(conn)
+    await conn.lock_rows(due, params)
     await conn.execute(
         "INSERT INTO ledger_entries (partnership_id, guild_id, member_id, milestone_id, kind, amount,"
         " idempotency_key, created_at)"
         " SELECT partnership_id, guild_id, NULLIF(owner_id, :former), id, :miss, stake,"
         " 'miss:' || id || ':' || deadline_at, :now"
-        f" FROM milestones WHERE id IN ({_DUE}) AND stake > 0"
+        f" FROM milestones WHERE id IN ({due}) AND stake > 0"
         " ON CONFLICT (idempotency_key) DO NOTHING",
         params,
     )
@@ -366,10 +374,10 @@ async def charge_batch(conn: Connection, now: datetime, limit: int) -> int:
         "INSERT INTO outbox (key, guild_id, partnership_id, kind, episode, due_at, created_at)"
         " SELECT DISTINCT :missed || ':' || partnership_id || ':' || :occasion || ':0', guild_id,"
         " partnership_id, :missed, CAST(:now AS BIGINT), CAST(:now AS BIGINT), CAST(:now AS BIGINT)"
-        f" FROM milestones WHERE id IN ({_DUE})"
+        f" FROM milestones WHERE id IN ({due})"
         " ON CONFLICT (key) DO NOTHING",
         params,
     )
     return await conn.execute(
-        f"UPDATE milestones SET status = 'missed', missed_at = :now WHERE id IN ({_DUE})", params
+        f"UPDATE milestones SET status = 'missed', missed_at = :now WHERE id IN ({due})", params
     )

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.models import NoticeKind, OutboxStatus
+from bot.shards import Shards
 from bot.store.database import Connection, Database, from_timestamp, pair_members_of, to_timestamp
 
 # A message still undelivered this long after it was queued is given up on and shown to
@@ -21,10 +22,16 @@ GIVE_UP_AFTER = timedelta(days=7)
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=1)
 
-_ROW = (
-    "SELECT id, key, guild_id, partnership_id, channel_id, kind, episode, member_id, revision,"
-    " status, attempts, first_attempt_at, due_at, message_id, attempt_digest FROM outbox"
+_COLUMNS = (
+    "id, key, guild_id, partnership_id, channel_id, kind, episode, member_id, revision,"
+    " status, attempts, first_attempt_at, due_at, message_id, attempt_digest"
 )
+_ROW = f"SELECT {_COLUMNS} FROM outbox"
+# How long a claim on a message holds while it is delivered: far longer than one post
+# takes, even rate-limited; a process that dies mid-delivery holds it this long.
+CLAIM = timedelta(minutes=2)
+# A claim ends with the delivery's outcome (sent, void, postponed).
+_UNCLAIMED = "claimed_by = NULL, claimed_until = NULL"
 _UNSENT = "('pending', 'attempted')"
 # Show a message again: a new revision, due now, its earlier failures forgotten.
 _REDRAWN = (
@@ -168,13 +175,15 @@ def _row(row: Any) -> OutboxRow:
 
 
 class OutboxStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, shards: Shards) -> None:
         self._db = db
+        self._shards = shards
 
     async def due(self, now: datetime, limit: int = 200) -> list[OutboxRow]:
         """Unsent messages whose time has come, oldest first, read through `outbox_due`."""
         rows = await self._db.fetch_all(
-            f"{_ROW} WHERE status IN {_UNSENT} AND due_at <= ? ORDER BY due_at, id LIMIT ?",
+            f"{_ROW} WHERE status IN {_UNSENT} AND due_at <= ? AND {self._shards.sql()}"
+            " ORDER BY due_at, id LIMIT ?",
             (to_timestamp(now), limit),
         )
         return [_row(row) for row in rows]
@@ -197,6 +206,35 @@ class OutboxStore:
             found.update((row["id"], _row(row)) for row in rows)
         return [found[row_id] for row_id in sorted(found)]
 
+    async def claim(self, row: OutboxRow, holder: str, now: datetime) -> OutboxRow | None:
+        """Claim the row for `holder`'s delivery, as it is now; None if it is not to be had.
+
+        Not to be had: delivered or void meanwhile, claimed by another holder whose claim
+        has not lapsed, or queued behind an earlier message of its channel that another
+        holder is delivering (a channel's messages go out in order). Claiming again
+        extends one's own claim. Atomic on both engines: on PostgreSQL a second claimer
+        waits for the first's row lock, then finds the row claimed.
+        """
+        stamp = to_timestamp(now)
+        async with self._db.transaction() as conn:
+            claimed = await conn.fetch_one(
+                f"UPDATE outbox SET claimed_by = :holder, claimed_until = :until WHERE id = :id"
+                f" AND status IN {_UNSENT} AND (claimed_until IS NULL OR claimed_until <= :now"
+                " OR claimed_by = :holder) AND NOT EXISTS (SELECT 1 FROM outbox e"
+                f" WHERE e.status IN {_UNSENT} AND e.guild_id = outbox.guild_id"
+                " AND e.partnership_id IS NOT DISTINCT FROM outbox.partnership_id"
+                " AND e.channel_id IS NOT DISTINCT FROM outbox.channel_id AND e.id < outbox.id"
+                " AND e.claimed_until > :now AND e.claimed_by <> :holder)"
+                f" RETURNING {_COLUMNS}",
+                {
+                    "holder": holder,
+                    "until": to_timestamp(now + CLAIM),
+                    "id": row.id,
+                    "now": stamp,
+                },
+            )
+        return None if claimed is None else _row(claimed)
+
     async def mark_attempted(self, row: OutboxRow, now: datetime, digest: str) -> None:
         """Written just before sending: a crash mid-send is then looked up, not repeated.
 
@@ -215,7 +253,7 @@ class OutboxStore:
         """Sent, unless the row was refreshed meanwhile: then it goes out again (an edit)."""
         async with self._db.transaction() as conn:
             await conn.execute(
-                "UPDATE outbox SET message_id = COALESCE(?, message_id),"
+                f"UPDATE outbox SET {_UNCLAIMED}, message_id = COALESCE(?, message_id),"
                 " status = CASE WHEN revision = ? THEN 'sent' ELSE 'pending' END,"
                 " attempts = CASE WHEN revision = ? THEN attempts ELSE 0 END WHERE id = ?",
                 (message_id, row.revision, row.revision, row.id),
@@ -225,7 +263,8 @@ class OutboxStore:
         """Nothing to say any more (the pair ended, the request was answered meanwhile)."""
         async with self._db.transaction() as conn:
             await conn.execute(
-                f"UPDATE outbox SET status = 'void' WHERE id = ? AND status IN {_UNSENT}",
+                f"UPDATE outbox SET {_UNCLAIMED}, status = 'void' WHERE id = ?"
+                f" AND status IN {_UNSENT}",
                 (row.id,),
             )
 
@@ -241,7 +280,7 @@ class OutboxStore:
         target = (row.guild_id, row.partnership_id, row.channel_id)
         async with self._db.transaction() as conn:
             failed_rows = await conn.fetch_all(
-                f"UPDATE outbox SET status = 'failed' WHERE status IN {_UNSENT}"
+                f"UPDATE outbox SET {_UNCLAIMED}, status = 'failed' WHERE status IN {_UNSENT}"
                 " AND guild_id = ? AND partnership_id IS NOT DISTINCT FROM ? AND channel_id IS NOT DISTINCT FROM ?"
                 " AND created_at <= ? RETURNING *",
                 (*target, to_timestamp(now - GIVE_UP_AFTER)),
@@ -251,7 +290,7 @@ class OutboxStore:
                 return given_up
             due = to_timestamp(now + retry_delay(failures))
             await conn.execute(
-                "UPDATE outbox SET due_at = ?, attempts = ?,"
+                f"UPDATE outbox SET {_UNCLAIMED}, due_at = ?, attempts = ?,"
                 " first_attempt_at = COALESCE(first_attempt_at, ?) WHERE id = ?",
                 (due, failures, to_timestamp(now), row.id),
             )
@@ -264,7 +303,7 @@ class OutboxStore:
 
     async def next_due(self) -> int | None:
         value = await self._db.fetch_value(
-            f"SELECT MIN(due_at) FROM outbox WHERE status IN {_UNSENT}"
+            f"SELECT MIN(due_at) FROM outbox WHERE status IN {_UNSENT} AND {self._shards.sql()}"
         )
         return None if value is None else int(value)
 

@@ -103,6 +103,14 @@ class PostgresConnection(Connection):
         """PostgreSQL runs a whole script in one call, dollar-quoted function bodies and all."""
         await self._conn.execute(script)
 
+    async def lock_rows(self, select: str, params: Params = ()) -> None:
+        """Row locks; another transaction changing them waits, then sees this one's result."""
+        await self.execute(f"{select} FOR UPDATE", params)
+
+    async def serialize(self, name: str) -> None:
+        """A transaction-scoped advisory lock, released at commit or rollback (or if we die)."""
+        await self.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (name,))
+
 
 class PostgresDatabase(Database):
     """A pool of connections; this process's transactions still take turns.
@@ -113,6 +121,7 @@ class PostgresDatabase(Database):
     """
 
     migrations = "bot.store.migrations.postgresql"
+    shared = True
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         super().__init__()
@@ -150,7 +159,3 @@ class PostgresDatabase(Database):
             " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
         )
         return [row["name"] for row in rows]
-
-    async def _hold_migrations(self, conn: Connection) -> None:
-        """A transaction-scoped advisory lock: the second process waits, then finds nothing to do."""
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('tandem migrations'))")

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.reminders import PairState, Plan
 from bot.schedule import WeeklyTime
+from bot.shards import Shards
 from bot.store.database import PAIR_MEMBERS, Database, from_timestamp, pair_members, to_timestamp
 from bot.store.outbox import DUE_BEHIND, notice_key
 
@@ -15,8 +16,9 @@ RECENT_WEEKS_SECONDS = 5 * 7 * 24 * 3600
 
 
 class ReminderStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, shards: Shards) -> None:
         self._db = db
+        self._shards = shards
 
     async def due(self, now: datetime, limit: int = 500) -> list[PairState]:
         """Pairs whose alarm has rung; reads only the alarm index and these pairs' rows."""
@@ -24,7 +26,7 @@ class ReminderStore:
             "SELECT p.id, p.timezone, p.weekday, p.minute, p.created_at,"
             f" p.next_checkin_at, {PAIR_MEMBERS} AS members"
             " FROM partnerships p WHERE p.alarm_at IS NOT NULL AND p.alarm_at <= ?"
-            " ORDER BY p.alarm_at LIMIT ?",
+            f" AND {self._shards.sql('p.guild_id')} ORDER BY p.alarm_at LIMIT ?",
             (to_timestamp(now), limit),
         )
         if not pairs:
@@ -81,6 +83,7 @@ class ReminderStore:
         """Unix time of the earliest alarm; read from the `partnerships_by_alarm` index."""
         value = await self._db.fetch_value(
             "SELECT MIN(alarm_at) FROM partnerships WHERE alarm_at IS NOT NULL"
+            f" AND {self._shards.sql()}"
         )
         return None if value is None else int(value)
 

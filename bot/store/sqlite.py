@@ -41,6 +41,12 @@ class SQLiteConnection(Connection):
         for statement in split_statements(script):
             await self.execute(statement)
 
+    async def serialize(self, name: str) -> None:
+        """`BEGIN IMMEDIATE` already holds the file's one write lock for the transaction."""
+
+    async def lock_rows(self, select: str, params: Params = ()) -> None:
+        """So does this: no other connection writes until the transaction ends."""
+
 
 class SQLiteDatabase(Database):
     """Serialises access to the single connection.
@@ -51,6 +57,7 @@ class SQLiteDatabase(Database):
     """
 
     migrations = "bot.store.migrations"
+    shared = False
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         super().__init__()
@@ -100,9 +107,6 @@ class SQLiteDatabase(Database):
             " ORDER BY name"
         )
         return [row["name"] for row in rows]
-
-    async def _hold_migrations(self, conn: Connection) -> None:
-        """`BEGIN IMMEDIATE` already holds the file's one write lock."""
 
 
 def split_statements(script: str) -> Iterable[str]:

@@ -6,16 +6,21 @@ leaves them waiting, and the scheduler's outbox job retries them with growing de
 of message has one renderer, registered by the feature that owns it, which draws the
 message from what is stored *now*; so a late message never contradicts the store.
 
-Exactly once: a row is marked attempted just before sending, with a digest of what it
-sends; if the outcome of an attempt is unknown (a crash, a lost reply), the next attempt
-first looks in the channel for the message with that digest. Found, it is adopted (and
-brought up to date if the store changed since); only when it is not there is it sent.
+Exactly once: a row is claimed for this process's delivery (a claim stored in the row,
+lapsing after `CLAIM` in `bot.store.outbox`), then marked attempted just before sending, with a digest of what
+it sends; if the outcome of an attempt is unknown (a crash, a lost reply), the next
+attempt first looks in the channel for the message with that digest. Found, it is
+adopted (and brought up to date if the store changed since); only when it is not there
+is it sent. Processes sharing one database never deliver the same row at once, and one
+that dies mid-delivery leaves its row to the others once its claim lapses.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
+import socket
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -35,6 +40,7 @@ log = get("outbox")
 # The most messages one history request returns: how far a lost reply is looked for.
 HISTORY_LOOKBACK = 100
 DISCORD_TROUBLE = "Discord did not take the message just now; I'll keep trying"
+BEING_POSTED = "it is being posted right now"
 
 
 @dataclass(frozen=True)
@@ -138,6 +144,8 @@ class Outbox:
         self._give_up: dict[str, GiveUp] = {}
         # One delivery at a time in this process: rows of one channel go out in order.
         self.lock = asyncio.Lock()
+        # Names this process's claims on rows it delivers (see `OutboxStore.claim`).
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
 
     def register(
         self,
@@ -174,7 +182,12 @@ class Outbox:
                 target = (row.partnership_id, row.channel_id)
                 if target in broken:
                     continue
-                problem = await self._deliver(row, now)
+                claimed = await store.claim(row, self.holder, now)
+                if claimed is None:  # another process delivers this channel now
+                    broken.add(target)
+                    delivery.problem = delivery.problem or BEING_POSTED
+                    continue
+                problem = await self._deliver(claimed, now)
                 if problem is None:
                     delivery.sent.add(row.id)
                 else:
