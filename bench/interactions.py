@@ -404,7 +404,7 @@ async def main(pairs: int) -> None:
         empty, big = Path(folder) / "empty.db", Path(folder) / "big.db"
         settings = Settings(_env_file=None, database_path=empty, discord_token=None)
         bot = create_bot(settings)
-        async with simcord.run(bot, settle_timeout=120) as env:
+        async with simcord.run(bot, settle_timeout=120, shard_count=1) as env:
             progress("preparing the server")
             server = await prepare(env)
             await env.bot.store.db.fetch_all("PRAGMA wal_checkpoint(TRUNCATE)")

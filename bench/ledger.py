@@ -231,6 +231,7 @@ class Timed(Connection):
 
     def __init__(self, conn: Connection, spent: dict[str, float]) -> None:
         self._conn = conn
+        self.writable_ctes = conn.writable_ctes
         self._spent = spent
 
     async def _timed(self, call: Awaitable[T], sql: str) -> T:
@@ -255,9 +256,6 @@ class Timed(Connection):
 
     async def serialize(self, name: str) -> None:
         await self._timed(self._conn.serialize(name), "SELECT lock ledger")
-
-    async def lock_rows(self, select: str, params: Params = ()) -> None:
-        await self._timed(self._conn.lock_rows(select, params), select)
 
 
 async def breakdown(store: Store) -> dict[str, float]:

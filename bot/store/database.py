@@ -39,6 +39,10 @@ class IntegrityError(Exception):
 class Connection(ABC):
     """One connection, inside a transaction when given by `Database.transaction`."""
 
+    # Whether INSERT, UPDATE and DELETE may run inside WITH (PostgreSQL), so a batch's
+    # several writes can be one statement over one read of the batch.
+    writable_ctes: ClassVar[bool]
+
     @abstractmethod
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns how many rows it changed."""
@@ -60,13 +64,6 @@ class Connection(ABC):
 
         For work whose reads decide its writes (a high-water mark, counts to subtract),
         where two processes interleaving would apply it twice.
-        """
-
-    @abstractmethod
-    async def lock_rows(self, select: str, params: Params = ()) -> None:
-        """Until this transaction ends, no other may change the rows `select` reads.
-
-        What a batch reads several times then stays the same set in every process.
         """
 
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:

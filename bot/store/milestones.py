@@ -327,8 +327,7 @@ async def _apply(conn: Connection, request: MilestoneRequest, now: datetime) -> 
 
 
 # The overdue milestones one batch takes, oldest deadline first, read through the
-# `milestones_due` index. Each statement below sees the same set: the batch locks its
-# rows first, and the UPDATE runs last.
+# `milestones_due` index.
 def _due(shards: Shards) -> str:
     return (
         "SELECT id FROM milestones WHERE status = 'open' AND deadline_at <= :now"
@@ -336,18 +335,36 @@ def _due(shards: Shards) -> str:
     )
 
 
+# What a batch writes, from its milestones `m`: a ledger entry per pledge (its key the
+# text of `bot.ledger.miss_key`) and one thread notice per pair (its key spelled as
+# `bot.store.outbox.notice_key` does).
+_CHARGE = (
+    "INSERT INTO ledger_entries (partnership_id, guild_id, member_id, milestone_id, kind, amount,"
+    " idempotency_key, created_at)"
+    " SELECT m.partnership_id, m.guild_id, NULLIF(m.owner_id, :former), m.id, :miss, m.stake,"
+    " 'miss:' || m.id || ':' || m.deadline_at, :now FROM {source} WHERE {chosen} AND m.stake > 0"
+    " ORDER BY m.id ON CONFLICT (idempotency_key) DO NOTHING"
+)
+_NOTICE = (
+    "INSERT INTO outbox (key, guild_id, partnership_id, kind, episode, due_at, created_at)"
+    " SELECT DISTINCT :missed || ':' || m.partnership_id || ':' || :occasion || ':0', m.guild_id,"
+    " m.partnership_id, :missed, CAST(:now AS BIGINT), CAST(:now AS BIGINT), CAST(:now AS BIGINT)"
+    " FROM {source} WHERE {chosen} ON CONFLICT (key) DO NOTHING"
+)
+_MARK = "UPDATE milestones SET status = 'missed', missed_at = :now"
+
+
 async def charge_batch(
     conn: Connection, now: datetime, limit: int, shards: Shards = EVERY_SHARD
 ) -> int:
-    """One batch of the miss job, inside the caller's transaction.
+    """One batch of the miss job, inside the caller's transaction; returns how many it marked.
 
-    The ledger entries (unique idempotency keys, the same text as `bot.ledger.miss_key`),
-    one thread notice per pair (its key spelled as `bot.store.outbox.notice_key` does)
-    and the status change commit together: after a crash
-    either all of a batch happened or none of it. Everything runs inside the database, so a
-    backlog of thousands costs a handful of statements, not thousands of Python rows. The
-    notice's episode is this run's instant, recorded as `missed_at`, so the thread
-    message lists exactly the milestones this run marked.
+    The ledger entries, the notices and the status change commit together: after a
+    crash either all of a batch happened or none of it. Everything runs inside the
+    database, so a backlog of thousands costs a handful of statements, not thousands of
+    Python rows. The notice's episode is this run's instant, recorded as `missed_at`, so
+    the thread message lists exactly the milestones this run marked. Ledger appends
+    take turns (`last_entry_id`), in every process.
     """
     params = {
         "now": to_timestamp(now),
@@ -357,27 +374,41 @@ async def charge_batch(
         "missed": NoticeKind.MISSED,
         "former": FORMER_MEMBER,
     }
-    due = _due(shards)
     since = await last_entry_id(conn)
-    await conn.lock_rows(due, params)
-    await conn.execute(
-        "INSERT INTO ledger_entries (partnership_id, guild_id, member_id, milestone_id, kind, amount,"
-        " idempotency_key, created_at)"
-        " SELECT partnership_id, guild_id, NULLIF(owner_id, :former), id, :miss, stake,"
-        " 'miss:' || id || ':' || deadline_at, :now"
-        f" FROM milestones WHERE id IN ({due}) AND stake > 0"
-        " ON CONFLICT (idempotency_key) DO NOTHING",
-        params,
-    )
+    if conn.writable_ctes:
+        marked = await _charge_in_one_statement(conn, _due(shards), params)
+    else:
+        marked = await _charge_statement_by_statement(conn, _due(shards), params)
     await add_to_totals(conn, since)
-    await conn.execute(
-        "INSERT INTO outbox (key, guild_id, partnership_id, kind, episode, due_at, created_at)"
-        " SELECT DISTINCT :missed || ':' || partnership_id || ':' || :occasion || ':0', guild_id,"
-        " partnership_id, :missed, CAST(:now AS BIGINT), CAST(:now AS BIGINT), CAST(:now AS BIGINT)"
-        f" FROM milestones WHERE id IN ({due})"
-        " ON CONFLICT (key) DO NOTHING",
-        params,
+    return marked
+
+
+async def _charge_in_one_statement(conn: Connection, due: str, params: dict[str, Any]) -> int:
+    """PostgreSQL: mark, charge and notify in one pass over the batch.
+
+    Marking locks each milestone until the commit, and a milestone another process
+    changed first (a confirmation) is checked again as it is now and left out; charges
+    and notices follow only the milestones actually marked.
+    """
+    batch = {"source": "marked m", "chosen": "TRUE"}
+    return int(
+        await conn.fetch_value(
+            f"WITH due AS ({due}),"
+            f" marked AS ({_MARK} FROM due WHERE milestones.id = due.id"
+            " AND milestones.status = 'open' RETURNING milestones.id, milestones.partnership_id,"
+            " milestones.guild_id, milestones.owner_id, milestones.stake, milestones.deadline_at),"
+            f" charged AS ({_CHARGE.format(**batch)}),"
+            f" noticed AS ({_NOTICE.format(**batch)})"
+            " SELECT COUNT(*) FROM marked",
+            params,
+        )
     )
-    return await conn.execute(
-        f"UPDATE milestones SET status = 'missed', missed_at = :now WHERE id IN ({due})", params
-    )
+
+
+async def _charge_statement_by_statement(conn: Connection, due: str, params: dict[str, Any]) -> int:
+    """SQLite: each statement reads the same batch, since no other connection writes
+    inside the transaction and the status change comes last."""
+    batch = {"source": "milestones m", "chosen": f"m.id IN ({due})"}
+    await conn.execute(_CHARGE.format(**batch), params)
+    await conn.execute(_NOTICE.format(**batch), params)
+    return await conn.execute(f"{_MARK} WHERE id IN ({due})", params)

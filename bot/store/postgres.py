@@ -76,6 +76,8 @@ async def _prepare(conn: asyncpg.Connection) -> None:
 
 
 class PostgresConnection(Connection):
+    writable_ctes = True
+
     def __init__(self, connection: asyncpg.Connection) -> None:
         self._conn = connection
 
@@ -102,10 +104,6 @@ class PostgresConnection(Connection):
     async def execute_script(self, script: str) -> None:
         """PostgreSQL runs a whole script in one call, dollar-quoted function bodies and all."""
         await self._conn.execute(script)
-
-    async def lock_rows(self, select: str, params: Params = ()) -> None:
-        """Row locks; another transaction changing them waits, then sees this one's result."""
-        await self.execute(f"{select} FOR UPDATE", params)
 
     async def serialize(self, name: str) -> None:
         """A transaction-scoped advisory lock, released at commit or rollback (or if we die)."""

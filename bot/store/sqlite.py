@@ -21,6 +21,8 @@ from bot.store.database import (
 
 
 class SQLiteConnection(Connection):
+    writable_ctes = False
+
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._conn = connection
 
@@ -43,9 +45,6 @@ class SQLiteConnection(Connection):
 
     async def serialize(self, name: str) -> None:
         """`BEGIN IMMEDIATE` already holds the file's one write lock for the transaction."""
-
-    async def lock_rows(self, select: str, params: Params = ()) -> None:
-        """So does this: no other connection writes until the transaction ends."""
 
 
 class SQLiteDatabase(Database):

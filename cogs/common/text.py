@@ -16,6 +16,11 @@ def mention(user_id: int) -> str:
     return f"<@{user_id}>" if user_id > FORMER_MEMBER else "a former member"
 
 
+def shortened(text: str, limit: int) -> str:
+    """At most `limit` characters, an ellipsis marking a cut, so a listing stays in bounds."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def weeks_label(count: int) -> str:
     return f"{count} week{'' if count == 1 else 's'}"
 

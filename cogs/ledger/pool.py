@@ -25,13 +25,15 @@ from cogs.common import (
     view_of,
 )
 from cogs.common.outbox import reply_stored
-from cogs.common.text import mention
+from cogs.common.text import mention, shortened
 from cogs.ledger import messages
 
 MAX_NOTE_LENGTH = 200
-# Ten lines of at most ~190 characters (a 100-character course name, two mentions, an
-# amount) keep a page inside Discord's 2,000-character message limit.
+# Ten lines of at most ~160 characters (a course name cut to 60, two mentions, an amount
+# with its currency, "(ended)") and the header and total keep a page under Discord's
+# 2,000-character message limit, however long the server's course names are.
 POOLS_PER_PAGE = 10
+COURSE_SHOWN = 60
 MOD_ONLY = "Only members with Manage Server can see every pool."
 
 
@@ -117,7 +119,7 @@ async def overview_page(
     """One page of the server's pools, largest first, with buttons to the pages beside it."""
     shown = await tandem(interaction).store.ledger.overview(config.guild_id, page, POOLS_PER_PAGE)
     lines = [
-        f"• **{p.course}** {mention(p.members[0])} & {mention(p.members[1])}: "
+        f"• **{shortened(p.course, COURSE_SHOWN)}** {mention(p.members[0])} & {mention(p.members[1])}: "
         f"{format_amount(p.balance, config.currency)}" + ("" if p.active else " (ended)")
         for p in shown.pools
     ]

@@ -218,5 +218,22 @@ async def test_a_page_past_the_end_shows_the_last(ready: Server) -> None:
     assert not ready.errors()
 
 
+async def test_a_page_of_long_course_names_stays_inside_one_message(ready: Server) -> None:
+    """Course names may be 100 characters; the overview cuts them so ten fit in 2,000."""
+    for n in range(10):
+        course = f"{n} " + "Advanced topics in distributed systems and databases " * 2
+        owner, partner = ready.member(f"owner-{n}"), ready.member(f"partner-{n}")
+        await pair(ready, owner, partner, course=course[:100])
+        await add(ready, owner, await goal(ready, owner), stake=100.0)
+    await advance_to(ready, datetime(2026, 1, 4, 0, 0, tzinfo=UTC))
+    text = reply(await ready.moderator.slash(ready.general, "pool overview"))
+    lines = [line for line in text.splitlines() if line.startswith("•")]
+    assert len(lines) == 10 and all("databases Advanced" not in line for line in lines)
+    shown = [line.split("**")[1] for line in lines]
+    assert all(len(name) == 60 and name.endswith("…") for name in shown), shown[0]
+    assert len(text) < 2000 - 10 * 40  # room left for long currencies and large amounts
+    assert not ready.errors()
+
+
 def amounts(text: str) -> list[int]:
     return [int(found) for found in re.findall(r": (\d+) points?$", text, re.MULTILINE)]
