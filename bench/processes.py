@@ -61,7 +61,7 @@ async def work(url: str, worker: str) -> None:
                 claimed = await store.outbox.claim(row, worker, NOW)
                 if claimed is None:
                     continue
-                await store.outbox.mark_attempted(claimed, NOW, "digest")
+                assert await store.outbox.mark_attempted(claimed, worker, NOW, "digest")
                 await asyncio.sleep(POST_SECONDS)
                 async with store.db.transaction() as conn:
                     await conn.execute(

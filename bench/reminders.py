@@ -126,8 +126,10 @@ async def tick(store: Store) -> int:
     for row in unsent:
         # Stands in for the Discord send in Outbox.flush, which does not scale with the
         # table; only the bookkeeping writes around it are timed here.
-        await store.outbox.mark_attempted(row, NOW, "bench")
-        await store.outbox.delivered(row, 1)
+        claimed = await store.outbox.claim(row, "bench", NOW)
+        assert claimed is not None
+        assert await store.outbox.mark_attempted(claimed, "bench", NOW, "bench")
+        await store.outbox.delivered(claimed, 1)
     # The scheduler's wake-up: each job's next work, read from its index.
     dues = [
         await store.reminders.next_alarm(),

@@ -56,7 +56,7 @@ async def _copy_database(settings: Settings, url: str) -> int:
         finally:
             await target.close()
     except CopyRefused as refused:
-        print(f"tandem: copy refused, nothing written: {refused}", file=sys.stderr)
+        print(f"tandem: copy refused, no rows written: {refused}", file=sys.stderr)
         return 2
     finally:
         await source.close()

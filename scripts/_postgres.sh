@@ -45,11 +45,11 @@ throwaway_postgres() {
         chown "$(id -u postgres 2>/dev/null || id -u nobody)" "$dir"
         as=(runuser -u "$(id -un postgres 2>/dev/null || echo nobody)" --)
     fi
-    "${as[@]}" "$bin/initdb" -D "$dir/data" -U postgres -A trust --no-sync -E UTF8 >/dev/null
-    "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w start \
-        -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off" >/dev/null
     # shellcheck disable=SC2064  # expand now: the trap must stop this server
-    trap "${as[*]} '$bin/pg_ctl' -D '$dir/data' -m immediate stop >/dev/null; rm -rf '$dir'" EXIT
+    trap "${as[*]:-} '$bin/pg_ctl' -D '$dir/data' -m immediate stop >/dev/null 2>&1; rm -rf '$dir'" EXIT
+    ${as[@]+"${as[@]}"} "$bin/initdb" -D "$dir/data" -U postgres -A trust --no-sync -E UTF8 >/dev/null
+    ${as[@]+"${as[@]}"} "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w start \
+        -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off" >/dev/null
     export TANDEM_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$port/postgres"
     echo "== throwaway PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on port $port" >&2
 }

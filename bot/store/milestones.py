@@ -76,6 +76,9 @@ def _milestone(row: Any) -> Milestone:
     )
 
 
+TOO_LATE = "Too late: this milestone's deadline has passed."
+
+
 class MilestoneStore:
     def __init__(self, db: Database, shards: Shards) -> None:
         self._db = db
@@ -286,7 +289,7 @@ def _check_answerable(
     if milestone.status is MilestoneStatus.VOID:
         raise UserError("This milestone no longer counts: its partnership ended.")
     if milestone.status is not MilestoneStatus.OPEN or milestone.deadline <= now:
-        raise UserError("Too late: this milestone's deadline has passed.")
+        raise UserError(TOO_LATE)
     if accept and request.new_deadline is not None and request.new_deadline <= now:
         raise UserError("The proposed new due date has already passed; ask for a later one.")
 
@@ -313,17 +316,32 @@ async def _queue_celebration(
 
 
 async def _apply(conn: Connection, request: MilestoneRequest, now: datetime) -> None:
+    """Change the milestone only while it is still open and before its deadline.
+
+    Checked again here, in the change itself: on PostgreSQL another process's miss
+    batch may have charged it since it was read; the whole answer then rolls back.
+    """
+    still_open = {"id": request.milestone_id, "now": to_timestamp(now)}
     if request.kind is MilestoneAsk.DONE:
-        await conn.execute(
-            "UPDATE milestones SET status = 'confirmed', confirmed_at = ? WHERE id = ?",
-            (to_timestamp(now), request.milestone_id),
+        changed = await conn.execute(
+            f"UPDATE milestones SET status = 'confirmed', confirmed_at = :now {_STILL_OPEN}",
+            still_open,
         )
-        return
-    assert request.new_deadline is not None
-    await conn.execute(
-        "UPDATE milestones SET due_date = ?, deadline_at = ? WHERE id = ?",
-        (request.new_due_date, to_timestamp(request.new_deadline), request.milestone_id),
-    )
+    else:
+        assert request.new_deadline is not None
+        changed = await conn.execute(
+            f"UPDATE milestones SET due_date = :due, deadline_at = :deadline {_STILL_OPEN}",
+            {
+                **still_open,
+                "due": request.new_due_date,
+                "deadline": to_timestamp(request.new_deadline),
+            },
+        )
+    if changed != 1:
+        raise UserError(TOO_LATE)
+
+
+_STILL_OPEN = "WHERE id = :id AND status = 'open' AND deadline_at > :now"
 
 
 # The overdue milestones one batch takes, oldest deadline first, read through the
@@ -387,15 +405,16 @@ async def _charge_in_one_statement(conn: Connection, due: str, params: dict[str,
     """PostgreSQL: mark, charge and notify in one pass over the batch.
 
     Marking locks each milestone until the commit, and a milestone another process
-    changed first (a confirmation) is checked again as it is now and left out; charges
-    and notices follow only the milestones actually marked.
+    changed first (confirmed, or given a later deadline) is checked again as it is now
+    and left out; charges and notices follow only the milestones actually marked.
     """
     batch = {"source": "marked m", "chosen": "TRUE"}
     return int(
         await conn.fetch_value(
             f"WITH due AS ({due}),"
             f" marked AS ({_MARK} FROM due WHERE milestones.id = due.id"
-            " AND milestones.status = 'open' RETURNING milestones.id, milestones.partnership_id,"
+            " AND milestones.status = 'open' AND milestones.deadline_at <= :now"
+            " RETURNING milestones.id, milestones.partnership_id,"
             " milestones.guild_id, milestones.owner_id, milestones.stake, milestones.deadline_at),"
             f" charged AS ({_CHARGE.format(**batch)}),"
             f" noticed AS ({_NOTICE.format(**batch)})"

@@ -235,19 +235,22 @@ class OutboxStore:
             )
         return None if claimed is None else _row(claimed)
 
-    async def mark_attempted(self, row: OutboxRow, now: datetime, digest: str) -> None:
+    async def mark_attempted(self, row: OutboxRow, holder: str, now: datetime, digest: str) -> bool:
         """Written just before sending: a crash mid-send is then looked up, not repeated.
 
         `digest` names what is about to be sent, so the lookup finds it even if the
         message would be drawn differently by then. The first attempt's time is kept:
-        the channel is searched from then on.
+        the channel is searched from then on. Only while `holder`'s claim still holds:
+        False means it lapsed (another process may be delivering it) and nothing is sent.
         """
         async with self._db.transaction() as conn:
-            await conn.execute(
+            marked = await conn.execute(
                 "UPDATE outbox SET status = 'attempted', attempt_digest = ?,"
-                " first_attempt_at = COALESCE(first_attempt_at, ?) WHERE id = ?",
-                (digest, to_timestamp(now), row.id),
+                " first_attempt_at = COALESCE(first_attempt_at, ?) WHERE id = ?"
+                " AND claimed_by = ? AND claimed_until > ?",
+                (digest, to_timestamp(now), row.id, holder, to_timestamp(now)),
             )
+        return marked == 1
 
     async def delivered(self, row: OutboxRow, message_id: int | None) -> None:
         """Sent, unless the row was refreshed meanwhile: then it goes out again (an edit)."""

@@ -143,7 +143,13 @@ class PostgresDatabase(Database):
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
-        async with self._lock, self._pool.acquire() as raw, raw.transaction():
+        # READ COMMITTED whatever the server's default: each statement sees what other
+        # processes committed before it (the ledger's turn-taking relies on it).
+        async with (
+            self._lock,
+            self._pool.acquire() as raw,
+            raw.transaction(isolation="read_committed"),
+        ):
             yield PostgresConnection(raw)
         self.revision += 1
 

@@ -19,6 +19,9 @@ from bot.store.database import (
     integrity,
 )
 
+# The oldest SQLite that runs the store's SQL (`IS NOT DISTINCT FROM` came in 3.39).
+MINIMUM_SQLITE = (3, 39, 0)
+
 
 class SQLiteConnection(Connection):
     writable_ctes = False
@@ -67,6 +70,11 @@ class SQLiteDatabase(Database):
 
     @classmethod
     async def connect(cls, path: Path | str) -> SQLiteDatabase:
+        if sqlite3.sqlite_version_info < MINIMUM_SQLITE:
+            raise RuntimeError(
+                f"Tandem needs SQLite {'.'.join(map(str, MINIMUM_SQLITE))} or newer"
+                f" (IS NOT DISTINCT FROM); this Python has {sqlite3.sqlite_version}"
+            )
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         connection = await aiosqlite.connect(str(path), isolation_level=None)

@@ -43,6 +43,10 @@ DISCORD_TROUBLE = "Discord did not take the message just now; I'll keep trying"
 BEING_POSTED = "it is being posted right now"
 
 
+class ClaimLapsed(Exception):
+    """This process took too long: its claim on the row lapsed, so it must not send."""
+
+
 @dataclass(frozen=True)
 class Rendered:
     """A message as drawn from the store: what to say, whom to ping, which buttons."""
@@ -182,7 +186,7 @@ class Outbox:
                 target = (row.partnership_id, row.channel_id)
                 if target in broken:
                     continue
-                claimed = await store.claim(row, self.holder, now)
+                claimed = await store.claim(row, self.holder, discord.utils.utcnow())
                 if claimed is None:  # another process delivers this channel now
                     broken.add(target)
                     delivery.problem = delivery.problem or BEING_POSTED
@@ -220,6 +224,11 @@ class Outbox:
                 return None
             destination = await self._destination(row, partnership)
             message = await self._post(destination, row, rendered, now)
+        except ClaimLapsed:
+            log.warning(
+                "claim on %s %s lapsed before sending; left to its new holder", row.kind, row.key
+            )
+            return BEING_POSTED
         except Exception as error:
             return await self._postpone(row, error, now)
         await store.outbox.delivered(row, message.id)
@@ -261,7 +270,10 @@ class Outbox:
                 if message_digest(found) == rendered.digest():
                     return found
                 return await self._edit(found, rendered)  # the store changed since: update it
-        await self.bot.store.outbox.mark_attempted(row, now, rendered.digest())
+        if not await self.bot.store.outbox.mark_attempted(
+            row, self.holder, discord.utils.utcnow(), rendered.digest()
+        ):
+            raise ClaimLapsed(row.id)
         return await destination.send(
             content=rendered.content or None,
             embed=rendered.embed or discord.utils.MISSING,

@@ -97,7 +97,7 @@ async def test_copy_moves_every_row_and_the_bot_carries_on_on_postgres(
 
     again = run_cli("copy-database", "--to", postgres, env=env, cwd=tmp_path)
     assert again.returncode == 2
-    assert "copy refused, nothing written: the PostgreSQL database is not empty" in again.stderr
+    assert "copy refused, no rows written: the PostgreSQL database is not empty" in again.stderr
     assert postgres not in again.stdout + again.stderr
 
 

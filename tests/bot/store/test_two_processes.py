@@ -99,7 +99,7 @@ async def deliver(store: Store, holder: str, now: datetime, sent: list[tuple[str
             if claimed is None:
                 continue
             sent.append((holder, claimed.id))
-            await store.outbox.mark_attempted(claimed, now, "digest")
+            assert await store.outbox.mark_attempted(claimed, holder, now, "digest")
             await asyncio.sleep(0)  # the Discord call: the other process runs meanwhile
             await store.outbox.delivered(claimed, 900_000 + claimed.id)
 
@@ -170,3 +170,7 @@ async def test_a_claim_holds_the_row_and_its_channel_until_it_lapses(
     taken = await second.outbox.claim(row, "second", NOW + timedelta(minutes=2))
     assert taken is not None and taken.id == row.id  # the survivor takes it over
     assert await first.outbox.claim(row, "first", NOW + timedelta(minutes=2)) is None
+    # Had the first only stalled, it may no longer send: its claim is gone.
+    late = NOW + timedelta(minutes=2, seconds=1)
+    assert not await first.outbox.mark_attempted(row, "first", late, "digest")
+    assert await second.outbox.mark_attempted(taken, "second", late, "digest")

@@ -11,6 +11,7 @@ from bot.app import TandemBot
 from bot.replies import NEEDS_SETUP
 from tests.helpers import (
     ANSWERS,
+    TEST_DATABASE_URL,
     Server,
     add,
     advance_to,
@@ -124,11 +125,14 @@ async def test_the_database_refuses_any_other_change_to_the_ledger(ready: Server
     await pair(ready, alice, bob)
     await add(ready, alice, await goal(ready, alice), stake=2.0)
     await advance_to(ready, datetime(2026, 1, 4, 0, 0, tzinfo=UTC))
-    for statement in (
+    statements = [
         "UPDATE ledger_entries SET amount = 0",
         "UPDATE ledger_entries SET member_id = 12345",
         "DELETE FROM ledger_entries",
-    ):
+    ]
+    if TEST_DATABASE_URL:  # PostgreSQL has one more way to empty a table
+        statements += ["TRUNCATE ledger_entries CASCADE", "TRUNCATE partnerships CASCADE"]
+    for statement in statements:
         try:
             async with ready.bot.store.db.transaction() as conn:
                 await conn.execute(statement)

@@ -231,7 +231,7 @@ CREATE INDEX ledger_by_pool ON ledger_entries (partnership_id, id);
 -- Append-only: the one change allowed is erasure (a member's id and words go).
 CREATE FUNCTION ledger_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'DELETE'
+    IF TG_OP IN ('DELETE', 'TRUNCATE')
         OR NEW.member_id IS NOT NULL
         OR (NEW.note IS NOT NULL AND NEW.note IS DISTINCT FROM OLD.note)
         OR NEW.id IS DISTINCT FROM OLD.id
