@@ -37,13 +37,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import aiosqlite
 import discord
 import simcord
 
 import cogs.checkins.cog as checkin_cog
 from bot.app import TandemBot, create_bot
 from bot.settings import Settings
+from bot.store.sqlite import SQLiteDatabase
 
 REPEAT = 15
 WAITING = 10_000
@@ -274,21 +274,21 @@ async def derive_aggregates(path: Path, now: int) -> None:
     upgrade migration that derives them from history runs again, on everything.
     """
     derive = importlib.import_module("bot.store.migrations.0006_aggregates_from_history")
-    conn = await aiosqlite.connect(path, isolation_level=None)
-    conn.row_factory = aiosqlite.Row
-    await conn.execute("BEGIN")
-    for table in (
-        "leaderboard",
-        "leaderboard_places",
-        "leaderboard_expiry",
-        "pool_totals",
-        "guild_pool_totals",
-    ):
-        await conn.execute(f"DELETE FROM {table}")
-    await derive.migrate(conn, datetime.fromtimestamp(now, UTC))
-    await conn.execute("COMMIT")
-    await conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    await conn.close()
+    db = await SQLiteDatabase.connect(path)
+    try:
+        async with db.transaction() as conn:
+            for table in (
+                "leaderboard",
+                "leaderboard_places",
+                "leaderboard_expiry",
+                "pool_totals",
+                "guild_pool_totals",
+            ):
+                await conn.execute(f"DELETE FROM {table}")
+            await derive.migrate(conn, datetime.fromtimestamp(now, UTC))
+        await db.fetch_all("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        await db.close()
 
 
 def fill_in_child(path: Path, guild: int, pairs: int, waiting: list[int], now: int) -> float:

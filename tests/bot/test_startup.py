@@ -292,3 +292,14 @@ async def test_run_bot_stops_cleanly_when_cancelled_while_waiting() -> None:
     with pytest.raises(asyncio.CancelledError):
         await task
     assert calls == [f"start {TOKEN}", "close"]
+
+
+async def test_check_on_postgres_names_the_server_never_the_password(
+    tmp_path: Path, postgres: str
+) -> None:
+    with_password = postgres.replace("postgresql://postgres@", "postgresql://postgres:s3cret-pw@")
+    result = run_cli("--check", env={"TANDEM_DATABASE_URL": with_password}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "settings and database OK (PostgreSQL 127.0.0.1:5432/" in result.stderr
+    assert "s3cret-pw" not in result.stdout + result.stderr
+    assert not (tmp_path / "data").exists()  # no SQLite file on the side
