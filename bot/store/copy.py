@@ -14,7 +14,10 @@ from graphlib import TopologicalSorter
 
 from bot.store.database import Database, Row
 from bot.store.postgres import PostgresConnection, PostgresDatabase
+from bot.store.sqlite import SQLiteDatabase
 
+# Rows read from SQLite and sent to PostgreSQL at a time.
+COPY_CHUNK = 5_000
 # Kept by triggers on the target; compared, never copied.
 _DERIVED = frozenset({"leaderboard_places", "schema_version"})
 _POOLS = (
@@ -34,8 +37,10 @@ class CopyReport:
     schema_version: int
 
 
-async def copy_database(source: Database, target: Database) -> CopyReport:
+async def copy_database(source: Database, target: Database, chunk: int = COPY_CHUNK) -> CopyReport:
     """Copy every row of `source` (migrated to the current schema) into an empty `target`."""
+    if not isinstance(source, SQLiteDatabase):
+        raise CopyRefused("the source must be an SQLite database")
     if not isinstance(target, PostgresDatabase):
         raise CopyRefused("the target must be a PostgreSQL database")
     version = await source.schema_version()
@@ -50,7 +55,7 @@ async def copy_database(source: Database, target: Database) -> CopyReport:
         await _refuse_unless_empty(conn, counts)
         for table in await _parents_first(conn, counts):
             if table not in _DERIVED:
-                await _copy_table(source, conn, table)
+                await _copy_table(source, conn, table, chunk)
         await _continue_identities(conn, counts)
         await _verify(source, conn, counts)
     pools = len(await source.fetch_all(_POOLS))
@@ -81,11 +86,16 @@ async def _parents_first(conn: PostgresConnection, counts: dict[str, int]) -> li
     return list(TopologicalSorter(graph).static_order())
 
 
-async def _copy_table(source: Database, conn: PostgresConnection, table: str) -> None:
-    rows = await source.fetch_all(f"SELECT * FROM {table}")
-    if rows:
-        columns = list(rows[0].keys())
+async def _copy_table(source: Database, conn: PostgresConnection, table: str, chunk: int) -> None:
+    """`chunk` rows at a time, in SQLite's rowid order: memory stays flat however large."""
+    after = 0
+    while rows := await source.fetch_all(
+        f"SELECT rowid AS copy_position, * FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT ?",
+        (after, chunk),
+    ):
+        columns = list(rows[0].keys())[1:]  # all but copy_position
         await conn.copy_rows(table, columns, [tuple(row[c] for c in columns) for row in rows])
+        after = rows[-1]["copy_position"]
 
 
 async def _continue_identities(conn: PostgresConnection, counts: dict[str, int]) -> None:

@@ -16,7 +16,8 @@ import pytest
 
 from bot.app import TandemBot, create_bot
 from bot.settings import Settings
-from bot.store import Store
+from bot.store import Store, open_database
+from bot.store.copy import copy_database
 from tests.helpers import (
     DAY,
     Server,
@@ -112,3 +113,23 @@ async def test_copy_refuses_a_missing_source_and_a_url_that_is_not_postgres(
     wrong = run_cli("copy-database", "--to", "mysql://x@host/db", env=env, cwd=tmp_path)
     assert wrong.returncode == 2 and "TANDEM_DATABASE_URL: " in wrong.stderr
     assert not (tmp_path / "nothing.db").exists()
+
+
+async def test_a_large_table_is_copied_a_chunk_at_a_time(tmp_path: Path, postgres: str) -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    source = await open_database(tmp_path / "big.db", now)
+    target = await open_database(postgres, now)
+    try:
+        async with source.transaction() as conn:
+            await conn.executemany(
+                "INSERT INTO profiles (guild_id, user_id, timezone) VALUES (1, ?, 'UTC')",
+                [(user,) for user in range(1, 12)],
+            )
+            await conn.execute("DELETE FROM profiles WHERE user_id = 5")  # a gap in rowids
+        report = await copy_database(source, target, chunk=3)
+        assert report.rows["profiles"] == 10
+        copied = await target.fetch_all("SELECT user_id FROM profiles ORDER BY user_id")
+        assert [row["user_id"] for row in copied] == [u for u in range(1, 12) if u != 5]
+    finally:
+        await target.close()
+        await source.close()
