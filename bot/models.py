@@ -178,6 +178,8 @@ class Profile:
 
     zone: str | None = None
     leaderboard_hidden: bool = False
+    # The 24-hour heads-up before each check-in; the check-in reminder always comes.
+    heads_up: bool = True
 
 
 @dataclass(frozen=True)

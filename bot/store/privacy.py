@@ -22,7 +22,7 @@ from bot.store.partnerships import end_all
 
 # Each section of an export: its name and the query that reads it (`:guild`, `:user`).
 _EXPORT: dict[str, str] = {
-    "profile": "SELECT timezone AS time_zone, leaderboard_hidden FROM profiles"
+    "profile": "SELECT timezone AS time_zone, leaderboard_hidden, heads_up FROM profiles"
     " WHERE guild_id = :guild AND user_id = :user",
     "queue": "SELECT c.name AS course, q.pace AS pace_hours_per_week, q.timezone AS time_zone,"
     " q.weekday AS checkin_weekday, q.minute AS checkin_minute_of_day, q.queued_at,"
@@ -82,7 +82,7 @@ _INSTANTS = frozenset(
         "missed_at",
     }
 )
-_FLAGS = frozenset({"leaderboard_hidden", "priority", "ended_by_you"})
+_FLAGS = frozenset({"leaderboard_hidden", "heads_up", "priority", "ended_by_you"})
 
 
 @dataclass(frozen=True)

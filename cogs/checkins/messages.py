@@ -42,8 +42,11 @@ def checkin_embed(
     return embed
 
 
-def heads_up(partnership: Partnership, checkin_at: datetime, zones: dict[int, str]) -> str:
-    times = times_for_members(partnership, checkin_at, zones)
+def heads_up(
+    partnership: Partnership, checkin_at: datetime, zones: dict[int, str], wanted: list[int]
+) -> str:
+    """For the members who want it (`/profile reminders:`); the other sees no time of theirs."""
+    times = times_for_members(partnership, checkin_at, zones, only=wanted)
     return f"⏰ Heads-up: your weekly check-in is coming up.\n{times}"
 
 

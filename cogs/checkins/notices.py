@@ -18,10 +18,15 @@ from cogs.common.threads import member_zones
 async def render_heads_up(
     bot: TandemBot, row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
+    """Only to members who keep the heads-up on; nobody's, and there is nothing to post."""
     pair = pair_of(partnership)
+    quiet = await bot.store.profiles.without_heads_up(pair.guild_id, pair.members)
+    wanted = [member for member in pair.members if member not in quiet]
+    if not wanted:
+        return None
     zones = await member_zones(bot, pair)
-    text = messages.heads_up(pair, from_timestamp(row.episode), zones)
-    return Rendered(text, pings=pair.members)
+    text = messages.heads_up(pair, from_timestamp(row.episode), zones, wanted)
+    return Rendered(text, pings=tuple(wanted))
 
 
 async def render_checkin(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
 import discord
@@ -35,12 +35,17 @@ def pinging(members: Iterable[int]) -> discord.AllowedMentions:
     )
 
 
-def times_for_members(partnership: Partnership, instant: datetime, zones: dict[int, str]) -> str:
-    """One instant, once per member in that member's own zone."""
+def times_for_members(
+    partnership: Partnership,
+    instant: datetime,
+    zones: dict[int, str],
+    only: Collection[int] | None = None,
+) -> str:
+    """One instant, once per member (or per member in `only`) in that member's own zone."""
     return "\n".join(
         f"• {mention(member)}: {describe_in_zone(instant, zones[member])}"
         for member in partnership.members
-        if member > FORMER_MEMBER
+        if member > FORMER_MEMBER and (only is None or member in only)
     )
 
 

@@ -34,6 +34,10 @@ LEADERBOARD_CHOICES = [
     app_commands.Choice(name="show me on the leaderboard", value="show"),
     app_commands.Choice(name="hide me from the leaderboard", value="hide"),
 ]
+REMINDER_CHOICES = [
+    app_commands.Choice(name="a heads-up 24 hours before, and the check-in reminder", value="all"),
+    app_commands.Choice(name="only the check-in reminder", value="checkin_only"),
+]
 
 
 def former_partners_note(former: list[int]) -> str:
@@ -304,33 +308,39 @@ class ProfileCog(commands.Cog):
         self.bot = bot
 
     @app_commands.command(
-        name="profile", description="Your time zone and whether you appear on the leaderboard"
+        name="profile",
+        description="Your time zone, whether you appear on the leaderboard, your reminders",
     )
     @app_commands.describe(
         timezone="Your IANA time zone, e.g. Asia/Kolkata; every time is shown in it",
         leaderboard="Show or hide your name on the leaderboard and in celebrations",
+        reminders="Whether you also get a heads-up the day before each check-in",
     )
-    @app_commands.choices(leaderboard=LEADERBOARD_CHOICES)
+    @app_commands.choices(leaderboard=LEADERBOARD_CHOICES, reminders=REMINDER_CHOICES)
     @app_commands.guild_only()
     async def profile(
         self,
         interaction: discord.Interaction[TandemBot],
         timezone: Zone | None = None,
         leaderboard: str | None = None,
+        reminders: str | None = None,
     ) -> None:
         guild_id = guild_id_of(interaction)
         user_id = interaction.user.id
         if leaderboard not in (None, "show", "hide"):
             raise UserError("Choose `show` or `hide` for the leaderboard.")
+        if reminders not in (None, "all", "checkin_only"):
+            raise UserError("Choose `all` or `checkin_only` for your reminders.")
         store = self.bot.store.profiles
         profile = (
             await store.profile(guild_id, user_id)
-            if timezone is None and leaderboard is None
+            if timezone is None and leaderboard is None and reminders is None
             else await store.update_profile(
                 guild_id,
                 user_id,
                 zone=timezone,
                 hidden=None if leaderboard is None else leaderboard == "hide",
+                heads_up=None if reminders is None else reminders == "all",
             )
         )
         await interaction.response.send_message(
@@ -352,4 +362,9 @@ def describe_profile(profile: Profile) -> str:
         if profile.leaderboard_hidden
         else "You **appear** on the leaderboard and in celebrations."
     )
-    return f"{zone}\n{board}"
+    reminders = (
+        "You get a **heads-up** 24 hours before each check-in, and the check-in reminder."
+        if profile.heads_up
+        else "You get **only the check-in reminder**, no heads-up the day before."
+    )
+    return f"{zone}\n{board}\n{reminders}"

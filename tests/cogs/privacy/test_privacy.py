@@ -56,7 +56,9 @@ async def test_export_holds_everything_about_the_member_and_nothing_of_others(
     partnership = await a_full_history(ready, alice, bob)
     document = await exported(ready, alice)
     assert (document["server_id"], document["member_id"]) == (ready.guild.id, alice.id)
-    assert document["profile"] == [{"time_zone": "Europe/Berlin", "leaderboard_hidden": False}]
+    assert document["profile"] == [
+        {"time_zone": "Europe/Berlin", "leaderboard_hidden": False, "heads_up": True}
+    ]
     assert [q["course"] for q in document["queue"]] == ["Statistics"]
     assert [(i["direction"], i["course"]) for i in document["invitations"]] == [("sent", "Go")]
     [pair_record] = document["partnerships"]
