@@ -8,6 +8,7 @@ from discord.ext import commands
 
 from bot.app import TandemBot
 from bot.models import Period
+from bot.ranking import shared_places
 from bot.replies import NO_PINGS
 from cogs.common import guild_id_of
 from cogs.common.text import mention, weeks_label
@@ -39,7 +40,9 @@ class LeaderboardCog(commands.Cog):
         lines = [
             f"{place}. {mention(ranked.user_id)}: {ranked.confirmed} "
             f"milestone{'' if ranked.confirmed == 1 else 's'}, 🔥 {weeks_label(ranked.streak)}"
-            for place, ranked in enumerate(top, start=1)
+            for place, ranked in zip(
+                shared_places([(r.confirmed, r.streak) for r in top]), top, strict=True
+            )
         ]
         me = interaction.user.id
         hidden = (await self.bot.store.profiles.profile(guild_id, me)).leaderboard_hidden

@@ -132,6 +132,9 @@ async def test_members_with_the_same_score_share_a_place(ready: Server) -> None:
         "#2 of 3",
         "#2 of 3",
     ]
+    # The list above "You are #N" numbers the tie the same way.
+    lines = [await board_line(ready, alice, "all", m) for m in (bob, alice, carol)]
+    assert [str(line).split(".")[0] for line in lines] == ["1", "2", "2"]
     await check_in(ready, carol)  # a streak breaks the tie
     assert [await standing(ready, m) for m in (carol, alice)] == ["#2 of 3", "#3 of 3"]
     await carol.slash(ready.general, "profile", leaderboard="hide")
