@@ -5,7 +5,14 @@ from __future__ import annotations
 import discord
 
 from bot.app import TandemBot
-from bot.models import NoticeKind, Partnership, RequestKind, RequestStatus, TrialAnswer
+from bot.models import (
+    FORMER_MEMBER,
+    NoticeKind,
+    Partnership,
+    RequestKind,
+    RequestStatus,
+    TrialAnswer,
+)
 from bot.store.database import from_timestamp
 from bot.store.outbox import OutboxRow
 from cogs.checkins import messages
@@ -21,7 +28,7 @@ async def render_heads_up(
     """Only to members who keep the heads-up on; nobody's, and there is nothing to post."""
     pair = pair_of(partnership)
     quiet = await bot.store.profiles.without_heads_up(pair.guild_id, pair.members)
-    wanted = [member for member in pair.members if member not in quiet]
+    wanted = [m for m in pair.members if m > FORMER_MEMBER and m not in quiet]
     if not wanted:
         return None
     zones = await member_zones(bot, pair)
