@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
-import discord
 import pytest
 import simcord
 
 from bot.app import TandemBot, create_bot
 from bot.settings import Settings
-from tests.helpers import TEST_DATABASE_URL, Server, fresh_schema
+from tests.helpers import TEST_DATABASE_URL, Server, fresh_schema, study_server
 
 
 @pytest.fixture
@@ -69,16 +68,7 @@ def simcord_bot(make_bot: Callable[[], TandemBot]) -> TandemBot:
 
 @pytest.fixture
 def server(simcord_env: simcord.Env) -> Server:
-    guild = simcord_env.create_guild("Study Hall")
-    mods = guild.create_role("Mods", permissions=discord.Permissions(manage_guild=True))
-    return Server(
-        env=simcord_env,
-        guild=guild,
-        general=guild.create_text_channel("general"),
-        partners=guild.create_text_channel("partners"),
-        leaderboard=guild.create_text_channel("leaderboard"),
-        moderator=guild.add_member(simcord_env.create_user("mod"), roles=[mods]),
-    )
+    return study_server(simcord_env, "Study Hall")
 
 
 @pytest.fixture

@@ -71,6 +71,21 @@ class Server:
         ]
 
 
+def study_server(env: simcord.Env, name: str, shard: int | None = None) -> Server:
+    """A server with Tandem's channels and a moderator (on `shard`, for sharded bots)."""
+    guild = env.create_guild(name, shard_id=shard)
+    mods = guild.create_role("Mods", permissions=discord.Permissions(manage_guild=True))
+    moderator = "mod" if shard is None else f"mod of {name}"
+    return Server(
+        env=env,
+        guild=guild,
+        general=guild.create_text_channel("general"),
+        partners=guild.create_text_channel("partners"),
+        leaderboard=guild.create_text_channel("leaderboard"),
+        moderator=guild.add_member(env.create_user(moderator), roles=[mods]),
+    )
+
+
 def answer(result: Result) -> Any:
     """The message the member saw last, whether answered directly or after deferring."""
     return result.followups[-1] if result.followups else result.response

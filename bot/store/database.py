@@ -36,7 +36,22 @@ class IntegrityError(Exception):
     """A constraint refused a change, whichever engine refused it."""
 
 
-class Connection(ABC):
+class Reads(ABC):
+    """One row or one value, read through `fetch_all`: a connection's or a database's."""
+
+    @abstractmethod
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetch_one(sql, params)
+        return None if row is None else row[0]
+
+
+class Connection(Reads):
     """One connection, inside a transaction when given by `Database.transaction`."""
 
     # Whether INSERT, UPDATE and DELETE may run inside WITH (PostgreSQL), so a batch's
@@ -52,9 +67,6 @@ class Connection(ABC):
         """Run one statement once per parameter set."""
 
     @abstractmethod
-    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]: ...
-
-    @abstractmethod
     async def execute_script(self, script: str) -> None:
         """Run a migration's statements, in order."""
 
@@ -66,14 +78,6 @@ class Connection(ABC):
         where two processes interleaving would apply it twice.
         """
 
-    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        rows = await self.fetch_all(sql, params)
-        return rows[0] if rows else None
-
-    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
-        row = await self.fetch_one(sql, params)
-        return None if row is None else row[0]
-
 
 @contextmanager
 def integrity(driver_error: type[Exception]) -> Iterator[None]:
@@ -84,7 +88,7 @@ def integrity(driver_error: type[Exception]) -> Iterator[None]:
         raise IntegrityError(str(error)) from error
 
 
-class Database(ABC):
+class Database(Reads):
     """One engine's connections, transactions and migrations, behind one interface.
 
     `revision` counts committed transactions in this process: the scheduler wakes when
@@ -114,14 +118,6 @@ class Database(ABC):
     @abstractmethod
     async def table_names(self) -> list[str]:
         """Every table of the schema, in name order (for copying and checking whole databases)."""
-
-    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        rows = await self.fetch_all(sql, params)
-        return rows[0] if rows else None
-
-    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
-        row = await self.fetch_one(sql, params)
-        return None if row is None else row[0]
 
     async def migrate(self, now: datetime) -> list[int]:
         """Apply each numbered migration once, in order; returns those applied now.

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import discord
 import pytest
 import simcord
 
 from bot.settings import Settings
-from tests.helpers import HOUR, Server, advance, messages_with, pair
+from tests.helpers import HOUR, advance, messages_with, pair, study_server
 
 FRIDAY = 4
 
@@ -28,19 +27,6 @@ def settings(tmp_path: Path, database: Path | str) -> Settings:
         shard_count=2,
         shard_ids="0",
         discord_token=None,
-    )
-
-
-def study_server(env: simcord.Env, name: str, shard: int) -> Server:
-    guild = env.create_guild(name, shard_id=shard)
-    mods = guild.create_role("Mods", permissions=discord.Permissions(manage_guild=True))
-    return Server(
-        env=env,
-        guild=guild,
-        general=guild.create_text_channel("general"),
-        partners=guild.create_text_channel("partners"),
-        leaderboard=guild.create_text_channel("leaderboard"),
-        moderator=guild.add_member(env.create_user(f"mod of {name}"), roles=[mods]),
     )
 
 
