@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
 
 from bot.errors import UserError
+from bot.pauses import Span, clock_reaches, unpaused
 from bot.schedule import WeeklyTime, next_occurrence
 
 MAX_ANSWER_LENGTH = 1000
@@ -37,21 +38,27 @@ def clean_answer(text: str | None, field: str, *, required: bool) -> str:
     return cleaned
 
 
-def streak(weeks: Iterable[datetime], now: datetime) -> int:
+def streak(weeks: Iterable[datetime], now: datetime, pauses: Collection[Span] = ()) -> int:
     """Consecutive check-in weeks up to now; the week in progress does not break it.
 
     On the Thursday after a Monday check-in time, a member who has not answered yet
     still has the weeks before: that week is only missed once its window has closed.
+    Paused time (`bot.pauses`) does not pass: a planned break neither counts as
+    weeks nor breaks the run.
     """
     ordered = sorted(weeks, reverse=True)
-    if not ordered or now - ordered[0] > IN_PROGRESS:
+    if not ordered or now > streak_ends(ordered[0], pauses):
         return 0
     count, latest = 1, ordered[0]
     for week in ordered[1:]:
-        gap = latest - week
-        if gap < SAME_WEEK:
+        if latest - week < SAME_WEEK:
             continue
-        if gap > NEXT_WEEK:
+        if unpaused(pauses, week, latest) > NEXT_WEEK:
             break
         count, latest = count + 1, week
     return count
+
+
+def streak_ends(latest_week: datetime, pauses: Collection[Span] = ()) -> datetime:
+    """When a streak ends unless another check-in comes: its week in progress has closed."""
+    return clock_reaches(latest_week, IN_PROGRESS, pauses)

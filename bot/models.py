@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Generic, TypeVar
 
+from bot.pauses import Span
 from bot.schedule import WeeklyTime
 
 T = TypeVar("T")
@@ -46,6 +47,8 @@ class NoticeKind(StrEnum):
     MILESTONE_REQUEST = "milestone_request"
     SETTLE_PROPOSAL = "settle_proposal"
     CELEBRATION = "celebration"
+    PAUSE_STARTED = "pause_started"
+    PAUSE_ENDED = "pause_ended"
 
 
 class RequestStatus(StrEnum):
@@ -158,6 +161,22 @@ class Partnership:
 
     def includes(self, user_id: int) -> bool:
         return user_id in self.members
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A member's planned break in one partnership (`bot.pauses`)."""
+
+    id: int
+    partnership_id: int
+    member_id: int
+    weeks: int
+    span: Span
+    planned_end: datetime
+
+    @property
+    def ended_early(self) -> bool:
+        return self.span.end < self.planned_end
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.models import NoticeKind
+from bot.pauses import Span, clock_reaches, paused_at
 from bot.schedule import WeeklyTime, next_occurrence
 
 HEADS_UP_BEFORE = timedelta(hours=24)
@@ -41,6 +42,8 @@ class PairState:
     next_checkin_at: datetime
     last_checkin: dict[int, datetime | None]
     weeks: dict[int, frozenset[datetime]] = field(default_factory=dict)
+    # Each member's planned pauses (`bot.pauses`): their quiet clock stands still meanwhile.
+    pauses: dict[int, tuple[Span, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -79,15 +82,21 @@ def _quiet_since(state: PairState, member: int) -> datetime:
     return state.last_checkin.get(member) or state.created_at
 
 
+def _quiet_for(state: PairState, member: int, duration: timedelta) -> datetime:
+    """When a member has been quiet for `duration`, not counting their planned pauses."""
+    return clock_reaches(_quiet_since(state, member), duration, state.pauses.get(member, ()))
+
+
 def _quiet(state: PairState, now: datetime) -> list[Notice]:
+    """The nudge, then the offer to the partner; the quiet spell (episode) is its start."""
     notices = []
     for member in state.members:
-        since = _quiet_since(state, member)
-        if now >= since + QUIET_NUDGE_AFTER:
-            notices.append(Notice(NoticeKind.NUDGE, _stamp(since), member))
-        if now >= since + QUIET_OFFER_AFTER:
+        spell = _stamp(_quiet_since(state, member))
+        if now >= _quiet_for(state, member, QUIET_NUDGE_AFTER):
+            notices.append(Notice(NoticeKind.NUDGE, spell, member))
+        if now >= _quiet_for(state, member, QUIET_OFFER_AFTER):
             other = state.members[1] if member == state.members[0] else state.members[0]
-            notices.append(Notice(NoticeKind.REMATCH_OFFER, _stamp(since), other))
+            notices.append(Notice(NoticeKind.REMATCH_OFFER, spell, other))
     return notices
 
 
@@ -106,7 +115,8 @@ def _one_sided(state: PairState, checkin_at: datetime) -> list[Notice]:
     }
     first, second = state.members
     for active, quiet in ((first, second), (second, first)):
-        if all(done[active]) and not any(done[quiet]):
+        on_break = any(paused_at(state.pauses.get(quiet, ()), week) for week in finished)
+        if all(done[active]) and not any(done[quiet]) and not on_break:
             return [Notice(NoticeKind.ONE_SIDED, _stamp(_quiet_since(state, quiet)), active)]
     return []
 
@@ -114,6 +124,7 @@ def _one_sided(state: PairState, checkin_at: datetime) -> list[Notice]:
 def _next_alarm(state: PairState, upcoming: datetime, now: datetime) -> datetime:
     candidates = [upcoming - HEADS_UP_BEFORE, upcoming, state.created_at + TRIAL_AFTER]
     for member in state.members:
-        since = _quiet_since(state, member)
-        candidates += [since + QUIET_NUDGE_AFTER, since + QUIET_OFFER_AFTER]
+        candidates += [
+            _quiet_for(state, member, after) for after in (QUIET_NUDGE_AFTER, QUIET_OFFER_AFTER)
+        ]
     return min(moment for moment in candidates if moment > now)

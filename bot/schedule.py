@@ -110,3 +110,9 @@ def describe_in_zone(instant: datetime, zone: str) -> str:
     """`Monday 18:00 (Europe/Berlin)`: how a member reads an instant."""
     local = instant.astimezone(ZoneInfo(zone))
     return f"{WEEKDAYS[local.weekday()]} {local:%H:%M} ({zone})"
+
+
+def describe_date_in_zone(instant: datetime, zone: str) -> str:
+    """`Friday 4 December, 18:00 (Europe/Berlin)`: an instant a week or more away."""
+    local = instant.astimezone(ZoneInfo(zone))
+    return f"{WEEKDAYS[local.weekday()]} {local.day} {local:%B}, {local:%H:%M} ({zone})"

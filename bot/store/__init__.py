@@ -19,6 +19,7 @@ from bot.store.ledger import LedgerStore, settle_pool
 from bot.store.milestones import MilestoneStore, apply_answer
 from bot.store.outbox import OutboxStore
 from bot.store.partnerships import PartnershipStore
+from bot.store.pauses import PauseStore
 from bot.store.postgres import PostgresDatabase
 from bot.store.privacy import PrivacyStore
 from bot.store.profiles import ProfileStore
@@ -39,6 +40,7 @@ class Store:
     partnerships: PartnershipStore
     departures: DepartureStore
     checkins: CheckinStore
+    pauses: PauseStore
     reminders: ReminderStore
     milestones: MilestoneStore
     ledger: LedgerStore
@@ -65,6 +67,7 @@ class Store:
             partnerships=PartnershipStore(db),
             departures=DepartureStore(db),
             checkins=CheckinStore(db),
+            pauses=PauseStore(db),
             reminders=ReminderStore(db, shards),
             milestones=MilestoneStore(db, shards),
             ledger=LedgerStore(db),

@@ -15,10 +15,10 @@ from bot.models import (
     TrialAnswer,
 )
 from bot.schedule import WeeklyTime
-from bot.store.database import Connection, Database, from_timestamp, to_timestamp
-from bot.store.leaderboard import record_streak
+from bot.store.database import Connection, Database, to_timestamp
 from bot.store.outbox import queue
 from bot.store.requests import ask
+from bot.store.streaks import current_streak, record_streak
 
 
 @dataclass(frozen=True)
@@ -130,13 +130,9 @@ class CheckinStore:
             return None
         return Answers(row["completed"], row["next_goal"], row["blockers"])
 
-    async def weeks(self, guild_id: int, user_id: int) -> list[datetime]:
-        """A member's check-in weeks, newest first: what their streak is computed from."""
-        rows = await self._db.fetch_all(
-            "SELECT week_at FROM checkins WHERE guild_id = ? AND user_id = ? ORDER BY week_at DESC",
-            (guild_id, user_id),
-        )
-        return [from_timestamp(row["week_at"]) for row in rows]
+    async def streak(self, guild_id: int, user_id: int, now: datetime) -> int:
+        """A member's check-in weeks in a row, planned pauses neither counting nor breaking it."""
+        return await current_streak(self._db, guild_id, user_id, now)
 
     async def propose(
         self, partnership: Partnership, proposer: int, weekly: WeeklyTime, now: datetime

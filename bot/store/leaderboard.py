@@ -1,7 +1,7 @@
 """The leaderboard: confirmed milestones per member and period, and check-in streaks.
 
 Counts are kept up to date in the transaction of each confirmation, and streaks in the
-transaction of each check-in (`record_confirmation`, `record_streak`), so a ranking is
+transaction of each check-in or pause (`record_confirmation`, `bot.store.streaks`), so a ranking is
 read ten rows at a time through an index, never recounted from history. Time moves the
 rest: a confirmation leaves the week's count 7 days later and the month's 30 days later,
 and a streak ends when a week closes without a check-in; `catch_up` applies what is due,
@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.checkins import IN_PROGRESS, streak
 from bot.models import FORMER_MEMBER, Milestone, Period
 from bot.shards import EVERY_SHARD, Shards
-from bot.store.database import Connection, Database, from_timestamp, to_timestamp
+from bot.store.database import Connection, Database, to_timestamp
+from bot.store.streaks import HIDDEN
 
 # How long a confirmation counts for each rolling period.
 PERIOD_LENGTH = {Period.WEEK: timedelta(days=7), Period.MONTH: timedelta(days=30)}
@@ -30,13 +30,6 @@ class Ranked:
     streak: int
 
 
-# A new leaderboard row starts hidden when the member hid themselves (as 1 or 0).
-_HIDDEN = (
-    "CASE WHEN EXISTS (SELECT 1 FROM profiles WHERE guild_id = :guild AND user_id = :user"
-    " AND leaderboard_hidden = 1) THEN 1 ELSE 0 END"
-)
-
-
 async def record_confirmation(
     conn: Connection, milestone: Milestone, confirmed_at: datetime
 ) -> None:
@@ -46,7 +39,7 @@ async def record_confirmation(
     member = {"guild": milestone.guild_id, "user": milestone.owner_id}
     await conn.execute(
         "INSERT INTO leaderboard (guild_id, user_id, all_time, week, month, hidden)"
-        f" VALUES (:guild, :user, 1, 1, 1, {_HIDDEN})"
+        f" VALUES (:guild, :user, 1, 1, 1, {HIDDEN})"
         " ON CONFLICT (guild_id, user_id) DO UPDATE SET all_time = leaderboard.all_time + 1,"
         " week = leaderboard.week + 1, month = leaderboard.month + 1",
         member,
@@ -64,29 +57,6 @@ async def record_confirmation(
             )
             for period, length in PERIOD_LENGTH.items()
         ],
-    )
-
-
-async def record_streak(conn: Connection, guild_id: int, user_id: int, now: datetime) -> None:
-    """After a check-in: the member's streak as of now, and when it ends without another."""
-    rows = await conn.fetch_all(
-        "SELECT week_at FROM checkins WHERE guild_id = ? AND user_id = ? ORDER BY week_at DESC",
-        (guild_id, user_id),
-    )
-    weeks = [from_timestamp(row["week_at"]) for row in rows]
-    if not weeks:
-        return
-    await conn.execute(
-        "INSERT INTO leaderboard (guild_id, user_id, streak, streak_until, hidden)"
-        f" VALUES (:guild, :user, :streak, :until, {_HIDDEN})"
-        " ON CONFLICT (guild_id, user_id) DO UPDATE SET streak = excluded.streak,"
-        " streak_until = excluded.streak_until",
-        {
-            "guild": guild_id,
-            "user": user_id,
-            "streak": streak(weeks, now),
-            "until": to_timestamp(weeks[0] + IN_PROGRESS),
-        },
     )
 
 

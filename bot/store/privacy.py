@@ -64,6 +64,8 @@ _EXPORT: dict[str, str] = {
     " s.amount AS amount_minor_units, s.status, s.created_at FROM settle_proposals s"
     " JOIN partnerships p ON p.id = s.partnership_id"
     " WHERE p.guild_id = :guild AND s.proposer_id = :user ORDER BY s.id",
+    "pauses": "SELECT partnership_id, weeks, starts_at AS started_at, ends_at AS ended_at"
+    " FROM pauses WHERE guild_id = :guild AND user_id = :user ORDER BY starts_at",
     "ledger_entries": "SELECT id, partnership_id, kind, amount AS amount_minor_units,"
     " milestone_id, note, created_at FROM ledger_entries"
     " WHERE guild_id = :guild AND member_id = :user ORDER BY id",
@@ -75,6 +77,7 @@ _INSTANTS = frozenset(
         "created_at",
         "answered_at",
         "ended_at",
+        "started_at",
         "week",
         "submitted_at",
         "deadline",
@@ -152,6 +155,7 @@ class PrivacyStore:
 _ERASE = (
     "DELETE FROM outbox WHERE guild_id = :guild AND member_id = :user",
     "DELETE FROM checkins WHERE guild_id = :guild AND user_id = :user",
+    "DELETE FROM pauses WHERE guild_id = :guild AND user_id = :user",
     "DELETE FROM invitations WHERE guild_id = :guild AND (inviter_id = :user OR invitee_id = :user)",
     "DELETE FROM profiles WHERE guild_id = :guild AND user_id = :user",
     "DELETE FROM priority_grants WHERE guild_id = :guild AND user_id = :user",

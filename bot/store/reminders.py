@@ -6,11 +6,13 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
+from bot.pauses import Span
 from bot.reminders import PairState, Plan
 from bot.schedule import WeeklyTime
 from bot.shards import Shards
 from bot.store.database import PAIR_MEMBERS, Database, from_timestamp, pair_members, to_timestamp
 from bot.store.outbox import DUE_BEHIND, notice_key
+from bot.store.pauses import pair_spans
 
 RECENT_WEEKS_SECONDS = 5 * 7 * 24 * 3600
 
@@ -47,7 +49,8 @@ class ReminderStore:
             last[member] = max(last.get(member, stamp), stamp)
             if row["week_at"] >= recent:
                 weeks[member].add(from_timestamp(row["week_at"]))
-        return [_state(row, last, weeks) for row in pairs]
+        pauses = await pair_spans(self._db, ids)
+        return [_state(row, last, weeks, pauses) for row in pairs]
 
     async def apply(self, partnership_id: int, plan: Plan, now: datetime) -> None:
         """Queue the notices (each at most once, ever) and move the alarm, together."""
@@ -92,6 +95,7 @@ def _state(
     row: Any,
     last: dict[tuple[int, int], datetime],
     weeks: dict[tuple[int, int], set[datetime]],
+    pauses: dict[tuple[int, int], tuple[Span, ...]],
 ) -> PairState:
     pid = row["id"]
     first, second = pair_members(row["members"])
@@ -103,4 +107,5 @@ def _state(
         next_checkin_at=from_timestamp(row["next_checkin_at"]),
         last_checkin={m: last.get((pid, m)) for m in (first, second)},
         weeks={m: frozenset(weeks.get((pid, m), set())) for m in (first, second)},
+        pauses={m: pauses.get((pid, m), ()) for m in (first, second)},
     )

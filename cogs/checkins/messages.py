@@ -7,10 +7,10 @@ from datetime import datetime
 
 import discord
 
-from bot.models import Partnership
-from bot.schedule import describe_in_zone
+from bot.models import Partnership, Pause
+from bot.schedule import describe_date_in_zone, describe_in_zone
 from bot.store.checkins import Answers
-from cogs.common.text import mention, times_for_members
+from cogs.common.text import mention, times_for_members, weeks_label
 
 QUIET_NUDGE = "Hey, just checking in. Hope you're okay. No pressure to reply."
 SCHEDULE_WITHDRAWN = (
@@ -50,12 +50,18 @@ def heads_up(
     return f"⏰ Heads-up: your weekly check-in is coming up.\n{times}"
 
 
-def checkin_due(partnership: Partnership) -> str:
-    first, second = partnership.members
+def checkin_due(partnership: Partnership, addressed: list[int]) -> str:
+    """To the partners not on a break; a paused partner is not even named."""
+    who = " ".join(mention(member) for member in addressed)
+    away = (
+        " Your partner is on a planned break, so this week it's just you."
+        if len(addressed) < len(partnership.members)
+        else ""
+    )
     return (
-        f"📝 {mention(first)} {mention(second)}, it's check-in time! Three short questions: what did you "
+        f"📝 {who}, it's check-in time! Three short questions: what did you "
         "complete, what is your goal for next week, and what is blocking you? "
-        "Press **Check in** (or use `/checkin`)."
+        f"Press **Check in** (or use `/checkin`).{away}"
     )
 
 
@@ -110,4 +116,34 @@ def schedule_confirmed(partnership: Partnership, first: datetime, zones: dict[in
     return (
         "✅ New weekly check-in confirmed. The first one:\n"
         f"{times_for_members(partnership, first, zones)}"
+    )
+
+
+PAUSE_RULES = (
+    "Meanwhile I won't remind you, nobody counts you as quiet, and your streak waits: paused "
+    "weeks neither count nor break it. Milestones keep their due dates; to move one, ask your "
+    "partner with `/milestone reschedule`. Back early? Use `/pause end`."
+)
+
+
+def pause_until(instant: datetime, zone: str) -> str:
+    return f"**{describe_date_in_zone(instant, zone)}**"
+
+
+def pause_started(partnership: Partnership, pause: Pause, partner_zone: str) -> str:
+    """To the partner, in their zone: a break is planned, not drifting away."""
+    partner = partnership.partner_of(pause.member_id)
+    return (
+        f"🌿 {mention(partner)}, {mention(pause.member_id)} is taking a planned break of "
+        f"{weeks_label(pause.weeks)}, back by {pause_until(pause.planned_end, partner_zone)}. "
+        "Their reminders pause meanwhile, and their quiet weeks count against nobody. Your "
+        "own check-ins carry on as usual."
+    )
+
+
+def pause_ended(partnership: Partnership, pause: Pause) -> str:
+    partner = partnership.partner_of(pause.member_id)
+    return (
+        f"👋 {mention(partner)}, {mention(pause.member_id)} is back from their break early. "
+        "Check-ins carry on together from the next one."
     )

@@ -1,6 +1,8 @@
-"""How the check-in feature's outbox rows are drawn: reminders, answers, proposals, trial."""
+"""How the check-in feature's outbox rows are drawn: reminders, answers, proposals, trial, pauses."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import discord
 
@@ -19,30 +21,60 @@ from cogs.checkins import messages
 from cogs.checkins.views import CheckinButton, RematchButton, TrialButton
 from cogs.common.outbox import Outbox, Rendered, outcome, pair_of
 from cogs.common.requests import answer_buttons
-from cogs.common.threads import member_zones
+from cogs.common.threads import member_zone, member_zones
 
 
 async def render_heads_up(
     bot: TandemBot, row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
-    """Only to members who keep the heads-up on; nobody's, and there is nothing to post."""
+    """Only to members who keep the heads-up on and are not on a break then; else nothing."""
     pair = pair_of(partnership)
     quiet = await bot.store.profiles.without_heads_up(pair.guild_id, pair.members)
-    wanted = [m for m in pair.members if m > FORMER_MEMBER and m not in quiet]
+    checkin_at = from_timestamp(row.episode)
+    addressed = await _not_on_break(bot, pair, checkin_at)
+    wanted = [m for m in addressed if m not in quiet]
     if not wanted:
         return None
     zones = await member_zones(bot, pair)
-    text = messages.heads_up(pair, from_timestamp(row.episode), zones, wanted)
+    text = messages.heads_up(pair, checkin_at, zones, wanted)
     return Rendered(text, pings=tuple(wanted))
 
 
 async def render_checkin(
-    _bot: TandemBot, _row: OutboxRow, partnership: Partnership | None
+    bot: TandemBot, row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
+    """To both partners, except one on a planned break; when both are, there is nothing."""
     pair = pair_of(partnership)
+    addressed = await _not_on_break(bot, pair, from_timestamp(row.episode))
+    if not addressed:
+        return None
     return Rendered(
-        messages.checkin_due(pair), buttons=(CheckinButton(pair.id),), pings=pair.members
+        messages.checkin_due(pair, addressed),
+        buttons=(CheckinButton(pair.id),),
+        pings=tuple(addressed),
     )
+
+
+async def _not_on_break(bot: TandemBot, pair: Partnership, checkin_at: datetime) -> list[int]:
+    """The partners a reminder for `checkin_at` is for: present, and not on a break then."""
+    paused = await bot.store.pauses.paused_members(pair.id, checkin_at)
+    return [m for m in pair.members if m > FORMER_MEMBER and m not in paused]
+
+
+async def render_pause(
+    bot: TandemBot, row: OutboxRow, partnership: Partnership | None
+) -> Rendered | None:
+    """A break announced to the partner, or its early end; nothing once the member erased it."""
+    pair = pair_of(partnership)
+    pause = await bot.store.pauses.pause(row.episode)
+    if pause is None:
+        return None
+    partner = pair.partner_of(pause.member_id)
+    if row.kind is NoticeKind.PAUSE_ENDED:
+        text = messages.pause_ended(pair, pause)
+    else:
+        text = messages.pause_started(pair, pause, await member_zone(bot, pair, partner))
+    return Rendered(text, pings=(partner,))
 
 
 async def render_nudge(
@@ -129,3 +161,5 @@ def register(outbox: Outbox) -> None:
     outbox.register(NoticeKind.TRIAL, render_trial)
     outbox.register(NoticeKind.ANSWERS, render_answers, paired_only=True)
     outbox.register(NoticeKind.SCHEDULE_PROPOSAL, render_schedule_proposal, paired_only=True)
+    outbox.register(NoticeKind.PAUSE_STARTED, render_pause, paired_only=True)
+    outbox.register(NoticeKind.PAUSE_ENDED, render_pause, paired_only=True)

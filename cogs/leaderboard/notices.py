@@ -5,7 +5,6 @@ from __future__ import annotations
 import discord
 
 from bot.app import TandemBot
-from bot.checkins import streak
 from bot.models import FORMER_MEMBER, MilestoneStatus, NoticeKind, Partnership
 from bot.store.outbox import OutboxRow
 from cogs.common.outbox import Outbox, Rendered, outcome
@@ -29,9 +28,7 @@ async def render_celebration(
         who, weeks = "A member", None
     else:
         who = mention(owner)
-        weeks = streak(
-            await bot.store.checkins.weeks(milestone.guild_id, owner), discord.utils.utcnow()
-        )
+        weeks = await bot.store.checkins.streak(milestone.guild_id, owner, discord.utils.utcnow())
     return Rendered(embed=cheer(f"{who} completed **{milestone.title or 'a milestone'}**", weeks))
 
 

@@ -7,14 +7,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import TandemBot
-from bot.checkins import streak
 from bot.errors import UserError
 from bot.ledger import format_amount
 from bot.log import get
 from bot.matching import Seeker, check_pace, clean_course, course_key
 from bot.models import EndCause, Partnership, Profile
 from bot.replies import NO_PINGS
-from bot.schedule import WeeklyTime, describe_in_zone
+from bot.schedule import WeeklyTime, describe_date_in_zone, describe_in_zone
 from cogs.common import (
     course_autocomplete,
     guild_id_of,
@@ -204,9 +203,7 @@ class PairingCog(
         mine = in_course(await store.partnerships.active_partnerships(guild_id, user_id), course)
         lines = [await self._describe(p, user_id) for p in mine]
         if mine:
-            weeks = streak(
-                await self.bot.store.checkins.weeks(guild_id, user_id), discord.utils.utcnow()
-            )
+            weeks = await store.checkins.streak(guild_id, user_id, discord.utils.utcnow())
             lines.append(f"🔥 Your streak: **{weeks_label(weeks)}** of check-ins in a row")
         for name in await store.queue.queued_courses(guild_id, user_id):
             former = await store.queue.former_partners_waiting(guild_id, course_key(name), user_id)
@@ -230,7 +227,21 @@ class PairingCog(
             f"Weekly check-in: {describe_in_zone(instant, zone)}"
             f" (set as {partnership.weekly.label()})\n"
             f"Shared pool: {format_amount(balance, currency)}"
+            + await self._breaks(partnership, user_id, zone)
         )
+
+    async def _breaks(self, partnership: Partnership, user_id: int, zone: str) -> str:
+        """Who of the pair is on a planned break (`/pause`), and until when in the reader's zone."""
+        lines = ""
+        for member in partnership.members:
+            pause = await self.bot.store.pauses.current(
+                partnership.id, member, discord.utils.utcnow()
+            )
+            if pause is not None:
+                who = "You are" if member == user_id else f"{mention(member)} is"
+                until = describe_date_in_zone(pause.span.end, zone)
+                lines += f"\n🌿 {who} on a planned break until {until}"
+        return lines
 
     @app_commands.command(name="end", description="End your partnership kindly; no blame")
     @app_commands.describe(

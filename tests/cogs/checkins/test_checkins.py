@@ -105,9 +105,10 @@ async def test_check_in_button_opens_the_form(ready: Server) -> None:
     shown = await bob.click(due, label="Check in")
     assert shown.modal is not None
     await bob.submit_modal(shown, ANSWERS)
-    assert await ready.bot.store.checkins.weeks(ready.guild.id, bob.id) == [
-        datetime(2026, 1, 5, 17, tzinfo=UTC)
-    ]
+    week = await ready.bot.store.db.fetch_value(
+        "SELECT week_at FROM checkins WHERE guild_id = ? AND user_id = ?", (ready.guild.id, bob.id)
+    )
+    assert week == datetime(2026, 1, 5, 17, tzinfo=UTC).timestamp()
     status = await bob.slash(ready.general, "partner status")
     assert "Your streak: **1 week**" in reply(status)
 

@@ -38,7 +38,8 @@ async def exported(server: Server, member: Any) -> dict[str, Any]:
 
 
 async def a_full_history(server: Server, alice: Any, bob: Any) -> Any:
-    """Alice: a pair with bob, a check-in each, a missed pledge, a queue place, an invitation."""
+    """Alice: a pair with bob, a check-in each, a missed pledge, a queue place, an invitation,
+    and a planned break."""
     partnership = await pair(server, alice, bob)
     await check_in(server, alice, completed="Alice's secret progress")
     await check_in(server, bob, completed="Bob's own words")
@@ -46,6 +47,7 @@ async def a_full_history(server: Server, alice: Any, bob: Any) -> Any:
     await advance_to(server, datetime(2026, 1, 4, 0, 0, tzinfo=UTC))  # missed: 6 points
     await find(server, alice, course="Statistics")
     await request(server, alice, server.member("carol"), course="Go")
+    await alice.slash(server.general, "pause start", weeks=1)
     return partnership
 
 
@@ -64,6 +66,9 @@ async def test_export_holds_everything_about_the_member_and_nothing_of_others(
     [pair_record] = document["partnerships"]
     assert (pair_record["id"], pair_record["partner_id"]) == (partnership.id, bob.id)
     assert [c["completed"] for c in document["checkins"]] == ["Alice's secret progress"]
+    assert [(p["weeks"], p["started_at"]) for p in document["pauses"]] == [
+        (1, "2026-01-04T00:00:00+00:00")
+    ]
     assert [g["text"] for g in document["goals"]] == ["Learn Rust"]
     [milestone] = document["milestones"]
     assert (milestone["title"], milestone["status"]) == ("Chapter 4", "missed")

@@ -1,0 +1,157 @@
+"""Planned pauses: starting and ending them, and the spans the clocks skip (`bot.pauses`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from bot.errors import UserError
+from bot.models import NoticeKind, Partnership, Pause, Stored
+from bot.pauses import WEEK, Span, check_new_pause
+from bot.store.database import Connection, Database, Reads, Row, from_timestamp, to_timestamp
+from bot.store.outbox import queue
+from bot.store.streaks import record_streak
+
+# A second `/pause` this soon after the first, asking the same, is the same request again.
+SAME_REQUEST = timedelta(minutes=2)
+_PAUSE = "SELECT id, partnership_id, user_id, weeks, starts_at, ends_at FROM pauses"
+
+
+class PauseStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def pause(self, pause_id: int) -> Pause | None:
+        row = await self._db.fetch_one(f"{_PAUSE} WHERE id = ?", (pause_id,))
+        return None if row is None else _pause(row)
+
+    async def current(self, partnership_id: int, user_id: int, now: datetime) -> Pause | None:
+        return await _current(self._db, partnership_id, user_id, now)
+
+    async def paused_members(self, partnership_id: int, instant: datetime) -> set[int]:
+        """The partners on a break at `instant`: a reminder for then leaves them out."""
+        rows = await self._db.fetch_all(
+            "SELECT user_id FROM pauses WHERE partnership_id = ? AND starts_at <= ? AND ends_at > ?",
+            (partnership_id, to_timestamp(instant), to_timestamp(instant)),
+        )
+        return {row["user_id"] for row in rows}
+
+    async def start(
+        self, partnership: Partnership, user_id: int, weeks: int, now: datetime, zone: str
+    ) -> Stored[Pause]:
+        """Begin a break now, tell the partner, and let the clocks re-plan, together."""
+        async with self._db.transaction() as conn:
+            await conn.serialize(f"tandem pauses {partnership.guild_id}:{user_id}")
+            current = await _current(conn, partnership.id, user_id, now)
+            if current is not None and _same_request(current, weeks, now):
+                return Stored(current, repeated=True)
+            span = check_new_pause(await _spans(conn, partnership.id, user_id), weeks, now, zone)
+            row = await conn.fetch_one(
+                "INSERT INTO pauses (partnership_id, guild_id, user_id, weeks, starts_at, ends_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                (
+                    partnership.id,
+                    partnership.guild_id,
+                    user_id,
+                    weeks,
+                    to_timestamp(span.start),
+                    to_timestamp(span.end),
+                ),
+            )
+            assert row is not None
+            pause = Pause(row["id"], partnership.id, user_id, weeks, span, span.end)
+            notice = await _announce(conn, partnership, pause, NoticeKind.PAUSE_STARTED, now)
+        return Stored(pause, (notice,))
+
+    async def end(self, partnership: Partnership, user_id: int, now: datetime) -> Stored[Pause]:
+        """Come back early: the break ends now and the partner is told."""
+        async with self._db.transaction() as conn:
+            await conn.serialize(f"tandem pauses {partnership.guild_id}:{user_id}")
+            current = await _current(conn, partnership.id, user_id, now)
+            if current is None:
+                raise UserError("You are not on a break in this partnership.")
+            await conn.execute(
+                "UPDATE pauses SET ends_at = ? WHERE id = ?", (to_timestamp(now), current.id)
+            )
+            pause = Pause(
+                current.id,
+                partnership.id,
+                user_id,
+                current.weeks,
+                Span(current.span.start, now),
+                current.planned_end,
+            )
+            notice = await _announce(conn, partnership, pause, NoticeKind.PAUSE_ENDED, now)
+        return Stored(pause, (notice,))
+
+
+async def pair_spans(
+    reads: Reads, partnership_ids: Sequence[int]
+) -> dict[tuple[int, int], tuple[Span, ...]]:
+    """Each member's breaks in these partnerships (a reminder batch), by (pair, member)."""
+    rows = await reads.fetch_all(
+        "SELECT partnership_id, user_id, starts_at, ends_at FROM pauses"
+        f" WHERE partnership_id IN ({','.join('?' * len(partnership_ids))}) ORDER BY starts_at",
+        list(partnership_ids),
+    )
+    spans: dict[tuple[int, int], list[Span]] = defaultdict(list)
+    for row in rows:
+        spans[(row["partnership_id"], row["user_id"])].append(_span(row))
+    return {member: tuple(found) for member, found in spans.items()}
+
+
+async def _announce(
+    conn: Connection, partnership: Partnership, pause: Pause, kind: NoticeKind, now: datetime
+) -> int:
+    """The partner's notice, the pair's re-planned reminders and the member's streak end."""
+    await conn.execute(
+        "UPDATE partnerships SET alarm_at = ? WHERE id = ? AND ended_at IS NULL",
+        (to_timestamp(now), partnership.id),
+    )
+    await record_streak(conn, partnership.guild_id, pause.member_id, now)
+    return await queue(
+        conn,
+        partnership.guild_id,
+        kind,
+        now,
+        partnership_id=partnership.id,
+        episode=pause.id,
+        member_id=pause.member_id,
+    )
+
+
+async def _spans(reads: Reads, partnership_id: int, user_id: int) -> list[Span]:
+    rows = await reads.fetch_all(
+        "SELECT starts_at, ends_at FROM pauses WHERE partnership_id = ? AND user_id = ?",
+        (partnership_id, user_id),
+    )
+    return [_span(row) for row in rows]
+
+
+async def _current(reads: Reads, partnership_id: int, user_id: int, now: datetime) -> Pause | None:
+    row = await reads.fetch_one(
+        f"{_PAUSE} WHERE partnership_id = ? AND user_id = ? AND starts_at <= ? AND ends_at > ?",
+        (partnership_id, user_id, to_timestamp(now), to_timestamp(now)),
+    )
+    return None if row is None else _pause(row)
+
+
+def _same_request(current: Pause, weeks: int, now: datetime) -> bool:
+    return current.weeks == weeks and now - current.span.start < SAME_REQUEST
+
+
+def _span(row: Row) -> Span:
+    return Span(from_timestamp(row["starts_at"]), from_timestamp(row["ends_at"]))
+
+
+def _pause(row: Row) -> Pause:
+    start = from_timestamp(row["starts_at"])
+    return Pause(
+        id=row["id"],
+        partnership_id=row["partnership_id"],
+        member_id=row["user_id"],
+        weeks=row["weeks"],
+        span=_span(row),
+        planned_end=start + row["weeks"] * WEEK,
+    )

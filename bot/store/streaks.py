@@ -1,0 +1,59 @@
+"""A member's check-in streak as stored: their check-in weeks and their planned pauses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.checkins import streak, streak_ends
+from bot.pauses import Span
+from bot.store.database import Connection, Reads, from_timestamp, to_timestamp
+
+# A new leaderboard row starts hidden when the member hid themselves (as 1 or 0).
+HIDDEN = (
+    "CASE WHEN EXISTS (SELECT 1 FROM profiles WHERE guild_id = :guild AND user_id = :user"
+    " AND leaderboard_hidden = 1) THEN 1 ELSE 0 END"
+)
+
+
+async def member_weeks(reads: Reads, guild_id: int, user_id: int) -> list[datetime]:
+    """A member's check-in weeks in the server, newest first."""
+    rows = await reads.fetch_all(
+        "SELECT week_at FROM checkins WHERE guild_id = ? AND user_id = ? ORDER BY week_at DESC",
+        (guild_id, user_id),
+    )
+    return [from_timestamp(row["week_at"]) for row in rows]
+
+
+async def member_spans(reads: Reads, guild_id: int, user_id: int) -> list[Span]:
+    """A member's breaks in every partnership of the server, oldest first."""
+    rows = await reads.fetch_all(
+        "SELECT starts_at, ends_at FROM pauses WHERE guild_id = ? AND user_id = ?"
+        " ORDER BY starts_at",
+        (guild_id, user_id),
+    )
+    return [Span(from_timestamp(row["starts_at"]), from_timestamp(row["ends_at"])) for row in rows]
+
+
+async def current_streak(reads: Reads, guild_id: int, user_id: int, now: datetime) -> int:
+    weeks = await member_weeks(reads, guild_id, user_id)
+    return streak(weeks, now, await member_spans(reads, guild_id, user_id))
+
+
+async def record_streak(conn: Connection, guild_id: int, user_id: int, now: datetime) -> None:
+    """After a check-in or a pause: the streak as of now, and when it ends without another."""
+    weeks = await member_weeks(conn, guild_id, user_id)
+    if not weeks:
+        return
+    pauses = await member_spans(conn, guild_id, user_id)
+    await conn.execute(
+        "INSERT INTO leaderboard (guild_id, user_id, streak, streak_until, hidden)"
+        f" VALUES (:guild, :user, :streak, :until, {HIDDEN})"
+        " ON CONFLICT (guild_id, user_id) DO UPDATE SET streak = excluded.streak,"
+        " streak_until = excluded.streak_until",
+        {
+            "guild": guild_id,
+            "user": user_id,
+            "streak": streak(weeks, now, pauses),
+            "until": to_timestamp(streak_ends(weeks[0], pauses)),
+        },
+    )
