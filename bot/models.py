@@ -47,6 +47,7 @@ class NoticeKind(StrEnum):
     MILESTONE_REQUEST = "milestone_request"
     SETTLE_PROPOSAL = "settle_proposal"
     CELEBRATION = "celebration"
+    REVIEW = "review"
     PAUSE_STARTED = "pause_started"
     PAUSE_ENDED = "pause_ended"
 
@@ -71,6 +72,14 @@ class TrialAnswer(StrEnum):
     """An answer to the two-week question."""
 
     KEEP = "keep"
+    SWITCH = "switch"
+
+
+class ReviewAnswer(StrEnum):
+    """An answer to the review every eight weeks after the trial."""
+
+    KEEP = "keep"
+    CHANGE_TIME = "change_time"
     SWITCH = "switch"
 
 

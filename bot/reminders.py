@@ -19,6 +19,8 @@ HEADS_UP_BEFORE = timedelta(hours=24)
 QUIET_NUDGE_AFTER = timedelta(days=14)
 QUIET_OFFER_AFTER = timedelta(days=21)
 TRIAL_AFTER = timedelta(days=14)
+# After the trial, the pair is asked again every eight weeks whether it still helps.
+REVIEW_EVERY = timedelta(weeks=8)
 ONE_SIDED_WEEKS = 3
 WEEK = timedelta(days=7)
 WEEK_TOLERANCE = timedelta(days=3)
@@ -72,10 +74,23 @@ def plan(state: PairState, now: datetime) -> Plan:
         notices.append(Notice(NoticeKind.HEADS_UP, _stamp(upcoming)))
     if now >= state.created_at + TRIAL_AFTER:
         notices.append(Notice(NoticeKind.TRIAL, _stamp(state.created_at)))
+    if (review := latest_review(state.created_at, now)) is not None:
+        notices.append(Notice(NoticeKind.REVIEW, _stamp(review)))
     notices.extend(_quiet(state, now))
     return Plan(
         notices=notices, next_checkin_at=upcoming, alarm_at=_next_alarm(state, upcoming, now)
     )
+
+
+def latest_review(created_at: datetime, now: datetime) -> datetime | None:
+    """The latest review due by now, if any: after downtime only the latest is asked."""
+    reviews = (now - created_at - TRIAL_AFTER) // REVIEW_EVERY
+    return created_at + TRIAL_AFTER + reviews * REVIEW_EVERY if reviews >= 1 else None
+
+
+def _next_review(created_at: datetime, now: datetime) -> datetime:
+    reviews = max((now - created_at - TRIAL_AFTER) // REVIEW_EVERY, 0) + 1
+    return created_at + TRIAL_AFTER + reviews * REVIEW_EVERY
 
 
 def _quiet_since(state: PairState, member: int) -> datetime:
@@ -122,7 +137,12 @@ def _one_sided(state: PairState, checkin_at: datetime) -> list[Notice]:
 
 
 def _next_alarm(state: PairState, upcoming: datetime, now: datetime) -> datetime:
-    candidates = [upcoming - HEADS_UP_BEFORE, upcoming, state.created_at + TRIAL_AFTER]
+    candidates = [
+        upcoming - HEADS_UP_BEFORE,
+        upcoming,
+        state.created_at + TRIAL_AFTER,
+        _next_review(state.created_at, now),
+    ]
     for member in state.members:
         candidates += [
             _quiet_for(state, member, after) for after in (QUIET_NUDGE_AFTER, QUIET_OFFER_AFTER)

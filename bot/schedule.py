@@ -70,6 +70,15 @@ def parse_weekday(value: int) -> int:
     return value
 
 
+def parse_weekday_name(text: str) -> int:
+    """A day typed into a form: `Monday`, `monday` or `Mon`; 0 is Monday."""
+    typed = text.strip().casefold()
+    for index, name in enumerate(WEEKDAYS):
+        if len(typed) >= 3 and name.casefold().startswith(typed):
+            return index
+    raise UserError(f"`{text.strip()[:20]}` is not a day. Write one from Monday to Sunday.")
+
+
 def format_minute(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 

@@ -1,4 +1,4 @@
-"""Check-in answers, schedule proposals and the two-week trial answers."""
+"""Check-in answers, schedule proposals, and the answers to the trial and the reviews."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from bot.models import (
     Partnership,
     RequestKind,
     RequestStatus,
+    ReviewAnswer,
     Stored,
     TrialAnswer,
 )
 from bot.schedule import WeeklyTime
-from bot.store.database import Connection, Database, to_timestamp
+from bot.store.database import Connection, Database, Reads, to_timestamp
 from bot.store.outbox import queue
 from bot.store.requests import ask
 from bot.store.streaks import current_streak, record_streak
@@ -176,44 +177,108 @@ class CheckinStore:
         )
 
     async def trial_answers(self, partnership_id: int) -> dict[int, TrialAnswer]:
-        rows = await self._db.fetch_all(
-            "SELECT user_id, answer FROM trial_answers WHERE partnership_id = ?",
-            (partnership_id,),
-        )
-        return {row["user_id"]: TrialAnswer(row["answer"]) for row in rows}
+        answers = await _answers(self._db, _TRIAL, partnership_id, 0)
+        return {member: TrialAnswer(answer) for member, answer in answers.items()}
+
+    async def review_answers(self, partnership_id: int, episode: int) -> dict[int, ReviewAnswer]:
+        answers = await _answers(self._db, _REVIEW, partnership_id, episode)
+        return {member: ReviewAnswer(answer) for member, answer in answers.items()}
 
     async def answer_trial(
         self, partnership: Partnership, user_id: int, answer: TrialAnswer, now: datetime
     ) -> Stored[dict[int, TrialAnswer]]:
+        """Record a member's answer to the day-14 question (see `_answer`)."""
+        episode = to_timestamp(partnership.created_at)
+        stored = await self._answer(_TRIAL, partnership, user_id, episode, answer, now)
+        answers = {member: TrialAnswer(given) for member, given in stored.value.items()}
+        return Stored(answers, stored.notices, stored.repeated)
+
+    async def answer_review(
+        self,
+        partnership: Partnership,
+        user_id: int,
+        episode: int,
+        answer: ReviewAnswer,
+        now: datetime,
+    ) -> Stored[dict[int, ReviewAnswer]]:
+        """Record a member's answer to the review asked at `episode` (see `_answer`)."""
+        stored = await self._answer(_REVIEW, partnership, user_id, episode, answer, now)
+        answers = {member: ReviewAnswer(given) for member, given in stored.value.items()}
+        return Stored(answers, stored.notices, stored.repeated)
+
+    async def _answer(
+        self,
+        question: _Question,
+        partnership: Partnership,
+        user_id: int,
+        episode: int,
+        answer: str,
+        now: datetime,
+    ) -> Stored[dict[int, str]]:
         """Record a member's answer once; the question in the thread is redrawn to show it.
 
         Pressing the same answer again stores nothing and redraws nothing.
         """
+        params = {"pair": partnership.id, "user": user_id, "episode": episode, "answer": answer}
         async with self._db.transaction() as conn:
             changed = (
                 await conn.execute(
-                    "INSERT INTO trial_answers (partnership_id, user_id, answer) VALUES (?, ?, ?)"
-                    " ON CONFLICT (partnership_id, user_id) DO UPDATE SET answer = excluded.answer"
-                    " WHERE trial_answers.answer != excluded.answer",
-                    (partnership.id, user_id, answer),
+                    f"INSERT INTO {question.table} ({question.key}, answer)"
+                    f" VALUES ({question.values}, :answer) ON CONFLICT ({question.key})"
+                    f" DO UPDATE SET answer = excluded.answer"
+                    f" WHERE {question.table}.answer != excluded.answer",
+                    params,
                 )
                 == 1
             )
-            rows = await conn.fetch_all(
-                "SELECT user_id, answer FROM trial_answers WHERE partnership_id = ?",
-                (partnership.id,),
-            )
+            answers = await _answers(conn, question, partnership.id, episode)
             notices: tuple[int, ...] = ()
             if changed:
                 notice = await queue(
                     conn,
                     partnership.guild_id,
-                    NoticeKind.TRIAL,
+                    question.kind,
                     now,
                     partnership_id=partnership.id,
-                    episode=to_timestamp(partnership.created_at),
+                    episode=episode,
                     refresh=True,
                 )
                 notices = (notice,)
-        answers = {row["user_id"]: TrialAnswer(row["answer"]) for row in rows}
         return Stored(answers, notices, repeated=not changed)
+
+
+@dataclass(frozen=True)
+class _Question:
+    """A question both partners answer with buttons: where its answers are kept."""
+
+    kind: NoticeKind
+    table: str
+    key: str  # the columns naming one answer
+    values: str  # their parameters, in the same order
+    asked: str  # the answers to one asking
+
+
+_TRIAL = _Question(
+    NoticeKind.TRIAL,
+    "trial_answers",
+    "partnership_id, user_id",
+    ":pair, :user",
+    "partnership_id = :pair",
+)
+_REVIEW = _Question(
+    NoticeKind.REVIEW,
+    "review_answers",
+    "partnership_id, episode, user_id",
+    ":pair, :episode, :user",
+    "partnership_id = :pair AND episode = :episode",
+)
+
+
+async def _answers(
+    reads: Reads, question: _Question, partnership_id: int, episode: int
+) -> dict[int, str]:
+    rows = await reads.fetch_all(
+        f"SELECT user_id, answer FROM {question.table} WHERE {question.asked}",
+        {"pair": partnership_id, "episode": episode},
+    )
+    return {row["user_id"]: str(row["answer"]) for row in rows}

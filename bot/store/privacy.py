@@ -51,6 +51,9 @@ _EXPORT: dict[str, str] = {
     "trial_answers": "SELECT t.partnership_id, t.answer FROM trial_answers t"
     " JOIN partnerships p ON p.id = t.partnership_id"
     " WHERE p.guild_id = :guild AND t.user_id = :user ORDER BY t.partnership_id",
+    "review_answers": "SELECT r.partnership_id, r.episode AS asked_at, r.answer"
+    " FROM review_answers r JOIN partnerships p ON p.id = r.partnership_id"
+    " WHERE p.guild_id = :guild AND r.user_id = :user ORDER BY r.partnership_id, r.episode",
     "schedule_proposals": "SELECT s.id, s.partnership_id, s.timezone AS time_zone,"
     " s.weekday AS checkin_weekday, s.minute AS checkin_minute_of_day, s.status, s.created_at"
     " FROM schedule_proposals s JOIN partnerships p ON p.id = s.partnership_id"
@@ -78,6 +81,7 @@ _INSTANTS = frozenset(
         "answered_at",
         "ended_at",
         "started_at",
+        "asked_at",
         "week",
         "submitted_at",
         "deadline",
@@ -160,6 +164,8 @@ _ERASE = (
     "DELETE FROM profiles WHERE guild_id = :guild AND user_id = :user",
     "DELETE FROM priority_grants WHERE guild_id = :guild AND user_id = :user",
     "DELETE FROM trial_answers WHERE user_id = :user"
+    " AND partnership_id IN (SELECT id FROM partnerships WHERE guild_id = :guild)",
+    "DELETE FROM review_answers WHERE user_id = :user"
     " AND partnership_id IN (SELECT id FROM partnerships WHERE guild_id = :guild)",
     "DELETE FROM schedule_proposals WHERE proposer_id = :user"
     " AND partnership_id IN (SELECT id FROM partnerships WHERE guild_id = :guild)",

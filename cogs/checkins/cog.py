@@ -12,12 +12,12 @@ from bot.app import TandemBot
 from bot.replies import report_error
 from bot.schedule import WeeklyTime
 from cogs.checkins.modal import FORM_ID, checkin_form, submit_checkin
+from cogs.checkins.schedule import SCHEDULE_FORM_ID, propose_time, submit_schedule
 from cogs.common import (
     partnered_course_autocomplete,
     resolve_partnership,
 )
 from cogs.common.options import Clock, Weekday, Zone
-from cogs.common.outbox import reply_stored
 
 
 class CheckinCog(commands.Cog):
@@ -36,17 +36,20 @@ class CheckinCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction[TandemBot]) -> None:
-        """Every check-in form submission, whichever process showed the form."""
+        """Every check-in and new-time form submission, whichever process showed the form."""
         if interaction.type is not discord.InteractionType.modal_submit:
             return
         data = cast(dict[str, Any], interaction.data or {})
-        match = FORM_ID.match(str(data.get("custom_id", "")))
-        if match is None:
+        custom_id = str(data.get("custom_id", ""))
+        for pattern, submit, what in FORMS:
+            match = pattern.match(custom_id)
+            if match is None:
+                continue
+            try:
+                await submit(interaction, int(match["partnership_id"]), int(match["member_id"]))
+            except Exception as error:
+                await report_error(interaction, error, what)
             return
-        try:
-            await submit_checkin(interaction, int(match["partnership_id"]), int(match["member_id"]))
-        except Exception as error:
-            await report_error(interaction, error, "check-in form")
 
     @app_commands.guild_only()
     @app_commands.command(
@@ -69,16 +72,10 @@ class CheckinCog(commands.Cog):
     ) -> None:
         weekly = WeeklyTime(weekday=checkin_day, minute=checkin_time, zone=timezone)
         partnership = await resolve_partnership(interaction, course)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        proposed = await self.bot.store.checkins.propose(
-            partnership, interaction.user.id, weekly, discord.utils.utcnow()
-        )
-        label = f"**{weekly.label()}**"
-        await reply_stored(
-            interaction,
-            partnership,
-            proposed,
-            saved=f"Your proposal of {label} is saved.",
-            repeated=f"You already proposed {label}; it waits for your partner.",
-            partner_is="asked to confirm it",
-        )
+        await propose_time(interaction, partnership, weekly)
+
+
+FORMS = (
+    (FORM_ID, submit_checkin, "check-in form"),
+    (SCHEDULE_FORM_ID, submit_schedule, "new time form"),
+)

@@ -89,15 +89,30 @@ def one_sided(partnership: Partnership, member_id: int) -> str:
 def trial_question(partnership: Partnership, answers: Mapping[int, str]) -> str:
     """The day-14 question, with each member's answer once given."""
     first, second = partnership.members
-    chosen = "".join(
-        f"\n• {mention(member)} chose **{answers[member].capitalize()}**"
-        for member in partnership.members
-        if member in answers
-    )
     return (
         f"🌱 Two weeks in! {mention(first)} {mention(second)}, keep going together? Each of you "
         "can choose **Keep** or **Switch**. Switching ends this partnership kindly and puts you "
-        f"first in line.{chosen}"
+        f"first in line.{_chosen(partnership, answers)}"
+    )
+
+
+def review_question(partnership: Partnership, answers: Mapping[int, str]) -> str:
+    """Every eight weeks after the trial: a moment to adjust, not a test."""
+    first, second = partnership.members
+    return (
+        f"🔄 Time for a short review, {mention(first)} {mention(second)}: is this partnership "
+        "still helping? **Keep** carries on as you are, **Change time** lets you suggest another "
+        "weekly time for your partner to confirm, and **Switch** ends this partnership kindly "
+        f"and puts you first in line.{_chosen(partnership, answers)}"
+    )
+
+
+def _chosen(partnership: Partnership, answers: Mapping[int, str]) -> str:
+    """Each member's answer once given, as `• @member chose **Keep**`."""
+    return "".join(
+        f"\n• {mention(member)} chose **{answers[member].replace('_', ' ').capitalize()}**"
+        for member in partnership.members
+        if member in answers
     )
 
 

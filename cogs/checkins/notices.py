@@ -13,12 +13,13 @@ from bot.models import (
     Partnership,
     RequestKind,
     RequestStatus,
+    ReviewAnswer,
     TrialAnswer,
 )
 from bot.store.database import from_timestamp
 from bot.store.outbox import OutboxRow
 from cogs.checkins import messages
-from cogs.checkins.views import CheckinButton, RematchButton, TrialButton
+from cogs.checkins.views import CheckinButton, RematchButton, ReviewButton, TrialButton
 from cogs.common.outbox import Outbox, Rendered, outcome, pair_of
 from cogs.common.requests import answer_buttons
 from cogs.common.threads import member_zone, member_zones
@@ -118,6 +119,19 @@ async def render_trial(
     return Rendered(messages.trial_question(pair, answers), buttons=buttons, pings=pair.members)
 
 
+async def render_review(
+    bot: TandemBot, row: OutboxRow, partnership: Partnership | None
+) -> Rendered | None:
+    """The eight-weekly review, redrawn as answers come in; like the day-14 question."""
+    pair = pair_of(partnership)
+    if pair.ended_at is not None and row.message_id is None:
+        return None
+    answers = await bot.store.checkins.review_answers(pair.id, row.episode)
+    decided = pair.ended_at is not None or len(answers) == len(pair.members)
+    buttons = () if decided else tuple(ReviewButton(pair.id, a, row.episode) for a in ReviewAnswer)
+    return Rendered(messages.review_question(pair, answers), buttons=buttons, pings=pair.members)
+
+
 async def render_answers(
     bot: TandemBot, row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
@@ -159,6 +173,7 @@ def register(outbox: Outbox) -> None:
     outbox.register(NoticeKind.REMATCH_OFFER, render_rematch_offer, paired_only=True)
     outbox.register(NoticeKind.ONE_SIDED, render_one_sided, paired_only=True)
     outbox.register(NoticeKind.TRIAL, render_trial)
+    outbox.register(NoticeKind.REVIEW, render_review)
     outbox.register(NoticeKind.ANSWERS, render_answers, paired_only=True)
     outbox.register(NoticeKind.SCHEDULE_PROPOSAL, render_schedule_proposal, paired_only=True)
     outbox.register(NoticeKind.PAUSE_STARTED, render_pause, paired_only=True)

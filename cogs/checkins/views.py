@@ -1,4 +1,4 @@
-"""Persistent buttons in partner threads: Check in, Keep/Switch and rematch."""
+"""Persistent buttons in partner threads: Check in, the trial's and reviews' answers, rematch."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from typing import Any
 import discord
 
 from bot.errors import UserError
-from bot.models import EndCause, TrialAnswer
+from bot.models import EndCause, Partnership, ReviewAnswer, Stored, TrialAnswer
 from bot.replies import NO_PINGS, send_ephemeral
 from cogs.checkins.modal import checkin_form
+from cogs.checkins.schedule import schedule_form
 from cogs.common import SafeButton, button, pair_member, tandem
 from cogs.common.matchmaker import end_and_requeue
 from cogs.common.text import mention
@@ -31,12 +32,12 @@ class TrialButton(
     SafeButton, template=r"tandem:trial:(?P<answer>keep|switch):(?P<partnership_id>\d+)"
 ):
     def __init__(self, partnership_id: int, answer: str) -> None:
-        keep = TrialAnswer(answer) is TrialAnswer.KEEP
+        keeping = TrialAnswer(answer) is TrialAnswer.KEEP
         super().__init__(
             button(
-                "Keep" if keep else "Switch",
+                "Keep" if keeping else "Switch",
                 f"tandem:trial:{answer}:{partnership_id}",
-                discord.ButtonStyle.success if keep else discord.ButtonStyle.secondary,
+                discord.ButtonStyle.success if keeping else discord.ButtonStyle.secondary,
             )
         )
         self.partnership_id = partnership_id
@@ -50,23 +51,75 @@ class TrialButton(
             partnership, interaction.user.id, self.answer, discord.utils.utcnow()
         )
         # A Switch whose ending was interrupted (the pair still lasts) is finished now.
-        if answered.repeated and self.answer is not TrialAnswer.SWITCH:
-            raise UserError(f"You already chose **{self.answer.capitalize()}**.")
         if self.answer is TrialAnswer.SWITCH:
-            await interaction.response.defer(ephemeral=True, thinking=True)
-            outcome = await end_and_requeue(bot, partnership, interaction.user.id, EndCause.SWITCH)
-            await bot.outbox.flush(answered.notices)
-            await send_ephemeral(interaction, outcome)
+            await switch(interaction, partnership, answered.notices)
             return
-        both = len(answered.value) == 2 and set(answered.value.values()) == {TrialAnswer.KEEP}
-        await interaction.response.send_message(
-            "🎉 You both chose to keep going. Onwards!"
-            if both
-            else f"💪 Noted: you want to keep going. I'll let {mention(partnership.partner_of(interaction.user.id))} answer too.",
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
+        await keep(interaction, partnership, answered)
+
+
+REVIEW_BUTTONS = {
+    ReviewAnswer.KEEP: ("Keep", discord.ButtonStyle.success),
+    ReviewAnswer.CHANGE_TIME: ("Change time", discord.ButtonStyle.primary),
+    ReviewAnswer.SWITCH: ("Switch", discord.ButtonStyle.secondary),
+}
+
+
+class ReviewButton(
+    SafeButton,
+    template=r"tandem:review:(?P<answer>keep|change_time|switch):(?P<partnership_id>\d+)"
+    r":(?P<episode>\d+)",
+):
+    """The eight-weekly review's answers; the episode names which review."""
+
+    def __init__(self, partnership_id: int, answer: str, episode: int) -> None:
+        label, style = REVIEW_BUTTONS[ReviewAnswer(answer)]
+        super().__init__(button(label, f"tandem:review:{answer}:{partnership_id}:{episode}", style))
+        self.partnership_id = partnership_id
+        self.answer = ReviewAnswer(answer)
+        self.episode = episode
+
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        bot = tandem(interaction)
+        partnership = await pair_member(interaction, self.partnership_id)
+        answered = await bot.store.checkins.answer_review(
+            partnership, interaction.user.id, self.episode, self.answer, discord.utils.utcnow()
         )
-        await bot.outbox.flush(answered.notices)
+        if self.answer is ReviewAnswer.SWITCH:
+            await switch(interaction, partnership, answered.notices)
+        elif self.answer is ReviewAnswer.CHANGE_TIME:
+            await interaction.response.send_modal(schedule_form(partnership, interaction.user.id))
+            await bot.outbox.flush(answered.notices)
+        else:
+            await keep(interaction, partnership, answered)
+
+
+async def switch(
+    interaction: discord.Interaction[Any], partnership: Partnership, notices: tuple[int, ...]
+) -> None:
+    """End the pair kindly with the presser first in line, then redraw the question."""
+    bot = tandem(interaction)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    outcome = await end_and_requeue(bot, partnership, interaction.user.id, EndCause.SWITCH)
+    await bot.outbox.flush(notices)
+    await send_ephemeral(interaction, outcome)
+
+
+async def keep(
+    interaction: discord.Interaction[Any], partnership: Partnership, answered: Stored[Any]
+) -> None:
+    """A Keep counts once; the reply says whether the partner still has to answer."""
+    if answered.repeated:
+        raise UserError("You already chose **Keep**.")
+    kept = {member for member, answer in answered.value.items() if answer == "keep"}
+    partner = partnership.partner_of(interaction.user.id)
+    await interaction.response.send_message(
+        "🎉 You both chose to keep going. Onwards!"
+        if kept == set(partnership.members)
+        else f"💪 Noted: you want to keep going. I'll let {mention(partner)} answer too.",
+        ephemeral=True,
+        allowed_mentions=NO_PINGS,
+    )
+    await tandem(interaction).outbox.flush(answered.notices)
 
 
 class RematchButton(
@@ -94,4 +147,4 @@ class RematchButton(
         await send_ephemeral(interaction, outcome)
 
 
-DYNAMIC_ITEMS = (CheckinButton, TrialButton, RematchButton)
+DYNAMIC_ITEMS = (CheckinButton, TrialButton, ReviewButton, RematchButton)

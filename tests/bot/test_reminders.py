@@ -662,3 +662,18 @@ def test_downtime_sweep_always_posts_the_latest_missed_occurrence(zone: str) -> 
                 failures.append(f"now={now.isoformat()} latest={latest.isoformat()} got={got}")
             now += timedelta(minutes=20)
     assert failures == [], f"{len(failures)} bad moments, first: {failures[:3]}"
+
+
+def test_a_review_every_eight_weeks_after_the_trial_only_the_latest_after_downtime() -> None:
+    first = CREATED + 14 * DAY + 8 * WEEK
+    state = make_state(next_checkin_at=NEXT + 20 * WEEK)
+    assert of_kind(plan(state, first - SECOND), NoticeKind.REVIEW) == []
+    assert plan(state, first - SECOND).alarm_at <= first
+    assert of_kind(plan(state, first), NoticeKind.REVIEW) == [
+        Notice(NoticeKind.REVIEW, stamp(first))
+    ]
+    # Back after 17 weeks away: the second review, once; never the first one late.
+    late = first + 17 * WEEK
+    assert of_kind(plan(state, late), NoticeKind.REVIEW) == [
+        Notice(NoticeKind.REVIEW, stamp(first + 16 * WEEK))
+    ]

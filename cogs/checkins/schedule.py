@@ -1,0 +1,89 @@
+"""A new weekly time, proposed by `/checkin_schedule` or by the review's **Change time** form.
+
+The form's custom id names the pair and the member (`tandem:schedule-form:<pair>:<member>`)
+and it is sent already stopped, like the check-in form: a submission after a restart
+reaches `submit_schedule` through the cog's listener, with nothing kept in memory.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+
+from bot.errors import UserError
+from bot.models import Partnership
+from bot.schedule import (
+    WEEKDAYS,
+    WeeklyTime,
+    format_minute,
+    parse_minute,
+    parse_weekday_name,
+    parse_zone,
+)
+from cogs.checkins.modal import submitted_values
+from cogs.common import tandem
+from cogs.common.outbox import reply_stored
+
+SCHEDULE_FORM_ID = re.compile(
+    r"^tandem:schedule-form:(?P<partnership_id>\d{1,20}):(?P<member_id>\d{1,20})$"
+)
+
+
+def schedule_form(partnership: Partnership, member_id: int) -> discord.ui.Modal:
+    """The pair's current time, ready to be changed; stopped so discord.py keeps no copy."""
+    weekly = partnership.weekly
+    form = discord.ui.Modal(
+        title="New weekly check-in time",
+        custom_id=f"tandem:schedule-form:{partnership.id}:{member_id}",
+    )
+    fields = (
+        ("day", "Day (Monday to Sunday)", WEEKDAYS[weekly.weekday], 9),
+        ("time", "Time, 24-hour HH:MM", format_minute(weekly.minute), 5),
+        ("zone", "Time zone, e.g. Europe/Berlin", weekly.zone, 64),
+    )
+    for field, label, current, longest in fields:
+        form.add_item(
+            discord.ui.TextInput(
+                label=label, default=current, max_length=longest, required=True, custom_id=field
+            )
+        )
+    form.stop()
+    return form
+
+
+async def submit_schedule(
+    interaction: discord.Interaction[Any], partnership_id: int, member_id: int
+) -> None:
+    if interaction.user.id != member_id:
+        raise UserError("This form belongs to someone else.")
+    partnership = await tandem(interaction).store.partnerships.partnership(partnership_id)
+    if partnership is None or partnership.ended_at is not None:
+        raise UserError("This partnership has ended, so its check-in time stays as it was.")
+    values = submitted_values(interaction)
+    weekly = WeeklyTime(
+        weekday=parse_weekday_name(values.get("day", "")),
+        minute=parse_minute(values.get("time", "")),
+        zone=parse_zone(values.get("zone", "")),
+    )
+    await propose_time(interaction, partnership, weekly)
+
+
+async def propose_time(
+    interaction: discord.Interaction[Any], partnership: Partnership, weekly: WeeklyTime
+) -> None:
+    """Ask the partner to confirm `weekly` in the thread, and tell the member privately."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    proposed = await tandem(interaction).store.checkins.propose(
+        partnership, interaction.user.id, weekly, discord.utils.utcnow()
+    )
+    label = f"**{weekly.label()}**"
+    await reply_stored(
+        interaction,
+        partnership,
+        proposed,
+        saved=f"Your proposal of {label} is saved.",
+        repeated=f"You already proposed {label}; it waits for your partner.",
+        partner_is="asked to confirm it",
+    )

@@ -1,0 +1,119 @@
+"""The review every eight weeks after the two-week trial: Keep, Change time or Switch.
+
+The pair is made on Thursday 1 January 2026 at 00:00 UTC, so the trial question comes on
+day 15 (15 January) and the reviews on 12 March (day 71) and 7 May (day 127).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import discord
+
+from bot.app import TandemBot
+from bot.errors import UserError
+from tests.helpers import (
+    DAY,
+    WEEK,
+    Server,
+    advance,
+    advance_to,
+    messages_with,
+    pair,
+    pinged,
+    reply,
+)
+
+QUESTION = "is this partnership still helping?"
+FIRST_REVIEW = datetime(2026, 3, 12, tzinfo=UTC)
+
+
+async def reviewed(server: Server) -> tuple[Any, Any, Any, Any]:
+    """A pair, right after its first review was posted: (alice, bob, partnership, review)."""
+    alice, bob = server.member("alice"), server.member("bob")
+    partnership = await pair(server, alice, bob)
+    await advance_to(server, FIRST_REVIEW + timedelta(minutes=2))
+    [review] = messages_with(server.thread(partnership.thread_id), QUESTION)
+    return alice, bob, partnership, review
+
+
+def labels(message: discord.Message) -> list[str]:
+    return [child.label for row in message.components for child in row.children]  # type: ignore[attr-defined]
+
+
+async def test_the_pair_is_asked_once_every_eight_weeks_after_the_trial(
+    ready: Server, make_bot: Callable[[], TandemBot]
+) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    partnership = await pair(ready, alice, bob)
+    thread = ready.thread(partnership.thread_id)
+    await advance_to(ready, FIRST_REVIEW - timedelta(minutes=2))
+    assert messages_with(thread, QUESTION) == []
+    await advance(ready, 4 * 60)
+    [review] = messages_with(thread, QUESTION)
+    assert pinged(ready, review) == {alice.id, bob.id}
+    assert labels(review) == ["Keep", "Change time", "Switch"]
+
+    await ready.env.restart_bot(make_bot())
+    await advance(ready, WEEK)
+    assert len(messages_with(thread, QUESTION)) == 1  # once per review, restart or not
+    await advance_to(ready, datetime(2026, 5, 7, 0, 2, tzinfo=UTC))
+    assert len(messages_with(thread, QUESTION)) == 2
+
+
+async def test_keep_from_both_settles_the_review(ready: Server) -> None:
+    alice, bob, partnership, review = await reviewed(ready)
+    thread = ready.thread(partnership.thread_id)
+    kept = await alice.click(review, label="Keep")
+    assert kept.ephemeral and "Noted" in reply(kept)
+    again = await alice.click(review, label="Keep")
+    assert again.ephemeral and "already chose **Keep**" in reply(again)
+    both = await bob.click(review, label="Keep")
+    assert "You both chose to keep going" in reply(both)
+    [redrawn] = messages_with(thread, QUESTION)
+    assert f"{alice.mention} chose **Keep**" in redrawn.content
+    assert f"{bob.mention} chose **Keep**" in redrawn.content and not redrawn.components
+    assert len(messages_with(thread, QUESTION)) == 1
+    assert {type(e) for e in ready.errors()} <= {UserError}
+
+
+async def test_change_time_opens_a_form_whose_new_time_the_partner_confirms(
+    ready: Server, make_bot: Callable[[], TandemBot]
+) -> None:
+    alice, bob, partnership, review = await reviewed(ready)
+    thread = ready.thread(partnership.thread_id)
+    shown = await alice.click(review, label="Change time")
+    assert shown.modal is not None and shown.modal["title"] == "New weekly check-in time"
+    [redrawn] = messages_with(thread, QUESTION)
+    assert f"{alice.mention} chose **Change time**" in redrawn.content and redrawn.components
+
+    bad = await alice.submit_modal(shown, {"day": "Funday", "time": "07:30", "zone": "UTC"})
+    assert "is not a day" in reply(bad)
+    assert await ready.bot.store.db.fetch_value("SELECT COUNT(*) FROM schedule_proposals") == 0
+
+    shown = await alice.click(review, label="Change time")  # pressing again opens it anew
+    await ready.env.restart_bot(make_bot())  # the open form still submits after a deploy
+    asked = await alice.submit_modal(
+        shown, {"day": "wednesday", "time": "07:30", "zone": "Asia/Kolkata"}
+    )
+    assert "Your proposal of **Wednesday 07:30 (Asia/Kolkata)** is saved" in reply(asked)
+    [proposal] = messages_with(thread, "proposes a new weekly check-in time")
+    assert pinged(ready, proposal) == {bob.id}
+    await bob.click(proposal, label="Confirm")
+    changed = await ready.bot.store.partnerships.partnership(partnership.id)
+    assert changed is not None and changed.weekly.label() == "Wednesday 07:30 (Asia/Kolkata)"
+    assert {type(e) for e in ready.errors()} <= {UserError}
+
+
+async def test_switch_ends_the_partnership_kindly_and_closes_the_review(ready: Server) -> None:
+    alice, bob, partnership, review = await reviewed(ready)
+    thread = ready.thread(partnership.thread_id)
+    switched = await bob.click(review, label="Switch")
+    assert switched.ephemeral and "first in line" in reply(switched)
+    assert await ready.bot.store.partnerships.active_partnerships(ready.guild.id, alice.id) == []
+    [decided] = messages_with(thread, QUESTION)
+    assert f"{bob.mention} chose **Switch**" in decided.content and not decided.components
+    await advance(ready, 60 * DAY)
+    assert len(messages_with(thread, QUESTION)) == 1  # an ended pair is not reviewed again
