@@ -11,9 +11,7 @@ from bot.models import (
     Partnership,
     RequestKind,
     RequestStatus,
-    ReviewAnswer,
     Stored,
-    TrialAnswer,
 )
 from bot.schedule import WeeklyTime
 from bot.store.database import Connection, Database, Reads, to_timestamp
@@ -176,39 +174,15 @@ class CheckinStore:
             status=RequestStatus(row["status"]),
         )
 
-    async def trial_answers(self, partnership_id: int) -> dict[int, TrialAnswer]:
-        answers = await _answers(self._db, _TRIAL, partnership_id, 0)
-        return {member: TrialAnswer(answer) for member, answer in answers.items()}
+    async def question_answers(
+        self, question: NoticeKind, partnership_id: int, episode: int
+    ) -> dict[int, str]:
+        """Each partner's answer to the day-14 question (`TRIAL`) or to one `REVIEW`."""
+        return await _answers(self._db, _QUESTIONS[question], partnership_id, episode)
 
-    async def review_answers(self, partnership_id: int, episode: int) -> dict[int, ReviewAnswer]:
-        answers = await _answers(self._db, _REVIEW, partnership_id, episode)
-        return {member: ReviewAnswer(answer) for member, answer in answers.items()}
-
-    async def answer_trial(
-        self, partnership: Partnership, user_id: int, answer: TrialAnswer, now: datetime
-    ) -> Stored[dict[int, TrialAnswer]]:
-        """Record a member's answer to the day-14 question (see `_answer`)."""
-        episode = to_timestamp(partnership.created_at)
-        stored = await self._answer(_TRIAL, partnership, user_id, episode, answer, now)
-        answers = {member: TrialAnswer(given) for member, given in stored.value.items()}
-        return Stored(answers, stored.notices, stored.repeated)
-
-    async def answer_review(
+    async def answer_question(
         self,
-        partnership: Partnership,
-        user_id: int,
-        episode: int,
-        answer: ReviewAnswer,
-        now: datetime,
-    ) -> Stored[dict[int, ReviewAnswer]]:
-        """Record a member's answer to the review asked at `episode` (see `_answer`)."""
-        stored = await self._answer(_REVIEW, partnership, user_id, episode, answer, now)
-        answers = {member: ReviewAnswer(given) for member, given in stored.value.items()}
-        return Stored(answers, stored.notices, stored.repeated)
-
-    async def _answer(
-        self,
-        question: _Question,
+        kind: NoticeKind,
         partnership: Partnership,
         user_id: int,
         episode: int,
@@ -217,8 +191,10 @@ class CheckinStore:
     ) -> Stored[dict[int, str]]:
         """Record a member's answer once; the question in the thread is redrawn to show it.
 
+        `kind` is the question (`TRIAL` or `REVIEW`), `episode` which asking of it.
         Pressing the same answer again stores nothing and redraws nothing.
         """
+        question = _QUESTIONS[kind]
         params = {"pair": partnership.id, "user": user_id, "episode": episode, "answer": answer}
         async with self._db.transaction() as conn:
             changed = (
@@ -272,6 +248,7 @@ _REVIEW = _Question(
     ":pair, :episode, :user",
     "partnership_id = :pair AND episode = :episode",
 )
+_QUESTIONS = {NoticeKind.TRIAL: _TRIAL, NoticeKind.REVIEW: _REVIEW}
 
 
 async def _answers(

@@ -113,7 +113,7 @@ async def render_trial(
     pair = pair_of(partnership)
     if pair.ended_at is not None and row.message_id is None:
         return None  # the pair ended before the question was ever asked
-    answers = await bot.store.checkins.trial_answers(pair.id)
+    answers = await bot.store.checkins.question_answers(NoticeKind.TRIAL, pair.id, row.episode)
     decided = pair.ended_at is not None or len(answers) == len(pair.members)
     buttons = () if decided else tuple(TrialButton(pair.id, answer) for answer in TrialAnswer)
     return Rendered(messages.trial_question(pair, answers), buttons=buttons, pings=pair.members)
@@ -126,7 +126,7 @@ async def render_review(
     pair = pair_of(partnership)
     if pair.ended_at is not None and row.message_id is None:
         return None
-    answers = await bot.store.checkins.review_answers(pair.id, row.episode)
+    answers = await bot.store.checkins.question_answers(NoticeKind.REVIEW, pair.id, row.episode)
     decided = pair.ended_at is not None or len(answers) == len(pair.members)
     buttons = () if decided else tuple(ReviewButton(pair.id, a, row.episode) for a in ReviewAnswer)
     return Rendered(messages.review_question(pair, answers), buttons=buttons, pings=pair.members)

@@ -7,8 +7,9 @@ from typing import Any
 import discord
 
 from bot.errors import UserError
-from bot.models import EndCause, Partnership, ReviewAnswer, Stored, TrialAnswer
+from bot.models import EndCause, NoticeKind, Partnership, ReviewAnswer, Stored, TrialAnswer
 from bot.replies import NO_PINGS, send_ephemeral
+from bot.store.database import to_timestamp
 from cogs.checkins.modal import checkin_form
 from cogs.checkins.schedule import schedule_form
 from cogs.common import SafeButton, button, pair_member, tandem
@@ -47,8 +48,13 @@ class TrialButton(
         """Each answer counts once; the question is redrawn to show it, never re-posted."""
         bot = tandem(interaction)
         partnership = await pair_member(interaction, self.partnership_id)
-        answered = await bot.store.checkins.answer_trial(
-            partnership, interaction.user.id, self.answer, discord.utils.utcnow()
+        answered = await bot.store.checkins.answer_question(
+            NoticeKind.TRIAL,
+            partnership,
+            interaction.user.id,
+            to_timestamp(partnership.created_at),
+            self.answer,
+            discord.utils.utcnow(),
         )
         # A Switch whose ending was interrupted (the pair still lasts) is finished now.
         if self.answer is TrialAnswer.SWITCH:
@@ -81,8 +87,13 @@ class ReviewButton(
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         bot = tandem(interaction)
         partnership = await pair_member(interaction, self.partnership_id)
-        answered = await bot.store.checkins.answer_review(
-            partnership, interaction.user.id, self.episode, self.answer, discord.utils.utcnow()
+        answered = await bot.store.checkins.answer_question(
+            NoticeKind.REVIEW,
+            partnership,
+            interaction.user.id,
+            self.episode,
+            self.answer,
+            discord.utils.utcnow(),
         )
         if self.answer is ReviewAnswer.SWITCH:
             await switch(interaction, partnership, answered.notices)
@@ -105,7 +116,9 @@ async def switch(
 
 
 async def keep(
-    interaction: discord.Interaction[Any], partnership: Partnership, answered: Stored[Any]
+    interaction: discord.Interaction[Any],
+    partnership: Partnership,
+    answered: Stored[dict[int, str]],
 ) -> None:
     """A Keep counts once; the reply says whether the partner still has to answer."""
     if answered.repeated:
