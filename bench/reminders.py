@@ -121,7 +121,7 @@ async def tick(store: Store) -> int:
     states = await store.reminders.due(NOW)
     assert len(states) == DUE, len(states)
     for state in states:
-        await store.reminders.apply(state.partnership_id, plan_reminders(state, NOW), NOW)
+        await store.reminders.apply(state, plan_reminders(state, NOW), NOW)
     unsent = await store.outbox.due(NOW)
     for row in unsent:
         # Stands in for the Discord send in Outbox.flush, which does not scale with the

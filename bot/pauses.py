@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
 from bot.schedule import describe_date_in_zone
@@ -19,6 +20,8 @@ PAUSE_WEEKS = (1, 2)
 # At most this much paused time in any window of this length.
 MOST_PAUSED = 2 * WEEK
 WINDOW = 8 * WEEK
+# A week in which the clocks fall back lasts an hour longer (`planned_end`).
+DST_SLACK = timedelta(hours=1)
 MINUTE = timedelta(minutes=1)
 
 
@@ -72,23 +75,42 @@ def paused_at(spans: Iterable[Span], instant: datetime) -> bool:
     return any(span.covers(instant) for span in spans)
 
 
-def check_new_pause(spans: list[Span], weeks: int, now: datetime, zone: str) -> Span:
+def planned_end(start: datetime, weeks: int, zone: str) -> datetime:
+    """`weeks` later at the same wall-clock time in the pair's zone.
+
+    So a pause covers as many check-ins as it has weeks even across a DST change, when
+    a week lasts 167 or 169 hours.
+    """
+    local = start.astimezone(ZoneInfo(zone)).replace(tzinfo=None) + weeks * WEEK
+    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def check_new_pause(
+    spans: list[Span], paused_here: bool, weeks: int, now: datetime, zones: tuple[str, str]
+) -> Span:
     """The pause a member asked for, or a UserError naming the rule it breaks.
 
-    `spans` are the member's pauses in this partnership: one at a time, and at most
-    two paused weeks in any eight. Each partnership has its own allowance, so a member
-    can pause two courses for the same holiday.
+    `spans` are the member's pauses in the whole server; `zones` the pair's zone (for
+    the end) and the member's own (for the message). One pause at a time per
+    partnership, and at most two paused weeks in any eight, counted over every course,
+    so breaks taken one after another in two courses cannot stretch the allowance.
+    A break begun while another course's break runs joins it: it ends no later, so it
+    costs nothing more, and one holiday can pause every course.
     """
     if weeks not in PAUSE_WEEKS:
         raise UserError("A pause lasts 1 or 2 weeks.")
-    if paused_at(spans, now):
+    if paused_here:
         raise UserError(
             "You are already on a break; use `/pause end` to come back early, "
             "then start a new one if you need it."
         )
-    wanted = Span(now, now + weeks * WEEK)
+    pair_zone, member_zone = zones
+    wanted = Span(now, planned_end(now, weeks, pair_zone))
+    running = [span.end for span in spans if span.covers(now)]
+    if running:
+        return Span(now, min(wanted.end, max(running)))
     if not _fits(spans, wanted):
-        fits_from = describe_date_in_zone(earliest_start(spans, weeks, now), zone)
+        fits_from = describe_date_in_zone(earliest_start(spans, weeks, now, pair_zone), member_zone)
         raise UserError(
             f"At most {MOST_PAUSED // WEEK} weeks in any {WINDOW // WEEK} can be paused, and "
             f"your recent breaks leave too little for {weeks} more. "
@@ -105,22 +127,22 @@ def _fits(spans: list[Span], wanted: Span) -> bool:
     """
     every = [*spans, wanted]
     ends = [span.end for span in every if span.end > wanted.start]
-    return all(paused_between(every, end - WINDOW, end) <= MOST_PAUSED for end in ends)
+    most = MOST_PAUSED + DST_SLACK
+    return all(paused_between(every, end - WINDOW, end) <= most for end in ends)
 
 
-def earliest_start(spans: list[Span], weeks: int, now: datetime) -> datetime:
+def earliest_start(spans: list[Span], weeks: int, now: datetime, zone: str) -> datetime:
     """The first whole minute from now on at which a pause of `weeks` fits the allowance.
 
     Pauses only lie behind `now`, so as the start moves later the window in front of
     it holds less of them: whether it fits changes once, and a binary search finds where.
     """
-    length = weeks * WEEK
     start = now if now == _whole_minute(now) else _whole_minute(now) + MINUTE
-    too_soon, fits = -1, (WINDOW + length) // MINUTE
+    too_soon, fits = -1, (WINDOW + weeks * WEEK) // MINUTE
     while fits - too_soon > 1:
         middle = (too_soon + fits) // 2
         moment = start + middle * MINUTE
-        if _fits(spans, Span(moment, moment + length)):
+        if _fits(spans, Span(moment, planned_end(moment, weeks, zone))):
             fits = middle
         else:
             too_soon = middle

@@ -46,6 +46,8 @@ class PairState:
     weeks: dict[int, frozenset[datetime]] = field(default_factory=dict)
     # Each member's planned pauses (`bot.pauses`): their quiet clock stands still meanwhile.
     pauses: dict[int, tuple[Span, ...]] = field(default_factory=dict)
+    # The alarm as read: a plan is stored only while it still stands (see the store).
+    alarm_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from bot.store.database import (
     to_timestamp,
 )
 from bot.store.outbox import queue
+from bot.store.pauses import end_pauses_of_pair
 from bot.store.requests import withdraw
 
 log = get("pairing")
@@ -138,6 +139,7 @@ async def end_pair(
     await conn.execute(
         "UPDATE partnership_members SET active = 0 WHERE partnership_id = ?", (partnership_id,)
     )
+    await end_pauses_of_pair(conn, partnership_id, now)
     await conn.execute(
         "UPDATE milestones SET status = 'void' WHERE partnership_id = :pair AND status = 'open'"
         " AND (deadline_at > :locked OR (CAST(:judged AS BIGINT) IS NOT NULL AND owner_id != :judged))",

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.errors import UserError
 from bot.models import NoticeKind, Partnership, Pause, Stored
-from bot.pauses import WEEK, Span, check_new_pause
+from bot.pauses import Span, check_new_pause
 from bot.store.database import Connection, Database, Reads, Row, from_timestamp, to_timestamp
 from bot.store.outbox import queue
-from bot.store.streaks import record_streak
+from bot.store.streaks import member_spans, record_streak
 
 # A second `/pause` this soon after the first, asking the same, is the same request again.
 SAME_REQUEST = timedelta(minutes=2)
-_PAUSE = "SELECT id, partnership_id, user_id, weeks, starts_at, ends_at FROM pauses"
+_PAUSE = (
+    "SELECT id, partnership_id, user_id, weeks, starts_at, planned_ends_at, ends_at FROM pauses"
+)
 
 
 class PauseStore:
@@ -40,24 +43,30 @@ class PauseStore:
     async def start(
         self, partnership: Partnership, user_id: int, weeks: int, now: datetime, zone: str
     ) -> Stored[Pause]:
-        """Begin a break now, tell the partner, and let the clocks re-plan, together."""
+        """Begin a break now, tell the partner, and let the clocks re-plan, together.
+
+        `zone` is the member's own, for the dates in a refusal.
+        """
         async with self._db.transaction() as conn:
             await conn.serialize(f"tandem pauses {partnership.guild_id}:{user_id}")
             current = await _current(conn, partnership.id, user_id, now)
             if current is not None and _same_request(current, weeks, now):
                 return Stored(current, repeated=True)
-            span = check_new_pause(await _spans(conn, partnership.id, user_id), weeks, now, zone)
+            spans = await member_spans(conn, partnership.guild_id, user_id)
+            zones = (partnership.weekly.zone, zone)
+            span = check_new_pause(spans, current is not None, weeks, now, zones)
             row = await conn.fetch_one(
-                "INSERT INTO pauses (partnership_id, guild_id, user_id, weeks, starts_at, ends_at)"
-                " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                (
-                    partnership.id,
-                    partnership.guild_id,
-                    user_id,
-                    weeks,
-                    to_timestamp(span.start),
-                    to_timestamp(span.end),
-                ),
+                "INSERT INTO pauses (partnership_id, guild_id, user_id, weeks, starts_at,"
+                " planned_ends_at, ends_at) VALUES (:pair, :guild, :user, :weeks, :start, :end,"
+                " :end) RETURNING id",
+                {
+                    "pair": partnership.id,
+                    "guild": partnership.guild_id,
+                    "user": user_id,
+                    "weeks": weeks,
+                    "start": to_timestamp(span.start),
+                    "end": to_timestamp(span.end),
+                },
             )
             assert row is not None
             pause = Pause(row["id"], partnership.id, user_id, weeks, span, span.end)
@@ -65,25 +74,32 @@ class PauseStore:
         return Stored(pause, (notice,))
 
     async def end(self, partnership: Partnership, user_id: int, now: datetime) -> Stored[Pause]:
-        """Come back early: the break ends now and the partner is told."""
+        """Come back early: the break ends now and the partner is told.
+
+        Asked again within moments (a double press), it is the same request.
+        """
         async with self._db.transaction() as conn:
             await conn.serialize(f"tandem pauses {partnership.guild_id}:{user_id}")
             current = await _current(conn, partnership.id, user_id, now)
             if current is None:
-                raise UserError("You are not on a break in this partnership.")
+                return Stored(await _just_ended(conn, partnership.id, user_id, now), repeated=True)
             await conn.execute(
                 "UPDATE pauses SET ends_at = ? WHERE id = ?", (to_timestamp(now), current.id)
             )
-            pause = Pause(
-                current.id,
-                partnership.id,
-                user_id,
-                current.weeks,
-                Span(current.span.start, now),
-                current.planned_end,
-            )
+            pause = replace(current, span=Span(current.span.start, now))
             notice = await _announce(conn, partnership, pause, NoticeKind.PAUSE_ENDED, now)
         return Stored(pause, (notice,))
+
+
+async def end_pauses_of_pair(conn: Connection, partnership_id: int, now: datetime) -> None:
+    """A partnership that ends ends its breaks too: they no longer hold anyone's streak."""
+    rows = await conn.fetch_all(
+        "UPDATE pauses SET ends_at = :now WHERE partnership_id = :pair AND ends_at > :now"
+        " RETURNING guild_id, user_id",
+        {"pair": partnership_id, "now": to_timestamp(now)},
+    )
+    for row in rows:
+        await record_streak(conn, row["guild_id"], row["user_id"], now)
 
 
 async def pair_spans(
@@ -121,20 +137,24 @@ async def _announce(
     )
 
 
-async def _spans(reads: Reads, partnership_id: int, user_id: int) -> list[Span]:
-    rows = await reads.fetch_all(
-        "SELECT starts_at, ends_at FROM pauses WHERE partnership_id = ? AND user_id = ?",
-        (partnership_id, user_id),
-    )
-    return [_span(row) for row in rows]
-
-
 async def _current(reads: Reads, partnership_id: int, user_id: int, now: datetime) -> Pause | None:
     row = await reads.fetch_one(
         f"{_PAUSE} WHERE partnership_id = ? AND user_id = ? AND starts_at <= ? AND ends_at > ?",
         (partnership_id, user_id, to_timestamp(now), to_timestamp(now)),
     )
     return None if row is None else _pause(row)
+
+
+async def _just_ended(reads: Reads, partnership_id: int, user_id: int, now: datetime) -> Pause:
+    """The break this member ended early moments ago, or a UserError: there is none."""
+    row = await reads.fetch_one(
+        f"{_PAUSE} WHERE partnership_id = ? AND user_id = ? AND ends_at <= ? AND ends_at > ?"
+        " AND ends_at < planned_ends_at ORDER BY ends_at DESC LIMIT 1",
+        (partnership_id, user_id, to_timestamp(now), to_timestamp(now - SAME_REQUEST)),
+    )
+    if row is None:
+        raise UserError("You are not on a break in this partnership.")
+    return _pause(row)
 
 
 def _same_request(current: Pause, weeks: int, now: datetime) -> bool:
@@ -146,12 +166,11 @@ def _span(row: Row) -> Span:
 
 
 def _pause(row: Row) -> Pause:
-    start = from_timestamp(row["starts_at"])
     return Pause(
         id=row["id"],
         partnership_id=row["partnership_id"],
         member_id=row["user_id"],
         weeks=row["weeks"],
         span=_span(row),
-        planned_end=start + row["weeks"] * WEEK,
+        planned_end=from_timestamp(row["planned_ends_at"]),
     )

@@ -26,7 +26,7 @@ class ReminderStore:
         """Pairs whose alarm has rung; reads only the alarm index and these pairs' rows."""
         pairs = await self._db.fetch_all(
             "SELECT p.id, p.timezone, p.weekday, p.minute, p.created_at,"
-            f" p.next_checkin_at, {PAIR_MEMBERS} AS members"
+            f" p.next_checkin_at, p.alarm_at, {PAIR_MEMBERS} AS members"
             " FROM partnerships p WHERE p.alarm_at IS NOT NULL AND p.alarm_at <= ?"
             f" AND {self._shards.sql('p.guild_id')} ORDER BY p.alarm_at LIMIT ?",
             (to_timestamp(now), limit),
@@ -52,22 +52,30 @@ class ReminderStore:
         pauses = await pair_spans(self._db, ids)
         return [_state(row, last, weeks, pauses) for row in pairs]
 
-    async def apply(self, partnership_id: int, plan: Plan, now: datetime) -> None:
-        """Queue the notices (each at most once, ever) and move the alarm, together."""
+    async def apply(self, state: PairState, plan: Plan, now: datetime) -> bool:
+        """Queue the notices (each at most once, ever) and move the alarm, together.
+
+        Only while the pair's alarm is still the one `state` was read with: a check-in
+        or a pause meanwhile rang it again, and the pair is planned afresh next time
+        instead of from what it was. Returns whether the plan was stored.
+        """
         async with self._db.transaction() as conn:
             rows = await conn.fetch_all(
-                "SELECT guild_id FROM partnerships WHERE id = ?", (partnership_id,)
+                "SELECT guild_id, alarm_at FROM partnerships WHERE id = ? AND ended_at IS NULL",
+                (state.partnership_id,),
             )
-            guild_id = next(iter(rows))["guild_id"]
+            current = next(iter(rows), None)
+            if current is None or current["alarm_at"] != _stamp_or_none(state.alarm_at):
+                return False
             await conn.executemany(
                 "INSERT INTO outbox (key, guild_id, partnership_id, kind, episode, member_id,"
                 f" due_at, created_at) SELECT :key, :guild, :pair, :kind, :episode, :member,"
                 f" {DUE_BEHIND}, :now WHERE true ON CONFLICT (key) DO NOTHING",
                 [
                     {
-                        "key": notice_key(n.kind, partnership_id, n.episode, n.member_id),
-                        "guild": guild_id,
-                        "pair": partnership_id,
+                        "key": notice_key(n.kind, state.partnership_id, n.episode, n.member_id),
+                        "guild": current["guild_id"],
+                        "pair": state.partnership_id,
                         "channel": None,
                         "kind": n.kind,
                         "episode": n.episode,
@@ -78,9 +86,14 @@ class ReminderStore:
                 ],
             )
             await conn.execute(
-                "UPDATE partnerships SET next_checkin_at = ?, alarm_at = ? WHERE id = ? AND ended_at IS NULL",
-                (to_timestamp(plan.next_checkin_at), to_timestamp(plan.alarm_at), partnership_id),
+                "UPDATE partnerships SET next_checkin_at = ?, alarm_at = ? WHERE id = ?",
+                (
+                    to_timestamp(plan.next_checkin_at),
+                    to_timestamp(plan.alarm_at),
+                    state.partnership_id,
+                ),
             )
+        return True
 
     async def next_alarm(self) -> int | None:
         """Unix time of the earliest alarm; read from the `partnerships_by_alarm` index."""
@@ -108,4 +121,9 @@ def _state(
         last_checkin={m: last.get((pid, m)) for m in (first, second)},
         weeks={m: frozenset(weeks.get((pid, m), set())) for m in (first, second)},
         pauses={m: pauses.get((pid, m), ()) for m in (first, second)},
+        alarm_at=None if row["alarm_at"] is None else from_timestamp(row["alarm_at"]),
     )
+
+
+def _stamp_or_none(instant: datetime | None) -> int | None:
+    return None if instant is None else to_timestamp(instant)

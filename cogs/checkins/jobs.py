@@ -19,6 +19,6 @@ def reminders_job(bot: TandemBot) -> Job:
 
     async def run(now: datetime) -> None:
         for state in await store.due(now):
-            await store.apply(state.partnership_id, plan(state, now), now)
+            await store.apply(state, plan(state, now), now)
 
     return Job("reminders", run, store.next_alarm)

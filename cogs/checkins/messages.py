@@ -10,7 +10,7 @@ import discord
 from bot.models import Partnership, Pause
 from bot.schedule import describe_date_in_zone, describe_in_zone
 from bot.store.checkins import Answers
-from cogs.common.text import mention, times_for_members, weeks_label
+from cogs.common.text import mention, times_for_members
 
 QUIET_NUDGE = "Hey, just checking in. Hope you're okay. No pressure to reply."
 SCHEDULE_WITHDRAWN = (
@@ -149,8 +149,8 @@ def pause_started(partnership: Partnership, pause: Pause, partner_zone: str) -> 
     """To the partner, in their zone: a break is planned, not drifting away."""
     partner = partnership.partner_of(pause.member_id)
     return (
-        f"🌿 {mention(partner)}, {mention(pause.member_id)} is taking a planned break of "
-        f"{weeks_label(pause.weeks)}, back by {pause_until(pause.planned_end, partner_zone)}. "
+        f"🌿 {mention(partner)}, {mention(pause.member_id)} is taking a planned break, back by "
+        f"{pause_until(pause.planned_end, partner_zone)}. "
         "Their reminders pause meanwhile, and their quiet weeks count against nobody. Your "
         "own check-ins carry on as usual."
     )
@@ -159,6 +159,6 @@ def pause_started(partnership: Partnership, pause: Pause, partner_zone: str) -> 
 def pause_ended(partnership: Partnership, pause: Pause) -> str:
     partner = partnership.partner_of(pause.member_id)
     return (
-        f"👋 {mention(partner)}, {mention(pause.member_id)} is back from their break early. "
-        "Check-ins carry on together from the next one."
+        f"👋 {mention(partner)}, {mention(pause.member_id)} is back from their break early: "
+        "their check-in reminders start again from the next one."
     )

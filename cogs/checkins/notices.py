@@ -79,20 +79,32 @@ async def render_pause(
 
 
 async def render_nudge(
-    _bot: TandemBot, row: OutboxRow, _partnership: Partnership | None
+    bot: TandemBot, row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
+    """Not to a member who went on a break since it was planned: their silence is planned."""
+    pair = pair_of(partnership)
+    if await _on_break_now(bot, pair, row.member_id):
+        return None
     return Rendered(messages.nudge(row.member_id), pings=(row.member_id,))
 
 
 async def render_rematch_offer(
-    _bot: TandemBot, row: OutboxRow, partnership: Partnership | None
+    bot: TandemBot, row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
+    """To the partner of a quiet member; not once the quiet member announced a break."""
     pair = pair_of(partnership)
+    if await _on_break_now(bot, pair, pair.partner_of(row.member_id)):
+        return None
     return Rendered(
         messages.rematch_offer(pair, row.member_id),
         buttons=(RematchButton(pair.id, row.member_id),),
         pings=(row.member_id,),
     )
+
+
+async def _on_break_now(bot: TandemBot, pair: Partnership, member: int) -> bool:
+    paused = await bot.store.pauses.paused_members(pair.id, discord.utils.utcnow())
+    return member in paused
 
 
 async def render_one_sided(

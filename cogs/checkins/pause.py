@@ -48,7 +48,7 @@ class PauseCog(
             interaction,
             partnership,
             started,
-            saved=f"Enjoy your break: {weeks_label(weeks)}, until {until}. {messages.PAUSE_RULES}",
+            saved=f"Enjoy your break, until {until}. {messages.PAUSE_RULES}",
             repeated=f"You are already on a break until {until}.",
             partner_is="told",
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -201,9 +203,10 @@ class PairingCog(
         user_id = interaction.user.id
         store = self.bot.store
         mine = in_course(await store.partnerships.active_partnerships(guild_id, user_id), course)
-        lines = [await self._describe(p, user_id) for p in mine]
+        now = discord.utils.utcnow()
+        lines = [await self._describe(p, user_id, now) for p in mine]
         if mine:
-            weeks = await store.checkins.streak(guild_id, user_id, discord.utils.utcnow())
+            weeks = await store.checkins.streak(guild_id, user_id, now)
             lines.append(f"🔥 Your streak: **{weeks_label(weeks)}** of check-ins in a row")
         for name in await store.queue.queued_courses(guild_id, user_id):
             former = await store.queue.former_partners_waiting(guild_id, course_key(name), user_id)
@@ -214,10 +217,10 @@ class PairingCog(
             "\n\n".join(lines), ephemeral=True, allowed_mentions=NO_PINGS
         )
 
-    async def _describe(self, partnership: Partnership, user_id: int) -> str:
+    async def _describe(self, partnership: Partnership, user_id: int, now: datetime) -> str:
         """One pair as its member reads it: every time in the member's own zone."""
         zone = await member_zone(self.bot, partnership, user_id)
-        instant = partnership.weekly.next_after(discord.utils.utcnow())
+        instant = partnership.weekly.next_after(now)
         thread = f"<#{partnership.thread_id}>" if partnership.thread_id else "(opening shortly)"
         balance = await self.bot.store.ledger.balance(partnership.id)
         currency = await self.bot.store.guilds.currency(partnership.guild_id)
@@ -227,16 +230,16 @@ class PairingCog(
             f"Weekly check-in: {describe_in_zone(instant, zone)}"
             f" (set as {partnership.weekly.label()})\n"
             f"Shared pool: {format_amount(balance, currency)}"
-            + await self._breaks(partnership, user_id, zone)
+            + await self._breaks(partnership, user_id, zone, now)
         )
 
-    async def _breaks(self, partnership: Partnership, user_id: int, zone: str) -> str:
+    async def _breaks(
+        self, partnership: Partnership, user_id: int, zone: str, now: datetime
+    ) -> str:
         """Who of the pair is on a planned break (`/pause`), and until when in the reader's zone."""
         lines = ""
         for member in partnership.members:
-            pause = await self.bot.store.pauses.current(
-                partnership.id, member, discord.utils.utcnow()
-            )
+            pause = await self.bot.store.pauses.current(partnership.id, member, now)
             if pause is not None:
                 who = "You are" if member == user_id else f"{mention(member)} is"
                 until = describe_date_in_zone(pause.span.end, zone)

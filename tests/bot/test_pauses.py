@@ -15,15 +15,19 @@ from bot.pauses import (
     clock_reaches,
     earliest_start,
     paused_between,
+    planned_end,
     unpaused,
 )
 from bot.reminders import PairState, plan
 from bot.schedule import WeeklyTime
 
 DAY = timedelta(days=1)
+HOUR = timedelta(hours=1)
+MINUTE = timedelta(minutes=1)
 WEEK = timedelta(days=7)
 T0 = datetime(2026, 3, 2, 18, tzinfo=UTC)  # a Monday
 ALICE, BOB = 101, 202
+UTC_ZONES = ("UTC", "UTC")  # the pair's zone, the member's
 
 
 def span(start_day: float, days: float) -> Span:
@@ -49,26 +53,51 @@ def test_a_clock_stands_still_for_each_break_that_begins_before_it_rings() -> No
 
 
 def test_two_weeks_paused_in_any_eight_and_one_break_at_a_time() -> None:
-    assert check_new_pause([], 2, T0, "UTC") == span(0, 14)
+    assert check_new_pause([], False, 2, T0, UTC_ZONES) == span(0, 14)
     with pytest.raises(UserError, match="already on a break"):
-        check_new_pause([span(-1, 7)], 1, T0, "UTC")
+        check_new_pause([span(-1, 7)], True, 1, T0, UTC_ZONES)
     with pytest.raises(UserError, match="1 or 2 weeks"):
-        check_new_pause([], 3, T0, "UTC")
+        check_new_pause([], False, 3, T0, UTC_ZONES)
     used = [span(-20, 14)]  # ended six days ago
-    # A week fits once the window of 8 weeks ending with it holds 7 days of the old break.
-    with pytest.raises(UserError, match="A 1-week pause fits from Tuesday 7 April, 18:00"):
-        check_new_pause(used, 1, T0, "UTC")
-    assert earliest_start(used, 1, T0) == T0 + 36 * DAY
+    # A week fits once the window of 8 weeks ending with it holds 7 days of the old break
+    # (and the hour of slack a week with the clocks falling back needs).
+    with pytest.raises(UserError, match="A 1-week pause fits from Tuesday 7 April, 17:00"):
+        check_new_pause(used, False, 1, T0, UTC_ZONES)
+    assert earliest_start(used, 1, T0, "UTC") == T0 + 36 * DAY - HOUR  # DST_SLACK
     with pytest.raises(UserError):
-        check_new_pause(used, 1, T0 + 36 * DAY - timedelta(minutes=1), "UTC")
-    assert check_new_pause(used, 1, T0 + 36 * DAY, "UTC") == span(36, 7)
+        check_new_pause(used, False, 1, T0 + 36 * DAY - HOUR - MINUTE, UTC_ZONES)
+    assert check_new_pause(used, False, 1, T0 + 36 * DAY, UTC_ZONES) == span(36, 7)
 
 
 def test_breaks_ended_early_leave_the_rest_of_the_allowance() -> None:
     ended_early = [span(-10, 3)]
-    assert check_new_pause(ended_early, 1, T0, "UTC") == span(0, 7)
+    assert check_new_pause(ended_early, False, 1, T0, UTC_ZONES) == span(0, 7)
     with pytest.raises(UserError, match="At most 2 weeks in any 8"):
-        check_new_pause(ended_early, 2, T0, "UTC")
+        check_new_pause(ended_early, False, 2, T0, UTC_ZONES)
+
+
+def test_breaks_in_turn_in_two_courses_share_one_allowance_and_one_holiday_joins() -> None:
+    python = span(-14, 14)  # just ended, in one course
+    with pytest.raises(UserError, match="At most 2 weeks in any 8"):
+        check_new_pause([python], False, 1, T0, UTC_ZONES)  # the other course, right after
+    running = span(-1, 14)  # begun yesterday in one course
+    joined = check_new_pause([running], False, 2, T0, UTC_ZONES)
+    assert joined == Span(T0, running.end)  # ends with it: nothing more is paused
+
+
+def test_a_break_ends_at_the_same_wall_clock_time_across_a_dst_change() -> None:
+    """Berlin springs forward on 29 March 2026: that week lasts 167 hours."""
+    before = datetime(2026, 3, 23, 16, 30, tzinfo=UTC)  # Monday 17:30 in Berlin
+    assert planned_end(before, 1, "Europe/Berlin") == datetime(2026, 3, 30, 15, 30, tzinfo=UTC)
+    # A check-in on Mondays at 18:00 Berlin time: the break holds one of them, not two.
+    first, next_week = datetime(2026, 3, 23, 17, tzinfo=UTC), datetime(2026, 3, 30, 16, tzinfo=UTC)
+    pause = Span(before, planned_end(before, 1, "Europe/Berlin"))
+    assert pause.covers(first) and not pause.covers(next_week)
+    # A week with the clocks falling back lasts 169 hours and still fits the allowance.
+    autumn = datetime(2026, 10, 19, 16, tzinfo=UTC)
+    assert check_new_pause(
+        [], False, 2, autumn, ("Europe/Berlin", "UTC")
+    ).end == autumn + 2 * WEEK + timedelta(hours=1)
 
 
 def test_paused_weeks_neither_count_nor_break_a_streak() -> None:
@@ -107,7 +136,7 @@ def test_no_nudge_or_offer_while_the_quiet_member_is_on_a_break() -> None:
     assert [n.member_id for n in nudged if n.kind == NoticeKind.NUDGE] == [BOB]
     # The spell is still the one that began at pairing: the same notice, never a second.
     assert [n.episode for n in nudged if n.kind == NoticeKind.NUDGE] == [int(T0.timestamp())]
-    assert plan(state, T0 + 27 * DAY).alarm_at <= T0 + 28 * DAY
+    assert plan(state, T0 + 27 * DAY).alarm_at == T0 + 28 * DAY
 
 
 def test_no_one_sided_note_about_weeks_the_quiet_member_was_on_a_break() -> None:

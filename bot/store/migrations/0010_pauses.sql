@@ -1,5 +1,7 @@
--- Planned pauses (`/pause`): a member's announced break of one or two weeks. `ends_at`
--- is when it ends: planned as starts_at + weeks, earlier after `/pause end`.
+-- Planned pauses (`/pause`): a member's announced break of one or two weeks, ending at
+-- the same wall-clock time that many weeks later in the pair's zone (`planned_ends_at`,
+-- earlier when it joins a break already running in another course), or sooner after
+-- `/pause end` or the end of the partnership (`ends_at`).
 CREATE TABLE pauses (
     id INTEGER PRIMARY KEY,
     partnership_id INTEGER NOT NULL REFERENCES partnerships (id),
@@ -7,8 +9,11 @@ CREATE TABLE pauses (
     user_id INTEGER NOT NULL,
     weeks INTEGER NOT NULL CHECK (weeks IN (1, 2)),
     starts_at INTEGER NOT NULL,
+    planned_ends_at INTEGER NOT NULL,
     ends_at INTEGER NOT NULL,
-    CHECK (ends_at >= starts_at AND ends_at <= starts_at + weeks * 604800)
+    -- An hour of slack: a week with the clocks falling back lasts 169 hours.
+    CHECK (planned_ends_at > starts_at AND planned_ends_at <= starts_at + weeks * 604800 + 3600),
+    CHECK (ends_at >= starts_at AND ends_at <= planned_ends_at)
 );
 CREATE INDEX pauses_by_pair ON pauses (partnership_id, user_id, ends_at);
 CREATE INDEX pauses_by_member ON pauses (guild_id, user_id, ends_at);

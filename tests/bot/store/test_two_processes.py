@@ -85,7 +85,7 @@ async def fill(store: Store) -> None:
 async def timed_work(store: Store, now: datetime) -> None:
     """What a scheduler tick runs before delivery: the jobs' store side."""
     for state in await store.reminders.due(now):
-        await store.reminders.apply(state.partnership_id, plan(state, now), now)
+        await store.reminders.apply(state, plan(state, now), now)
     while await store.milestones.charge_missed(now, limit=7):
         pass
     await store.leaderboard.catch_up(now)

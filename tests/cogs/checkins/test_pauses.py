@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.errors import UserError
+from bot.reminders import plan
 from cogs.checkins.messages import QUIET_NUDGE
 from tests.helpers import (
     DAY,
@@ -51,12 +52,12 @@ async def test_the_partner_is_told_kindly_with_the_dates_in_their_own_zone(ready
 
     started = await pause(ready, alice, 2)
     assert started.ephemeral
-    assert "Enjoy your break: 2 weeks, until **Thursday 15 January, 01:00 (Europe/Berlin)**" in (
-        reply(started)
+    assert "Enjoy your break, until **Thursday 15 January, 01:00 (Europe/Berlin)**" in reply(
+        started
     )
     assert "Your partner was told" in reply(started)
     [told] = messages_with(thread, BREAK)
-    assert told.content.startswith(f"🌿 {bob.mention}, {alice.mention} {BREAK} of 2 weeks")
+    assert told.content.startswith(f"🌿 {bob.mention}, {alice.mention} {BREAK}, back by")
     assert "back by **Wednesday 14 January, 19:00 (America/New_York)**" in told.content
     assert pinged(ready, told) == {bob.id}
     assert await stored_pauses(ready) == [(alice.id, 2, at(1).timestamp(), at(15).timestamp())]
@@ -117,6 +118,14 @@ async def test_the_quiet_clock_stands_still_during_a_pause(ready: Server) -> Non
     [nudge] = messages_with(thread, QUIET_NUDGE)
     assert nudge.content.startswith(bob.mention) and pinged(ready, nudge) == {bob.id}
 
+    await advance_to(ready, at(33, 17, 30))
+    await check_in(ready, alice)
+    await advance_to(ready, at(35, 23))
+    assert messages_with(thread, "quiet for three weeks") == []
+    await advance_to(ready, at(36, 1))  # 21 unpaused quiet days: alice may switch
+    [offer] = messages_with(thread, "quiet for three weeks")
+    assert offer.content.startswith(alice.mention) and pinged(ready, offer) == {alice.id}
+
 
 async def test_paused_weeks_neither_count_nor_break_the_streak(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
@@ -155,13 +164,13 @@ async def test_at_most_two_paused_weeks_in_any_eight(ready: Server) -> None:
     refused = await pause(ready, alice, 1)
     assert refused.ephemeral
     assert "At most 2 weeks in any 8 can be paused" in reply(refused)
-    assert "A 1-week pause fits from Thursday 26 February, 01:00 (Europe/Berlin)" in reply(refused)
+    assert "A 1-week pause fits from Thursday 26 February, 00:00 (Europe/Berlin)" in reply(refused)
     assert len(await stored_pauses(ready)) == 1
     assert len(messages_with(thread, BREAK)) == 1
 
     await advance_to(ready, at(57))  # Thursday 26 February
     allowed = await pause(ready, alice, 1)
-    assert "Enjoy your break: 1 week" in reply(allowed)
+    assert "Enjoy your break, until" in reply(allowed)
     assert len(messages_with(thread, BREAK)) == 2
     assert {type(error) for error in ready.errors()} == {UserError}
 
@@ -188,18 +197,14 @@ async def test_coming_back_early_tells_the_partner_and_frees_the_allowance(
     assert pinged(ready, messages_with(thread, "it's check-in time")[-1]) == {alice.id, bob.id}
     # One day used of two weeks: a one-week break fits, a two-week one does not yet.
     assert "At most 2 weeks" in reply(await pause(ready, alice, 2))
-    assert "Enjoy your break: 1 week" in reply(await pause(ready, alice, 1))
+    assert "Enjoy your break, until" in reply(await pause(ready, alice, 1))
     assert {type(error) for error in ready.errors()} == {UserError}
 
 
-async def test_a_repeated_command_pauses_once_and_only_partners_can_pause(ready: Server) -> None:
+async def test_only_a_member_with_a_partner_can_pause(ready: Server) -> None:
     alice, bob, carol = ready.member("alice"), ready.member("bob"), ready.member("carol")
-    partnership = await pair(ready, alice, bob)
+    await pair(ready, alice, bob)
     await pause(ready, alice, 1)
-    repeated = await pause(ready, alice, 1)  # a double press, or Discord retrying
-    assert "You are already on a break until" in reply(repeated)
-    assert len(messages_with(ready.thread(partnership.thread_id), BREAK)) == 1
-
     outsider = await pause(ready, carol, 1)
     assert outsider.ephemeral and "partner" in reply(outsider).lower()
     assert [row[0] for row in await stored_pauses(ready)] == [alice.id]
@@ -219,7 +224,9 @@ async def test_the_partner_is_told_once_discord_works_again(ready: Server) -> No
     assert len(messages_with(thread, BREAK)) == 1
 
 
-async def test_a_holiday_pauses_each_partnership_on_its_own_allowance(ready: Server) -> None:
+async def test_one_holiday_pauses_two_courses_but_breaks_in_turn_share_one_allowance(
+    ready: Server,
+) -> None:
     alice, bob, carol = ready.member("alice"), ready.member("bob"), ready.member("carol")
     python = await pair(ready, alice, bob)
     await find(ready, alice, course="Statistics")
@@ -229,10 +236,63 @@ async def test_a_holiday_pauses_each_partnership_on_its_own_allowance(ready: Ser
         for p in await ready.bot.store.partnerships.active_partnerships(ready.guild.id, alice.id)
         if p.id != python.id
     ]
-    for course in ("Intro to Python", "Statistics"):
-        started = await alice.slash(ready.general, "pause start", weeks=2, course=course)
-        assert "Enjoy your break: 2 weeks" in reply(started)
+    await alice.slash(ready.general, "pause start", weeks=2, course="Intro to Python")
+    await advance(ready, 3600)  # an hour later, the same holiday in her other course
+    joined = await alice.slash(ready.general, "pause start", weeks=2, course="Statistics")
+    assert "Enjoy your break, until **Thursday 15 January, 01:00" in reply(joined)
     [to_bob] = messages_with(ready.thread(python.thread_id), BREAK)
     [to_carol] = messages_with(ready.thread(statistics.thread_id), BREAK)
     assert pinged(ready, to_bob) == {bob.id} and pinged(ready, to_carol) == {carol.id}
-    assert [row[1] for row in await stored_pauses(ready)] == [2, 2]
+    [first, second] = await stored_pauses(ready)
+    assert second[3] == first[3]  # joined: it ends with the first, costing nothing more
+
+    await alice.slash(ready.general, "pause end", course="Statistics")
+    await advance_to(ready, at(16))  # the holiday is over; a break in turn is refused
+    refused = await alice.slash(ready.general, "pause start", weeks=1, course="Statistics")
+    assert "At most 2 weeks in any 8 can be paused" in reply(refused)
+    assert len(await stored_pauses(ready)) == 2
+    assert {type(error) for error in ready.errors()} == {UserError}
+
+
+async def test_repeated_presses_pause_and_come_back_once(ready: Server) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    partnership = await pair(ready, alice, bob)
+    thread = ready.thread(partnership.thread_id)
+    first = await pause(ready, alice, 1)
+    repeated = await pause(ready, alice, 1)  # a double press, or Discord retrying
+    assert "Enjoy your break" in reply(first)
+    assert "You are already on a break until" in reply(repeated)
+    assert len(await stored_pauses(ready)) == 1 and len(messages_with(thread, BREAK)) == 1
+
+    await advance(ready, 3600)
+    back = await alice.slash(ready.general, "pause end")
+    again = await alice.slash(ready.general, "pause end")
+    assert "Welcome back!" in reply(back)
+    assert "You are already back from your break" in reply(again)
+    assert len(messages_with(thread, "is back from their break early")) == 1
+
+
+async def test_a_break_ends_with_its_partnership(ready: Server) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    await pair(ready, alice, bob)
+    await pause(ready, alice, 2)
+    await advance_to(ready, at(3))
+    await bob.slash(ready.general, "partner end")
+    assert await stored_pauses(ready) == [(alice.id, 2, at(1).timestamp(), at(3).timestamp())]
+
+
+async def test_a_plan_made_before_a_pause_is_not_stored_after_it(ready: Server) -> None:
+    """The reminders job read the pair, then bob paused, then the job came to store its plan."""
+    alice, bob = ready.member("alice"), ready.member("bob")
+    await pair(ready, alice, bob)
+    await advance_to(ready, at(14, 23))  # both quiet since pairing: nudges due at midnight
+    store = ready.bot.store.reminders
+    [state] = await store.due(at(15, 0, 1))
+    await pause(ready, bob, 1)
+    assert not await store.apply(state, plan(state, at(15, 0, 1)), at(15, 0, 1))
+
+    await advance_to(ready, at(15, 1))  # planned afresh: alice is nudged, bob is not
+    nudged = await ready.bot.store.db.fetch_all(
+        "SELECT member_id FROM outbox WHERE kind = 'nudge' ORDER BY member_id"
+    )
+    assert [row["member_id"] for row in nudged] == [alice.id]
