@@ -20,8 +20,6 @@ PAUSE_WEEKS = (1, 2)
 # At most this much paused time in any window of this length.
 MOST_PAUSED = 2 * WEEK
 WINDOW = 8 * WEEK
-# A week in which the clocks fall back lasts an hour longer (`planned_end`).
-DST_SLACK = timedelta(hours=1)
 MINUTE = timedelta(minutes=1)
 
 
@@ -109,7 +107,7 @@ def check_new_pause(
     running = [span.end for span in spans if span.covers(now)]
     if running:
         return Span(now, min(wanted.end, max(running)))
-    if not _fits(spans, wanted):
+    if not _fits(spans, wanted, weeks):
         fits_from = describe_date_in_zone(earliest_start(spans, weeks, now, pair_zone), member_zone)
         raise UserError(
             f"At most {MOST_PAUSED // WEEK} weeks in any {WINDOW // WEEK} can be paused, and "
@@ -119,16 +117,17 @@ def check_new_pause(
     return wanted
 
 
-def _fits(spans: list[Span], wanted: Span) -> bool:
+def _fits(spans: list[Span], wanted: Span, weeks: int) -> bool:
     """Every eight-week window that ends with a pause still running holds two weeks at most.
 
     The fullest window containing the new pause ends where a pause ends, since none
-    starts later than this one.
+    starts later than this one. A pause over a DST change that makes its weeks longer
+    (`planned_end`) may use the extra hour or two.
     """
     every = [*spans, wanted]
     ends = [span.end for span in every if span.end > wanted.start]
-    most = MOST_PAUSED + DST_SLACK
-    return all(paused_between(every, end - WINDOW, end) <= most for end in ends)
+    longer = max(wanted.end - wanted.start - weeks * WEEK, timedelta())
+    return all(paused_between(every, end - WINDOW, end) <= MOST_PAUSED + longer for end in ends)
 
 
 def earliest_start(spans: list[Span], weeks: int, now: datetime, zone: str) -> datetime:
@@ -142,7 +141,7 @@ def earliest_start(spans: list[Span], weeks: int, now: datetime, zone: str) -> d
     while fits - too_soon > 1:
         middle = (too_soon + fits) // 2
         moment = start + middle * MINUTE
-        if _fits(spans, Span(moment, planned_end(moment, weeks, zone))):
+        if _fits(spans, Span(moment, planned_end(moment, weeks, zone)), weeks):
             fits = middle
         else:
             too_soon = middle

@@ -90,6 +90,12 @@ def latest_review(created_at: datetime, now: datetime) -> datetime | None:
     return created_at + TRIAL_AFTER + reviews * REVIEW_EVERY if reviews >= 1 else None
 
 
+def review_due(created_at: datetime, now: datetime) -> int | None:
+    """The episode of the review a pair can answer now: the latest asked, if any."""
+    latest = latest_review(created_at, now)
+    return None if latest is None else _stamp(latest)
+
+
 def _next_review(created_at: datetime, now: datetime) -> datetime:
     reviews = max((now - created_at - TRIAL_AFTER) // REVIEW_EVERY, 0) + 1
     return created_at + TRIAL_AFTER + reviews * REVIEW_EVERY

@@ -5,6 +5,7 @@ SimCord's clock starts on Thursday 2026-01-01 00:00 UTC.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -84,6 +85,16 @@ def study_server(env: simcord.Env, name: str, shard: int | None = None) -> Serve
         leaderboard=guild.create_text_channel("leaderboard"),
         moderator=guild.add_member(env.create_user(moderator), roles=[mods]),
     )
+
+
+async def exported(server: Server, member: Member) -> dict[str, Any]:
+    """The member's `/privacy export` document, as they would download it."""
+    result = await member.slash(server.general, "privacy export")
+    assert answer(result).ephemeral
+    [attachment] = answer(result).attachments
+    assert attachment.filename == "tandem-data.json"
+    document: dict[str, Any] = json.loads(await attachment.read())
+    return document
 
 
 def answer(result: Result) -> Any:

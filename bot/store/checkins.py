@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.errors import UserError
 from bot.models import (
     NoticeKind,
     PartnerRequest,
     Partnership,
     RequestKind,
     RequestStatus,
+    ReviewAnswer,
     Stored,
 )
 from bot.schedule import WeeklyTime
@@ -134,11 +136,22 @@ class CheckinStore:
         return await current_streak(self._db, guild_id, user_id, now)
 
     async def propose(
-        self, partnership: Partnership, proposer: int, weekly: WeeklyTime, now: datetime
+        self,
+        partnership: Partnership,
+        proposer: int,
+        weekly: WeeklyTime,
+        now: datetime,
+        review: int | None = None,
     ) -> Stored[int]:
-        """Ask the partner to confirm a new weekly time (see `bot.store.requests.ask`)."""
+        """Ask the partner to confirm a new weekly time (see `bot.store.requests.ask`).
+
+        Proposed from a review's form (`review` its episode), it is also that member's
+        answer to the review, stored with it.
+        """
+        if weekly == partnership.weekly:
+            raise UserError(f"**{weekly.label()}** is already your weekly check-in time.")
         async with self._db.transaction() as conn:
-            return await ask(
+            asked = await ask(
                 conn,
                 RequestKind.SCHEDULE,
                 guild_id=partnership.guild_id,
@@ -157,6 +170,20 @@ class CheckinStore:
                 },
                 now=now,
             )
+            if review is None:
+                return asked
+            answered = await _record(
+                conn,
+                NoticeKind.REVIEW,
+                partnership,
+                proposer,
+                review,
+                ReviewAnswer.CHANGE_TIME,
+                now,
+            )
+        return Stored(
+            asked.value, asked.notices + answered.notices, asked.repeated and answered.repeated
+        )
 
     async def proposal(self, proposal_id: int) -> Proposal | None:
         row = await self._db.fetch_one(
@@ -189,38 +216,50 @@ class CheckinStore:
         answer: str,
         now: datetime,
     ) -> Stored[dict[int, str]]:
-        """Record a member's answer once; the question in the thread is redrawn to show it.
-
-        `kind` is the question (`TRIAL` or `REVIEW`), `episode` which asking of it.
-        Pressing the same answer again stores nothing and redraws nothing.
-        """
-        question = _QUESTIONS[kind]
-        params = {"pair": partnership.id, "user": user_id, "episode": episode, "answer": answer}
+        """Record a member's answer to the day-14 question (`TRIAL`) or a `REVIEW` (see `_record`)."""
         async with self._db.transaction() as conn:
-            changed = (
-                await conn.execute(
-                    f"INSERT INTO {question.table} ({question.key}, answer)"
-                    f" VALUES ({question.values}, :answer) ON CONFLICT ({question.key})"
-                    f" DO UPDATE SET answer = excluded.answer"
-                    f" WHERE {question.table}.answer != excluded.answer",
-                    params,
-                )
-                == 1
-            )
-            answers = await _answers(conn, question, partnership.id, episode)
-            notices: tuple[int, ...] = ()
-            if changed:
-                notice = await queue(
-                    conn,
-                    partnership.guild_id,
-                    question.kind,
-                    now,
-                    partnership_id=partnership.id,
-                    episode=episode,
-                    refresh=True,
-                )
-                notices = (notice,)
-        return Stored(answers, notices, repeated=not changed)
+            return await _record(conn, kind, partnership, user_id, episode, answer, now)
+
+
+async def _record(
+    conn: Connection,
+    kind: NoticeKind,
+    partnership: Partnership,
+    user_id: int,
+    episode: int,
+    answer: str,
+    now: datetime,
+) -> Stored[dict[int, str]]:
+    """Record a member's answer once; the question in the thread is redrawn to show it.
+
+    `episode` names which asking of the question. Pressing the same answer again
+    stores nothing and redraws nothing.
+    """
+    question = _QUESTIONS[kind]
+    params = {"pair": partnership.id, "user": user_id, "episode": episode, "answer": answer}
+    changed = (
+        await conn.execute(
+            f"INSERT INTO {question.table} ({question.key}, answer)"
+            f" VALUES ({question.values}, :answer) ON CONFLICT ({question.key})"
+            f" DO UPDATE SET answer = excluded.answer"
+            f" WHERE {question.table}.answer != excluded.answer",
+            params,
+        )
+        == 1
+    )
+    answers = await _answers(conn, question, partnership.id, episode)
+    if not changed:
+        return Stored(answers, repeated=True)
+    notice = await queue(
+        conn,
+        partnership.guild_id,
+        question.kind,
+        now,
+        partnership_id=partnership.id,
+        episode=episode,
+        refresh=True,
+    )
+    return Stored(answers, (notice,))
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,18 @@ async def redraw(
     return tuple(redrawn)
 
 
+async def redraw_posted(
+    conn: Connection, partnership_id: int, kinds: tuple[str, ...], now: datetime
+) -> tuple[int, ...]:
+    """Have the pair's posted messages of these kinds drawn again, e.g. when the pair ends."""
+    rows = await conn.fetch_all(
+        f"UPDATE outbox SET {_REDRAWN}, due_at = ? WHERE partnership_id = ?"
+        f" AND kind IN ({','.join('?' * len(kinds))}) AND message_id IS NOT NULL RETURNING id",
+        (to_timestamp(now), partnership_id, *kinds),
+    )
+    return tuple(int(row["id"]) for row in rows)
+
+
 def _row(row: Any) -> OutboxRow:
     first = row["first_attempt_at"]
     return OutboxRow(

@@ -18,7 +18,7 @@ from bot.store.database import (
     pair_members,
     to_timestamp,
 )
-from bot.store.outbox import queue
+from bot.store.outbox import queue, redraw_posted
 from bot.store.pauses import end_pauses_of_pair
 from bot.store.requests import withdraw
 
@@ -158,6 +158,10 @@ async def end_pair(
         "m.partnership_id = :pair AND (r.kind = 'reschedule' OR m.status = 'void')",
         pair,
         now,
+    )
+    # Questions still showing their buttons (the trial, the reviews) show the outcome.
+    withdrawn += await redraw_posted(
+        conn, partnership_id, (NoticeKind.TRIAL, NoticeKind.REVIEW), now
     )
     farewell = await queue(
         conn, ended["guild_id"], NoticeKind.FAREWELL, now, partnership_id=partnership_id

@@ -55,17 +55,24 @@ class ReminderStore:
     async def apply(self, state: PairState, plan: Plan, now: datetime) -> bool:
         """Queue the notices (each at most once, ever) and move the alarm, together.
 
-        Only while the pair's alarm is still the one `state` was read with: a check-in
-        or a pause meanwhile rang it again, and the pair is planned afresh next time
-        instead of from what it was. Returns whether the plan was stored.
+        Only while the pair lasts and its alarm is still the one `state` was read with:
+        a check-in or a pause meanwhile rang it again, and the pair is planned afresh
+        next time instead of from what it was. The guarded update comes first, so on
+        PostgreSQL it waits for such a change and then sees it. Returns whether the
+        plan was stored.
         """
         async with self._db.transaction() as conn:
-            rows = await conn.fetch_all(
-                "SELECT guild_id, alarm_at FROM partnerships WHERE id = ? AND ended_at IS NULL",
-                (state.partnership_id,),
+            moved = await conn.fetch_one(
+                "UPDATE partnerships SET next_checkin_at = ?, alarm_at = ?"
+                " WHERE id = ? AND ended_at IS NULL AND alarm_at = ? RETURNING guild_id",
+                (
+                    to_timestamp(plan.next_checkin_at),
+                    to_timestamp(plan.alarm_at),
+                    state.partnership_id,
+                    _stamp_or_none(state.alarm_at),
+                ),
             )
-            current = next(iter(rows), None)
-            if current is None or current["alarm_at"] != _stamp_or_none(state.alarm_at):
+            if moved is None:
                 return False
             await conn.executemany(
                 "INSERT INTO outbox (key, guild_id, partnership_id, kind, episode, member_id,"
@@ -74,7 +81,7 @@ class ReminderStore:
                 [
                     {
                         "key": notice_key(n.kind, state.partnership_id, n.episode, n.member_id),
-                        "guild": current["guild_id"],
+                        "guild": moved["guild_id"],
                         "pair": state.partnership_id,
                         "channel": None,
                         "kind": n.kind,
@@ -84,14 +91,6 @@ class ReminderStore:
                     }
                     for n in plan.notices
                 ],
-            )
-            await conn.execute(
-                "UPDATE partnerships SET next_checkin_at = ?, alarm_at = ? WHERE id = ?",
-                (
-                    to_timestamp(plan.next_checkin_at),
-                    to_timestamp(plan.alarm_at),
-                    state.partnership_id,
-                ),
             )
         return True
 

@@ -46,7 +46,7 @@ class CheckinCog(commands.Cog):
             if match is None:
                 continue
             try:
-                await submit(interaction, int(match["partnership_id"]), int(match["member_id"]))
+                await submit(interaction, *(int(number) for number in match.groups()))
             except Exception as error:
                 await report_error(interaction, error, what)
             return

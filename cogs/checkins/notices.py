@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import discord
 
@@ -16,10 +17,16 @@ from bot.models import (
     ReviewAnswer,
     TrialAnswer,
 )
+from bot.reminders import review_due
 from bot.store.database import from_timestamp
 from bot.store.outbox import OutboxRow
 from cogs.checkins import messages
-from cogs.checkins.views import CheckinButton, RematchButton, ReviewButton, TrialButton
+from cogs.checkins.views import (
+    CheckinButton,
+    RematchButton,
+    ReviewButton,
+    TrialButton,
+)
 from cogs.common.outbox import Outbox, Rendered, outcome, pair_of
 from cogs.common.requests import answer_buttons
 from cogs.common.threads import member_zone, member_zones
@@ -79,32 +86,20 @@ async def render_pause(
 
 
 async def render_nudge(
-    bot: TandemBot, row: OutboxRow, partnership: Partnership | None
+    _bot: TandemBot, row: OutboxRow, _partnership: Partnership | None
 ) -> Rendered | None:
-    """Not to a member who went on a break since it was planned: their silence is planned."""
-    pair = pair_of(partnership)
-    if await _on_break_now(bot, pair, row.member_id):
-        return None
     return Rendered(messages.nudge(row.member_id), pings=(row.member_id,))
 
 
 async def render_rematch_offer(
-    bot: TandemBot, row: OutboxRow, partnership: Partnership | None
+    _bot: TandemBot, row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
-    """To the partner of a quiet member; not once the quiet member announced a break."""
     pair = pair_of(partnership)
-    if await _on_break_now(bot, pair, pair.partner_of(row.member_id)):
-        return None
     return Rendered(
         messages.rematch_offer(pair, row.member_id),
         buttons=(RematchButton(pair.id, row.member_id),),
         pings=(row.member_id,),
     )
-
-
-async def _on_break_now(bot: TandemBot, pair: Partnership, member: int) -> bool:
-    paused = await bot.store.pauses.paused_members(pair.id, discord.utils.utcnow())
-    return member in paused
 
 
 async def render_one_sided(
@@ -118,30 +113,28 @@ async def render_one_sided(
     )
 
 
-async def render_trial(
+async def render_question(
     bot: TandemBot, row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
-    """The day-14 question, redrawn as answers come in; its buttons go once it is decided."""
+    """The day-14 question or a review, redrawn as answers come in.
+
+    Its buttons go once both answered, the pair ended, or a newer review replaced it.
+    """
     pair = pair_of(partnership)
     if pair.ended_at is not None and row.message_id is None:
         return None  # the pair ended before the question was ever asked
-    answers = await bot.store.checkins.question_answers(NoticeKind.TRIAL, pair.id, row.episode)
+    answers = await bot.store.checkins.question_answers(row.kind, pair.id, row.episode)
     decided = pair.ended_at is not None or len(answers) == len(pair.members)
-    buttons = () if decided else tuple(TrialButton(pair.id, answer) for answer in TrialAnswer)
-    return Rendered(messages.trial_question(pair, answers), buttons=buttons, pings=pair.members)
-
-
-async def render_review(
-    bot: TandemBot, row: OutboxRow, partnership: Partnership | None
-) -> Rendered | None:
-    """The eight-weekly review, redrawn as answers come in; like the day-14 question."""
-    pair = pair_of(partnership)
-    if pair.ended_at is not None and row.message_id is None:
-        return None
-    answers = await bot.store.checkins.question_answers(NoticeKind.REVIEW, pair.id, row.episode)
-    decided = pair.ended_at is not None or len(answers) == len(pair.members)
-    buttons = () if decided else tuple(ReviewButton(pair.id, a, row.episode) for a in ReviewAnswer)
-    return Rendered(messages.review_question(pair, answers), buttons=buttons, pings=pair.members)
+    if row.kind is NoticeKind.TRIAL:
+        buttons: tuple[discord.ui.Item[Any], ...] = tuple(
+            TrialButton(pair.id, answer) for answer in TrialAnswer
+        )
+        text = messages.trial_question(pair, answers)
+    else:
+        decided = decided or row.episode != review_due(pair.created_at, discord.utils.utcnow())
+        buttons = tuple(ReviewButton(pair.id, answer, row.episode) for answer in ReviewAnswer)
+        text = messages.review_question(pair, answers)
+    return Rendered(text, buttons=() if decided else buttons, pings=pair.members)
 
 
 async def render_answers(
@@ -184,8 +177,8 @@ def register(outbox: Outbox) -> None:
     outbox.register(NoticeKind.NUDGE, render_nudge, paired_only=True)
     outbox.register(NoticeKind.REMATCH_OFFER, render_rematch_offer, paired_only=True)
     outbox.register(NoticeKind.ONE_SIDED, render_one_sided, paired_only=True)
-    outbox.register(NoticeKind.TRIAL, render_trial)
-    outbox.register(NoticeKind.REVIEW, render_review)
+    outbox.register(NoticeKind.TRIAL, render_question)
+    outbox.register(NoticeKind.REVIEW, render_question)
     outbox.register(NoticeKind.ANSWERS, render_answers, paired_only=True)
     outbox.register(NoticeKind.SCHEDULE_PROPOSAL, render_schedule_proposal, paired_only=True)
     outbox.register(NoticeKind.PAUSE_STARTED, render_pause, paired_only=True)

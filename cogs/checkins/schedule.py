@@ -1,8 +1,9 @@
 """A new weekly time, proposed by `/checkin_schedule` or by the review's **Change time** form.
 
-The form's custom id names the pair and the member (`tandem:schedule-form:<pair>:<member>`)
-and it is sent already stopped, like the check-in form: a submission after a restart
-reaches `submit_schedule` through the cog's listener, with nothing kept in memory.
+The form's custom id names the pair, the member and the review it answers
+(`tandem:schedule-form:<pair>:<member>:<review>`), and it is sent already stopped, like
+the check-in form: a submission after a restart reaches `submit_schedule` through the
+cog's listener, with nothing kept in memory.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import discord
 
 from bot.errors import UserError
 from bot.models import Partnership
+from bot.reminders import review_due
 from bot.schedule import (
     WEEKDAYS,
     WeeklyTime,
@@ -27,16 +29,17 @@ from cogs.common import tandem
 from cogs.common.outbox import reply_stored
 
 SCHEDULE_FORM_ID = re.compile(
-    r"^tandem:schedule-form:(?P<partnership_id>\d{1,20}):(?P<member_id>\d{1,20})$"
+    r"^tandem:schedule-form:(?P<partnership_id>\d{1,20}):(?P<member_id>\d{1,20})"
+    r":(?P<review>\d{1,20})$"
 )
 
 
-def schedule_form(partnership: Partnership, member_id: int) -> discord.ui.Modal:
+def schedule_form(partnership: Partnership, member_id: int, review: int) -> discord.ui.Modal:
     """The pair's current time, ready to be changed; stopped so discord.py keeps no copy."""
     weekly = partnership.weekly
     form = discord.ui.Modal(
         title="New weekly check-in time",
-        custom_id=f"tandem:schedule-form:{partnership.id}:{member_id}",
+        custom_id=f"tandem:schedule-form:{partnership.id}:{member_id}:{review}",
     )
     fields = (
         ("day", "Day (Monday to Sunday)", WEEKDAYS[weekly.weekday], 9),
@@ -54,29 +57,37 @@ def schedule_form(partnership: Partnership, member_id: int) -> discord.ui.Modal:
 
 
 async def submit_schedule(
-    interaction: discord.Interaction[Any], partnership_id: int, member_id: int
+    interaction: discord.Interaction[Any], partnership_id: int, member_id: int, review: int
 ) -> None:
+    """A review's **Change time**: the new time is proposed and answers the review, together."""
     if interaction.user.id != member_id:
         raise UserError("This form belongs to someone else.")
     partnership = await tandem(interaction).store.partnerships.partnership(partnership_id)
     if partnership is None or partnership.ended_at is not None:
         raise UserError("This partnership has ended, so its check-in time stays as it was.")
+    if not partnership.includes(member_id):
+        raise UserError("Only the two partners can change their check-in time.")
+    if review != review_due(partnership.created_at, discord.utils.utcnow()):
+        raise UserError("This review has passed; a newer one is in your thread.")
     values = submitted_values(interaction)
     weekly = WeeklyTime(
         weekday=parse_weekday_name(values.get("day", "")),
         minute=parse_minute(values.get("time", "")),
         zone=parse_zone(values.get("zone", "")),
     )
-    await propose_time(interaction, partnership, weekly)
+    await propose_time(interaction, partnership, weekly, review)
 
 
 async def propose_time(
-    interaction: discord.Interaction[Any], partnership: Partnership, weekly: WeeklyTime
+    interaction: discord.Interaction[Any],
+    partnership: Partnership,
+    weekly: WeeklyTime,
+    review: int | None = None,
 ) -> None:
     """Ask the partner to confirm `weekly` in the thread, and tell the member privately."""
     await interaction.response.defer(ephemeral=True, thinking=True)
     proposed = await tandem(interaction).store.checkins.propose(
-        partnership, interaction.user.id, weekly, discord.utils.utcnow()
+        partnership, interaction.user.id, weekly, discord.utils.utcnow(), review
     )
     label = f"**{weekly.label()}**"
     await reply_stored(

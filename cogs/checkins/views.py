@@ -8,6 +8,7 @@ import discord
 
 from bot.errors import UserError
 from bot.models import EndCause, NoticeKind, Partnership, ReviewAnswer, Stored, TrialAnswer
+from bot.reminders import review_due
 from bot.replies import NO_PINGS, send_ephemeral
 from bot.store.database import to_timestamp
 from cogs.checkins.modal import checkin_form
@@ -85,21 +86,21 @@ class ReviewButton(
         self.episode = episode
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        """Only the review now due can be answered; Change time answers when its form is sent."""
         bot = tandem(interaction)
         partnership = await pair_member(interaction, self.partnership_id)
+        now = discord.utils.utcnow()
+        if self.episode != review_due(partnership.created_at, now):
+            raise UserError("This review has passed; a newer one is in this thread.")
+        if self.answer is ReviewAnswer.CHANGE_TIME:
+            form = schedule_form(partnership, interaction.user.id, self.episode)
+            await interaction.response.send_modal(form)
+            return
         answered = await bot.store.checkins.answer_question(
-            NoticeKind.REVIEW,
-            partnership,
-            interaction.user.id,
-            self.episode,
-            self.answer,
-            discord.utils.utcnow(),
+            NoticeKind.REVIEW, partnership, interaction.user.id, self.episode, self.answer, now
         )
         if self.answer is ReviewAnswer.SWITCH:
             await switch(interaction, partnership, answered.notices)
-        elif self.answer is ReviewAnswer.CHANGE_TIME:
-            await interaction.response.send_modal(schedule_form(partnership, interaction.user.id))
-            await bot.outbox.flush(answered.notices)
         else:
             await keep(interaction, partnership, answered)
 
@@ -123,15 +124,14 @@ async def keep(
     """A Keep counts once; the reply says whether the partner still has to answer."""
     if answered.repeated:
         raise UserError("You already chose **Keep**.")
-    kept = {member for member, answer in answered.value.items() if answer == "keep"}
     partner = partnership.partner_of(interaction.user.id)
-    await interaction.response.send_message(
-        "🎉 You both chose to keep going. Onwards!"
-        if kept == set(partnership.members)
-        else f"💪 Noted: you want to keep going. I'll let {mention(partner)} answer too.",
-        ephemeral=True,
-        allowed_mentions=NO_PINGS,
-    )
+    if answered.value.get(partner) == "keep":
+        text = "🎉 You both chose to keep going. Onwards!"
+    elif partner in answered.value:
+        text = "💪 Noted: you want to keep going."
+    else:
+        text = f"💪 Noted: you want to keep going. I'll let {mention(partner)} answer too."
+    await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
     await tandem(interaction).outbox.flush(answered.notices)
 
 

@@ -11,8 +11,8 @@ CREATE TABLE pauses (
     starts_at INTEGER NOT NULL,
     planned_ends_at INTEGER NOT NULL,
     ends_at INTEGER NOT NULL,
-    -- An hour of slack: a week with the clocks falling back lasts 169 hours.
-    CHECK (planned_ends_at > starts_at AND planned_ends_at <= starts_at + weeks * 604800 + 3600),
+    -- Slack for the clocks going back meanwhile: a week may last 169 hours (170 in a few zones).
+    CHECK (planned_ends_at > starts_at AND planned_ends_at <= starts_at + weeks * 604800 + 7200),
     CHECK (ends_at >= starts_at AND ends_at <= planned_ends_at)
 );
 CREATE INDEX pauses_by_pair ON pauses (partnership_id, user_id, ends_at);

@@ -164,7 +164,7 @@ async def test_at_most_two_paused_weeks_in_any_eight(ready: Server) -> None:
     refused = await pause(ready, alice, 1)
     assert refused.ephemeral
     assert "At most 2 weeks in any 8 can be paused" in reply(refused)
-    assert "A 1-week pause fits from Thursday 26 February, 00:00 (Europe/Berlin)" in reply(refused)
+    assert "A 1-week pause fits from Thursday 26 February, 01:00 (Europe/Berlin)" in reply(refused)
     assert len(await stored_pauses(ready)) == 1
     assert len(messages_with(thread, BREAK)) == 1
 

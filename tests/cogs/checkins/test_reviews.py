@@ -20,6 +20,7 @@ from tests.helpers import (
     Server,
     advance,
     advance_to,
+    exported,
     messages_with,
     pair,
     pinged,
@@ -61,6 +62,13 @@ async def test_the_pair_is_asked_once_every_eight_weeks_after_the_trial(
     assert len(messages_with(thread, QUESTION)) == 1  # once per review, restart or not
     await advance_to(ready, datetime(2026, 5, 7, 0, 2, tzinfo=UTC))
     assert len(messages_with(thread, QUESTION)) == 2
+    late = await alice.click(review, label="Keep")  # the first review's buttons
+    assert late.ephemeral and "This review has passed" in reply(late)
+    assert await ready.bot.store.db.fetch_value("SELECT COUNT(*) FROM review_answers") == 0
+    newest = messages_with(thread, QUESTION)[-1]
+    assert "Noted" in reply(await alice.click(newest, label="Keep"))
+    [answer] = (await exported(ready, alice))["review_answers"]
+    assert (answer["answer"], answer["asked_at"]) == ("keep", "2026-05-07T00:00:00+00:00")
 
 
 async def test_keep_from_both_settles_the_review(ready: Server) -> None:
@@ -86,12 +94,16 @@ async def test_change_time_opens_a_form_whose_new_time_the_partner_confirms(
     thread = ready.thread(partnership.thread_id)
     shown = await alice.click(review, label="Change time")
     assert shown.modal is not None and shown.modal["title"] == "New weekly check-in time"
-    [redrawn] = messages_with(thread, QUESTION)
-    assert f"{alice.mention} chose **Change time**" in redrawn.content and redrawn.components
-
     bad = await alice.submit_modal(shown, {"day": "Funday", "time": "07:30", "zone": "UTC"})
     assert "is not a day" in reply(bad)
+    shown = await alice.click(review, label="Change time")
+    same = await alice.submit_modal(
+        shown, {"day": "Monday", "time": "18:00", "zone": "Europe/Berlin"}
+    )
+    assert "already your weekly check-in time" in reply(same)
     assert await ready.bot.store.db.fetch_value("SELECT COUNT(*) FROM schedule_proposals") == 0
+    [unanswered] = messages_with(thread, QUESTION)  # a form not sent answers nothing
+    assert "chose" not in unanswered.content
 
     shown = await alice.click(review, label="Change time")  # pressing again opens it anew
     await ready.env.restart_bot(make_bot())  # the open form still submits after a deploy
@@ -101,10 +113,21 @@ async def test_change_time_opens_a_form_whose_new_time_the_partner_confirms(
     assert "Your proposal of **Wednesday 07:30 (Asia/Kolkata)** is saved" in reply(asked)
     [proposal] = messages_with(thread, "proposes a new weekly check-in time")
     assert pinged(ready, proposal) == {bob.id}
+    [answered] = messages_with(thread, QUESTION)
+    assert f"{alice.mention} chose **Change time**" in answered.content and answered.components
     await bob.click(proposal, label="Confirm")
     changed = await ready.bot.store.partnerships.partnership(partnership.id)
     assert changed is not None and changed.weekly.label() == "Wednesday 07:30 (Asia/Kolkata)"
     assert {type(e) for e in ready.errors()} <= {UserError}
+
+
+async def test_a_review_ended_otherwise_loses_its_buttons(ready: Server) -> None:
+    alice, _bob, partnership, _review = await reviewed(ready)
+    await alice.slash(ready.general, "partner end")
+    [closed] = messages_with(ready.thread(partnership.thread_id), QUESTION)
+    assert not closed.components
+    trial = messages_with(ready.thread(partnership.thread_id), "keep going together?")
+    assert trial and not trial[0].components
 
 
 async def test_switch_ends_the_partnership_kindly_and_closes_the_review(ready: Server) -> None:

@@ -15,8 +15,8 @@ from tests.helpers import (
     Server,
     add,
     advance_to,
-    answer,
     check_in,
+    exported,
     find,
     goal,
     ledger_rows,
@@ -26,15 +26,6 @@ from tests.helpers import (
     reply,
     request,
 )
-
-
-async def exported(server: Server, member: Any) -> dict[str, Any]:
-    result = await member.slash(server.general, "privacy export")
-    assert answer(result).ephemeral
-    [attachment] = answer(result).attachments
-    assert attachment.filename == "tandem-data.json"
-    document: dict[str, Any] = json.loads(await attachment.read())
-    return document
 
 
 async def a_full_history(server: Server, alice: Any, bob: Any) -> Any:
