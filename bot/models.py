@@ -180,12 +180,8 @@ class Pause:
     partnership_id: int
     member_id: int
     weeks: int
-    span: Span
+    span: Span  # as it runs: its end is the planned one, or earlier once ended early
     planned_end: datetime
-
-    @property
-    def ended_early(self) -> bool:
-        return self.span.end < self.planned_end
 
 
 @dataclass(frozen=True)

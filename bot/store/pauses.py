@@ -49,6 +49,8 @@ class PauseStore:
         """
         async with self._db.transaction() as conn:
             await conn.serialize(f"tandem pauses {partnership.guild_id}:{user_id}")
+            if not await _lasts(conn, partnership.id):
+                raise UserError("This partnership has ended, so there is nothing to pause.")
             current = await _current(conn, partnership.id, user_id, now)
             if current is not None and _same_request(current, weeks, now):
                 return Stored(current, repeated=True)
@@ -135,6 +137,14 @@ async def _announce(
         episode=pause.id,
         member_id=pause.member_id,
     )
+
+
+async def _lasts(reads: Reads, partnership_id: int) -> bool:
+    row = await reads.fetch_one(
+        "SELECT 1 AS lasting FROM partnerships WHERE id = ? AND ended_at IS NULL",
+        (partnership_id,),
+    )
+    return row is not None
 
 
 async def _current(reads: Reads, partnership_id: int, user_id: int, now: datetime) -> Pause | None:

@@ -140,3 +140,16 @@ async def test_switch_ends_the_partnership_kindly_and_closes_the_review(ready: S
     assert f"{bob.mention} chose **Switch**" in decided.content and not decided.components
     await advance(ready, 60 * DAY)
     assert len(messages_with(thread, QUESTION)) == 1  # an ended pair is not reviewed again
+
+
+async def test_only_the_partners_can_answer_a_review(ready: Server) -> None:
+    alice, _bob, partnership, review = await reviewed(ready)
+    mallory = ready.member("mallory")
+    thread = await ready.bot.fetch_channel(partnership.thread_id)
+    await thread.add_user(discord.Object(id=mallory.id))  # a moderator adds someone
+    for label in ("Keep", "Change time", "Switch"):
+        refused = await mallory.click(review, label=label)
+        assert refused.ephemeral and "Only the two partners" in reply(refused)
+    assert await ready.bot.store.db.fetch_value("SELECT COUNT(*) FROM review_answers") == 0
+    assert await ready.bot.store.partnerships.active_partnerships(ready.guild.id, alice.id)
+    assert {type(e) for e in ready.errors()} <= {UserError}
