@@ -12,7 +12,7 @@ from bot.models import NoticeKind, Partnership, Pause, Stored
 from bot.pauses import Span, check_new_pause
 from bot.store.database import Connection, Database, Reads, Row, from_timestamp, to_timestamp
 from bot.store.outbox import queue
-from bot.store.streaks import member_spans, record_streak
+from bot.store.streaks import member_spans, record_streak, span_of
 
 # A second `/pause` this soon after the first, asking the same, is the same request again.
 SAME_REQUEST = timedelta(minutes=2)
@@ -115,7 +115,7 @@ async def pair_spans(
     )
     spans: dict[tuple[int, int], list[Span]] = defaultdict(list)
     for row in rows:
-        spans[(row["partnership_id"], row["user_id"])].append(_span(row))
+        spans[(row["partnership_id"], row["user_id"])].append(span_of(row))
     return {member: tuple(found) for member, found in spans.items()}
 
 
@@ -171,16 +171,12 @@ def _same_request(current: Pause, weeks: int, now: datetime) -> bool:
     return current.weeks == weeks and now - current.span.start < SAME_REQUEST
 
 
-def _span(row: Row) -> Span:
-    return Span(from_timestamp(row["starts_at"]), from_timestamp(row["ends_at"]))
-
-
 def _pause(row: Row) -> Pause:
     return Pause(
         id=row["id"],
         partnership_id=row["partnership_id"],
         member_id=row["user_id"],
         weeks=row["weeks"],
-        span=_span(row),
+        span=span_of(row),
         planned_end=from_timestamp(row["planned_ends_at"]),
     )

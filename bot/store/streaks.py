@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.checkins import streak, streak_ends
 from bot.pauses import Span
-from bot.store.database import Connection, Reads, from_timestamp, to_timestamp
+from bot.store.database import Connection, Reads, Row, from_timestamp, to_timestamp
 
 # A new leaderboard row starts hidden when the member hid themselves (as 1 or 0).
 HIDDEN = (
@@ -31,7 +31,12 @@ async def member_spans(reads: Reads, guild_id: int, user_id: int) -> list[Span]:
         " ORDER BY starts_at",
         (guild_id, user_id),
     )
-    return [Span(from_timestamp(row["starts_at"]), from_timestamp(row["ends_at"])) for row in rows]
+    return [span_of(row) for row in rows]
+
+
+def span_of(row: Row) -> Span:
+    """A `pauses` row as the span its clocks skip."""
+    return Span(from_timestamp(row["starts_at"]), from_timestamp(row["ends_at"]))
 
 
 async def current_streak(reads: Reads, guild_id: int, user_id: int, now: datetime) -> int:
