@@ -100,8 +100,8 @@ def milestone_rows() -> list[MilestoneRow]:
 def expected_ledger(milestones: list[MilestoneRow]) -> list[Row]:
     """The ledger rows the drain must write, in the order it writes them.
 
-    Each batch takes the MISS_BATCH earliest deadlines; the UPDATE then visits (and
-    RETURNs) that batch's milestones in id order.
+    Each batch takes the MISS_BATCH earliest deadlines and appends their entries in
+    milestone id order (the charge's `ORDER BY m.id`), whatever order marking visits them.
     """
     rows = [
         (

@@ -26,6 +26,7 @@ EXTENSIONS = (
     "cogs.checkins",
     "cogs.ledger",
     "cogs.leaderboard",
+    "cogs.progress",
     "cogs.privacy",
     "cogs.scheduler",  # last: its outbox job delivers what the other jobs queued
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Generic, TypeVar
 
@@ -43,11 +43,14 @@ class NoticeKind(StrEnum):
     INVITATION = "invitation"
     ANSWERS = "answers"
     SCHEDULE_PROPOSAL = "schedule_proposal"
+    CADENCE_PROPOSAL = "cadence_proposal"
     MILESTONE_ADDED = "milestone_added"
     MILESTONE_REQUEST = "milestone_request"
     SETTLE_PROPOSAL = "settle_proposal"
     CELEBRATION = "celebration"
+    RECAP = "recap"  # the weekly recap picture in the leaderboard channel
     REVIEW = "review"
+    MENTOR_QUESTION = "mentor_question"  # monthly: the mentee asks "What can I do for you?"
     PAUSE_STARTED = "pause_started"
     PAUSE_ENDED = "pause_ended"
 
@@ -98,10 +101,21 @@ class Period(StrEnum):
     ALL = "all"
 
 
+class Cadence(StrEnum):
+    """How often a pair checks in at its weekly time (`bot.cadence`)."""
+
+    WEEKLY = "weekly"
+    EVERY_TWO_WEEKS = "every_two_weeks"  # every second week, from an anchored on-week
+
+    def label(self) -> str:
+        return "every week" if self is Cadence.WEEKLY else "every two weeks"
+
+
 class RequestKind(StrEnum):
     """What a partner is asked to confirm; each kind keeps its details in its own table."""
 
     SCHEDULE = "schedule"  # a new weekly check-in time
+    CADENCE = "cadence"  # check-ins every week, or every two weeks
     MILESTONE = "milestone"  # a milestone done, or moved to a new due date
     SETTLE = "settle"  # the pool settled to zero
 
@@ -134,6 +148,18 @@ class EndCause(StrEnum):
     ERASED = "erased"  # a member deleted their data with `/privacy delete`
 
 
+class Role(StrEnum):
+    """A member's part in their partnership: two peers, or a mentor and their mentee.
+
+    In a mentorship only the mentee checks in and sets goals, milestones and pledges; the
+    mentor sees the check-ins, confirms milestones and is never nudged or counted as quiet.
+    """
+
+    PEER = "peer"
+    MENTOR = "mentor"
+    MENTEE = "mentee"
+
+
 class MilestoneStatus(StrEnum):
     OPEN = "open"
     CONFIRMED = "confirmed"
@@ -150,8 +176,43 @@ class GuildConfig:
     max_stake: int
 
 
+class Seats:
+    """Who of a pair has which role: `members` and `roles` in the same order.
+
+    Shared by `Partnership` and the reminders' `bot.reminders.PairState`, so each rule of
+    a mentorship (`bot.mentors`) is written once.
+    """
+
+    members: tuple[int, int]
+    roles: tuple[Role, Role]
+
+    def role_of(self, user_id: int) -> Role:
+        """The member's role here (a peer when they are not in the pair at all)."""
+        for member, role in zip(self.members, self.roles, strict=True):
+            if member == user_id:
+                return role
+        return Role.PEER
+
+    @property
+    def mentor(self) -> int | None:
+        """The mentor of a mentorship; None for two peers."""
+        return self._holding(Role.MENTOR)
+
+    @property
+    def mentee(self) -> int | None:
+        """The mentee of a mentorship; None for two peers."""
+        return self._holding(Role.MENTEE)
+
+    def checks_in(self, user_id: int) -> bool:
+        """Whether this member is asked the check-in questions: everyone but a mentor."""
+        return self.role_of(user_id) is not Role.MENTOR
+
+    def _holding(self, wanted: Role) -> int | None:
+        return next((m for m, r in zip(self.members, self.roles, strict=True) if r is wanted), None)
+
+
 @dataclass(frozen=True)
-class Partnership:
+class Partnership(Seats):
     id: int
     guild_id: int
     course: str
@@ -163,6 +224,15 @@ class Partnership:
     ended_by: int | None = None
     end_cause: EndCause | None = None
     end_reason: str | None = None
+    # How often the pair checks in; every two weeks counts from the on-week starting on
+    # `cadence_anchor` (a local date in the pair's zone, see `bot.cadence.Rhythm`).
+    cadence: Cadence = Cadence.WEEKLY
+    cadence_anchor: date | None = None
+    # When the two-week question is due once a cadence change moved it; None: after two
+    # check-ins of the cadence (`bot.cadence.trial_due`).
+    trial_at: datetime | None = None
+    # Each member's role, in the order of `members`: two peers unless a mentorship.
+    roles: tuple[Role, Role] = (Role.PEER, Role.PEER)
 
     def partner_of(self, user_id: int) -> int:
         first, second = self.members
@@ -194,6 +264,8 @@ class Invitation:
     weekly: WeeklyTime
     status: InvitationStatus
     channel_id: int | None = None
+    # `Role.MENTOR` when the inviter asks the invitee to be their mentor.
+    invitee_role: Role = Role.PEER
 
 
 @dataclass(frozen=True)

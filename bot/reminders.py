@@ -9,20 +9,22 @@ can never post anything twice.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from bot.models import NoticeKind
+from bot.cadence import Rhythm, trial_due
+from bot.mentors import latest_question, next_question
+from bot.models import Cadence, NoticeKind, Role, Seats
 from bot.pauses import Span, clock_reaches, paused_at
-from bot.schedule import WeeklyTime, next_occurrence
+from bot.schedule import WeeklyTime
 
 HEADS_UP_BEFORE = timedelta(hours=24)
-QUIET_NUDGE_AFTER = timedelta(days=14)
-QUIET_OFFER_AFTER = timedelta(days=21)
-TRIAL_AFTER = timedelta(days=14)
+# The quiet clock's nudge and rematch offer, in check-in periods of the pair's cadence:
+# 14 and 21 days weekly, 28 and 42 every two weeks (`quiet_after`).
+QUIET_NUDGE_PERIODS = 2
+QUIET_OFFER_PERIODS = 3
 # After the trial, the pair is asked again every eight weeks whether it still helps.
 REVIEW_EVERY = timedelta(weeks=8)
 ONE_SIDED_WEEKS = 3
-WEEK = timedelta(days=7)
 WEEK_TOLERANCE = timedelta(days=3)
 
 
@@ -36,7 +38,7 @@ class Notice:
 
 
 @dataclass(frozen=True)
-class PairState:
+class PairState(Seats):
     partnership_id: int
     members: tuple[int, int]
     weekly: WeeklyTime
@@ -48,6 +50,22 @@ class PairState:
     pauses: dict[int, tuple[Span, ...]] = field(default_factory=dict)
     # The alarm as read: a plan is stored only while it still stands (see the store).
     alarm_at: datetime | None = None
+    # How often the pair checks in (`bot.cadence`), and the trial as a change moved it.
+    cadence: Cadence = Cadence.WEEKLY
+    anchor: date | None = None
+    trial_at: datetime | None = None
+    # Each member's role, in the order of `members` (`bot.models.Seats`, `bot.mentors`): a
+    # mentor is never quiet, a mentorship is never one-sided.
+    roles: tuple[Role, Role] = (Role.PEER, Role.PEER)
+
+    @property
+    def rhythm(self) -> Rhythm:
+        return Rhythm(self.weekly, self.cadence, self.anchor)
+
+    @property
+    def trial(self) -> datetime:
+        """When the trial question is due: two check-in periods in, unless a change moved it."""
+        return trial_due(self.created_at, self.cadence, self.trial_at)
 
 
 @dataclass(frozen=True)
@@ -67,38 +85,51 @@ def plan(state: PairState, now: datetime) -> Plan:
     if now >= upcoming:
         # After downtime, only the latest missed occurrence is posted: once, late.
         latest = upcoming
-        while (following := next_occurrence(state.weekly, latest)) <= now:
+        while (following := state.rhythm.next_after(latest)) <= now:
             latest = following
         notices.append(Notice(NoticeKind.CHECKIN, _stamp(latest)))
         notices.extend(_one_sided(state, latest))
         upcoming = following
     if now >= upcoming - HEADS_UP_BEFORE:
         notices.append(Notice(NoticeKind.HEADS_UP, _stamp(upcoming)))
-    if now >= state.created_at + TRIAL_AFTER:
+    if now >= state.trial:
         notices.append(Notice(NoticeKind.TRIAL, _stamp(state.created_at)))
-    if (review := latest_review(state.created_at, now)) is not None:
+    if (review := latest_review(state.trial, now)) is not None:
         notices.append(Notice(NoticeKind.REVIEW, _stamp(review)))
+    if (
+        state.mentor is not None
+        and (question := latest_question(state.created_at, now)) is not None
+    ):
+        notices.append(Notice(NoticeKind.MENTOR_QUESTION, _stamp(question)))
     notices.extend(_quiet(state, now))
     return Plan(
         notices=notices, next_checkin_at=upcoming, alarm_at=_next_alarm(state, upcoming, now)
     )
 
 
-def latest_review(created_at: datetime, now: datetime) -> datetime | None:
-    """The latest review due by now, if any: after downtime only the latest is asked."""
-    reviews = (now - created_at - TRIAL_AFTER) // REVIEW_EVERY
-    return created_at + TRIAL_AFTER + reviews * REVIEW_EVERY if reviews >= 1 else None
+def latest_review(trial: datetime, now: datetime) -> datetime | None:
+    """The latest review due by now, if any: after downtime only the latest is asked.
+
+    Reviews follow the trial's day: `trial` is when it was due (`bot.cadence.trial_due`).
+    """
+    reviews = (now - trial) // REVIEW_EVERY
+    return trial + reviews * REVIEW_EVERY if reviews >= 1 else None
 
 
-def review_due(created_at: datetime, now: datetime) -> int | None:
+def review_due(trial: datetime, now: datetime) -> int | None:
     """The episode of the review a pair can answer now: the latest asked, if any."""
-    latest = latest_review(created_at, now)
+    latest = latest_review(trial, now)
     return None if latest is None else _stamp(latest)
 
 
-def _next_review(created_at: datetime, now: datetime) -> datetime:
-    reviews = max((now - created_at - TRIAL_AFTER) // REVIEW_EVERY, 0) + 1
-    return created_at + TRIAL_AFTER + reviews * REVIEW_EVERY
+def _next_review(trial: datetime, now: datetime) -> datetime:
+    reviews = max((now - trial) // REVIEW_EVERY, 0) + 1
+    return trial + reviews * REVIEW_EVERY
+
+
+def quiet_after(rhythm: Rhythm) -> tuple[timedelta, timedelta]:
+    """How long a member is quiet before the nudge, and before their partner's offer."""
+    return QUIET_NUDGE_PERIODS * rhythm.period, QUIET_OFFER_PERIODS * rhythm.period
 
 
 def _quiet_since(state: PairState, member: int) -> datetime:
@@ -113,11 +144,12 @@ def _quiet_for(state: PairState, member: int, duration: timedelta) -> datetime:
 def _quiet(state: PairState, now: datetime) -> list[Notice]:
     """The nudge, then the offer to the partner; the quiet spell (episode) is its start."""
     notices = []
-    for member in state.members:
+    nudge_after, offer_after = quiet_after(state.rhythm)
+    for member in filter(state.checks_in, state.members):  # a mentor's silence never counts
         spell = _stamp(_quiet_since(state, member))
-        if now >= _quiet_for(state, member, QUIET_NUDGE_AFTER):
+        if now >= _quiet_for(state, member, nudge_after):
             notices.append(Notice(NoticeKind.NUDGE, spell, member))
-        if now >= _quiet_for(state, member, QUIET_OFFER_AFTER):
+        if now >= _quiet_for(state, member, offer_after):
             other = state.members[1] if member == state.members[0] else state.members[0]
             notices.append(Notice(NoticeKind.REMATCH_OFFER, spell, other))
     return notices
@@ -128,10 +160,11 @@ def _checked_in(weeks: frozenset[datetime], week: datetime) -> bool:
 
 
 def _one_sided(state: PairState, checkin_at: datetime) -> list[Notice]:
-    """Three finished weeks in which one member checked in every week and the other never."""
-    finished = [checkin_at - WEEK * back for back in range(1, ONE_SIDED_WEEKS + 1)]
-    if finished[-1] < state.created_at - WEEK_TOLERANCE:
-        return []
+    """Three finished periods in which one member checked in each time and the other never."""
+    every = state.rhythm.period
+    finished = [checkin_at - every * back for back in range(1, ONE_SIDED_WEEKS + 1)]
+    if finished[-1] < state.created_at - WEEK_TOLERANCE or state.mentor is not None:
+        return []  # too early, or a mentorship: the mentor is meant not to check in
     done = {
         m: [_checked_in(state.weeks.get(m, frozenset()), w) for w in finished]
         for m in state.members
@@ -148,11 +181,11 @@ def _next_alarm(state: PairState, upcoming: datetime, now: datetime) -> datetime
     candidates = [
         upcoming - HEADS_UP_BEFORE,
         upcoming,
-        state.created_at + TRIAL_AFTER,
-        _next_review(state.created_at, now),
+        state.trial,
+        _next_review(state.trial, now),
     ]
-    for member in state.members:
-        candidates += [
-            _quiet_for(state, member, after) for after in (QUIET_NUDGE_AFTER, QUIET_OFFER_AFTER)
-        ]
+    if state.mentor is not None:
+        candidates.append(next_question(state.created_at, now))
+    for member in filter(state.checks_in, state.members):
+        candidates += [_quiet_for(state, member, after) for after in quiet_after(state.rhythm)]
     return min(moment for moment in candidates if moment > now)

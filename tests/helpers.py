@@ -232,3 +232,23 @@ async def fresh_schema() -> AsyncIterator[str]:
     finally:
         await admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
         await admin.close()
+
+
+async def confirm(
+    server: Server, owner: Member, partner: Member, thread_id: int, title: str
+) -> datetime:
+    """The owner adds a milestone and says it is done; the partner confirms it."""
+    await add(
+        server, owner, await goal(server, owner, f"Goal for {title}"), title=title, due="2026-03-01"
+    )
+    [milestone] = [
+        m
+        for m in await server.bot.store.milestones.milestones_of(
+            server.guild.id, owner.id, open_only=True
+        )
+        if m.title == title
+    ]
+    await owner.slash(server.general, "milestone done", milestone=str(milestone.id))
+    confirmed = server.env.now()
+    await partner.click(messages_with(server.thread(thread_id), "is done!")[-1], label="Confirm")
+    return confirmed

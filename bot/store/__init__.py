@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.models import RequestKind
 from bot.shards import EVERY_SHARD, Shards
-from bot.store.checkins import CheckinStore, adopt_schedule
+from bot.store.checkins import CheckinStore, adopt_cadence, adopt_schedule
 from bot.store.courses import CourseStore
 from bot.store.database import Database
 from bot.store.departures import DepartureStore
@@ -23,7 +23,9 @@ from bot.store.pauses import PauseStore
 from bot.store.postgres import PostgresDatabase
 from bot.store.privacy import PrivacyStore
 from bot.store.profiles import ProfileStore
+from bot.store.progress import ProgressStore
 from bot.store.queue import QueueStore
+from bot.store.recaps import RecapStore
 from bot.store.reminders import ReminderStore
 from bot.store.requests import RequestStore
 from bot.store.sqlite import SQLiteDatabase
@@ -47,6 +49,8 @@ class Store:
     leaderboard: LeaderboardStore
     outbox: OutboxStore
     privacy: PrivacyStore
+    progress: ProgressStore
+    recaps: RecapStore
     requests: RequestStore
 
     @classmethod
@@ -57,6 +61,7 @@ class Store:
         the servers on `shards`.
         """
         db = await open_database(location, now)
+        ledger = LedgerStore(db)
         return cls(
             db=db,
             guilds=GuildStore(db),
@@ -70,14 +75,17 @@ class Store:
             pauses=PauseStore(db),
             reminders=ReminderStore(db, shards),
             milestones=MilestoneStore(db, shards),
-            ledger=LedgerStore(db),
+            ledger=ledger,
             leaderboard=LeaderboardStore(db, shards),
             outbox=OutboxStore(db, shards),
             privacy=PrivacyStore(db),
+            progress=ProgressStore(db, ledger),
+            recaps=RecapStore(db, shards),
             requests=RequestStore(
                 db,
                 {
                     RequestKind.SCHEDULE: adopt_schedule,
+                    RequestKind.CADENCE: adopt_cadence,
                     RequestKind.MILESTONE: apply_answer,
                     RequestKind.SETTLE: settle_pool,
                 },

@@ -1,12 +1,15 @@
-"""Check-in answers, schedule proposals, and the answers to the trial and the reviews."""
+"""Check-in answers, schedule and cadence proposals, and the answers to the trial and the reviews."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
+from bot.cadence import Rhythm, anchored, moved_trial, retimed, rhythm_of, trial_due
 from bot.errors import UserError
+from bot.mentors import refuse_checkin
 from bot.models import (
+    Cadence,
     NoticeKind,
     PartnerRequest,
     Partnership,
@@ -16,7 +19,7 @@ from bot.models import (
     Stored,
 )
 from bot.schedule import WeeklyTime
-from bot.store.database import Connection, Database, Reads, to_timestamp
+from bot.store.database import Connection, Database, Reads, Row, from_timestamp, to_timestamp
 from bot.store.outbox import queue
 from bot.store.requests import ask
 from bot.store.streaks import current_streak, record_streak
@@ -38,10 +41,47 @@ class Proposal:
     status: RequestStatus
 
 
+@dataclass(frozen=True)
+class CadenceProposal:
+    id: int
+    partnership_id: int
+    proposer_id: int
+    cadence: Cadence
+    status: RequestStatus
+
+
+async def _hold_pair(conn: Connection, partnership_id: int, now: datetime) -> Row | None:
+    """Lock the pair's row for this transaction and read its schedule as it is now.
+
+    One guarded write first (the alarm rings at once, so the reminders job re-plans):
+    on PostgreSQL it waits for a change of time or cadence committing meanwhile and then
+    returns the row as that change left it, so what is written next is computed from
+    the pair's current time and cadence; SQLite's transactions already take turns.
+    """
+    return await conn.fetch_one(
+        "UPDATE partnerships SET alarm_at = ? WHERE id = ? AND ended_at IS NULL"
+        " RETURNING timezone, weekday, minute, cadence, cadence_anchor, created_at, trial_at",
+        (to_timestamp(now), partnership_id),
+    )
+
+
+def _rhythm(row: Row) -> Rhythm:
+    weekly = WeeklyTime(weekday=row["weekday"], minute=row["minute"], zone=row["timezone"])
+    anchor = row["cadence_anchor"]
+    return Rhythm(
+        weekly, Cadence(row["cadence"]), None if anchor is None else date.fromisoformat(anchor)
+    )
+
+
 async def adopt_schedule(
     conn: Connection, request: PartnerRequest, accept: bool, now: datetime
 ) -> tuple[int, ...]:
-    """The answer's change: an accepted time replaces the pair's; the reminders job re-plans from it."""
+    """The answer's change: an accepted time replaces the pair's; the reminders job re-plans from it.
+
+    Every two weeks, the first check-in at the new time replaces the pair's next one at
+    the old time (`bot.cadence.retimed`): never in the last check-in's period, never a
+    period late.
+    """
     if not accept:
         return ()
     rows = await conn.fetch_all(
@@ -49,15 +89,53 @@ async def adopt_schedule(
     )
     row = next(iter(rows))
     weekly = WeeklyTime(weekday=row["weekday"], minute=row["minute"], zone=row["timezone"])
+    pair = await _hold_pair(conn, request.partnership_id, now)
+    if pair is None:
+        return ()
+    rhythm = retimed(_rhythm(pair), weekly, now)
     await conn.execute(
         "UPDATE partnerships SET timezone = ?, weekday = ?, minute = ?, next_checkin_at = ?,"
-        " alarm_at = ? WHERE id = ? AND ended_at IS NULL",
+        " cadence_anchor = ? WHERE id = ?",
         (
             weekly.zone,
             weekly.weekday,
             weekly.minute,
-            to_timestamp(weekly.next_after(now)),
-            to_timestamp(now),
+            to_timestamp(rhythm.next_after(now)),
+            None if rhythm.anchor is None else rhythm.anchor.isoformat(),
+            request.partnership_id,
+        ),
+    )
+    return ()
+
+
+async def adopt_cadence(
+    conn: Connection, request: PartnerRequest, accept: bool, now: datetime
+) -> tuple[int, ...]:
+    """The answer's change: the confirmed cadence, counted from the pair's next check-in.
+
+    That check-in comes as it would have (`bot.cadence.anchored`); a trial question still
+    ahead moves to two periods of the new cadence (`bot.cadence.moved_trial`).
+    """
+    if not accept:
+        return ()
+    proposed = Cadence(
+        await conn.fetch_value("SELECT cadence FROM cadence_proposals WHERE id = ?", (request.id,))
+    )
+    pair = await _hold_pair(conn, request.partnership_id, now)
+    if pair is None or pair["cadence"] == proposed:
+        return ()
+    current, created_at = _rhythm(pair), from_timestamp(pair["created_at"])
+    rhythm = anchored(current.weekly, proposed, now)
+    stored_trial = None if pair["trial_at"] is None else from_timestamp(pair["trial_at"])
+    due = trial_due(created_at, current.cadence, stored_trial)
+    await conn.execute(
+        "UPDATE partnerships SET cadence = ?, cadence_anchor = ?, trial_at = ?,"
+        " next_checkin_at = ? WHERE id = ?",
+        (
+            proposed,
+            None if rhythm.anchor is None else rhythm.anchor.isoformat(),
+            to_timestamp(moved_trial(created_at, due, proposed, now)),
+            to_timestamp(rhythm.next_after(now)),
             request.partnership_id,
         ),
     )
@@ -79,8 +157,10 @@ class CheckinStore:
         """Store this week's answers and queue them for the thread; True when they replace some.
 
         A second answer the same week refreshes the same outbox row, so the thread's
-        message is edited in place, never doubled.
+        message is edited in place, never doubled. A mentor is refused (`bot.mentors`).
+        The check-in keeps the cadence of its week: weekly before the pair's on-weeks began.
         """
+        refuse_checkin(partnership, user_id)
         async with self._db.transaction() as conn:
             rows = await conn.fetch_all(
                 "SELECT 1 FROM checkins WHERE partnership_id = ? AND user_id = ? AND week_at = ?",
@@ -88,10 +168,11 @@ class CheckinStore:
             )
             await conn.execute(
                 "INSERT INTO checkins (partnership_id, guild_id, user_id, week_at, completed, next_goal,"
-                " blockers, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " blockers, created_at, cadence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (partnership_id, user_id, week_at) DO UPDATE SET"
                 " completed = excluded.completed, next_goal = excluded.next_goal,"
-                " blockers = excluded.blockers, created_at = excluded.created_at",
+                " blockers = excluded.blockers, created_at = excluded.created_at,"
+                " cadence = excluded.cadence",
                 (
                     partnership.id,
                     partnership.guild_id,
@@ -101,6 +182,7 @@ class CheckinStore:
                     answers.next_goal,
                     answers.blockers,
                     to_timestamp(now),
+                    rhythm_of(partnership).cadence_at(week),
                 ),
             )
             await record_streak(conn, partnership.guild_id, user_id, now)
@@ -183,6 +265,42 @@ class CheckinStore:
             )
         return Stored(
             asked.value, asked.notices + answered.notices, asked.repeated and answered.repeated
+        )
+
+    async def propose_cadence(
+        self, partnership: Partnership, proposer: int, cadence: Cadence, now: datetime
+    ) -> Stored[int]:
+        """Ask the partner to confirm another cadence (see `bot.store.requests.ask`)."""
+        if cadence == partnership.cadence:
+            raise UserError(f"You already check in **{cadence.label()}**.")
+        async with self._db.transaction() as conn:
+            return await ask(
+                conn,
+                RequestKind.CADENCE,
+                guild_id=partnership.guild_id,
+                partnership_id=partnership.id,
+                competing="r.partnership_id = :pair",
+                same="r.proposer_id = :asker AND r.cadence = :cadence",
+                insert="INSERT INTO cadence_proposals (partnership_id, proposer_id, cadence,"
+                " created_at) VALUES (:pair, :asker, :cadence, :now)",
+                params={"pair": partnership.id, "asker": proposer, "cadence": cadence},
+                now=now,
+            )
+
+    async def cadence_proposal(self, proposal_id: int) -> CadenceProposal | None:
+        row = await self._db.fetch_one(
+            "SELECT id, partnership_id, proposer_id, cadence, status"
+            " FROM cadence_proposals WHERE id = ?",
+            (proposal_id,),
+        )
+        if row is None:
+            return None
+        return CadenceProposal(
+            id=row["id"],
+            partnership_id=row["partnership_id"],
+            proposer_id=row["proposer_id"],
+            cadence=Cadence(row["cadence"]),
+            status=RequestStatus(row["status"]),
         )
 
     async def proposal(self, proposal_id: int) -> Proposal | None:

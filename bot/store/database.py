@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any, ClassVar, Protocol
 
 from bot.log import get
+from bot.models import Role
 
 log = get("store")
 
@@ -183,6 +184,28 @@ PAIR_MEMBERS = pair_members_of("p.id")
 
 def pair_members(value: Any) -> tuple[int, int]:
     first, second = (int(part) for part in str(value).split(","))
+    return first, second
+
+
+def pair_roles_of(partnership: str) -> str:
+    """SQL for the roles (`bot.models.Role`) of the pair `partnership`, as "first,second"."""
+    return (
+        "(SELECT a.role || ',' || b.role"
+        " FROM partnership_members a JOIN partnership_members b"
+        " ON b.partnership_id = a.partnership_id AND b.seat = 1"
+        f" WHERE a.partnership_id = {partnership} AND a.seat = 0)"
+    )
+
+
+# The roles of `p`'s two partners, in the order of `PAIR_MEMBERS`.
+PAIR_ROLES = pair_roles_of("p.id")
+
+
+def pair_roles(value: Any) -> tuple[Role, Role]:
+    """Two peers unless the pair is a mentorship (and for a row without roles)."""
+    if value is None:
+        return Role.PEER, Role.PEER
+    first, second = (Role(part) for part in str(value).split(","))
     return first, second
 
 

@@ -60,6 +60,7 @@ async def withdraw_requests_of(
     )
     return (
         *await withdraw(conn, RequestKind.SCHEDULE, proposed, theirs, now),
+        *await withdraw(conn, RequestKind.CADENCE, proposed, theirs, now),
         *await withdraw(conn, RequestKind.SETTLE, proposed, theirs, now),
         *await withdraw(
             conn,

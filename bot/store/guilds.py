@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.models import DEFAULT_CURRENCY, GuildConfig
-from bot.store.database import Database
+from bot.recaps import DEFAULT_RECAP, UNCHANGED, RecapChange
+from bot.schedule import WeeklyTime, next_occurrence
+from bot.store.database import Connection, Database, Row, to_timestamp
 
 
 class GuildStore:
@@ -31,12 +35,20 @@ class GuildStore:
         config = await self.get(guild_id)
         return config.currency if config else DEFAULT_CURRENCY
 
-    async def save(self, config: GuildConfig) -> None:
+    async def save(
+        self, config: GuildConfig, now: datetime, recap: RecapChange = UNCHANGED
+    ) -> None:
+        """The settings and any new recap time, together.
+
+        A server's first save schedules its first weekly recap at the default time; a
+        new recap time moves the next recap to its next occurrence. Two moderators
+        saving at once take turns, so neither's recap parts are lost.
+        """
         async with self._db.transaction() as conn:
+            await conn.serialize(f"guild settings {config.guild_id}")
             await conn.execute(
-                "INSERT INTO guild_settings"
-                " (guild_id, leaderboard_channel_id, partner_channel_id, currency, max_stake)"
-                " VALUES (?, ?, ?, ?, ?)"
+                "INSERT INTO guild_settings (guild_id, leaderboard_channel_id, partner_channel_id,"
+                " currency, max_stake, next_recap_at) VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (guild_id) DO UPDATE SET"
                 " leaderboard_channel_id = excluded.leaderboard_channel_id,"
                 " partner_channel_id = excluded.partner_channel_id,"
@@ -47,5 +59,33 @@ class GuildStore:
                     config.partner_channel_id,
                     config.currency,
                     config.max_stake,
+                    to_timestamp(next_occurrence(DEFAULT_RECAP, now)),
                 ),
             )
+            if recap:
+                await _move_recap(conn, config.guild_id, recap, now)
+
+
+async def _move_recap(conn: Connection, guild_id: int, change: RecapChange, now: datetime) -> None:
+    row = await conn.fetch_one(
+        "SELECT recap_weekday, recap_minute, recap_zone FROM guild_settings WHERE guild_id = ?",
+        (guild_id,),
+    )
+    assert row is not None, "saved just before, in this transaction"
+    weekly = change.applied_to(recap_time_of(row))
+    await conn.execute(
+        "UPDATE guild_settings SET recap_weekday = ?, recap_minute = ?, recap_zone = ?,"
+        " next_recap_at = ? WHERE guild_id = ?",
+        (
+            weekly.weekday,
+            weekly.minute,
+            weekly.zone,
+            to_timestamp(next_occurrence(weekly, now)),
+            guild_id,
+        ),
+    )
+
+
+def recap_time_of(row: Row) -> WeeklyTime:
+    """A `guild_settings` row's recap time."""
+    return WeeklyTime(row["recap_weekday"], row["recap_minute"], row["recap_zone"])

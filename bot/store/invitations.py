@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.errors import UserError
 from bot.matching import course_key
-from bot.models import Invitation, InvitationStatus, NoticeKind, Partnership, Stored
+from bot.models import Invitation, InvitationStatus, NoticeKind, Partnership, Role, Stored
 from bot.schedule import WeeklyTime
 from bot.store.courses import remember_course
 from bot.store.database import Connection, Database, IntegrityError, to_timestamp
@@ -17,7 +17,7 @@ from bot.store.profiles import set_zone
 
 _INVITATION = (
     "SELECT i.id, i.guild_id, i.inviter_id, i.invitee_id, c.name AS course, i.timezone, i.weekday,"
-    " i.minute, i.status, i.channel_id FROM invitations i JOIN courses c"
+    " i.minute, i.status, i.channel_id, i.invitee_role FROM invitations i JOIN courses c"
     " ON c.guild_id = i.guild_id AND c.course_key = i.course_key"
 )
 
@@ -32,6 +32,7 @@ def _invitation(row: Any) -> Invitation:
         weekly=WeeklyTime(weekday=row["weekday"], minute=row["minute"], zone=row["timezone"]),
         status=InvitationStatus(row["status"]),
         channel_id=row["channel_id"],
+        invitee_role=Role(row["invitee_role"]),
     )
 
 
@@ -48,8 +49,13 @@ class InvitationStore:
         weekly: WeeklyTime,
         channel_id: int,
         now: datetime,
+        invitee_role: Role = Role.PEER,
     ) -> Stored[Invitation]:
-        """Store the invitation and queue its message in `channel_id`; one per course at a time."""
+        """Store the invitation and queue its message in `channel_id`; one per course at a time.
+
+        `Role.MENTOR` asks the invitee to be the inviter's mentor: accepting makes a
+        mentorship whose mentee is the inviter.
+        """
         key = course_key(course)
         async with self._db.transaction() as conn:
             await refuse_if_partnered(conn, guild_id, key, inviter, "You already have")
@@ -59,8 +65,8 @@ class InvitationStore:
             try:
                 invitation_id = await conn.fetch_value(
                     "INSERT INTO invitations (guild_id, inviter_id, invitee_id, course_key,"
-                    " timezone, weekday, minute, created_at, channel_id)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    " timezone, weekday, minute, created_at, channel_id, invitee_role)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     (
                         guild_id,
                         inviter,
@@ -71,6 +77,7 @@ class InvitationStore:
                         weekly.minute,
                         to_timestamp(now),
                         channel_id,
+                        invitee_role,
                     ),
                 )
             except IntegrityError:
@@ -95,6 +102,7 @@ class InvitationStore:
             weekly,
             InvitationStatus.PENDING,
             channel_id,
+            invitee_role,
         )
         return Stored(invitation, (notice,))
 
@@ -135,13 +143,20 @@ class InvitationStore:
             )
             members = {invitation.inviter_id: None, invitation.invitee_id: None}
             partnership_id, notices = await create_partnership(
-                conn, invitation.guild_id, key, members, invitation.weekly, now
+                conn, invitation.guild_id, key, members, invitation.weekly, now, _roles(invitation)
             )
             notices += await _redraw(conn, [invitation], now)
             notices += await withdraw_in_course(conn, invitation.guild_id, key, list(members), now)
         found = await PartnershipStore(self._db).partnership(partnership_id)
         assert found is not None
         return Stored(found, notices)
+
+
+def _roles(invitation: Invitation) -> dict[int, Role] | None:
+    """A mentor invitation makes the inviter the mentee; any other, two peers."""
+    if invitation.invitee_role is not Role.MENTOR:
+        return None
+    return {invitation.inviter_id: Role.MENTEE, invitation.invitee_id: Role.MENTOR}
 
 
 async def _answer(

@@ -13,6 +13,7 @@ from datetime import datetime
 from bot.errors import UserError
 from bot.ledger import settle_key, settlement_amount
 from bot.log import get
+from bot.mentors import refuse_settlement_proposal
 from bot.models import (
     EntryKind,
     LedgerEntry,
@@ -72,8 +73,10 @@ class LedgerStore:
         """Ask the partner to settle the pool (see `bot.store.requests.ask`).
 
         Returns the proposal's id and the balance it settles: the partner confirms that
-        sum, and no other.
+        sum, and no other. In a mentorship the mentee proposes and the mentor confirms
+        (`bot.mentors.refuse_settlement_proposal`).
         """
+        refuse_settlement_proposal(partnership, proposer)
         async with self._db.transaction() as conn:
             balance = await _balance(conn, partnership.id)
             settlement_amount(balance)

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime, timedelta
+from collections.abc import Collection, Mapping
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.errors import UserError
 from bot.log import get
-from bot.models import EndCause, NoticeKind, Partnership, RequestKind, Stored
+from bot.models import Cadence, EndCause, NoticeKind, Partnership, RequestKind, Role, Stored
 from bot.schedule import WeeklyTime
 from bot.store.database import (
     PAIR_MEMBERS,
+    PAIR_ROLES,
     Connection,
     Database,
     from_timestamp,
     pair_members,
+    pair_roles,
     to_timestamp,
 )
 from bot.store.outbox import queue, redraw_posted
@@ -28,7 +30,8 @@ PLEDGE_LOCK = timedelta(hours=48)
 
 _COLUMNS = (
     "p.id, p.guild_id, c.name AS course, p.timezone, p.weekday, p.minute, p.created_at,"
-    f" p.thread_id, p.ended_at, p.ended_by, p.end_cause, p.end_reason, {PAIR_MEMBERS} AS members"
+    f" p.thread_id, p.ended_at, p.ended_by, p.end_cause, p.end_reason, {PAIR_MEMBERS} AS members,"
+    f" {PAIR_ROLES} AS roles, p.cadence, p.cadence_anchor, p.trial_at"
 )
 _FROM = (
     " FROM partnerships p JOIN courses c ON c.guild_id = p.guild_id AND c.course_key = p.course_key"
@@ -37,6 +40,7 @@ _FROM = (
 
 def _partnership(row: Any) -> Partnership:
     ended_at, cause = row["ended_at"], row["end_cause"]
+    anchor, trial_at = row["cadence_anchor"], row["trial_at"]
     return Partnership(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -49,6 +53,10 @@ def _partnership(row: Any) -> Partnership:
         end_cause=None if cause is None else EndCause(cause),
         end_reason=row["end_reason"],
         members=pair_members(row["members"]),
+        roles=pair_roles(row["roles"]),
+        cadence=Cadence(row["cadence"]),
+        cadence_anchor=None if anchor is None else date.fromisoformat(str(anchor)),
+        trial_at=None if trial_at is None else from_timestamp(trial_at),
     )
 
 
@@ -91,6 +99,28 @@ class PartnershipStore:
             (thread_id,),
         )
         return None if row is None else _partnership(row)
+
+    async def active_roles(
+        self, guild_id: int, user_ids: Collection[int]
+    ) -> dict[int, frozenset[Role]]:
+        """Each member's roles other than peer in their active pairs (for badges).
+
+        A member absent from the answer is a peer everywhere. Callers pass a page of
+        members (the leaderboard's ten, a picture's one), so the parameters stay few.
+        """
+        wanted = sorted(set(user_ids))
+        if not wanted:
+            return {}
+        rows = await self._db.fetch_all(
+            "SELECT DISTINCT user_id, role FROM partnership_members"
+            " WHERE guild_id = ? AND active = 1 AND role != ?"
+            f" AND user_id IN ({','.join('?' * len(wanted))})",
+            (guild_id, Role.PEER, *wanted),
+        )
+        roles: dict[int, set[Role]] = {}
+        for row in rows:
+            roles.setdefault(int(row["user_id"]), set()).add(Role(row["role"]))
+        return {member: frozenset(found) for member, found in roles.items()}
 
     async def set_thread(self, partnership_id: int, thread_id: int) -> None:
         async with self._db.transaction() as conn:
@@ -151,6 +181,7 @@ async def end_pair(
     )
     pair = {"pair": partnership_id}
     withdrawn = await withdraw(conn, RequestKind.SCHEDULE, "r.partnership_id = :pair", pair, now)
+    withdrawn += await withdraw(conn, RequestKind.CADENCE, "r.partnership_id = :pair", pair, now)
     # A pledge still judged keeps its deadline: nobody can move it once the pair has ended.
     withdrawn += await withdraw(
         conn,
@@ -220,9 +251,11 @@ async def create_partnership(
     paces: Mapping[int, int | None],
     weekly: WeeklyTime,
     now: datetime,
+    roles: Mapping[int, Role] | None = None,
 ) -> tuple[int, tuple[int, ...]]:
     """A new pair with its welcome queued, due for the reminders job's first look at once.
 
+    `roles` makes it a mentorship (each member's `Role`); without it both are peers.
     Both leave the course's queue; the caller withdraws their other invitations in the
     course (`bot.store.invitations.withdraw_in_course`): each has a partner there now.
     """
@@ -242,9 +275,17 @@ async def create_partnership(
     )
     await conn.executemany(
         "INSERT INTO partnership_members (partnership_id, guild_id, course_key, user_id, pace,"
-        " seat) VALUES (?, ?, ?, ?, ?, ?)",
+        " seat, role) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
-            (partnership_id, guild_id, key, user_id, pace, seat)
+            (
+                partnership_id,
+                guild_id,
+                key,
+                user_id,
+                pace,
+                seat,
+                (roles or {}).get(user_id, Role.PEER),
+            )
             for seat, (user_id, pace) in enumerate(paces.items())
         ],
     )

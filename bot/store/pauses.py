@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.errors import UserError
+from bot.mentors import refuse_pause
 from bot.models import NoticeKind, Partnership, Pause, Stored
 from bot.pauses import Span, check_new_pause
 from bot.store.database import Connection, Database, Reads, Row, from_timestamp, to_timestamp
@@ -45,8 +46,10 @@ class PauseStore:
     ) -> Stored[Pause]:
         """Begin a break now, tell the partner, and let the clocks re-plan, together.
 
-        `zone` is the member's own, for the dates in a refusal.
+        `zone` is the member's own, for the dates in a refusal. A mentor, who never checks
+        in, has nothing to pause (`bot.mentors.refuse_pause`).
         """
+        refuse_pause(partnership, user_id)
         async with self._db.transaction() as conn:
             await conn.serialize(f"tandem pauses {partnership.guild_id}:{user_id}")
             if not await _lasts(conn, partnership.id):

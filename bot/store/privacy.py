@@ -39,7 +39,7 @@ _EXPORT: dict[str, str] = {
     "partnerships": "SELECT p.id, c.name AS course, (SELECT o.user_id FROM partnership_members o"
     "  WHERE o.partnership_id = p.id AND o.user_id != :user AND o.user_id > 0) AS partner_id,"
     " p.timezone AS time_zone, p.weekday AS checkin_weekday, p.minute AS checkin_minute_of_day,"
-    " m.pace AS pace_hours_per_week, p.created_at, p.ended_at, p.end_cause,"
+    " p.cadence AS checkin_cadence, m.pace AS pace_hours_per_week, m.role, p.created_at, p.ended_at, p.end_cause,"
     " p.ended_by = :user AS ended_by_you,"
     " CASE WHEN p.ended_by = :user THEN p.end_reason END AS your_end_reason"
     " FROM partnership_members m JOIN partnerships p ON p.id = m.partnership_id"
@@ -57,6 +57,9 @@ _EXPORT: dict[str, str] = {
     "schedule_proposals": "SELECT s.id, s.partnership_id, s.timezone AS time_zone,"
     " s.weekday AS checkin_weekday, s.minute AS checkin_minute_of_day, s.status, s.created_at"
     " FROM schedule_proposals s JOIN partnerships p ON p.id = s.partnership_id"
+    " WHERE p.guild_id = :guild AND s.proposer_id = :user ORDER BY s.id",
+    "cadence_proposals": "SELECT s.id, s.partnership_id, s.cadence, s.status, s.created_at"
+    " FROM cadence_proposals s JOIN partnerships p ON p.id = s.partnership_id"
     " WHERE p.guild_id = :guild AND s.proposer_id = :user ORDER BY s.id",
     "goals": "SELECT id, partnership_id, text, done_when, status, created_at FROM goals"
     " WHERE guild_id = :guild AND user_id = :user ORDER BY id",
@@ -168,6 +171,8 @@ _ERASE = (
     "DELETE FROM review_answers WHERE user_id = :user"
     " AND partnership_id IN (SELECT id FROM partnerships WHERE guild_id = :guild)",
     "DELETE FROM schedule_proposals WHERE proposer_id = :user"
+    " AND partnership_id IN (SELECT id FROM partnerships WHERE guild_id = :guild)",
+    "DELETE FROM cadence_proposals WHERE proposer_id = :user"
     " AND partnership_id IN (SELECT id FROM partnerships WHERE guild_id = :guild)",
     "DELETE FROM settle_proposals WHERE proposer_id = :user"
     " AND partnership_id IN (SELECT id FROM partnerships WHERE guild_id = :guild)",

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from bot.models import Cadence
 from bot.pauses import Span
 from bot.reminders import PairState, Plan
 from bot.schedule import WeeklyTime
 from bot.shards import Shards
-from bot.store.database import PAIR_MEMBERS, Database, from_timestamp, pair_members, to_timestamp
+from bot.store.database import (
+    PAIR_MEMBERS,
+    PAIR_ROLES,
+    Database,
+    from_timestamp,
+    pair_members,
+    pair_roles,
+    to_timestamp,
+)
 from bot.store.outbox import DUE_BEHIND, notice_key
 from bot.store.pauses import pair_spans
 
-RECENT_WEEKS_SECONDS = 5 * 7 * 24 * 3600
+# Enough past check-ins for three finished periods every two weeks (`bot.reminders`).
+RECENT_WEEKS_SECONDS = 8 * 7 * 24 * 3600
 
 
 class ReminderStore:
@@ -26,7 +36,8 @@ class ReminderStore:
         """Pairs whose alarm has rung; reads only the alarm index and these pairs' rows."""
         pairs = await self._db.fetch_all(
             "SELECT p.id, p.timezone, p.weekday, p.minute, p.created_at,"
-            f" p.next_checkin_at, p.alarm_at, {PAIR_MEMBERS} AS members"
+            f" p.next_checkin_at, p.alarm_at, {PAIR_MEMBERS} AS members, {PAIR_ROLES} AS roles,"
+            " p.cadence, p.cadence_anchor, p.trial_at"
             " FROM partnerships p WHERE p.alarm_at IS NOT NULL AND p.alarm_at <= ?"
             f" AND {self._shards.sql('p.guild_id')} ORDER BY p.alarm_at LIMIT ?",
             (to_timestamp(now), limit),
@@ -121,6 +132,10 @@ def _state(
         weeks={m: frozenset(weeks.get((pid, m), set())) for m in (first, second)},
         pauses={m: pauses.get((pid, m), ()) for m in (first, second)},
         alarm_at=None if row["alarm_at"] is None else from_timestamp(row["alarm_at"]),
+        roles=pair_roles(row["roles"]),
+        cadence=Cadence(row["cadence"]),
+        anchor=None if row["cadence_anchor"] is None else date.fromisoformat(row["cadence_anchor"]),
+        trial_at=None if row["trial_at"] is None else from_timestamp(row["trial_at"]),
     )
 
 

@@ -1,6 +1,6 @@
 """Requests a partner answers: one model, one way to ask, one way to answer.
 
-A new weekly time, a milestone done or moved, a settlement of the pool: each is asked
+A new weekly time or cadence, a milestone done or moved, a settlement of the pool: each is asked
 by one partner and answered by the other. They share their states (`RequestStatus`),
 their rules (asking again while a request waits is the same request; a new request
 replaces the older ones it competes with, newest wins; an answer counts once) and their
@@ -40,6 +40,12 @@ _KINDS: dict[RequestKind, _Kind] = {
         NoticeKind.SCHEDULE_PROPOSAL,
         "SELECT r.id, r.partnership_id, r.proposer_id AS asker_id, r.status"
         " FROM schedule_proposals r",
+    ),
+    RequestKind.CADENCE: _Kind(
+        "cadence_proposals",
+        NoticeKind.CADENCE_PROPOSAL,
+        "SELECT r.id, r.partnership_id, r.proposer_id AS asker_id, r.status"
+        " FROM cadence_proposals r",
     ),
     RequestKind.MILESTONE: _Kind(
         "milestone_requests",

@@ -14,7 +14,8 @@ from typing import Any, cast
 
 import discord
 
-from bot.checkins import MAX_ANSWER_LENGTH, clean_answer, week_of
+from bot.cadence import rhythm_of
+from bot.checkins import MAX_ANSWER_LENGTH, clean_answer
 from bot.errors import UserError
 from bot.replies import NO_PINGS
 from bot.store.checkins import Answers
@@ -89,7 +90,7 @@ async def submit_checkin(
     now = discord.utils.utcnow()
     await interaction.response.defer(ephemeral=True, thinking=True)
     recorded = await bot.store.checkins.record(
-        partnership, member_id, week_of(partnership.weekly, now), answers, now
+        partnership, member_id, rhythm_of(partnership).week_of(now), answers, now
     )
     delivery = await bot.outbox.flush(recorded.notices)
     thread = await bot.store.partnerships.partnership(partnership.id) or partnership

@@ -8,6 +8,7 @@ from typing import Any
 import discord
 
 from bot.app import TandemBot
+from bot.cadence import Rhythm, anchored, pair_trial, retimed, rhythm_of
 from bot.models import (
     FORMER_MEMBER,
     NoticeKind,
@@ -64,9 +65,10 @@ async def render_checkin(
 
 
 async def _not_on_break(bot: TandemBot, pair: Partnership, checkin_at: datetime) -> list[int]:
-    """The partners a reminder for `checkin_at` is for: present, and not on a break then."""
+    """The partners a reminder for `checkin_at` is for: present, not on a break then, and
+    not a mentor (in a mentorship only the mentee checks in)."""
     paused = await bot.store.pauses.paused_members(pair.id, checkin_at)
-    return [m for m in pair.members if m > FORMER_MEMBER and m not in paused]
+    return [m for m in pair.members if m > FORMER_MEMBER and m not in paused and pair.checks_in(m)]
 
 
 async def render_pause(
@@ -129,9 +131,9 @@ async def render_question(
         buttons: tuple[discord.ui.Item[Any], ...] = tuple(
             TrialButton(pair.id, answer) for answer in TrialAnswer
         )
-        text = messages.trial_question(pair, answers)
+        text = messages.trial_question(pair, answers, pair_trial(pair))
     else:
-        decided = decided or row.episode != review_due(pair.created_at, discord.utils.utcnow())
+        decided = decided or row.episode != review_due(pair_trial(pair), discord.utils.utcnow())
         buttons = tuple(ReviewButton(pair.id, answer, row.episode) for answer in ReviewAnswer)
         text = messages.review_question(pair, answers)
     return Rendered(text, buttons=() if decided else buttons, pings=pair.members)
@@ -157,16 +159,49 @@ async def render_schedule_proposal(
     proposal = await bot.store.checkins.proposal(row.episode)
     if proposal is None:
         return None
-    first = proposal.weekly.next_after(discord.utils.utcnow())
+    now = discord.utils.utcnow()
     zones = await member_zones(bot, pair)
+    rhythm = rhythm_of(pair)
     if proposal.status is RequestStatus.ACCEPTED:
+        adopted = rhythm if rhythm.weekly == proposal.weekly else Rhythm(proposal.weekly)
+        first = adopted.next_after(now)
         return outcome(row, Rendered(messages.schedule_confirmed(pair, first, zones)))
+    # Every two weeks, the first at the new time replaces the next one (`bot.cadence.retimed`).
+    first = retimed(rhythm, proposal.weekly, now).next_after(now)
     if proposal.status is not RequestStatus.PENDING:
         return outcome(row, Rendered(messages.SCHEDULE_WITHDRAWN))
     text = messages.schedule_proposal(pair, proposal.proposer_id, first, zones)
     return Rendered(
         text,
         buttons=answer_buttons(RequestKind.SCHEDULE, proposal.id),
+        pings=(pair.partner_of(proposal.proposer_id),),
+    )
+
+
+async def render_cadence_proposal(
+    bot: TandemBot, row: OutboxRow, partnership: Partnership | None
+) -> Rendered | None:
+    """A proposed cadence, with Confirm and Not yet; once answered or withdrawn, its outcome."""
+    pair = pair_of(partnership)
+    proposal = await bot.store.checkins.cadence_proposal(row.episode)
+    if proposal is None:
+        return None
+    now = discord.utils.utcnow()
+    if proposal.status is RequestStatus.ACCEPTED:
+        zones = await member_zones(bot, pair)
+        first = rhythm_of(pair).next_after(now)
+        return outcome(row, Rendered(messages.cadence_confirmed(pair, pair.cadence, first, zones)))
+    if proposal.status is RequestStatus.DECLINED:
+        text = messages.cadence_declined(pair, proposal.proposer_id, proposal.cadence)
+        return outcome(row, Rendered(text))
+    if proposal.status is not RequestStatus.PENDING:
+        return outcome(row, Rendered(messages.CADENCE_WITHDRAWN))
+    zones = await member_zones(bot, pair)
+    first = anchored(pair.weekly, proposal.cadence, now).next_after(now)
+    text = messages.cadence_proposal(pair, proposal.proposer_id, proposal.cadence, first, zones)
+    return Rendered(
+        text,
+        buttons=answer_buttons(RequestKind.CADENCE, proposal.id, decline=True),
         pings=(pair.partner_of(proposal.proposer_id),),
     )
 
@@ -181,5 +216,6 @@ def register(outbox: Outbox) -> None:
     outbox.register(NoticeKind.REVIEW, render_question)
     outbox.register(NoticeKind.ANSWERS, render_answers, paired_only=True)
     outbox.register(NoticeKind.SCHEDULE_PROPOSAL, render_schedule_proposal, paired_only=True)
+    outbox.register(NoticeKind.CADENCE_PROPOSAL, render_cadence_proposal, paired_only=True)
     outbox.register(NoticeKind.PAUSE_STARTED, render_pause, paired_only=True)
     outbox.register(NoticeKind.PAUSE_ENDED, render_pause, paired_only=True)

@@ -1,4 +1,5 @@
-"""A new weekly time, proposed by `/checkin_schedule` or by the review's **Change time** form.
+"""A new weekly time, proposed by `/checkin_schedule` or by the review's **Change time** form,
+and a new cadence (every week or every two weeks), proposed by `/checkin_cadence`.
 
 The form's custom id names the pair, the member and the review it answers
 (`tandem:schedule-form:<pair>:<member>:<review>`), and it is sent already stopped, like
@@ -13,8 +14,9 @@ from typing import Any
 
 import discord
 
+from bot.cadence import pair_trial
 from bot.errors import UserError
-from bot.models import Partnership
+from bot.models import Cadence, Partnership
 from bot.reminders import review_due
 from bot.schedule import (
     WEEKDAYS,
@@ -67,7 +69,7 @@ async def submit_schedule(
         raise UserError("This partnership has ended, so its check-in time stays as it was.")
     if not partnership.includes(member_id):
         raise UserError("Only the two partners can change their check-in time.")
-    if review != review_due(partnership.created_at, discord.utils.utcnow()):
+    if review != review_due(pair_trial(partnership), discord.utils.utcnow()):
         raise UserError("This review has passed; a newer one is in your thread.")
     values = submitted_values(interaction)
     weekly = WeeklyTime(
@@ -90,6 +92,25 @@ async def propose_time(
         partnership, interaction.user.id, weekly, discord.utils.utcnow(), review
     )
     label = f"**{weekly.label()}**"
+    await reply_stored(
+        interaction,
+        partnership,
+        proposed,
+        saved=f"Your proposal of {label} is saved.",
+        repeated=f"You already proposed {label}; it waits for your partner.",
+        partner_is="asked to confirm it",
+    )
+
+
+async def propose_cadence(
+    interaction: discord.Interaction[Any], partnership: Partnership, cadence: Cadence
+) -> None:
+    """Ask the partner to confirm checking in `cadence` in the thread, and tell the member."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    proposed = await tandem(interaction).store.checkins.propose_cadence(
+        partnership, interaction.user.id, cadence, discord.utils.utcnow()
+    )
+    label = f"checking in **{cadence.label()}**"
     await reply_stored(
         interaction,
         partnership,

@@ -6,7 +6,9 @@ from typing import Any
 
 import discord
 
+from bot.cadence import pair_trial
 from bot.errors import UserError
+from bot.mentors import refuse_checkin
 from bot.models import EndCause, NoticeKind, Partnership, ReviewAnswer, Stored, TrialAnswer
 from bot.reminders import review_due
 from bot.replies import NO_PINGS, send_ephemeral
@@ -27,6 +29,7 @@ class CheckinButton(SafeButton, template=r"tandem:checkin:(?P<partnership_id>\d+
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         partnership = await pair_member(interaction, self.partnership_id)
+        refuse_checkin(partnership, interaction.user.id)  # before the form; the store decides
         await interaction.response.send_modal(checkin_form(partnership.id, interaction.user.id))
 
 
@@ -90,7 +93,7 @@ class ReviewButton(
         bot = tandem(interaction)
         partnership = await pair_member(interaction, self.partnership_id)
         now = discord.utils.utcnow()
-        if self.episode != review_due(partnership.created_at, now):
+        if self.episode != review_due(pair_trial(partnership), now):
             raise UserError("This review has passed; a newer one is in this thread.")
         if self.answer is ReviewAnswer.CHANGE_TIME:
             form = schedule_form(partnership, interaction.user.id, self.episode)

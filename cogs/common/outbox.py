@@ -33,6 +33,7 @@ from bot.log import get
 from bot.models import OutboxStatus, Partnership, Stored
 from bot.replies import NO_PINGS, describe
 from bot.store.outbox import OutboxRow
+from cogs.common.pictures import picture_file
 from cogs.common.text import pinging
 from cogs.common.threads import channel_by_id, ensure_thread
 
@@ -57,6 +58,8 @@ class Rendered:
     pings: tuple[int, ...] = ()
     # Lock and archive the thread once this (a farewell) is posted.
     close_thread: bool = False
+    # A picture posted with the message, as (file name, PNG bytes); its digest is the text's.
+    picture: tuple[str, bytes] | None = None
 
     def view(self) -> discord.ui.View | None:
         if not self.buttons:
@@ -68,6 +71,12 @@ class Rendered:
 
     def digest(self) -> str:
         return digest_of(self.content, self.embed)
+
+    def files(self) -> list[discord.File]:
+        if self.picture is None:
+            return []
+        name, data = self.picture
+        return [picture_file(data, name)]
 
 
 def digest_of(content: str, embed: discord.Embed | None) -> str:
@@ -278,6 +287,7 @@ class Outbox:
             content=rendered.content or None,
             embed=rendered.embed or discord.utils.MISSING,
             view=rendered.view() or discord.utils.MISSING,
+            files=rendered.files() or discord.utils.MISSING,
             allowed_mentions=pinging(rendered.pings),
         )
 
@@ -289,6 +299,7 @@ class Outbox:
             content=rendered.content,
             embed=rendered.embed,
             view=rendered.view(),
+            attachments=rendered.files() or discord.utils.MISSING,
             allowed_mentions=pinging(rendered.pings),
         )
 

@@ -1,6 +1,6 @@
 """The one button a partner answers a request with: Confirm, or (where offered) Not yet.
 
-Every kind of request (a new weekly time, a milestone done or moved, a settlement) is
+Every kind of request (a new weekly time or cadence, a milestone done or moved, a settlement) is
 answered the same way: only the other partner of that pair may answer, once; the
 answer is stored with its change, and the request's message is redrawn with the
 outcome through the outbox. Buttons survive restarts: everything is in the custom id.
@@ -23,6 +23,7 @@ log = get("requests")
 # Who may not answer a request: the member who asked, in each kind's words.
 NOT_YOURS = {
     RequestKind.SCHEDULE: "Your partner has to confirm the new time, not you.",
+    RequestKind.CADENCE: "Your partner has to answer the new rhythm, not you.",
     RequestKind.MILESTONE: (
         "Your partner has to answer this, not you: nobody confirms their own milestone."
     ),
@@ -39,7 +40,7 @@ _LEGACY = {
 
 class AnswerButton(
     SafeButton,
-    template=r"tandem:(?:answer:(?P<kind>schedule|milestone|settle):(?P<request_id>\d+)"
+    template=r"tandem:(?:answer:(?P<kind>schedule|cadence|milestone|settle):(?P<request_id>\d+)"
     r":(?P<answer>confirm|decline)|(?P<legacy>schedule|settle|ms):(?P<legacy_id>\d+)"
     r"(?::(?P<legacy_answer>confirm|reject))?)",
 ):
@@ -74,9 +75,12 @@ class AnswerButton(
         request = await bot.store.requests.get(self.kind, self.request_id)
         if request is None:
             raise UserError("This request no longer exists.")
-        # A new time needs a pair that lasts; a pool or a pledge still judged outlives it.
+        # A new time or cadence needs a pair that lasts; a pool or a pledge still judged
+        # outlives it.
         await pair_member(
-            interaction, request.partnership_id, ended_ok=self.kind is not RequestKind.SCHEDULE
+            interaction,
+            request.partnership_id,
+            ended_ok=self.kind not in (RequestKind.SCHEDULE, RequestKind.CADENCE),
         )
         if interaction.user.id == request.asker_id:
             raise UserError(NOT_YOURS[self.kind])

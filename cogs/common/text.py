@@ -7,13 +7,27 @@ from datetime import datetime
 
 import discord
 
-from bot.models import FORMER_MEMBER, Partnership
+from bot.models import FORMER_MEMBER, Partnership, Role
 from bot.schedule import describe_in_zone
 
 
 def mention(user_id: int) -> str:
     """A mention, or a kind placeholder for a member whose data was erased."""
     return f"<@{user_id}>" if user_id > FORMER_MEMBER else "a former member"
+
+
+# How a role is shown beside a name (`/partner status`, the leaderboard); peers get none.
+ROLE_BADGES = {Role.MENTOR: "🧭 mentor", Role.MENTEE: "🌱 mentee"}
+
+
+def badge(role: Role) -> str:
+    return ROLE_BADGES.get(role, "")
+
+
+def badges(roles: Collection[Role]) -> str:
+    """A member's badges, as ` · 🧭 mentor`, or nothing for a peer everywhere."""
+    shown = [ROLE_BADGES[role] for role in (Role.MENTOR, Role.MENTEE) if role in roles]
+    return "".join(f" · {label}" for label in shown)
 
 
 def shortened(text: str, limit: int) -> str:

@@ -7,13 +7,18 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import TandemBot
-from bot.models import Period
+from bot.models import Period, Role
 from bot.ranking import shared_places
 from bot.replies import NO_PINGS
 from cogs.common import guild_id_of
-from cogs.common.text import mention, weeks_label
+from cogs.common.text import badges, mention, weeks_label
 
 TOP = 10
+# Mentoring is ranked by nothing: the milestones are the mentee's, and mentors never check in.
+MENTOR_UNRANKED = (
+    "🧭 You are a **mentor**: your mentee's confirmed milestones count for them, and mentors "
+    "don't check in, so mentoring neither ranks you nor costs you a streak."
+)
 TITLES = {Period.WEEK: "this week", Period.MONTH: "the last 30 days", Period.ALL: "all time"}
 
 
@@ -37,20 +42,26 @@ class LeaderboardCog(commands.Cog):
         chosen = Period(period) if period in set(Period) else Period.WEEK
         store = self.bot.store.leaderboard
         top = await store.top(guild_id, chosen, discord.utils.utcnow(), TOP)
+        me = interaction.user.id
+        roles = await self.bot.store.partnerships.active_roles(
+            guild_id, [ranked.user_id for ranked in top] + [me]
+        )
         lines = [
-            f"{place}. {mention(ranked.user_id)}: {ranked.confirmed} "
+            f"{place}. {mention(ranked.user_id)}{badges(roles.get(ranked.user_id, ()))}:"
+            f" {ranked.confirmed} "
             f"milestone{'' if ranked.confirmed == 1 else 's'}, 🔥 {weeks_label(ranked.streak)}"
             for place, ranked in zip(
                 shared_places([(r.confirmed, r.streak) for r in top]), top, strict=True
             )
         ]
-        me = interaction.user.id
         hidden = (await self.bot.store.profiles.profile(guild_id, me)).leaderboard_hidden
         standing = None if hidden else await store.standing(guild_id, chosen, me)
         if hidden:
             mine = "You are hidden from the leaderboard (`/profile leaderboard:show` to appear)."
         elif standing is not None:
-            mine = f"You are **#{standing[0]}** of {standing[1]}."
+            mine = f"You are **#{standing[0]}** of {standing[1]}{badges(roles.get(me, ()))}."
+        elif Role.MENTOR in roles.get(me, ()):
+            mine = MENTOR_UNRANKED
         else:
             mine = "You have no confirmed milestones in this period yet. Your first one is waiting!"
         body = "\n".join(lines) or "No confirmed milestones yet."

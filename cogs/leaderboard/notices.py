@@ -1,4 +1,4 @@
-"""How the leaderboard's outbox rows are drawn: the public cheer of a confirmed milestone."""
+"""How the leaderboard's outbox rows are drawn: the cheer of a confirmed milestone, the recap."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from bot.models import FORMER_MEMBER, MilestoneStatus, NoticeKind, Partnership
 from bot.store.outbox import OutboxRow
 from cogs.common.outbox import Outbox, Rendered, outcome
 from cogs.common.text import mention, weeks_label
+from cogs.leaderboard.recap import render_recap
 
 
 async def render_celebration(
@@ -43,3 +44,4 @@ def cheer(description: str, weeks: int | None) -> discord.Embed:
 
 def register(outbox: Outbox) -> None:
     outbox.register(NoticeKind.CELEBRATION, render_celebration)
+    outbox.register(NoticeKind.RECAP, render_recap)

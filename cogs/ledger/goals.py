@@ -9,9 +9,10 @@ from discord.ext import commands
 from bot.app import TandemBot
 from bot.errors import UserError
 from bot.milestones import MAX_GOAL_LENGTH, clean_text
-from bot.models import Goal
+from bot.models import Goal, Partnership
 from bot.options import picked_id
 from bot.replies import NO_PINGS
+from bot.store.milestones import NOT_YOUR_GOAL
 from cogs.common import guild_id_of, own_choices, partnered_course_autocomplete, resolve_partnership
 
 goal_autocomplete = own_choices(
@@ -20,18 +21,38 @@ goal_autocomplete = own_choices(
 )
 
 
+SET_A_GOAL_FIRST = "Set a goal first with `/goal set`, then break it into milestones."
+
+
 async def own_goal(interaction: discord.Interaction[TandemBot], value: str) -> Goal:
     """Only the caller's own active goals can be used: anything else reads as unknown."""
     goals = await interaction.client.store.milestones.active_goals(
         guild_id_of(interaction), interaction.user.id
     )
     if not goals:
-        raise UserError("Set a goal first with `/goal set`, then break it into milestones.")
+        raise UserError(SET_A_GOAL_FIRST)
     wanted = picked_id(value, "goals")
     for goal in goals:
         if goal.id == wanted:
             return goal
-    raise UserError("That is not one of your active goals. Pick one from the list.")
+    raise UserError(NOT_YOUR_GOAL)
+
+
+async def picked_goal(
+    interaction: discord.Interaction[TandemBot], value: str
+) -> tuple[Goal, Partnership]:
+    """The goal picked in this server, and its pair, whoever's it is.
+
+    Who may add to it is decided by `MilestoneStore.add_milestone` (a mentor never, anyone
+    else only to their own active goal); a goal not found here is refused as `own_goal` does.
+    """
+    store, guild_id = interaction.client.store, guild_id_of(interaction)
+    found = await store.milestones.goal(picked_id(value, "goals"))
+    pair = None if found is None else await store.partnerships.partnership(found.partnership_id)
+    if found is None or pair is None or pair.guild_id != guild_id:
+        mine = await store.milestones.active_goals(guild_id, interaction.user.id)
+        raise UserError(NOT_YOUR_GOAL if mine else SET_A_GOAL_FIRST)
+    return found, pair
 
 
 @app_commands.guild_only()

@@ -17,7 +17,7 @@ from cogs.common import capped, guild_config, own_choices
 from cogs.common.outbox import reply_stored
 from cogs.common.threads import member_zone
 from cogs.ledger import messages
-from cogs.ledger.goals import goal_autocomplete, own_goal
+from cogs.ledger.goals import goal_autocomplete, picked_goal
 
 open_milestone_autocomplete = own_choices(
     lambda bot, guild, member: bot.store.milestones.milestones_of(guild, member, open_only=True),
@@ -70,17 +70,17 @@ class MilestoneCog(
         stake: float = 0.0,
     ) -> None:
         config = await guild_config(interaction)
-        chosen = await own_goal(interaction, goal)
+        chosen, partnership = await picked_goal(interaction, goal)
         name = clean_text(title, "milestone title", MAX_TITLE_LENGTH)
-        partnership = await self.bot.store.partnerships.partnership(chosen.partnership_id)
-        assert partnership is not None
         zone = await member_zone(self.bot, partnership, interaction.user.id)
         now = discord.utils.utcnow()
         day, deadline = parse_due(due, zone, now)
         minor = stake_in_minor_units(stake, config.max_stake, config.currency)
         await interaction.response.defer(ephemeral=True, thinking=True)
+        # The store decides who may add to this goal: a mentor never, anyone else only to
+        # their own active goal (`MilestoneStore.add_milestone`).
         added = await self.bot.store.milestones.add_milestone(
-            chosen, partnership.guild_id, name, day, deadline, minor, now
+            chosen, interaction.user.id, name, day, deadline, minor, now
         )
         due_text = f"due {day.isoformat()} ({messages.stake_text(added.value, config.currency)})"
         await reply_stored(

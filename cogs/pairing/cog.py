@@ -9,11 +9,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import TandemBot
+from bot.cadence import rhythm_of
 from bot.errors import UserError
 from bot.ledger import format_amount
 from bot.log import get
 from bot.matching import Seeker, check_pace, clean_course, course_key
-from bot.models import EndCause, Partnership, Profile
+from bot.models import Cadence, EndCause, Partnership, Profile, Role
 from bot.replies import NO_PINGS
 from bot.schedule import WeeklyTime, describe_date_in_zone, describe_in_zone
 from cogs.common import (
@@ -26,7 +27,7 @@ from cogs.common import (
 )
 from cogs.common.matchmaker import find_partner, paired_text
 from cogs.common.options import Clock, Weekday, Zone
-from cogs.common.text import mention, weeks_label
+from cogs.common.text import badge, mention, weeks_label
 from cogs.common.threads import member_zone, partner_channel
 
 log = get("pairing")
@@ -34,6 +35,10 @@ MAX_REASON_LENGTH = 300
 LEADERBOARD_CHOICES = [
     app_commands.Choice(name="show me on the leaderboard", value="show"),
     app_commands.Choice(name="hide me from the leaderboard", value="hide"),
+]
+ROLE_CHOICES = [
+    app_commands.Choice(name="peer: partners who both check in", value=Role.PEER.value),
+    app_commands.Choice(name="mentor: they mentor you; only you check in", value=Role.MENTOR.value),
 ]
 REMINDER_CHOICES = [
     app_commands.Choice(name="a heads-up 24 hours before, and the check-in reminder", value="all"),
@@ -65,6 +70,30 @@ def _refuse_unpostable(interaction: discord.Interaction[TandemBot]) -> None:
             "I can't post in this channel, so your invitation could not be seen here. "
             "Please use `/partner request` in a channel where I can send messages."
         )
+
+
+# A mentor's status shows no streak of 0: mentoring asks for no check-ins of them.
+MENTOR_STREAK = (
+    "🧭 As a mentor you don't check in, so no streak is kept for you there, and you are "
+    "never counted as quiet."
+)
+
+
+def partner_line(partnership: Partnership, user_id: int) -> str:
+    """Who the partner is, and in a mentorship each one's role (`/partner status`)."""
+    partner = mention(partnership.partner_of(user_id))
+    role = partnership.role_of(user_id)
+    if role is Role.MENTEE:
+        return (
+            f"your mentor {partner}; you are the **{badge(role)}**: only you check in, "
+            "your mentor confirms your milestones"
+        )
+    if role is Role.MENTOR:
+        return (
+            f"your mentee {partner}; you are the **{badge(role)}**: you see their check-ins "
+            "and confirm their milestones, and never check in yourself"
+        )
+    return f"partner {partner}"
 
 
 def in_private_thread(channel: object) -> bool:
@@ -139,7 +168,10 @@ class PairingCog(
         checkin_day="Day of your weekly check-in",
         checkin_time="Time of your weekly check-in, 24-hour HH:MM",
         timezone="Time zone of that check-in time, e.g. Europe/Berlin",
+        role="peer (default): you both check in; mentor: they mentor you, only you check in",
     )
+    @app_commands.rename(role="as")
+    @app_commands.choices(role=ROLE_CHOICES)
     @app_commands.autocomplete(course=course_autocomplete)
     async def request(
         self,
@@ -149,6 +181,7 @@ class PairingCog(
         checkin_day: Weekday,
         checkin_time: Clock,
         timezone: Zone,
+        role: str = Role.PEER.value,
     ) -> None:
         if member.bot:
             raise UserError("Bots can't be accountability partners. Invite a fellow learner!")
@@ -156,6 +189,9 @@ class PairingCog(
             raise UserError(
                 "You can't be your own partner. Invite someone else, or use `/partner find`."
             )
+        if role not in (Role.PEER, Role.MENTOR):
+            raise UserError("Choose `peer` or `mentor` for `as`.")
+        invitee_role = Role(role)
         await self._refuse_private_thread(interaction)
         _refuse_unpostable(interaction)
         name = clean_course(course)
@@ -171,10 +207,12 @@ class PairingCog(
             weekly,
             channel_id,
             discord.utils.utcnow(),
+            invitee_role,
         )
         delivery = await self.bot.outbox.flush(invited.notices)
+        what = "your mentor" if invitee_role is Role.MENTOR else "your partner"
         text = (
-            f"I invited {mention(member.id)} to be your partner for **{name}** in <#{channel_id}>; "
+            f"I invited {mention(member.id)} to be {what} for **{name}** in <#{channel_id}>; "
             "only they can accept."
             if delivery.done(invited.notices)
             else f"Your invitation to {mention(member.id)} is saved, but {delivery.problem}. "
@@ -205,9 +243,17 @@ class PairingCog(
         mine = in_course(await store.partnerships.active_partnerships(guild_id, user_id), course)
         now = discord.utils.utcnow()
         lines = [await self._describe(p, user_id, now) for p in mine]
-        if mine:
+        if mine and all(not p.checks_in(user_id) for p in mine):
+            lines.append(MENTOR_STREAK)
+        elif mine:
             weeks = await store.checkins.streak(guild_id, user_id, now)
-            lines.append(f"🔥 Your streak: **{weeks_label(weeks)}** of check-ins in a row")
+            if all(p.cadence is Cadence.WEEKLY for p in mine):
+                lines.append(f"🔥 Your streak: **{weeks_label(weeks)}** of check-ins in a row")
+            else:  # periods of the cadence: a two-week period with a check-in counts once
+                lines.append(
+                    f"🔥 Your streak: **{weeks} check-in{'' if weeks == 1 else 's'}** in a row"
+                    " (every two weeks, each two-week period counts once)"
+                )
         for name in await store.queue.queued_courses(guild_id, user_id):
             former = await store.queue.former_partners_waiting(guild_id, course_key(name), user_id)
             lines.append(f"⏳ Waiting for a partner in **{name}**" + former_partners_note(former))
@@ -220,14 +266,18 @@ class PairingCog(
     async def _describe(self, partnership: Partnership, user_id: int, now: datetime) -> str:
         """One pair as its member reads it: every time in the member's own zone."""
         zone = await member_zone(self.bot, partnership, user_id)
-        instant = partnership.weekly.next_after(now)
+        instant = rhythm_of(partnership).next_after(now)
+        checkin = (
+            "Weekly check-in"
+            if partnership.cadence is Cadence.WEEKLY
+            else f"Check-in {partnership.cadence.label()}, next"
+        )
         thread = f"<#{partnership.thread_id}>" if partnership.thread_id else "(opening shortly)"
         balance = await self.bot.store.ledger.balance(partnership.id)
         currency = await self.bot.store.guilds.currency(partnership.guild_id)
         return (
-            f"**{partnership.course}**: partner {mention(partnership.partner_of(user_id))}, "
-            f"thread {thread}\n"
-            f"Weekly check-in: {describe_in_zone(instant, zone)}"
+            f"**{partnership.course}**: {partner_line(partnership, user_id)}, thread {thread}\n"
+            f"{checkin}: {describe_in_zone(instant, zone)}"
             f" (set as {partnership.weekly.label()})\n"
             f"Shared pool: {format_amount(balance, currency)}"
             + await self._breaks(partnership, user_id, zone, now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.models import EndCause, Invitation, InvitationStatus, Partnership
+from bot.models import EndCause, Invitation, InvitationStatus, Partnership, Role
 from bot.schedule import describe_in_zone
 from cogs.common.text import mention, times_for_members
 
@@ -15,6 +15,9 @@ QUESTIONS = (
 
 def welcome(partnership: Partnership, zones: dict[int, str], now: datetime) -> str:
     first, second = partnership.members
+    mentor, mentee = partnership.mentor, partnership.mentee
+    if mentor is not None and mentee is not None:
+        return mentorship_welcome(partnership, mentor, mentee, zones, now)
     return (
         f"👋 Welcome, {mention(first)} and {mention(second)}! You are accountability partners for "
         f"**{partnership.course}**.\n\n"
@@ -26,11 +29,49 @@ def welcome(partnership: Partnership, zones: dict[int, str], now: datetime) -> s
     )
 
 
+def mentorship_welcome(
+    partnership: Partnership, mentor: int, mentee: int, zones: dict[int, str], now: datetime
+) -> str:
+    """A mentorship is asymmetric: the mentee reports, the mentor confirms and is never quiet."""
+    return (
+        f"👋 Welcome, {mention(mentee)} and {mention(mentor)}! This is a **mentorship** for "
+        f"**{partnership.course}**: {mention(mentor)} mentors {mention(mentee)}.\n\n"
+        "**Weekly check-in** (each of you in your own time zone):\n"
+        f"{times_for_members(partnership, partnership.weekly.next_after(now), zones)}\n\n"
+        f"Each week I'll ask {mention(mentee)} three questions:\n{QUESTIONS}\n\n"
+        f"Only {mention(mentee)} checks in and sets goals, milestones and pledges. "
+        f"{mention(mentor)}, you see the check-ins here, confirm milestones, and are never "
+        f"nudged or counted as quiet. Once a month I'll remind {mention(mentee)} to ask you "
+        "what they can do for you.\n\n"
+        "This is a **two-week trial**: in two weeks I'll ask you both whether you want to keep "
+        "going. Either answer is fine. This thread is private to the two of you."
+    )
+
+
+MENTOR_QUESTION = "What can I do for you?"
+
+
+def mentor_question(mentor: int, mentee: int) -> str:
+    """Once a month: the mentee asks their mentor the seed's question (only the mentee is pinged)."""
+    return (
+        f"💬 {mention(mentee)}, your monthly question for your mentor {mention(mentor)}: "
+        f"**“{MENTOR_QUESTION}”** A mentorship works both ways; ask them here, in your own words."
+    )
+
+
 def invitation_text(invitation: Invitation, invitee_zone: str | None, now: datetime) -> str:
     weekly = invitation.weekly
     yours = ""
     if invitee_zone is not None and invitee_zone != weekly.zone:
         yours = f" (for you: {describe_in_zone(weekly.next_after(now), invitee_zone)})"
+    if invitation.invitee_role is Role.MENTOR:
+        return (
+            f"{mention(invitation.invitee_id)}, {mention(invitation.inviter_id)} would like you as "
+            f"their **mentor** for **{invitation.course}**. This is a mentorship: only they check "
+            "in and set milestones; you see their check-ins, confirm their milestones, and are "
+            "never nudged or counted as quiet.\n"
+            f"Weekly check-in: **{weekly.label()}**{yours}. Only you can answer."
+        )
     return (
         f"{mention(invitation.invitee_id)}, {mention(invitation.inviter_id)} would like you as "
         f"their accountability partner for **{invitation.course}**.\n"
@@ -44,6 +85,8 @@ def answered_text(invitation: Invitation | None) -> str:
         return "This invitation is no longer open."
     who = f"{mention(invitation.invitee_id)}"
     whose = f"{mention(invitation.inviter_id)}'s invitation for **{invitation.course}**"
+    if invitation.status is InvitationStatus.ACCEPTED and invitation.invitee_role is Role.MENTOR:
+        return f"✅ {who} accepted {whose} to be their mentor. Their private thread is open."
     if invitation.status is InvitationStatus.ACCEPTED:
         return f"✅ {who} accepted {whose}. Their private thread is open."
     if invitation.status is InvitationStatus.DECLINED:

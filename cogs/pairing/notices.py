@@ -5,9 +5,9 @@ from __future__ import annotations
 import discord
 
 from bot.app import TandemBot
-from bot.models import InvitationStatus, NoticeKind, Partnership
+from bot.models import FORMER_MEMBER, InvitationStatus, NoticeKind, Partnership
 from bot.store.outbox import OutboxRow
-from cogs.common.outbox import Outbox, Rendered
+from cogs.common.outbox import Outbox, Rendered, pair_of
 from cogs.common.threads import member_zones
 from cogs.pairing import messages
 from cogs.pairing.views import InvitationButton
@@ -53,6 +53,17 @@ async def render_invitation(
     return Rendered(messages.answered_text(invitation))
 
 
+async def render_mentor_question(
+    _bot: TandemBot, _row: OutboxRow, partnership: Partnership | None
+) -> Rendered | None:
+    """Monthly in a mentorship: the mentee is pinged; the mentor is named, not pinged."""
+    pair = pair_of(partnership)
+    mentor, mentee = pair.mentor, pair.mentee
+    if mentor is None or mentee is None or mentee <= FORMER_MEMBER:
+        return None
+    return Rendered(messages.mentor_question(mentor, mentee), pings=(mentee,))
+
+
 async def withdraw_invitation(bot: TandemBot, row: OutboxRow) -> None:
     """An invitation Discord never showed is withdrawn, so it can be asked again."""
     await bot.store.invitations.withdraw_invitation(row.episode, discord.utils.utcnow())
@@ -62,3 +73,4 @@ def register(outbox: Outbox) -> None:
     outbox.register(NoticeKind.WELCOME, render_welcome, paired_only=True)
     outbox.register(NoticeKind.FAREWELL, render_farewell)
     outbox.register(NoticeKind.INVITATION, render_invitation, on_give_up=withdraw_invitation)
+    outbox.register(NoticeKind.MENTOR_QUESTION, render_mentor_question, paired_only=True)

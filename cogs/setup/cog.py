@@ -9,9 +9,11 @@ from discord.ext import commands
 from bot.app import TandemBot
 from bot.errors import UserError
 from bot.models import DEFAULT_CURRENCY, GuildConfig
+from bot.recaps import RecapChange
 from bot.replies import NO_PINGS
 from bot.store.outbox import Undeliverable
 from cogs.common import capped, guild_id_of
+from cogs.common.options import Clock, Weekday, Zone
 from cogs.common.text import mention
 from cogs.common.threads import (
     LEADERBOARD_CHANNEL_NEEDS,
@@ -85,6 +87,9 @@ class SetupCog(commands.Cog):
         partner_channel="Under which private partner threads are opened",
         currency="Label of pledged amounts (default: points)",
         max_stake="Largest pledge per milestone, in whole units (default: 100)",
+        recap_day="Day of the weekly recap picture in the leaderboard channel (default: Sunday)",
+        recap_time="Time of the weekly recap, HH:MM on a 24-hour clock (default: 18:00)",
+        recap_timezone="Time zone of the recap time, e.g. Europe/Berlin (default: UTC)",
     )
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
@@ -96,6 +101,9 @@ class SetupCog(commands.Cog):
         partner_channel: discord.TextChannel | None = None,
         currency: str | None = None,
         max_stake: int | None = None,
+        recap_day: Weekday | None = None,
+        recap_time: Clock | None = None,
+        recap_timezone: Zone | None = None,
     ) -> None:
         """With options it updates what is named; alone it shows how Tandem is doing."""
         guild_id = guild_id_of(interaction)
@@ -119,14 +127,15 @@ class SetupCog(commands.Cog):
             if max_stake is not None
             else (current.max_stake if current else DEFAULT_MAX_STAKE),
         )
-        changing = any(
+        recap = RecapChange(recap_day, recap_time, recap_timezone)
+        changing = bool(recap) or any(
             v is not None for v in (leaderboard_channel, partner_channel, currency, max_stake)
         )
         if changing:
             problems = await self._problems(config)
             if problems:
                 raise UserError("I'm missing permissions I need:\n" + "\n".join(problems))
-            await self.bot.store.guilds.save(config)
+            await self.bot.store.guilds.save(config, discord.utils.utcnow(), recap)
         verb = "updated" if current else "set up"
         heading = f"Tandem is {verb}." if changing else "Tandem's status in this server:"
         await interaction.response.send_message(
@@ -147,11 +156,13 @@ class SetupCog(commands.Cog):
     async def _status(self, heading: str, config: GuildConfig) -> str:
         problems = await self._problems(config)
         failed = await self.bot.store.outbox.undeliverable(config.guild_id)
+        recap = await self.bot.store.recaps.recap_time(config.guild_id)
         lines = [
             heading,
             f"• Celebrations: <#{config.leaderboard_channel_id}>",
             f"• Partner threads: under <#{config.partner_channel_id}>",
             f"• Pledges: up to **{config.max_stake} {config.currency}** per milestone",
+            f"• Weekly recap: {recap.label()} in <#{config.leaderboard_channel_id}>",
             *(f"⚠️ Missing permissions: {problem}" for problem in problems),
             *undeliverable_lines(failed),
         ]

@@ -347,7 +347,7 @@ async def add(world: World, goal_index: int, stake: int, hours: int) -> None:
     title = f"Step {len(world.milestones)}"
     milestone = (
         await world.store.milestones.add_milestone(
-            goal, GUILD, title, deadline.date(), deadline, minor, world.now
+            goal, goal.user_id, title, deadline.date(), deadline, minor, world.now
         )
     ).value
     assert (milestone.status, milestone.stake, milestone.deadline) == ("open", minor, deadline)

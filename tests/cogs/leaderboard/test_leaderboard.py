@@ -25,9 +25,9 @@ from tests.helpers import (
     advance_to,
     answer,
     check_in,
+    confirm,
     find,
     goal,
-    messages_with,
     pair,
     reply,
 )
@@ -42,26 +42,6 @@ AGGREGATES = {
     "guild_pool_totals": "SELECT guild_id, balance, pools FROM guild_pool_totals",
     "queue minutes": "SELECT guild_id, user_id, course_key, utc_minute FROM queue_entries",
 }
-
-
-async def confirm(
-    server: Server, owner: Member, partner: Member, thread_id: int, title: str
-) -> datetime:
-    """The owner adds a milestone and says it is done; the partner confirms it."""
-    await add(
-        server, owner, await goal(server, owner, f"Goal for {title}"), title=title, due="2026-03-01"
-    )
-    [milestone] = [
-        m
-        for m in await server.bot.store.milestones.milestones_of(
-            server.guild.id, owner.id, open_only=True
-        )
-        if m.title == title
-    ]
-    await owner.slash(server.general, "milestone done", milestone=str(milestone.id))
-    confirmed = server.env.now()
-    await partner.click(messages_with(server.thread(thread_id), "is done!")[-1], label="Confirm")
-    return confirmed
 
 
 async def board_line(server: Server, viewer: Member, period: str, member: Member) -> str | None:

@@ -112,6 +112,22 @@ async def test_milestone_needs_a_goal_and_own_goal_only(ready: Server) -> None:
     assert {type(e) for e in ready.errors()} == {UserError}
 
 
+async def test_only_an_active_goal_of_a_lasting_pair_takes_a_milestone(ready: Server) -> None:
+    """`MilestoneStore.add_milestone` decides, whatever goal id the command names."""
+    alice, bob = ready.member("alice"), ready.member("bob")
+    await pair(ready, alice, bob)
+    closed = await goal(ready, alice, "Python")
+    await alice.slash(ready.general, "goal close", goal=str(closed))
+    refused = await add(ready, alice, closed)
+    assert refused.ephemeral and "not one of your active goals" in reply(refused)
+    kept = await goal(ready, alice, "SQL")
+    await alice.slash(ready.general, "partner end")
+    ended = await add(ready, alice, kept)
+    assert ended.ephemeral and "not one of your active goals" in reply(ended)
+    assert await ready.bot.store.db.fetch_value("SELECT COUNT(*) FROM milestones") == 0
+    assert {type(e) for e in ready.errors()} == {UserError}
+
+
 async def test_done_is_confirmed_by_the_partner_and_celebrated(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)

@@ -1,0 +1,172 @@
+"""How often a pair checks in: every week, or every second week, at its weekly time.
+
+Every two weeks, the weeks alternate between "on" (a check-in) and "off". Which are on
+never depends on when anyone looks: the pair stores a local date (`anchor`, in the
+pair's zone) that begins an on-week, and on-weeks are the seven-day spans 0, 2, 4, ...
+weeks from it. Each such span holds exactly one local date of the check-in's weekday, so
+an every-two-weeks pair has one check-in in each on-week and none in each off-week, at
+the same local time and DST-safe like a weekly one (`bot.schedule.local_instant`).
+
+Before the anchor, every week is on: those weeks were checked in weekly (the pair chose
+every two weeks later), so an answer given late for the last weekly check-in still files
+under it, and the progress grid shows them as weekly.
+
+A confirmed change of cadence never doubles or skips a check-in: the pair's next
+check-in at its time comes as it would have (`anchored`), and every two weeks counts
+from its week. A confirmed change of time (`retimed`) moves an every-two-weeks pair's
+next check-in to the new time's occurrence nearest it, from four days before to three
+days after it, so it is neither in the period of the last check-in (doubled) nor more
+than a period after it (skipped); when that occurrence has already passed, the first is
+the new time's next one, and when the new time's next occurrence is at most three days
+after the last check-in (so two weeks before that window's occurrence is still ahead),
+the first is the one a week after it, so one period never holds two. The on-weeks then
+count from the new time's first check-in. A weekly pair's new time starts at its next
+occurrence.
+
+The clocks that judge a pair count in check-in periods of its cadence: a streak counts
+periods, the quiet-partner nudge and rematch offer come after two and three periods
+without a check-in, the trial question after two periods (day 14, or day 28).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.models import Cadence, Partnership
+from bot.schedule import WeeklyTime, local_instant, next_occurrence
+
+DAY = timedelta(days=1)
+WEEK = timedelta(days=7)
+WEEKS = {Cadence.WEEKLY: 1, Cadence.EVERY_TWO_WEEKS: 2}
+# The trial question comes after this many check-in periods; reviews follow its day.
+TRIAL_PERIODS = 2
+
+
+def period(cadence: Cadence) -> timedelta:
+    """How long one check-in period lasts: a week, or two."""
+    return WEEKS[cadence] * WEEK
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    """A pair's check-in times: its weekly time, on every week or every on-week."""
+
+    weekly: WeeklyTime
+    cadence: Cadence = Cadence.WEEKLY
+    # A local date (in the weekly time's zone) that begins an on-week; only every two weeks.
+    anchor: date | None = None
+
+    @property
+    def period(self) -> timedelta:
+        return period(self.cadence)
+
+    def on_day(self, day: date) -> bool:
+        """Whether a local date lies in a week with a check-in: every week before the anchor."""
+        if self.anchor is None or day < self.anchor:
+            return True
+        return (day - self.anchor).days // 7 % WEEKS[self.cadence] == 0
+
+    def cadence_at(self, checkin_at: datetime) -> Cadence:
+        """The cadence a check-in belongs to: weekly before the anchor, then the pair's."""
+        if self.anchor is None or self._day(checkin_at) < self.anchor:
+            return Cadence.WEEKLY
+        return self.cadence
+
+    def _day(self, instant: datetime) -> date:
+        return instant.astimezone(ZoneInfo(self.weekly.zone)).date()
+
+    def next_after(self, instant: datetime) -> datetime:
+        """The first check-in strictly after `instant`."""
+        if self.anchor is None or self.cadence is Cadence.WEEKLY:
+            return next_occurrence(self.weekly, instant)
+        start = instant.astimezone(ZoneInfo(self.weekly.zone)).date() - timedelta(days=1)
+        for offset in range(7 * WEEKS[self.cadence] + 3):
+            day = start + timedelta(days=offset)
+            if day.weekday() != self.weekly.weekday or not self.on_day(day):
+                continue
+            candidate = local_instant(day, self.weekly.minute, self.weekly.zone)
+            if candidate > instant:
+                return candidate
+        raise AssertionError("a check-in always recurs within one period and three days")
+
+    def week_of(self, instant: datetime) -> datetime:
+        """The check-in a moment belongs to: the nearest one, before or after.
+
+        Weekly, the one whose week (3½ days either side of it) holds the moment: a member
+        who answers a day early or two days late still answers that week's questions,
+        and a second answer in the same window replaces the first. Every two weeks, the
+        nearer of the check-ins around it: answering in an off-week answers the nearest
+        on-week's questions, and before the anchor the weeks are weekly ones.
+        """
+        if self.anchor is None or self.cadence is Cadence.WEEKLY:
+            return self.next_after(instant - WEEK / 2)
+        after = self.next_after(instant)
+        before = self.next_after(instant - period(self.cadence) - 2 * DAY)
+        while (following := self.next_after(before)) <= instant:
+            before = following
+        return before if instant - before < (after - before) / 2 else after
+
+
+def rhythm_of(partnership: Partnership) -> Rhythm:
+    return Rhythm(partnership.weekly, partnership.cadence, partnership.cadence_anchor)
+
+
+def pair_trial(partnership: Partnership) -> datetime:
+    """When the pair's trial question is (or was) due; the reviews follow its day."""
+    return trial_due(partnership.created_at, partnership.cadence, partnership.trial_at)
+
+
+def anchored(weekly: WeeklyTime, cadence: Cadence, now: datetime) -> Rhythm:
+    """The rhythm a change confirmed at `now` starts: from the next check-in at `weekly`.
+
+    That check-in comes as it would have every week, so nothing is doubled or skipped;
+    every two weeks, its week is the first on-week.
+    """
+    if cadence is Cadence.WEEKLY:
+        return Rhythm(weekly)
+    first = next_occurrence(weekly, now)
+    return Rhythm(weekly, cadence, first.astimezone(ZoneInfo(weekly.zone)).date())
+
+
+# How far a new time may move an every-two-weeks pair's next check-in (`retimed`): a
+# gap of at least 10 days after the last check-in (not doubled), at most 17 (the
+# streak's `bot.checkins.next_period`, not skipped).
+EARLIEST_MOVE = timedelta(days=4)
+
+
+def retimed(rhythm: Rhythm, weekly: WeeklyTime, now: datetime) -> Rhythm:
+    """The rhythm a new weekly time confirmed at `now` starts (see the module's docstring).
+
+    Every two weeks, its first check-in replaces the pair's next one at the old time:
+    the new time's occurrence nearest it. The anchor is that check-in's date two weeks
+    earlier, so the on-weeks run through the recent past at the new time too and none
+    falls between now and the first check-in.
+    """
+    if rhythm.anchor is None or rhythm.cadence is Cadence.WEEKLY:
+        return Rhythm(weekly)
+    planned = rhythm.next_after(now)
+    first = next_occurrence(weekly, max(now, planned - EARLIEST_MOVE))
+    every = period(rhythm.cadence)
+    day = first.astimezone(ZoneInfo(weekly.zone)).date()
+    if local_instant(day - every, weekly.minute, weekly.zone) > now:
+        day -= WEEK  # two weeks before it is still ahead, right after the last check-in
+    return Rhythm(weekly, rhythm.cadence, day - every)
+
+
+def trial_due(created_at: datetime, cadence: Cadence, trial_at: datetime | None = None) -> datetime:
+    """When the trial question is due: as moved by a cadence change, or two periods in."""
+    return trial_at if trial_at is not None else created_at + TRIAL_PERIODS * period(cadence)
+
+
+def moved_trial(created_at: datetime, due: datetime, cadence: Cadence, now: datetime) -> datetime:
+    """The trial's moment once `cadence` is confirmed at `now`; `due` is when it was due.
+
+    A trial already due stays where it was (it was asked, or is about to be, and the
+    reviews follow its day). One still ahead comes after two periods of the new cadence,
+    or at once when those have already passed.
+    """
+    if now >= due:
+        return due
+    return max(created_at + TRIAL_PERIODS * period(cadence), now)

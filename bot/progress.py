@@ -1,0 +1,142 @@
+"""What a progress card shows: a pair's last twelve check-in weeks, streaks and milestones.
+
+The card is drawn from these values alone, so it can never show a check-in answer: no
+answer text reaches this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from bot.cadence import WEEK, Rhythm
+from bot.checkins import HALF_WEEK, streak, week_of
+from bot.models import Cadence
+from bot.pauses import Span
+from bot.schedule import WeeklyTime
+
+GRID_WEEKS = 12
+
+
+class Cell(StrEnum):
+    """One week of the grid, for one partner."""
+
+    CHECKED = "checked"  # answered that week's questions
+    PAUSED = "paused"  # on a planned break at that week's check-in time
+    MISSED = "missed"  # the week closed without an answer
+    OFF = "off"  # an off-week of a pair checking in every two weeks
+    DUE = "due"  # the week in progress, not answered yet
+    BEFORE = "before"  # the pair had not started (or had ended)
+    NOT_ASKED = "not_asked"  # a mentor, who is never asked to check in
+
+
+@dataclass(frozen=True)
+class MemberProgress:
+    user_id: int
+    cells: tuple[Cell, ...]
+    streak: int
+    best_streak: int
+    confirmed: int
+    missed: int
+    open: int
+    checks_in: bool = True  # False for a mentor: no weeks to miss, no streak to show
+
+
+@dataclass(frozen=True)
+class ProgressCard:
+    """Everything a card draws about one partnership, as of `now`."""
+
+    partnership_id: int
+    course: str
+    weeks: tuple[datetime, ...]  # each column's check-in time, oldest first
+    members: tuple[MemberProgress, MemberProgress]
+    pool: int  # minor units
+    currency: str
+    started: datetime
+    now: datetime
+    cadence: Cadence = Cadence.WEEKLY
+    zone: str = "UTC"  # whose clocks the columns' dates are shown on: the viewer's
+
+    @property
+    def weekly(self) -> bool:
+        return self.cadence is Cadence.WEEKLY
+
+    @property
+    def age_days(self) -> int:
+        return max(0, (self.now - self.started).days)
+
+    def focused_on(self, user_id: int) -> ProgressCard:
+        """The same card with `user_id` drawn first: whose card it is."""
+        first, second = self.members
+        return self if first.user_id == user_id else replace(self, members=(second, first))
+
+
+def grid_weeks(weekly: WeeklyTime, now: datetime, count: int = GRID_WEEKS) -> tuple[datetime, ...]:
+    """The check-in times of the last `count` weeks, oldest first, the week in progress last.
+
+    Each column is the week around its check-in time (half a week either side), as
+    `week_of` files a check-in; DST moves a column's time, never skips or doubles one.
+    """
+    latest = week_of(weekly, now)
+    return tuple(week_of(weekly, latest - WEEK * back) for back in reversed(range(count)))
+
+
+@dataclass(frozen=True)
+class History:
+    """What one partner's row is drawn from."""
+
+    answered: Collection[datetime]  # the weeks they checked in, whatever the schedule was
+    pauses: Collection[Span]  # their breaks in this partnership
+    active: Span  # when the pair lasted
+    checks_in: bool = True  # False for a mentor
+
+
+def grid_row(
+    weeks: Sequence[datetime], history: History, rhythm: Rhythm, now: datetime
+) -> tuple[Cell, ...]:
+    """One partner's cells: a check-in files under the column whose window holds it."""
+    return tuple(_cell(week, history, rhythm, now) for week in weeks)
+
+
+def _cell(week: datetime, history: History, rhythm: Rhythm, now: datetime) -> Cell:
+    opens, closes = week - HALF_WEEK, week + HALF_WEEK
+    if any(opens <= at < closes for at in history.answered):
+        return Cell.CHECKED
+    if closes <= history.active.start or opens >= history.active.end:
+        return Cell.BEFORE
+    if not history.checks_in:
+        return Cell.NOT_ASKED
+    if any(span.covers(week) for span in history.pauses):
+        return Cell.PAUSED
+    if _off_week(week, rhythm):
+        return Cell.OFF
+    return Cell.DUE if closes > now else Cell.MISSED
+
+
+def _off_week(week: datetime, rhythm: Rhythm) -> bool:
+    """An off-week of the pair's current every-two-weeks rhythm (weeks before it began
+    were checked in weekly)."""
+    if rhythm.anchor is None:
+        return False
+    day = week.astimezone(ZoneInfo(rhythm.weekly.zone)).date()
+    return not rhythm.on_day(day)
+
+
+def best_streak(
+    weeks: Collection[datetime],
+    pauses: Collection[Span] = (),
+    cadences: Mapping[datetime, Cadence] | None = None,
+) -> int:
+    """The longest run of consecutive check-in periods ever, by the rules of `streak`.
+
+    Each check-in is taken as the newest of a run, and the run is counted back from
+    there exactly as the current streak is, so the two can never disagree.
+    """
+    ordered = sorted(weeks, reverse=True)
+    return max(
+        (streak(ordered[at:], week, pauses, cadences) for at, week in enumerate(ordered)),
+        default=0,
+    )

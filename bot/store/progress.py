@@ -1,0 +1,99 @@
+"""What a progress card is drawn from: a pair's check-in weeks, streaks, milestones and pool."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from bot.cadence import WEEK, rhythm_of
+from bot.checkins import streak
+from bot.models import DEFAULT_CURRENCY, MilestoneStatus, Partnership
+from bot.pauses import Span
+from bot.progress import History, MemberProgress, ProgressCard, best_streak, grid_row, grid_weeks
+from bot.store.database import Database, from_timestamp, to_timestamp
+from bot.store.ledger import LedgerStore
+from bot.store.streaks import member_periods, member_spans, pair_spans
+
+
+class ProgressStore:
+    def __init__(self, db: Database, ledger: LedgerStore) -> None:
+        self._db = db
+        self._ledger = ledger
+
+    async def card(self, partnership: Partnership, now: datetime, zone: str) -> ProgressCard:
+        """The card of a pair as of now, dated on `zone`'s clocks.
+
+        It reads only counts and weeks, never an answer, so no card can show one.
+        """
+        weeks = grid_weeks(partnership.weekly, now)
+        counts = await self._milestone_counts(partnership)
+        first, second = partnership.members
+        currency = await self._db.fetch_value(
+            "SELECT currency FROM guild_settings WHERE guild_id = ?", (partnership.guild_id,)
+        )
+        return ProgressCard(
+            partnership_id=partnership.id,
+            course=partnership.course,
+            weeks=weeks,
+            members=(
+                await self._member(partnership, first, weeks, counts, now),
+                await self._member(partnership, second, weeks, counts, now),
+            ),
+            pool=await self._ledger.balance(partnership.id),
+            currency=currency or DEFAULT_CURRENCY,
+            started=partnership.created_at,
+            now=now,
+            cadence=partnership.cadence,
+            zone=zone,
+        )
+
+    async def _member(
+        self,
+        partnership: Partnership,
+        user_id: int,
+        weeks: tuple[datetime, ...],
+        counts: Counter[tuple[int, str]],
+        now: datetime,
+    ) -> MemberProgress:
+        guild_id = partnership.guild_id
+        every_week, cadences = await member_periods(self._db, guild_id, user_id)
+        pauses = await member_spans(self._db, guild_id, user_id)
+        history = History(
+            answered=await self._answered(partnership, user_id, weeks[0] - WEEK),
+            # The grid shows only this pair's breaks; the streak counts every course's.
+            pauses=await pair_spans(self._db, partnership.id, user_id),
+            active=Span(partnership.created_at, partnership.ended_at or now),
+            checks_in=partnership.checks_in(user_id),
+        )
+        return MemberProgress(
+            user_id=user_id,
+            cells=grid_row(weeks, history, rhythm_of(partnership), now),
+            streak=streak(every_week, now, pauses, cadences),
+            best_streak=best_streak(every_week, pauses, cadences),
+            confirmed=counts[(user_id, MilestoneStatus.CONFIRMED)],
+            missed=counts[(user_id, MilestoneStatus.MISSED)],
+            open=counts[(user_id, MilestoneStatus.OPEN)],
+            checks_in=history.checks_in,
+        )
+
+    async def _answered(
+        self, partnership: Partnership, user_id: int, since: datetime
+    ) -> list[datetime]:
+        """The weeks the member checked in in this partnership since `since`."""
+        rows = await self._db.fetch_all(
+            "SELECT week_at FROM checkins WHERE partnership_id = ? AND user_id = ?"
+            " AND week_at >= ?",
+            (partnership.id, user_id, to_timestamp(since)),
+        )
+        return [from_timestamp(row["week_at"]) for row in rows]
+
+    async def _milestone_counts(self, partnership: Partnership) -> Counter[tuple[int, str]]:
+        """(member, status) -> how many of the pair's milestones, by the owners' index."""
+        first, second = partnership.members
+        rows = await self._db.fetch_all(
+            "SELECT owner_id, status, COUNT(*) AS n FROM milestones"
+            " WHERE guild_id = ? AND owner_id IN (?, ?) AND partnership_id = ?"
+            " GROUP BY owner_id, status",
+            (partnership.guild_id, first, second, partnership.id),
+        )
+        return Counter({(row["owner_id"], row["status"]): int(row["n"]) for row in rows})

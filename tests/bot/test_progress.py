@@ -1,0 +1,109 @@
+"""The progress card's values and the recap's timing: plain rules, no Discord."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.cadence import Rhythm
+from bot.checkins import streak
+from bot.models import Cadence
+from bot.pauses import Span
+from bot.progress import GRID_WEEKS, Cell, History, best_streak, grid_row, grid_weeks
+from bot.recaps import DEFAULT_RECAP, covered_week, latest_occasion
+from bot.schedule import WeeklyTime
+
+BERLIN_MONDAY = WeeklyTime(0, 18 * 60, "Europe/Berlin")
+WEEKLY = Rhythm(BERLIN_MONDAY)
+WEEK = timedelta(days=7)
+
+
+def test_grid_columns_are_twelve_weekly_check_in_times_across_dst() -> None:
+    now = datetime(2026, 4, 8, 12, tzinfo=UTC)  # Berlin moved to summer time on 29 March
+    weeks = grid_weeks(BERLIN_MONDAY, now)
+    assert len(weeks) == GRID_WEEKS and weeks[-1] == datetime(2026, 4, 6, 16, tzinfo=UTC)
+    assert weeks[0] == datetime(2026, 1, 19, 17, tzinfo=UTC)  # 18:00 in winter too
+    gaps = {later - earlier for earlier, later in pairwise(weeks)}
+    assert gaps == {WEEK, WEEK - timedelta(hours=1)}  # the spring week is an hour short
+
+
+def test_each_cell_reads_answers_breaks_and_the_pairs_lifetime() -> None:
+    weeks = grid_weeks(BERLIN_MONDAY, datetime(2026, 3, 3, 12, tzinfo=UTC))
+    started = weeks[6] - timedelta(days=2)
+    answered = [weeks[7] + timedelta(days=1), weeks[8] - timedelta(days=3)]  # late, early
+    pause = Span(weeks[9] - timedelta(hours=1), weeks[10] - timedelta(hours=1))
+    lasting = Span(started, weeks[-1] + WEEK)
+    row = grid_row(weeks, History(answered, [pause], lasting), WEEKLY, weeks[-1])
+    assert row == (
+        *[Cell.BEFORE] * 6,
+        Cell.MISSED,
+        Cell.CHECKED,
+        Cell.CHECKED,
+        Cell.PAUSED,
+        Cell.MISSED,
+        Cell.DUE,
+    )
+    ended = grid_row(weeks, History([], [], Span(started, weeks[8])), WEEKLY, weeks[-1])
+    assert ended[9:] == (Cell.BEFORE,) * 3
+
+
+def test_off_weeks_of_a_pair_every_two_weeks_are_neither_missed_nor_due() -> None:
+    weeks = grid_weeks(BERLIN_MONDAY, datetime(2026, 3, 3, 12, tzinfo=UTC))
+    anchor = weeks[8].astimezone(ZoneInfo("Europe/Berlin")).date()  # from there, every other
+    rhythm = Rhythm(BERLIN_MONDAY, Cadence.EVERY_TWO_WEEKS, anchor)
+    history = History([weeks[10]], [], Span(weeks[0] - WEEK, weeks[-1] + WEEK))
+    row = grid_row(weeks, history, rhythm, weeks[-1])
+    assert row[6:] == (
+        Cell.MISSED,  # weeks before the change were weekly
+        Cell.MISSED,
+        Cell.MISSED,  # the first on-week, unanswered
+        Cell.OFF,
+        Cell.CHECKED,
+        Cell.OFF,
+    )
+
+
+@given(st.lists(st.integers(min_value=0, max_value=40), unique=True, max_size=25))
+def test_the_best_streak_is_the_longest_run_of_consecutive_weeks(offsets: list[int]) -> None:
+    start = datetime(2026, 1, 5, 17, tzinfo=UTC)
+    weeks = [start + WEEK * n for n in offsets]
+    taken = set(offsets)
+    longest = max(
+        (next(k for k in range(42) if n + k not in taken) for n in taken if n - 1 not in taken),
+        default=0,
+    )
+    assert best_streak(weeks) == longest
+    assert best_streak(weeks) >= streak(weeks, start + WEEK * 41)
+
+
+def test_best_streak_examples() -> None:
+    start = datetime(2026, 1, 5, 17, tzinfo=UTC)
+    run = [start + WEEK * n for n in (0, 1, 2, 5, 6)]
+    assert best_streak(run) == 3
+    assert best_streak([]) == 0
+    # A break between two weeks keeps them one run, as the current streak does.
+    gap = [start, start + WEEK * 3]
+    assert best_streak(gap, [Span(start + WEEK, start + WEEK * 3)]) == 2
+
+
+def test_the_recap_is_the_latest_occasion_and_covers_the_week_before_it() -> None:
+    sunday = datetime(2026, 1, 4, 18, tzinfo=UTC)
+    assert latest_occasion(DEFAULT_RECAP, sunday) == sunday
+    assert latest_occasion(DEFAULT_RECAP, sunday - timedelta(seconds=1)) == sunday - WEEK
+    assert (
+        latest_occasion(DEFAULT_RECAP, sunday + WEEK * 3 + timedelta(days=2)) == sunday + WEEK * 3
+    )
+    assert covered_week(DEFAULT_RECAP, sunday) == (sunday - WEEK, sunday)
+    # Across the change to summer time the week is an hour short, and weeks never overlap.
+    berlin_sunday = WeeklyTime(6, 18 * 60, "Europe/Berlin")
+    before, spring = datetime(2026, 3, 22, 17, tzinfo=UTC), datetime(2026, 3, 29, 16, tzinfo=UTC)
+    assert covered_week(berlin_sunday, spring) == (before, spring)
+    assert covered_week(berlin_sunday, before)[1] == before
+    berlin = WeeklyTime(2, 9 * 60, "Europe/Berlin")
+    assert latest_occasion(berlin, datetime(2026, 7, 9, tzinfo=UTC)) == datetime(
+        2026, 7, 8, 7, tzinfo=UTC
+    )

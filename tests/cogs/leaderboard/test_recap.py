@@ -1,0 +1,116 @@
+"""The weekly recap picture in the leaderboard channel: when it comes, once, and what it shows.
+
+SimCord's clock starts on Thursday 2026-01-01 00:00 UTC; the default recap time is
+Sunday 18:00 UTC, so the first recap is due on Sunday 4 January at 18:00 UTC.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import discord
+from PIL import Image
+
+from bot.app import TandemBot
+from bot.errors import UserError
+from cogs.common.pictures import TEXT_LAYER
+from tests.helpers import Server, advance_to, confirm, pair, reply
+
+
+async def recaps(server: Server) -> list[tuple[discord.Message, dict[str, Any]]]:
+    """Every recap in the leaderboard channel, with the values its picture drew."""
+    found = []
+    for message in server.leaderboard.history():
+        if not message.attachments or message.attachments[0].filename != "weekly-recap.png":
+            continue
+        image = Image.open(io.BytesIO(await message.attachments[0].read()))
+        assert image.format == "PNG" and image.size == (880, 440)
+        found.append((message, json.loads(image.text[TEXT_LAYER])))  # type: ignore[attr-defined]
+    return found
+
+
+async def test_the_recap_comes_once_a_week_names_only_members_who_show(
+    ready: Server, make_bot: Callable[[], TandemBot]
+) -> None:
+    alice, bob = ready.member("Ana 😀"), ready.member("bob")
+    carol, dan = ready.member("carol"), ready.member("dan")
+    ab = await pair(ready, alice, bob)
+    cd = await pair(ready, carol, dan, course="Statistics")
+    await carol.slash(ready.general, "profile", leaderboard="hide")
+    await confirm(ready, alice, bob, ab.thread_id, "Chapter 4")
+    await confirm(ready, carol, dan, cd.thread_id, "Secret hobby")
+
+    await advance_to(ready, datetime(2026, 1, 4, 17, 59, tzinfo=UTC))
+    assert await recaps(ready) == []
+    await advance_to(ready, datetime(2026, 1, 4, 18, 1, tzinfo=UTC))
+    [(message, drawn)] = await recaps(ready)
+    assert "Weekly recap" in message.content and "2 milestones confirmed" in message.content
+    assert not message.mentions and not message.mention_everyone
+    assert drawn["week"] == ["2025-12-28T18:00:00+00:00", "2026-01-04T18:00:00+00:00"]
+    assert drawn["confirmed_count"] == 2
+    named = {(item["id"], item["name"], item["title"]) for item in drawn["confirmed"]}
+    assert named == {(alice.id, "Ana 😀", "Chapter 4"), (None, "A member", "Secret hobby")}
+    assert [(r["place"], r["id"], r["confirmed"]) for r in drawn["top"]] == [(1, alice.id, 1)]
+    assert "carol" not in json.dumps(drawn)
+
+    await ready.env.restart_bot(make_bot())
+    await advance_to(ready, datetime(2026, 1, 6, tzinfo=UTC))
+    assert len(await recaps(ready)) == 1  # once, across a restart
+    assert await ready.bot.store.db.fetch_value("SELECT COUNT(*) FROM recaps") == 1
+
+    # Moved to Wednesdays, the next recap starts where Sunday's ended: nothing twice.
+    await ready.moderator.slash(ready.general, "setup", recap_day=2, recap_time="09:00")
+    await confirm(ready, bob, alice, ab.thread_id, "Chapter 5")
+    await advance_to(ready, datetime(2026, 1, 7, 9, 1, tzinfo=UTC))
+    [_, (_, moved)] = await recaps(ready)
+    assert moved["week"] == ["2026-01-04T18:00:00+00:00", "2026-01-07T09:00:00+00:00"]
+    assert [item["title"] for item in moved["confirmed"]] == ["Chapter 5"]
+    assert [(r["id"], r["confirmed"]) for r in moved["top"]] == [(bob.id, 1)]
+
+
+async def test_moderators_set_the_recap_time_and_a_quiet_week_posts_nothing(ready: Server) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    ab = await pair(ready, alice, bob)
+    bad = await ready.moderator.slash(ready.general, "setup", recap_timezone="Mars/Olympus")
+    assert bad.ephemeral and "not a time zone I know" in reply(bad)
+    set_up = await ready.moderator.slash(
+        ready.general, "setup", recap_day=2, recap_time="09:00", recap_timezone="Europe/Berlin"
+    )
+    assert "Weekly recap: Wednesday 09:00 (Europe/Berlin)" in reply(set_up)
+
+    await advance_to(ready, datetime(2026, 1, 5, tzinfo=UTC))
+    assert await recaps(ready) == []  # no Sunday recap any more
+    await confirm(ready, alice, bob, ab.thread_id, "Chapter 4")
+    await advance_to(ready, datetime(2026, 1, 7, 7, 59, tzinfo=UTC))
+    assert await recaps(ready) == []
+    await advance_to(ready, datetime(2026, 1, 7, 8, 1, tzinfo=UTC))  # 09:00 in Berlin
+    [(_, drawn)] = await recaps(ready)
+    assert drawn["confirmed_count"] == 1
+    # Its dates are Berlin's; it starts where the last recap would have ended (none was
+    # posted on Sunday 4 January: nothing was confirmed before it).
+    assert drawn["week"] == ["2025-12-31T09:00:00+01:00", "2026-01-07T09:00:00+01:00"]
+
+    # A week in which nothing was confirmed and nobody ranks posts no picture.
+    await advance_to(ready, datetime(2026, 2, 5, tzinfo=UTC))
+    assert len(await recaps(ready)) == 1
+    assert {type(e) for e in ready.errors()} == {UserError}
+
+
+async def test_a_recap_discord_refuses_waits_and_comes_once(ready: Server) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    ab = await pair(ready, alice, bob)
+    await confirm(ready, alice, bob, ab.thread_id, "Chapter 4")
+    ready.env.inject_error(
+        "POST", f"/channels/{ready.leaderboard.id}/messages", status=503, times=2
+    )
+    await advance_to(ready, datetime(2026, 1, 4, 18, 1, tzinfo=UTC))
+    assert await recaps(ready) == []  # refused: it waits
+    await advance_to(ready, datetime(2026, 1, 4, 20, tzinfo=UTC))
+    [(_, drawn)] = await recaps(ready)
+    assert drawn["confirmed_count"] == 1
+    await advance_to(ready, datetime(2026, 1, 5, 20, tzinfo=UTC))
+    assert len(await recaps(ready)) == 1
