@@ -21,7 +21,9 @@ the new time's next one, and when the new time's next occurrence is at most thre
 after the last check-in (so two weeks before that window's occurrence is still ahead),
 the first is the one a week after it, so one period never holds two. The on-weeks then
 count from the new time's first check-in. A weekly pair's new time starts at its next
-occurrence.
+occurrence. Until the first check-in at the new time, an answer belongs to the nearer of
+the pair's last check-in at the old time and that first one (`answer_week`): never to a
+moment of the new time that was never scheduled.
 
 The clocks that judge a pair count in check-in periods of its cadence: a streak counts
 periods, the quiet-partner nudge and rematch offer come after two and three periods
@@ -91,6 +93,13 @@ class Rhythm:
                 return candidate
         raise AssertionError("a check-in always recurs within one period and three days")
 
+    def latest(self, instant: datetime) -> datetime:
+        """The last check-in at or before `instant`."""
+        found = self.next_after(instant - period(self.cadence) - 2 * DAY)
+        while (following := self.next_after(found)) <= instant:
+            found = following
+        return found
+
     def week_of(self, instant: datetime) -> datetime:
         """The check-in a moment belongs to: the nearest one, before or after.
 
@@ -102,11 +111,26 @@ class Rhythm:
         """
         if self.anchor is None or self.cadence is Cadence.WEEKLY:
             return self.next_after(instant - WEEK / 2)
-        after = self.next_after(instant)
-        before = self.next_after(instant - period(self.cadence) - 2 * DAY)
-        while (following := self.next_after(before)) <= instant:
-            before = following
+        after, before = self.next_after(instant), self.latest(instant)
         return before if instant - before < (after - before) / 2 else after
+
+
+def answer_week(
+    rhythm: Rhythm, instant: datetime, last: datetime | None, upcoming: datetime
+) -> datetime:
+    """The check-in an answer given at `instant` is filed under: always one posted or due.
+
+    `last` is the pair's latest check-in posted by `instant` (None before its first) and
+    `upcoming` its next one still to come (`next_checkin_at`). Normally that is
+    `Rhythm.week_of`. After a change of time (or of cadence) and before the first
+    check-in it brings, the rhythm's latest check-in was never scheduled (the new time's
+    past, or an off-week's day): the answer belongs to the nearer of the last real
+    check-in and that first one, so an answer given again right after the change updates
+    the last check-in instead of starting another.
+    """
+    if last is None or upcoming <= instant or rhythm.latest(instant) == last:
+        return rhythm.week_of(instant)
+    return last if instant - last < (upcoming - last) / 2 else upcoming
 
 
 def rhythm_of(partnership: Partnership) -> Rhythm:

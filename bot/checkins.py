@@ -13,7 +13,8 @@ from bot.schedule import WeeklyTime
 
 MAX_ANSWER_LENGTH = 1000
 HALF_WEEK = WEEK / 2
-# Check-ins this close together belong to one week even if schedules differ a little.
+# Check-ins this close together belong to one week even if schedules differ a little;
+# after a check-in every two weeks, half its period (`same_period`).
 SAME_WEEK = timedelta(days=4)
 # A gap up to this long still counts as consecutive weeks (DST and schedule changes);
 # after a check-in every two weeks, a week longer (`next_period`).
@@ -49,8 +50,8 @@ def streak(
     still has the weeks before: that week is only missed once its window has closed.
     Paused time (`bot.pauses`) does not pass: a planned break neither counts as
     weeks nor breaks the run. `cadences` gives each check-in's cadence (weekly when
-    absent): one every two weeks counts once, and the run goes on when the next
-    check-in comes within the two weeks after it.
+    absent): one every two weeks counts once (with any other less than a week after it),
+    and the run goes on when the next check-in comes within the two weeks after it.
     """
     every = cadences or {}
     ordered = sorted(weeks, reverse=True)
@@ -58,12 +59,17 @@ def streak(
         return 0
     count, latest = 1, ordered[0]
     for week in ordered[1:]:
-        if latest - week < SAME_WEEK:
+        if latest - week < same_period(every.get(week, Cadence.WEEKLY)):
             continue
         if unpaused(pauses, week, latest) > next_period(every.get(week, Cadence.WEEKLY)):
             break
         count, latest = count + 1, week
     return count
+
+
+def same_period(cadence: Cadence) -> timedelta:
+    """The gap after a check-in below which the next one is in the same period."""
+    return max(SAME_WEEK, period(cadence) / 2)
 
 
 def next_period(cadence: Cadence) -> timedelta:

@@ -88,7 +88,8 @@ def grid_weeks(weekly: WeeklyTime, now: datetime, count: int = GRID_WEEKS) -> tu
 class History:
     """What one partner's row is drawn from."""
 
-    answered: Collection[datetime]  # the weeks they checked in, whatever the schedule was
+    # The weeks they checked in, whatever the schedule was, and the cadence of each.
+    answered: Mapping[datetime, Cadence]
     pauses: Collection[Span]  # their breaks in this partnership
     active: Span  # when the pair lasted
     checks_in: bool = True  # False for a mentor
@@ -97,21 +98,40 @@ class History:
 def grid_row(
     weeks: Sequence[datetime], history: History, rhythm: Rhythm, now: datetime
 ) -> tuple[Cell, ...]:
-    """One partner's cells: a check-in files under the column whose window holds it."""
-    return tuple(_cell(week, history, rhythm, now) for week in weeks)
+    """One partner's cells: a check-in files under the column whose window holds it.
+
+    A week is off when the pair's current rhythm skips it, or when the check-in before
+    it was made every two weeks: a later change of time or cadence does not turn the
+    off-weeks of the past into missed ones.
+    """
+    cells: list[Cell] = []
+    follows_fortnightly = False
+    for week in weeks:
+        answered = _answered_in(week, history)
+        cells.append(
+            Cell.CHECKED if answered else _cell(week, history, rhythm, now, follows_fortnightly)
+        )
+        follows_fortnightly = answered is Cadence.EVERY_TWO_WEEKS
+    return tuple(cells)
 
 
-def _cell(week: datetime, history: History, rhythm: Rhythm, now: datetime) -> Cell:
+def _answered_in(week: datetime, history: History) -> Cadence | None:
+    """The cadence of the check-in filed under this column, if there is one."""
     opens, closes = week - HALF_WEEK, week + HALF_WEEK
-    if any(opens <= at < closes for at in history.answered):
-        return Cell.CHECKED
+    return next((c for at, c in history.answered.items() if opens <= at < closes), None)
+
+
+def _cell(
+    week: datetime, history: History, rhythm: Rhythm, now: datetime, follows_fortnightly: bool
+) -> Cell:
+    opens, closes = week - HALF_WEEK, week + HALF_WEEK
     if closes <= history.active.start or opens >= history.active.end:
         return Cell.BEFORE
     if not history.checks_in:
         return Cell.NOT_ASKED
     if any(span.covers(week) for span in history.pauses):
         return Cell.PAUSED
-    if _off_week(week, rhythm):
+    if follows_fortnightly or _off_week(week, rhythm):
         return Cell.OFF
     return Cell.DUE if closes > now else Cell.MISSED
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.cadence import Rhythm, anchored, moved_trial, retimed, rhythm_of, trial_due
+from bot.cadence import Rhythm, anchored, answer_week, moved_trial, retimed, rhythm_of, trial_due
 from bot.errors import UserError
 from bot.mentors import refuse_checkin
 from bot.models import (
@@ -60,7 +60,8 @@ async def _hold_pair(conn: Connection, partnership_id: int, now: datetime) -> Ro
     """
     return await conn.fetch_one(
         "UPDATE partnerships SET alarm_at = ? WHERE id = ? AND ended_at IS NULL"
-        " RETURNING timezone, weekday, minute, cadence, cadence_anchor, created_at, trial_at",
+        " RETURNING timezone, weekday, minute, cadence, cadence_anchor, created_at, trial_at,"
+        " next_checkin_at",
         (to_timestamp(now), partnership_id),
     )
 
@@ -142,6 +143,24 @@ async def adopt_cadence(
     return ()
 
 
+async def _answer_week(
+    conn: Connection, partnership_id: int, rhythm: Rhythm, pair: Row | None, now: datetime
+) -> datetime:
+    """The check-in an answer given `now` belongs to: between the last one posted and the next."""
+    if pair is None or pair["next_checkin_at"] is None:
+        return rhythm.week_of(now)
+    last = await conn.fetch_value(
+        "SELECT MAX(episode) FROM outbox WHERE partnership_id = ? AND kind = ? AND episode <= ?",
+        (partnership_id, NoticeKind.CHECKIN, to_timestamp(now)),
+    )
+    return answer_week(
+        rhythm,
+        now,
+        None if last is None else from_timestamp(last),
+        from_timestamp(pair["next_checkin_at"]),
+    )
+
+
 class CheckinStore:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -150,18 +169,26 @@ class CheckinStore:
         self,
         partnership: Partnership,
         user_id: int,
-        week: datetime,
+        week: datetime | None,
         answers: Answers,
         now: datetime,
     ) -> Stored[bool]:
         """Store this week's answers and queue them for the thread; True when they replace some.
 
-        A second answer the same week refreshes the same outbox row, so the thread's
+        `week` None files them under the check-in an answer given `now` belongs to, from
+        the pair's schedule as it is in this transaction (`bot.cadence.answer_week`): a
+        check-in posted or due, never a moment a change of time left unscheduled. A
+        second answer the same week refreshes the same outbox row, so the thread's
         message is edited in place, never doubled. A mentor is refused (`bot.mentors`).
         The check-in keeps the cadence of its week: weekly before the pair's on-weeks began.
         """
         refuse_checkin(partnership, user_id)
         async with self._db.transaction() as conn:
+            # A check-in ends a quiet spell: let the reminders job re-plan this pair.
+            pair = await _hold_pair(conn, partnership.id, now)
+            rhythm = rhythm_of(partnership) if pair is None else _rhythm(pair)
+            if week is None:
+                week = await _answer_week(conn, partnership.id, rhythm, pair, now)
             rows = await conn.fetch_all(
                 "SELECT 1 FROM checkins WHERE partnership_id = ? AND user_id = ? AND week_at = ?",
                 (partnership.id, user_id, to_timestamp(week)),
@@ -182,15 +209,10 @@ class CheckinStore:
                     answers.next_goal,
                     answers.blockers,
                     to_timestamp(now),
-                    rhythm_of(partnership).cadence_at(week),
+                    rhythm.cadence_at(week),
                 ),
             )
             await record_streak(conn, partnership.guild_id, user_id, now)
-            # A check-in ends a quiet spell: let the reminders job re-plan this pair.
-            await conn.execute(
-                "UPDATE partnerships SET alarm_at = ? WHERE id = ? AND ended_at IS NULL",
-                (to_timestamp(now), partnership.id),
-            )
             notice = await queue(
                 conn,
                 partnership.guild_id,

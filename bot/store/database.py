@@ -168,14 +168,19 @@ async def _apply(conn: Connection, package: str, name: str, now: datetime) -> No
     await conn.execute_script((resources.files(package) / name).read_text(encoding="utf-8"))
 
 
-def pair_members_of(partnership: str) -> str:
-    """SQL for the two partners of the pair whose id is `partnership`, as "first,second"."""
+def _both_seats(partnership: str, value: str) -> str:
+    """SQL for `value` (with `{seat}` for the row) of the pair's two seats, as "first,second"."""
     return (
-        "(SELECT CAST(a.user_id AS TEXT) || ',' || CAST(b.user_id AS TEXT)"
+        f"(SELECT {value.format(seat='a')} || ',' || {value.format(seat='b')}"
         " FROM partnership_members a JOIN partnership_members b"
         " ON b.partnership_id = a.partnership_id AND b.seat = 1"
         f" WHERE a.partnership_id = {partnership} AND a.seat = 0)"
     )
+
+
+def pair_members_of(partnership: str) -> str:
+    """SQL for the two partners of the pair whose id is `partnership`, as "first,second"."""
+    return _both_seats(partnership, "CAST({seat}.user_id AS TEXT)")
 
 
 # The two partners of `p`, in the order they were added.
@@ -189,12 +194,7 @@ def pair_members(value: Any) -> tuple[int, int]:
 
 def pair_roles_of(partnership: str) -> str:
     """SQL for the roles (`bot.models.Role`) of the pair `partnership`, as "first,second"."""
-    return (
-        "(SELECT a.role || ',' || b.role"
-        " FROM partnership_members a JOIN partnership_members b"
-        " ON b.partnership_id = a.partnership_id AND b.seat = 1"
-        f" WHERE a.partnership_id = {partnership} AND a.seat = 0)"
-    )
+    return _both_seats(partnership, "{seat}.role")
 
 
 # The roles of `p`'s two partners, in the order of `PAIR_MEMBERS`.

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.cadence import WEEK, rhythm_of
 from bot.checkins import streak
-from bot.models import DEFAULT_CURRENCY, MilestoneStatus, Partnership
+from bot.models import DEFAULT_CURRENCY, Cadence, MilestoneStatus, Partnership
 from bot.pauses import Span
 from bot.progress import History, MemberProgress, ProgressCard, best_streak, grid_row, grid_weeks
 from bot.store.database import Database, from_timestamp, to_timestamp
@@ -78,14 +78,15 @@ class ProgressStore:
 
     async def _answered(
         self, partnership: Partnership, user_id: int, since: datetime
-    ) -> list[datetime]:
-        """The weeks the member checked in in this partnership since `since`."""
+    ) -> dict[datetime, Cadence]:
+        """The weeks the member checked in in this partnership since `since`, with the
+        cadence each was made under."""
         rows = await self._db.fetch_all(
-            "SELECT week_at FROM checkins WHERE partnership_id = ? AND user_id = ?"
+            "SELECT week_at, cadence FROM checkins WHERE partnership_id = ? AND user_id = ?"
             " AND week_at >= ?",
             (partnership.id, user_id, to_timestamp(since)),
         )
-        return [from_timestamp(row["week_at"]) for row in rows]
+        return {from_timestamp(row["week_at"]): Cadence(row["cadence"]) for row in rows}
 
     async def _milestone_counts(self, partnership: Partnership) -> Counter[tuple[int, str]]:
         """(member, status) -> how many of the pair's milestones, by the owners' index."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.cadence import WEEK
 from bot.log import get
 from bot.models import FORMER_MEMBER, NoticeKind
 from bot.recaps import DEFAULT_RECAP, covered_week, latest_occasion
@@ -145,12 +146,14 @@ async def _queue_recap(conn: Connection, row: Row, now: datetime) -> int:
     weekly = recap_time_of(row)
     occasion = latest_occasion(weekly, now)
     starts, _ = covered_week(weekly, occasion)
-    # After a moderator moved the recap time, the week starts where the last recap ended.
+    # After a moderator moved the recap time (earlier or later), the week starts where
+    # the last recap ended, so no milestone is in two recaps or in none; a last recap a
+    # week or more before (downtime) leaves only the latest week to recap.
     previous = await conn.fetch_value(
         "SELECT MAX(occasion_at) FROM recaps WHERE guild_id = ? AND occasion_at < ?",
         (row["guild_id"], to_timestamp(occasion)),
     )
-    if previous is not None and previous > to_timestamp(starts):
+    if previous is not None and from_timestamp(previous) > starts - WEEK:
         starts = from_timestamp(previous)
     made = await conn.fetch_one(
         "INSERT INTO recaps (guild_id, occasion_at, starts_at, zone, created_at)"

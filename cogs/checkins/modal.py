@@ -14,7 +14,6 @@ from typing import Any, cast
 
 import discord
 
-from bot.cadence import rhythm_of
 from bot.checkins import MAX_ANSWER_LENGTH, clean_answer
 from bot.errors import UserError
 from bot.replies import NO_PINGS
@@ -89,9 +88,8 @@ async def submit_checkin(
     answers = answers_from(submitted_values(interaction))
     now = discord.utils.utcnow()
     await interaction.response.defer(ephemeral=True, thinking=True)
-    recorded = await bot.store.checkins.record(
-        partnership, member_id, rhythm_of(partnership).week_of(now), answers, now
-    )
+    # Filed under the check-in `now` belongs to, from the schedule as the store holds it.
+    recorded = await bot.store.checkins.record(partnership, member_id, None, answers, now)
     delivery = await bot.outbox.flush(recorded.notices)
     thread = await bot.store.partnerships.partnership(partnership.id) or partnership
     where = f"<#{thread.thread_id}>" if thread.thread_id else "your pair's thread"

@@ -16,7 +16,7 @@ import discord
 
 from bot.cadence import pair_trial
 from bot.errors import UserError
-from bot.models import Cadence, Partnership
+from bot.models import Cadence, Partnership, Stored
 from bot.reminders import review_due
 from bot.schedule import (
     WEEKDAYS,
@@ -91,15 +91,7 @@ async def propose_time(
     proposed = await tandem(interaction).store.checkins.propose(
         partnership, interaction.user.id, weekly, discord.utils.utcnow(), review
     )
-    label = f"**{weekly.label()}**"
-    await reply_stored(
-        interaction,
-        partnership,
-        proposed,
-        saved=f"Your proposal of {label} is saved.",
-        repeated=f"You already proposed {label}; it waits for your partner.",
-        partner_is="asked to confirm it",
-    )
+    await _reply_proposed(interaction, partnership, proposed, f"**{weekly.label()}**")
 
 
 async def propose_cadence(
@@ -110,7 +102,15 @@ async def propose_cadence(
     proposed = await tandem(interaction).store.checkins.propose_cadence(
         partnership, interaction.user.id, cadence, discord.utils.utcnow()
     )
-    label = f"checking in **{cadence.label()}**"
+    await _reply_proposed(interaction, partnership, proposed, f"checking in **{cadence.label()}**")
+
+
+async def _reply_proposed(
+    interaction: discord.Interaction[Any],
+    partnership: Partnership,
+    proposed: Stored[Any],
+    label: str,
+) -> None:
     await reply_stored(
         interaction,
         partnership,

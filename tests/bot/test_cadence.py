@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cadence import Rhythm, anchored, moved_trial, period, retimed, trial_due
+from bot.cadence import Rhythm, anchored, answer_week, moved_trial, period, retimed, trial_due
 from bot.checkins import streak, streak_ends, week_of
 from bot.models import Cadence, NoticeKind, PartnerRequest, RequestKind, RequestStatus
 from bot.pauses import Span
@@ -302,6 +302,58 @@ def test_a_new_time_two_days_after_a_check_in_comes_in_the_next_period() -> None
     ]
     # Weekly pairs start the new time at its next occurrence, as before.
     assert retimed(Rhythm(MONDAY_UTC), thursday, FIRST + DAY) == Rhythm(thursday)
+
+
+def test_an_answer_right_after_a_new_time_belongs_to_the_last_check_in() -> None:
+    """Every two weeks on Mondays from 5 January, answered on Monday 16 March; on Tuesday
+    the pair moves to Thursdays. The new time's on-weeks run through Thursday 12 March,
+    which was never scheduled: an answer given again on the 17th is for the 16th."""
+    old = Rhythm(MONDAY_UTC, TWO, date(2026, 1, 5))
+    last, moved = datetime(2026, 3, 16, 18, tzinfo=UTC), datetime(2026, 3, 17, 10, tzinfo=UTC)
+    assert old.week_of(last + HOUR) == last
+    new = retimed(old, WeeklyTime(3, 18 * 60, "UTC"), moved)
+    first = new.next_after(moved)
+    assert new.anchor == date(2026, 3, 12) and first == datetime(2026, 3, 26, 18, tzinfo=UTC)
+    assert new.week_of(moved) == datetime(2026, 3, 12, 18, tzinfo=UTC)  # never scheduled
+    assert answer_week(new, moved, last, first) == last
+    # The nearer of the two real check-ins: the 16th until halfway to the 26th.
+    assert answer_week(new, datetime(2026, 3, 21, 17, tzinfo=UTC), last, first) == last
+    assert answer_week(new, datetime(2026, 3, 21, 19, tzinfo=UTC), last, first) == first
+    assert answer_week(new, first + HOUR, first, first + 2 * WEEK) == first  # as before
+    assert answer_week(new, first + HOUR, last, first) == first  # not yet posted: still it
+    # Weekly, to Saturdays: the rhythm's Saturday 14 March was never scheduled either.
+    saturday = retimed(Rhythm(MONDAY_UTC), WeeklyTime(5, 18 * 60, "UTC"), moved)
+    assert saturday.week_of(moved) == datetime(2026, 3, 14, 18, tzinfo=UTC)
+    upcoming = saturday.next_after(moved)
+    assert answer_week(saturday, moved, last, upcoming) == last
+    # The two real check-ins stay the two periods they were, every two weeks or weekly.
+    weeks = [datetime(2026, 3, 2, 18, tzinfo=UTC), last]
+    cadences = dict.fromkeys(weeks, TWO)
+    assert streak([*weeks, answer_week(new, moved, last, first)], moved, (), cadences) == 2
+    assert streak(weeks, moved) == 1  # weekly, two weeks apart
+
+
+def test_without_a_change_an_answer_s_week_is_the_rhythm_s() -> None:
+    """While the rhythm's latest check-in is the last posted, `answer_week` is `week_of`,
+    DST weeks included."""
+    for rhythm in (Rhythm(BERLIN_NIGHT), anchored(BERLIN_NIGHT, TWO, CREATED)):
+        moment = datetime(2026, 1, 20, tzinfo=UTC)
+        while moment < datetime(2026, 5, 1, tzinfo=UTC):
+            last = rhythm.latest(moment)
+            assert last <= moment < rhythm.next_after(moment)
+            upcoming = rhythm.next_after(moment)
+            assert answer_week(rhythm, moment, last, upcoming) == rhythm.week_of(moment)
+            moment += timedelta(hours=7, minutes=11)
+
+
+def test_a_stored_check_in_less_than_a_week_from_a_two_week_one_is_its_period() -> None:
+    """A check-in every two weeks and another 4 to 7 days later (filed before this was
+    fixed) count as one period; weekly ones 4 days apart stay two weeks."""
+    now = datetime(2026, 3, 17, tzinfo=UTC)
+    weeks = [datetime(2026, 3, day, 18, tzinfo=UTC) for day in (2, 12, 16)]
+    assert streak(weeks, now, (), dict.fromkeys(weeks, TWO)) == 2
+    assert streak(weeks[1:], now) == 2
+    assert streak([datetime(2026, 3, 13, 19, tzinfo=UTC), weeks[2]], now) == 1
 
 
 async def seed_pair(store: Store) -> None:

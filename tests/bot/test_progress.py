@@ -37,7 +37,8 @@ def test_each_cell_reads_answers_breaks_and_the_pairs_lifetime() -> None:
     answered = [weeks[7] + timedelta(days=1), weeks[8] - timedelta(days=3)]  # late, early
     pause = Span(weeks[9] - timedelta(hours=1), weeks[10] - timedelta(hours=1))
     lasting = Span(started, weeks[-1] + WEEK)
-    row = grid_row(weeks, History(answered, [pause], lasting), WEEKLY, weeks[-1])
+    weekly = dict.fromkeys(answered, Cadence.WEEKLY)
+    row = grid_row(weeks, History(weekly, [pause], lasting), WEEKLY, weeks[-1])
     assert row == (
         *[Cell.BEFORE] * 6,
         Cell.MISSED,
@@ -47,7 +48,7 @@ def test_each_cell_reads_answers_breaks_and_the_pairs_lifetime() -> None:
         Cell.MISSED,
         Cell.DUE,
     )
-    ended = grid_row(weeks, History([], [], Span(started, weeks[8])), WEEKLY, weeks[-1])
+    ended = grid_row(weeks, History({}, [], Span(started, weeks[8])), WEEKLY, weeks[-1])
     assert ended[9:] == (Cell.BEFORE,) * 3
 
 
@@ -55,7 +56,8 @@ def test_off_weeks_of_a_pair_every_two_weeks_are_neither_missed_nor_due() -> Non
     weeks = grid_weeks(BERLIN_MONDAY, datetime(2026, 3, 3, 12, tzinfo=UTC))
     anchor = weeks[8].astimezone(ZoneInfo("Europe/Berlin")).date()  # from there, every other
     rhythm = Rhythm(BERLIN_MONDAY, Cadence.EVERY_TWO_WEEKS, anchor)
-    history = History([weeks[10]], [], Span(weeks[0] - WEEK, weeks[-1] + WEEK))
+    lasting = Span(weeks[0] - WEEK, weeks[-1] + WEEK)
+    history = History({weeks[10]: Cadence.EVERY_TWO_WEEKS}, [], lasting)
     row = grid_row(weeks, history, rhythm, weeks[-1])
     assert row[6:] == (
         Cell.MISSED,  # weeks before the change were weekly
@@ -78,6 +80,21 @@ def test_the_best_streak_is_the_longest_run_of_consecutive_weeks(offsets: list[i
     )
     assert best_streak(weeks) == longest
     assert best_streak(weeks) >= streak(weeks, start + WEEK * 41)
+
+
+def test_past_off_weeks_stay_off_after_the_pair_goes_back_to_weekly() -> None:
+    weeks = grid_weeks(BERLIN_MONDAY, datetime(2026, 3, 3, 12, tzinfo=UTC))
+    fortnightly = {weeks[6]: Cadence.EVERY_TWO_WEEKS, weeks[8]: Cadence.EVERY_TWO_WEEKS}
+    history = History({**fortnightly, weeks[10]: Cadence.WEEKLY}, [], Span(weeks[0], weeks[-1]))
+    row = grid_row(weeks, history, WEEKLY, weeks[-1])
+    assert row[6:] == (
+        Cell.CHECKED,
+        Cell.OFF,  # the week after a check-in every two weeks
+        Cell.CHECKED,
+        Cell.OFF,
+        Cell.CHECKED,  # weekly again from here
+        Cell.DUE,  # this week, not answered yet
+    )
 
 
 def test_best_streak_examples() -> None:

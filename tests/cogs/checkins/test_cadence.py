@@ -309,3 +309,50 @@ async def test_the_trial_question_keeps_the_age_it_was_asked_at(ready: Server) -
     assert "chose **Keep**" in redrawn.content
     assert redrawn.content.startswith("🌱 Two weeks in!")
     assert messages_with(thread, TRIAL) == [question]
+
+
+def answers_posted(thread: Any) -> list[Any]:
+    return [m for m in thread.history() if m.embeds and m.embeds[0].fields]
+
+
+def completed(message: Any) -> str:
+    return str(message.embeds[0].fields[0].value)
+
+
+async def test_an_answer_fixed_right_after_a_new_time_updates_the_last_check_in(
+    ready: Server,
+) -> None:
+    """Every two weeks, answered on Monday 19 January; on Tuesday the pair moves to
+    Thursdays. The new time's on-weeks run through Thursday 15 January, which was never
+    scheduled: alice's corrected answer on the 20th updates the 19th's check-in, its
+    message is edited, and her streak stays the same."""
+    alice, bob, partnership, thread = await every_two_weeks(ready)
+    for day in (5, 19):
+        await advance_to(ready, at(day, 18))
+        await check_in(ready, alice, completed=f"Chapter {day}")
+    assert await streak_of(ready, alice) == 2
+    [answers] = [m for m in answers_posted(thread) if completed(m) == "Chapter 19"]
+    await advance_to(ready, at(20, 9))
+    await alice.slash(
+        ready.general,
+        "checkin_schedule",
+        checkin_day=3,
+        checkin_time="18:00",
+        timezone="Europe/Berlin",
+    )
+    await bob.click(
+        messages_with(thread, "proposes a new weekly check-in time")[-1], label="Confirm"
+    )
+    stored = await ready.bot.store.partnerships.partnership(partnership.id)
+    assert stored is not None and stored.cadence_anchor is not None
+    assert stored.cadence_anchor.weekday() == 3 and stored.cadence_anchor < at(20).date()
+    await advance_to(ready, at(20, 10))
+    fixed = await check_in(ready, alice, completed="Chapter 19, typo fixed")
+    assert "updated" in reply(fixed)
+    assert await weeks_answered(ready, alice) == [monday(5), monday(19)]
+    posted = answers_posted(thread)
+    assert len(posted) == 2 and answers.id in {m.id for m in posted}  # edited, not doubled
+    assert completed(fresh(thread, answers)) == "Chapter 19, typo fixed"
+    assert await streak_of(ready, alice) == 2
+    assert "**2 check-ins**" in reply(await alice.slash(ready.general, "partner status"))
+    assert not ready.errors()

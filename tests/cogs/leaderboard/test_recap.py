@@ -114,3 +114,19 @@ async def test_a_recap_discord_refuses_waits_and_comes_once(ready: Server) -> No
     assert drawn["confirmed_count"] == 1
     await advance_to(ready, datetime(2026, 1, 5, 20, tzinfo=UTC))
     assert len(await recaps(ready)) == 1
+
+
+async def test_a_recap_moved_later_still_covers_every_milestone(ready: Server) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    ab = await pair(ready, alice, bob)
+    await confirm(ready, alice, bob, ab.thread_id, "Chapter 4")
+    await advance_to(ready, datetime(2026, 1, 4, 18, 1, tzinfo=UTC))  # Sunday's recap
+    await advance_to(ready, datetime(2026, 1, 4, 20, tzinfo=UTC))
+    await confirm(ready, bob, alice, ab.thread_id, "After the recap")
+    await advance_to(ready, datetime(2026, 1, 11, 17, tzinfo=UTC))
+    await ready.moderator.slash(ready.general, "setup", recap_day=0)  # Mondays from now
+    await advance_to(ready, datetime(2026, 1, 12, 18, 1, tzinfo=UTC))
+    [(_, sunday), (_, monday)] = await recaps(ready)
+    assert [item["title"] for item in sunday["confirmed"]] == ["Chapter 4"]
+    assert monday["week"] == ["2026-01-04T18:00:00+00:00", "2026-01-12T18:00:00+00:00"]
+    assert [item["title"] for item in monday["confirmed"]] == ["After the recap"]
