@@ -460,9 +460,18 @@ async def _charge_in_one_statement(conn: Connection, due: str, params: dict[str,
 
 
 async def _charge_statement_by_statement(conn: Connection, due: str, params: dict[str, Any]) -> int:
-    """SQLite: each statement reads the same batch, since no other connection writes
-    inside the transaction and the status change comes last."""
-    batch = {"source": "milestones m", "chosen": f"m.id IN ({due})"}
+    """SQLite: the batch's ids are chosen once, into a temporary table, and each statement
+    reads them from there; the status change comes last.
+
+    Choosing once matters: each `IN (...)` over the due query sorts its 50,000 ids anew,
+    a tenth of the drain's time (`bench/ledger.py`). No other connection writes inside the
+    transaction, and the table is emptied before the commit (a rollback empties it too).
+    """
+    await conn.execute("CREATE TEMP TABLE IF NOT EXISTS miss_batch (id INTEGER PRIMARY KEY)")
+    await conn.execute(f"INSERT INTO miss_batch (id) {due}", params)
+    batch = {"source": "milestones m", "chosen": "m.id IN (SELECT id FROM miss_batch)"}
     await conn.execute(_CHARGE.format(**batch), params)
     await conn.execute(_NOTICE.format(**batch), params)
-    return await conn.execute(f"{_MARK} WHERE id IN ({due})", params)
+    marked = await conn.execute(f"{_MARK} WHERE id IN (SELECT id FROM miss_batch)", params)
+    await conn.execute("DELETE FROM miss_batch")
+    return marked
