@@ -252,3 +252,14 @@ async def confirm(
     confirmed = server.env.now()
     await partner.click(messages_with(server.thread(thread_id), "is done!")[-1], label="Confirm")
     return confirmed
+
+
+async def agree_time(
+    server: Server, proposer: Member, partner: Member, thread: Channel, **weekly: Any
+) -> None:
+    """The proposer asks for a new check-in time (`checkin_day`, `checkin_time`,
+    `timezone`) with `/checkin_schedule`; the partner confirms it in the thread."""
+    await proposer.slash(server.general, "checkin_schedule", **weekly)
+    await partner.click(
+        messages_with(thread, "proposes a new weekly check-in time")[-1], label="Confirm"
+    )

@@ -122,6 +122,23 @@ class PartnershipStore:
             roles.setdefault(int(row["user_id"]), set()).add(Role(row["role"]))
         return {member: frozenset(found) for member, found in roles.items()}
 
+    async def every_two_weeks(self, guild_id: int, user_ids: Collection[int]) -> set[int]:
+        """The members with an active pair checking in every two weeks.
+
+        Their streak counts two-week periods, so it is told in check-ins, not weeks.
+        """
+        wanted = sorted(set(user_ids))
+        if not wanted:
+            return set()
+        rows = await self._db.fetch_all(
+            "SELECT DISTINCT m.user_id FROM partnership_members m"
+            " JOIN partnerships p ON p.id = m.partnership_id"
+            " WHERE m.guild_id = ? AND m.active = 1 AND p.cadence = ?"
+            f" AND m.user_id IN ({','.join('?' * len(wanted))})",
+            (guild_id, Cadence.EVERY_TWO_WEEKS, *wanted),
+        )
+        return {int(row["user_id"]) for row in rows}
+
     async def set_thread(self, partnership_id: int, thread_id: int) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(

@@ -39,6 +39,12 @@ def weeks_label(count: int) -> str:
     return f"{count} week{'' if count == 1 else 's'}"
 
 
+def streak_label(count: int, weekly: bool) -> str:
+    """A streak counts check-in periods: weeks, unless a pair checks in every two weeks,
+    when a period is two weeks and "3 weeks" would halve it."""
+    return weeks_label(count) if weekly else f"{count} check-in{'' if count == 1 else 's'}"
+
+
 def pinging(members: Iterable[int]) -> discord.AllowedMentions:
     """Exactly these members may be pinged; whatever else the text holds pings nobody."""
     return discord.AllowedMentions(

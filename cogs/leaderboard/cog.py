@@ -11,7 +11,7 @@ from bot.models import Period, Role
 from bot.ranking import shared_places
 from bot.replies import NO_PINGS
 from cogs.common import guild_id_of
-from cogs.common.text import badges, mention, weeks_label
+from cogs.common.text import badges, mention, streak_label
 
 TOP = 10
 # Mentoring is ranked by nothing: the milestones are the mentee's, and mentors never check in.
@@ -46,10 +46,14 @@ class LeaderboardCog(commands.Cog):
         roles = await self.bot.store.partnerships.active_roles(
             guild_id, [ranked.user_id for ranked in top] + [me]
         )
+        fortnightly = await self.bot.store.partnerships.every_two_weeks(
+            guild_id, [ranked.user_id for ranked in top]
+        )
         lines = [
             f"{place}. {mention(ranked.user_id)}{badges(roles.get(ranked.user_id, ()))}:"
             f" {ranked.confirmed} "
-            f"milestone{'' if ranked.confirmed == 1 else 's'}, 🔥 {weeks_label(ranked.streak)}"
+            f"milestone{'' if ranked.confirmed == 1 else 's'}, "
+            f"🔥 {streak_label(ranked.streak, weekly=ranked.user_id not in fortnightly)}"
             for place, ranked in zip(
                 shared_places([(r.confirmed, r.streak) for r in top]), top, strict=True
             )

@@ -8,7 +8,7 @@ from bot.app import TandemBot
 from bot.models import FORMER_MEMBER, MilestoneStatus, NoticeKind, Partnership
 from bot.store.outbox import OutboxRow
 from cogs.common.outbox import Outbox, Rendered, outcome
-from cogs.common.text import mention, weeks_label
+from cogs.common.text import mention, streak_label
 from cogs.leaderboard.recap import render_recap
 
 
@@ -26,19 +26,21 @@ async def render_celebration(
     owner = milestone.owner_id
     profile = await bot.store.profiles.profile(milestone.guild_id, owner)
     if profile.leaderboard_hidden or owner <= FORMER_MEMBER:
-        who, weeks = "A member", None
+        who, streak = "A member", None
     else:
         who = mention(owner)
-        weeks = await bot.store.checkins.streak(milestone.guild_id, owner, discord.utils.utcnow())
-    return Rendered(embed=cheer(f"{who} completed **{milestone.title or 'a milestone'}**", weeks))
+        count = await bot.store.checkins.streak(milestone.guild_id, owner, discord.utils.utcnow())
+        fortnightly = await bot.store.partnerships.every_two_weeks(milestone.guild_id, [owner])
+        streak = streak_label(count, weekly=not fortnightly)
+    return Rendered(embed=cheer(f"{who} completed **{milestone.title or 'a milestone'}**", streak))
 
 
-def cheer(description: str, weeks: int | None) -> discord.Embed:
+def cheer(description: str, streak: str | None) -> discord.Embed:
     embed = discord.Embed(
         title="🎉 Milestone reached!", description=description, colour=discord.Colour.gold()
     )
-    if weeks is not None:
-        embed.add_field(name="Check-in streak", value=weeks_label(weeks))
+    if streak is not None:
+        embed.add_field(name="Check-in streak", value=streak)
     return embed
 
 

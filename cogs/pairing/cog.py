@@ -27,7 +27,7 @@ from cogs.common import (
 )
 from cogs.common.matchmaker import find_partner, paired_text
 from cogs.common.options import Clock, Weekday, Zone
-from cogs.common.text import badge, mention, weeks_label
+from cogs.common.text import badge, mention, streak_label, weeks_label
 from cogs.common.threads import member_zone, partner_channel
 
 log = get("pairing")
@@ -251,7 +251,7 @@ class PairingCog(
                 lines.append(f"🔥 Your streak: **{weeks_label(weeks)}** of check-ins in a row")
             else:  # periods of the cadence: a two-week period with a check-in counts once
                 lines.append(
-                    f"🔥 Your streak: **{weeks} check-in{'' if weeks == 1 else 's'}** in a row"
+                    f"🔥 Your streak: **{streak_label(weeks, weekly=False)}** in a row"
                     " (every two weeks, each two-week period counts once)"
                 )
         for name in await store.queue.queued_courses(guild_id, user_id):

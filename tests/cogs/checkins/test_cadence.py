@@ -18,7 +18,9 @@ from cogs.checkins.messages import CADENCE_PROPOSED, QUIET_NUDGE
 from tests.helpers import (
     Server,
     advance_to,
+    agree_time,
     check_in,
+    confirm,
     exported,
     fresh,
     messages_with,
@@ -333,15 +335,8 @@ async def test_an_answer_fixed_right_after_a_new_time_updates_the_last_check_in(
     assert await streak_of(ready, alice) == 2
     [answers] = [m for m in answers_posted(thread) if completed(m) == "Chapter 19"]
     await advance_to(ready, at(20, 9))
-    await alice.slash(
-        ready.general,
-        "checkin_schedule",
-        checkin_day=3,
-        checkin_time="18:00",
-        timezone="Europe/Berlin",
-    )
-    await bob.click(
-        messages_with(thread, "proposes a new weekly check-in time")[-1], label="Confirm"
+    await agree_time(
+        ready, alice, bob, thread, checkin_day=3, checkin_time="18:00", timezone="Europe/Berlin"
     )
     stored = await ready.bot.store.partnerships.partnership(partnership.id)
     assert stored is not None and stored.cadence_anchor is not None
@@ -355,4 +350,22 @@ async def test_an_answer_fixed_right_after_a_new_time_updates_the_last_check_in(
     assert completed(fresh(thread, answers)) == "Chapter 19, typo fixed"
     assert await streak_of(ready, alice) == 2
     assert "**2 check-ins**" in reply(await alice.slash(ready.general, "partner status"))
+    assert not ready.errors()
+
+
+async def test_a_streak_every_two_weeks_is_told_in_check_ins_not_weeks(ready: Server) -> None:
+    """Two check-ins two weeks apart are a streak of 2: the leaderboard and the cheer say
+    "2 check-ins", never "2 weeks" (which would halve the four weeks they span)."""
+    alice, bob, partnership, _thread = await every_two_weeks(ready)
+    for day in (5, 19):
+        await advance_to(ready, at(day, 18))
+        await check_in(ready, alice, completed=f"Chapter {day}")
+    assert await streak_of(ready, alice) == 2
+    await confirm(ready, alice, bob, partnership.thread_id, "Chapter 20")
+    [cheer] = [m for m in ready.leaderboard.history() if m.embeds]
+    assert [(f.name, f.value) for f in cheer.embeds[0].fields] == [
+        ("Check-in streak", "2 check-ins")
+    ]
+    board = reply(await bob.slash(ready.general, "leaderboard", period="all"))
+    assert f"{alice.mention}: 1 milestone, 🔥 2 check-ins" in board
     assert not ready.errors()

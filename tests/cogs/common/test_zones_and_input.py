@@ -8,7 +8,7 @@ import discord
 import pytest
 
 from bot.errors import UserError
-from tests.helpers import Server, add, find, goal, messages_with, pair, reply
+from tests.helpers import Server, add, agree_time, find, goal, messages_with, pair, reply
 
 
 async def berlin_and_new_york(server: Server) -> tuple[Any, Any, Any]:
@@ -26,15 +26,8 @@ async def test_thread_notices_give_times_in_both_members_zones(ready: Server) ->
     assert f"Wednesday 00:00 (Europe/Berlin) for {alice.mention}" in added.content
     assert f"Tuesday 18:00 (America/New_York) for {bob.mention}" in added.content
 
-    await alice.slash(
-        ready.general,
-        "checkin_schedule",
-        checkin_day=3,
-        checkin_time="07:30",
-        timezone="Asia/Kolkata",
-    )
-    await bob.click(
-        messages_with(thread, "proposes a new weekly check-in time")[-1], label="Confirm"
+    await agree_time(
+        ready, alice, bob, thread, checkin_day=3, checkin_time="07:30", timezone="Asia/Kolkata"
     )
     [confirmed] = messages_with(thread, "New weekly check-in confirmed")
     assert f"{alice.mention}: Thursday 03:00 (Europe/Berlin)" in confirmed.content
