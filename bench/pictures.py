@@ -39,14 +39,14 @@ C = Cell
 def card() -> ProgressCard:
     weeks = grid_weeks(WeeklyTime(0, 18 * 60, "Europe/Berlin"), NOW)
     first = (C.BEFORE, C.CHECKED, C.CHECKED, C.MISSED, C.CHECKED, C.PAUSED)
-    second = (C.BEFORE, C.CHECKED, C.MISSED, C.CHECKED, C.CHECKED, C.CHECKED)
+    mentor = (C.BEFORE,) + (C.NOT_ASKED,) * 11  # a mentor is never asked to check in
     return ProgressCard(
         partnership_id=1,
         course="Introduction to Machine Learning 機械学習",
         weeks=weeks,
         members=(
             MemberProgress(1, first + (C.CHECKED,) * 5 + (C.DUE,), 6, 6, 4, 1, 2),
-            MemberProgress(2, second + (C.CHECKED,) * 6, 9, 9, 7, 0, 1),
+            MemberProgress(2, mentor, 0, 0, 0, 0, 0, checks_in=False),
         ),
         pool=1_250,
         currency="points",
@@ -55,7 +55,7 @@ def card() -> ProgressCard:
     )
 
 
-PEOPLE = {1: Person("Ana 李小龍 😀👩‍💻"), 2: Person("Дмитрий Ωμέγα", "🧭 mentor")}
+PEOPLE = {1: Person("Ana 李小龍 😀👩‍💻", "🌱 mentee"), 2: Person("Дмитрий Ωμέγα", "🧭 mentor")}
 
 
 def resident_mib() -> float:
