@@ -8,7 +8,7 @@ import asyncio
 import sys
 
 import discord
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from bot.app import create_bot
 from bot.log import configure, get
@@ -78,8 +78,22 @@ def _parser() -> argparse.ArgumentParser:
         "copy-database",
         help="copy the SQLite database into an empty PostgreSQL one and verify it",
     )
-    copy.add_argument("--to", required=True, metavar="postgresql://user@host:port/db")
+    copy.add_argument(
+        "--to",
+        metavar="postgresql://user@host:port/db",
+        help="the target (default: TANDEM_DATABASE_URL, which keeps a password off the command line)",
+    )
     return parser
+
+
+def _copy_target(settings: Settings, to: str | None) -> str | None:
+    """Where copy-database writes: `--to`, else TANDEM_DATABASE_URL (from the environment
+    or .env, so a password need not be typed where the shell's history keeps it)."""
+    if to is not None:
+        return str(Settings(database_url=SecretStr(to)).database)
+    if settings.database_url is not None:
+        return settings.database_url.get_secret_value()
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,12 +101,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings()
         configure(settings.log_level)
-        target = None if args.command is None else Settings(database_url=args.to).database
+        target = None if args.command is None else _copy_target(settings, args.to)
     except ValidationError as error:
         print(f"tandem: invalid settings: {_one_line(error)}", file=sys.stderr)
         return 2
-    if target is not None:
-        return asyncio.run(_copy_database(settings, str(target)))
+    if args.command is not None:
+        if target is None:
+            print("tandem: copy-database needs --to or TANDEM_DATABASE_URL", file=sys.stderr)
+            return 2
+        return asyncio.run(_copy_database(settings, target))
     if args.check:
         asyncio.run(_check(settings))
         return 0

@@ -73,7 +73,8 @@ async def test_copy_moves_every_row_and_the_bot_carries_on_on_postgres(
     assert counts["ledger_entries"] == 1 and counts["checkins"] == 1
 
     env = {"TANDEM_DATABASE_PATH": str(settings.database_path)}
-    copied = run_cli("copy-database", "--to", postgres, env=env, cwd=tmp_path)
+    # The target from the environment, so no password stands on the command line.
+    copied = run_cli("copy-database", env={**env, "TANDEM_DATABASE_URL": postgres}, cwd=tmp_path)
     assert copied.returncode == 0, copied.stderr
     total = sum(counts.values())
     assert f"copied {total} rows" in copied.stdout and "1 pool balances verified" in copied.stdout
@@ -113,6 +114,9 @@ async def test_copy_refuses_a_missing_source_and_a_url_that_is_not_postgres(
     wrong = run_cli("copy-database", "--to", "mysql://x@host/db", env=env, cwd=tmp_path)
     assert wrong.returncode == 2 and "TANDEM_DATABASE_URL: " in wrong.stderr
     assert not (tmp_path / "nothing.db").exists()
+    neither = run_cli("copy-database", env=env, cwd=tmp_path)
+    assert neither.returncode == 2
+    assert neither.stderr == "tandem: copy-database needs --to or TANDEM_DATABASE_URL\n"
 
 
 async def test_a_large_table_is_copied_a_chunk_at_a_time(tmp_path: Path, postgres: str) -> None:
