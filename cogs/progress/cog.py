@@ -19,6 +19,10 @@ from cogs.progress.card import FILENAME, Person, draw_card
 NOT_YOUR_PARTNER = (
     "Progress cards are private to a partnership: you can see your own, or your partner's."
 )
+SEVERAL_SHARED = (
+    "You are partners in several courses: name the course, or use this in that"
+    " partnership's thread."
+)
 
 
 class ProgressCog(commands.Cog):
@@ -79,4 +83,6 @@ class ProgressCog(commands.Cog):
         if not shared:
             raise UserError(NOT_YOUR_PARTNER)
         here = [pair for pair in shared if pair.thread_id == interaction.channel_id]
+        if not here and len(shared) > 1:
+            raise UserError(SEVERAL_SHARED)
         return (here or shared)[0]

@@ -24,6 +24,8 @@ from tests.helpers import (
     advance_to,
     answer,
     check_in,
+    confirm,
+    find,
     goal,
     invitation_message,
     pair,
@@ -150,3 +152,41 @@ async def test_a_mentorship_card_shows_each_role(ready: Server) -> None:
     # The mentor is never asked to check in: no week of theirs is missed, no streak shown.
     assert set(mentor["cells"]) == {"before", "not_asked"}
     assert mentor["streak"] is None and mentee["streak"] == 1
+
+
+async def test_partners_in_two_courses_name_the_course_and_each_card_counts_its_own(
+    ready: Server,
+) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    python = await pair(ready, alice, bob)
+    await confirm(ready, alice, bob, python.thread_id, "Chapter 3")
+    await add(ready, alice, await goal(ready, alice), title="Chapter 4", due="2026-03-01")
+    await find(ready, alice, course="Statistics")
+    await find(ready, bob, course="Statistics")
+    [statistics] = [
+        p
+        for p in await ready.bot.store.partnerships.active_partnerships(ready.guild.id, alice.id)
+        if p.course == "Statistics"
+    ]
+
+    refused = await alice.slash(ready.general, "progress", member=bob)
+    assert refused.ephemeral and "name the course" in reply(refused)
+    assert not answer(refused).attachments
+
+    async def card(where: Any, **options: Any) -> tuple[str, dict[str, Any]]:
+        shown = answer(await alice.slash(where, "progress", member=bob, **options))
+        if not shown.attachments:  # posted in the thread, not as an ephemeral answer
+            shown = [m for m in where.history() if m.attachments][-1]
+        return shown.content, (await picture(shown.attachments[0]))[1]
+
+    said, drawn = await card(ready.general, course="Statistics")
+    assert "**Statistics**" in said and drawn["course"] == "Statistics"
+    assert drawn["members"][0]["id"] == bob.id
+    mine = drawn["members"][1]
+    assert (mine["confirmed"], mine["open"], mine["missed"]) == (0, 0, 0)
+    said, drawn = await card(ready.thread(python.thread_id))  # the thread names its pair
+    assert "**Intro to Python**" in said and drawn["course"] == "Intro to Python"
+    mine = drawn["members"][1]
+    assert (mine["confirmed"], mine["open"], mine["missed"]) == (1, 1, 0)
+    assert statistics.thread_id != python.thread_id
+    assert {type(e) for e in ready.errors()} == {UserError}
