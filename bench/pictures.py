@@ -25,7 +25,7 @@ from bot.progress import Cell, MemberProgress, ProgressCard, grid_weeks
 from bot.schedule import WeeklyTime
 from bot.store.leaderboard import Ranked
 from bot.store.recaps import Confirmed, Recap
-from cogs.leaderboard.recap import draw_recap
+from cogs.leaderboard.recap import Shown, draw_recap
 from cogs.progress.card import Person, draw_card
 
 NOW = datetime(2026, 12, 2, 12, tzinfo=UTC)  # simulated time; never the wall clock
@@ -96,13 +96,14 @@ def main() -> None:
     confirmed = [Confirmed(n, f"Chapter {n} exercises") for n in range(1, 9)]
     top = [Ranked(n, 9 - n, n) for n in range(1, 6)]
     names = {n: f"member {n} 😀" for n in range(1, 9)}
-    picture = draw_recap(recap, 12, confirmed, top, names)
+    shown = Shown(names, {1: " · 🌱 mentee"})
+    picture = draw_recap(recap, 12, confirmed, top, shown)
     if save is not None:
         (save / "progress-card.png").write_bytes(draw_card(shown, PEOPLE))
         (save / "weekly-recap.png").write_bytes(picture)
         print(f"saved progress-card.png and weekly-recap.png in {save}")
     recap_ms = statistics.median(
-        timed_ms(lambda: draw_recap(recap, 12, confirmed, top, names)) for _ in range(50)
+        timed_ms(lambda: draw_recap(recap, 12, confirmed, top, shown)) for _ in range(50)
     )
     print(f"weekly recap: median {recap_ms:.1f} ms over 50 draws")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime, timedelta
 
-from bot.cadence import WEEK, Rhythm, period
+from bot.cadence import DAY, WEEK, Rhythm, period
 from bot.errors import UserError
 from bot.models import Cadence
 from bot.pauses import Span, clock_reaches, unpaused
@@ -68,8 +68,12 @@ def streak(
 
 
 def same_period(cadence: Cadence) -> timedelta:
-    """The gap after a check-in below which the next one is in the same period."""
-    return max(SAME_WEEK, period(cadence) / 2)
+    """The gap after a check-in below which the next one is in the same period.
+
+    Every two weeks, that is less than a week on the local clock, so half a day short of
+    seven: a week later is 6 days 23 hours when the clocks go forward, and still the next.
+    """
+    return max(SAME_WEEK, period(cadence) / 2 - DAY / 2)
 
 
 def next_period(cadence: Cadence) -> timedelta:

@@ -93,6 +93,9 @@ class History:
     pauses: Collection[Span]  # their breaks in this partnership
     active: Span  # when the pair lasted
     checks_in: bool = True  # False for a mentor
+    # The pair's check-ins really asked (posted, and the next one due): a week holding
+    # one is never an off-week, whatever the pair's rhythm was or became.
+    asked: Collection[datetime] = ()
 
 
 def grid_row(
@@ -100,9 +103,10 @@ def grid_row(
 ) -> tuple[Cell, ...]:
     """One partner's cells: a check-in files under the column whose window holds it.
 
-    A week is off when the pair's current rhythm skips it, or when the check-in before
-    it was made every two weeks: a later change of time or cadence does not turn the
-    off-weeks of the past into missed ones.
+    A week in which a check-in was asked (or is due) is due or missed. Otherwise it is
+    off when the pair's current rhythm skips it, or when the check-in before it was made
+    every two weeks: a later change of time or cadence does not turn the off-weeks of
+    the past into missed ones, nor a check-in asked after the change into an off-week.
     """
     cells: list[Cell] = []
     follows_fortnightly = False
@@ -131,7 +135,8 @@ def _cell(
         return Cell.NOT_ASKED
     if any(span.covers(week) for span in history.pauses):
         return Cell.PAUSED
-    if follows_fortnightly or _off_week(week, rhythm):
+    asked = any(opens <= at < closes for at in history.asked)
+    if not asked and (follows_fortnightly or _off_week(week, rhythm)):
         return Cell.OFF
     return Cell.DUE if closes > now else Cell.MISSED
 

@@ -235,12 +235,15 @@ async def fresh_schema() -> AsyncIterator[str]:
 
 
 async def confirm(
-    server: Server, owner: Member, partner: Member, thread_id: int, title: str
+    server: Server,
+    owner: Member,
+    partner: Member,
+    thread_id: int,
+    title: str,
+    due: str = "2026-03-01",
 ) -> datetime:
     """The owner adds a milestone and says it is done; the partner confirms it."""
-    await add(
-        server, owner, await goal(server, owner, f"Goal for {title}"), title=title, due="2026-03-01"
-    )
+    await add(server, owner, await goal(server, owner, f"Goal for {title}"), title=title, due=due)
     [milestone] = [
         m
         for m in await server.bot.store.milestones.milestones_of(

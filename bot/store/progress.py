@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.cadence import WEEK, rhythm_of
 from bot.checkins import streak
-from bot.models import DEFAULT_CURRENCY, Cadence, MilestoneStatus, Partnership
+from bot.models import DEFAULT_CURRENCY, Cadence, MilestoneStatus, NoticeKind, Partnership
 from bot.pauses import Span
 from bot.progress import History, MemberProgress, ProgressCard, best_streak, grid_row, grid_weeks
 from bot.store.database import Database, from_timestamp, to_timestamp
@@ -27,6 +27,7 @@ class ProgressStore:
         """
         weeks = grid_weeks(partnership.weekly, now)
         counts = await self._milestone_counts(partnership)
+        asked = await self._asked(partnership, weeks[0] - WEEK)
         first, second = partnership.members
         currency = await self._db.fetch_value(
             "SELECT currency FROM guild_settings WHERE guild_id = ?", (partnership.guild_id,)
@@ -36,8 +37,8 @@ class ProgressStore:
             course=partnership.course,
             weeks=weeks,
             members=(
-                await self._member(partnership, first, weeks, counts, now),
-                await self._member(partnership, second, weeks, counts, now),
+                await self._member(partnership, first, weeks, counts, asked, now),
+                await self._member(partnership, second, weeks, counts, asked, now),
             ),
             pool=await self._ledger.balance(partnership.id),
             currency=currency or DEFAULT_CURRENCY,
@@ -53,6 +54,7 @@ class ProgressStore:
         user_id: int,
         weeks: tuple[datetime, ...],
         counts: Counter[tuple[int, str]],
+        asked: list[datetime],
         now: datetime,
     ) -> MemberProgress:
         guild_id = partnership.guild_id
@@ -64,6 +66,7 @@ class ProgressStore:
             pauses=await pair_spans(self._db, partnership.id, user_id),
             active=Span(partnership.created_at, partnership.ended_at or now),
             checks_in=partnership.checks_in(user_id),
+            asked=asked,
         )
         return MemberProgress(
             user_id=user_id,
@@ -75,6 +78,17 @@ class ProgressStore:
             open=counts[(user_id, MilestoneStatus.OPEN)],
             checks_in=history.checks_in,
         )
+
+    async def _asked(self, partnership: Partnership, since: datetime) -> list[datetime]:
+        """The pair's check-ins asked since `since` (queued in the outbox; read through
+        `outbox_by_pair`), and the next one due."""
+        rows = await self._db.fetch_all(
+            "SELECT episode AS at FROM outbox WHERE partnership_id = ? AND kind = ?"
+            " AND episode >= ? UNION SELECT next_checkin_at AS at FROM partnerships"
+            " WHERE id = ? AND next_checkin_at IS NOT NULL",
+            (partnership.id, NoticeKind.CHECKIN, to_timestamp(since), partnership.id),
+        )
+        return [from_timestamp(row["at"]) for row in rows]
 
     async def _answered(
         self, partnership: Partnership, user_id: int, since: datetime

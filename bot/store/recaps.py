@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.cadence import WEEK
+from bot.cadence import DAY, WEEK
 from bot.log import get
 from bot.models import FORMER_MEMBER, NoticeKind
 from bot.recaps import DEFAULT_RECAP, covered_week, latest_occasion
@@ -148,12 +148,13 @@ async def _queue_recap(conn: Connection, row: Row, now: datetime) -> int:
     starts, _ = covered_week(weekly, occasion)
     # After a moderator moved the recap time (earlier or later), the week starts where
     # the last recap ended, so no milestone is in two recaps or in none; a last recap a
-    # week or more before (downtime) leaves only the latest week to recap.
+    # week before the week's start (downtime skipped one; 6 days 23 hours of the clock
+    # across a DST change) leaves only the latest week to recap.
     previous = await conn.fetch_value(
         "SELECT MAX(occasion_at) FROM recaps WHERE guild_id = ? AND occasion_at < ?",
         (row["guild_id"], to_timestamp(occasion)),
     )
-    if previous is not None and from_timestamp(previous) > starts - WEEK:
+    if previous is not None and from_timestamp(previous) > starts - WEEK + DAY / 2:
         starts = from_timestamp(previous)
     made = await conn.fetch_one(
         "INSERT INTO recaps (guild_id, occasion_at, starts_at, zone, created_at)"

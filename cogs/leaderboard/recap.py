@@ -8,6 +8,7 @@ the leaderboard are neither ranked nor named; check-in answers are never shown.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,6 +24,7 @@ from bot.store.outbox import OutboxRow
 from bot.store.recaps import Confirmed, Recap
 from cogs.common.outbox import Rendered
 from cogs.common.pictures import THEME, display_name, draw_text, drawn_in_thread, fitted, png
+from cogs.common.text import badges
 
 WIDTH, HEIGHT = 880, 440
 MARGIN = 32
@@ -51,7 +53,9 @@ async def render_recap(
         return None
     top = await bot.store.recaps.top_of_week(recap, TOP)
     names = await _names(bot, recap.guild_id, confirmed, top)
-    picture = await drawn_in_thread(lambda: draw_recap(recap, count, confirmed, top, names))
+    roles = await bot.store.partnerships.active_roles(recap.guild_id, [r.user_id for r in top])
+    shown = Shown(names, {user_id: badges(found) for user_id, found in roles.items()})
+    picture = await drawn_in_thread(lambda: draw_recap(recap, count, confirmed, top, shown))
     start, end = _local_week(recap)
     return Rendered(
         content=f"📊 **Weekly recap**, {start:%d %b} to {end:%d %b}: "
@@ -67,14 +71,24 @@ async def _names(
     return {user_id: await display_name(bot, guild_id, user_id) for user_id in shown}
 
 
+@dataclass(frozen=True)
+class Shown:
+    """How members appear on a recap: display names, and role badges in the top of the
+    week as the leaderboard shows them (" · 🌱 mentee"; none for a peer)."""
+
+    names: Mapping[int, str]
+    badges: Mapping[int, str] = field(default_factory=dict)
+
+
 def drawn(
     recap: Recap,
     count: int,
     confirmed: list[Confirmed],
     top: list[Ranked],
-    names: Mapping[int, str],
+    shown: Shown,
 ) -> dict[str, Any]:
     """The values a recap shows, as its text layer keeps them."""
+    names = shown.names
     start, end = _local_week(recap)
     places = shared_places([(r.confirmed, r.streak) for r in top])
     return {
@@ -89,6 +103,7 @@ def drawn(
                 "place": place,
                 "id": r.user_id,
                 "name": names[r.user_id],
+                "badge": shown.badges.get(r.user_id, ""),
                 "confirmed": r.confirmed,
                 "streak": r.streak,
             }
@@ -112,9 +127,9 @@ def draw_recap(
     count: int,
     confirmed: list[Confirmed],
     top: list[Ranked],
-    names: Mapping[int, str],
+    shown: Shown,
 ) -> bytes:
-    values = drawn(recap, count, confirmed, top, names)
+    values = drawn(recap, count, confirmed, top, shown)
     image = Image.new("RGB", (WIDTH, HEIGHT), THEME.background)
     draw = ImageDraw.Draw(image)
     draw.rounded_rectangle((8, 8, WIDTH - 8, HEIGHT - 8), radius=18, fill=THEME.panel)
@@ -131,6 +146,9 @@ def draw_recap(
         draw_text(image, (MARGIN, 146 + len(confirmed) * 30), more, 15, THEME.muted)
     draw_text(image, (half, 110), "🏆 Top of the week", 19, THEME.warn, bold=True)
     for line, ranked in enumerate(values["top"]):
-        text = f"{ranked['place']}. {ranked['name']}: {ranked['confirmed']} · 🔥 {ranked['streak']}"
+        text = (
+            f"{ranked['place']}. {ranked['name']}{ranked['badge']}:"
+            f" {ranked['confirmed']} · 🔥 {ranked['streak']}"
+        )
         draw_text(image, (half, 146 + line * 36), fitted(text, 18, half - MARGIN), 18, THEME.text)
     return png(image, values)

@@ -356,6 +356,20 @@ def test_a_stored_check_in_less_than_a_week_from_a_two_week_one_is_its_period() 
     assert streak([datetime(2026, 3, 13, 19, tzinfo=UTC), weeks[2]], now) == 1
 
 
+def test_a_week_after_a_two_week_check_in_is_the_next_period_across_dst() -> None:
+    """Every two weeks on Monday 23 March (Berlin, 18:00), then weekly: 30 March is 6 days
+    23 hours later, as the clocks went forward, and still the next period."""
+    berlin = [
+        datetime(2026, 3, 23, 17, tzinfo=UTC),
+        datetime(2026, 3, 30, 16, tzinfo=UTC),
+        datetime(2026, 4, 6, 16, tzinfo=UTC),
+    ]
+    winter = [datetime(2026, 3, day, 17, tzinfo=UTC) for day in (2, 9, 16)]
+    for weeks in (berlin, winter):
+        cadences = {weeks[0]: TWO, weeks[1]: Cadence.WEEKLY, weeks[2]: Cadence.WEEKLY}
+        assert streak(weeks, weeks[2] + timedelta(hours=1), (), cadences) == 3
+
+
 async def seed_pair(store: Store) -> None:
     """A weekly Monday 18:00 UTC pair, with a pending proposal of every two weeks (id 1)
     and one of Thursdays 18:00 UTC (id 1)."""

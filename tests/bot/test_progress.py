@@ -97,6 +97,25 @@ def test_past_off_weeks_stay_off_after_the_pair_goes_back_to_weekly() -> None:
     )
 
 
+def test_a_week_a_check_in_was_asked_in_is_never_off() -> None:
+    """Every two weeks until weeks[8], then weekly again: the check-ins asked at weeks[9]
+    (unanswered) and weeks[11] (due now) are missed and due, not off-weeks."""
+    weeks = grid_weeks(BERLIN_MONDAY, datetime(2026, 3, 3, 12, tzinfo=UTC))
+    answered = {weeks[6]: Cadence.EVERY_TWO_WEEKS, weeks[8]: Cadence.EVERY_TWO_WEEKS}
+    asked = [weeks[6], weeks[8], weeks[9], weeks[10], weeks[11]]
+    lasting = Span(weeks[0], weeks[-1])
+    history = History({**answered, weeks[10]: Cadence.WEEKLY}, [], lasting, asked=asked)
+    row = grid_row(weeks, history, WEEKLY, weeks[-1])
+    assert row[6:] == (
+        Cell.CHECKED,
+        Cell.OFF,  # nothing was asked the week after a check-in every two weeks
+        Cell.CHECKED,
+        Cell.MISSED,  # asked weekly again, not answered
+        Cell.CHECKED,
+        Cell.DUE,
+    )
+
+
 def test_best_streak_examples() -> None:
     start = datetime(2026, 1, 5, 17, tzinfo=UTC)
     run = [start + WEEK * n for n in (0, 1, 2, 5, 6)]

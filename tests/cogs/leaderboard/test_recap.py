@@ -18,7 +18,16 @@ from PIL import Image
 from bot.app import TandemBot
 from bot.errors import UserError
 from cogs.common.pictures import TEXT_LAYER
-from tests.helpers import Server, advance_to, confirm, pair, reply
+from tests.helpers import (
+    Server,
+    advance,
+    advance_to,
+    confirm,
+    invitation_message,
+    pair,
+    reply,
+    request,
+)
 
 
 async def recaps(server: Server) -> list[tuple[discord.Message, dict[str, Any]]]:
@@ -130,3 +139,50 @@ async def test_a_recap_moved_later_still_covers_every_milestone(ready: Server) -
     assert [item["title"] for item in sunday["confirmed"]] == ["Chapter 4"]
     assert monday["week"] == ["2026-01-04T18:00:00+00:00", "2026-01-12T18:00:00+00:00"]
     assert [item["title"] for item in monday["confirmed"]] == ["After the recap"]
+
+
+async def test_the_top_of_the_week_shows_a_mentees_role(ready: Server) -> None:
+    """As on the leaderboard: the mentee ranked with her 🌱 badge; her mentor confirms."""
+    alice, bob = ready.member("alice"), ready.member("bob")
+    await request(ready, alice, bob, **{"as": "mentor"})
+    await bob.click(invitation_message(ready, bob), label="Accept")
+    [mentorship] = await ready.bot.store.partnerships.active_partnerships(ready.guild.id, alice.id)
+    carol, dan = ready.member("carol"), ready.member("dan")
+    cd = await pair(ready, carol, dan, course="Statistics")
+    await confirm(ready, alice, bob, mentorship.thread_id, "Chapter 4")
+    await confirm(ready, carol, dan, cd.thread_id, "Chapter 1")
+    await advance_to(ready, datetime(2026, 1, 4, 18, 1, tzinfo=UTC))
+    [(_, drawn)] = await recaps(ready)
+    assert {(r["name"], r["badge"]) for r in drawn["top"]} == {
+        ("alice", " · 🌱 mentee"),
+        ("carol", ""),
+    }
+
+
+async def test_after_downtime_across_a_dst_change_the_recap_covers_only_its_week(
+    ready: Server, make_bot: Callable[[], TandemBot]
+) -> None:
+    """Recaps on Sundays at 18:00 in Berlin. The bot's timed work is down from 22 March
+    until just after the recap time of 5 April, so the recap of 29 March (the first in
+    summer time) never runs: the one of 5 April covers only the week since 29 March, not
+    two weeks, though 22 to 29 March was 6 days 23 hours of the clock."""
+    alice, bob = ready.member("alice"), ready.member("bob")
+    ab = await pair(ready, alice, bob)
+    await ready.moderator.slash(ready.general, "setup", recap_timezone="Europe/Berlin")
+    await advance_to(ready, datetime(2026, 3, 20, tzinfo=UTC))
+    await confirm(ready, alice, bob, ab.thread_id, "Before", due="2026-04-30")
+    await advance_to(ready, datetime(2026, 3, 22, 17, 1, tzinfo=UTC))
+    [(_, before)] = await recaps(ready)
+    assert before["week"][1] == "2026-03-22T18:00:00+01:00"
+
+    await advance_to(ready, datetime(2026, 3, 22, 20, tzinfo=UTC))
+    await confirm(ready, alice, bob, ab.thread_id, "Skipped week", due="2026-04-30")
+    ready.bot.get_cog("SchedulerCog").loop.cancel()  # its timed work stops until 5 April
+    await advance_to(ready, datetime(2026, 4, 1, tzinfo=UTC))
+    await confirm(ready, bob, alice, ab.thread_id, "Latest week", due="2026-04-30")
+    await advance_to(ready, datetime(2026, 4, 5, 16, 30, tzinfo=UTC))
+    await ready.env.restart_bot(make_bot())
+    await advance(ready, 60)
+    [_, (_, latest)] = await recaps(ready)
+    assert latest["week"] == ["2026-03-29T18:00:00+02:00", "2026-04-05T18:00:00+02:00"]
+    assert [item["title"] for item in latest["confirmed"]] == ["Latest week"]

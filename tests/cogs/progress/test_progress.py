@@ -22,6 +22,7 @@ from tests.helpers import (
     Server,
     add,
     advance_to,
+    agree_time,
     answer,
     check_in,
     confirm,
@@ -190,3 +191,34 @@ async def test_partners_in_two_courses_name_the_course_and_each_card_counts_its_
     assert (mine["confirmed"], mine["open"], mine["missed"]) == (1, 1, 0)
     assert statistics.thread_id != python.thread_id
     assert {type(e) for e in ready.errors()} == {UserError}
+
+
+async def test_a_check_in_asked_after_a_new_time_is_due_then_missed_never_off(
+    ready: Server,
+) -> None:
+    """Every two weeks on Mondays, answered on 5 January; on the 6th the pair moves to
+    Thursdays 19:00. Its first check-in at the new time is Thursday 15 January, in the
+    column right after the answer: due on the 13th, missed once its window closes."""
+    alice, bob = ready.member("alice"), ready.member("bob")
+    partnership = await pair(ready, alice, bob)
+    thread = ready.thread(partnership.thread_id)
+    await alice.slash(ready.general, "checkin_cadence", every=Cadence.EVERY_TWO_WEEKS.value)
+    [proposal] = [m for m in thread.history() if "every two weeks" in m.content and m.components]
+    await bob.click(proposal, label="Confirm")
+    await advance_to(ready, datetime(2026, 1, 5, 18, tzinfo=UTC))
+    await check_in(ready, alice)
+    await advance_to(ready, datetime(2026, 1, 6, 9, tzinfo=UTC))
+    await agree_time(
+        ready, alice, bob, thread, checkin_day=3, checkin_time="19:00", timezone="Europe/Berlin"
+    )
+
+    async def alices_row() -> list[str]:
+        _, drawn = await picture(
+            answer(await alice.slash(ready.general, "progress")).attachments[0]
+        )
+        return list(drawn["members"][0]["cells"])
+
+    await advance_to(ready, datetime(2026, 1, 13, 9, tzinfo=UTC))
+    assert (await alices_row())[-2:] == ["checked", "due"]  # Thursdays 8 and 15 January
+    await advance_to(ready, datetime(2026, 1, 20, 9, tzinfo=UTC))
+    assert (await alices_row())[-3:] == ["checked", "missed", "off"]  # next: the 29th
