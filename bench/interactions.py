@@ -120,10 +120,18 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+FORMS = checkin_cog.FORMS
+
+
 def instrument(bot: TandemBot, timings: Timings) -> None:
     """Time what the bot does for an interaction: the tree's dispatch and the form handler."""
     bot.tree._call = timings.wrap(bot.tree._call)  # type: ignore[method-assign]
-    checkin_cog.submit_checkin = timings.wrap(checkin_cog.submit_checkin)
+    # Forms are dispatched from the cog's FORMS table, so the check-in's handler is
+    # wrapped there (once, from the table as imported).
+    checkin_cog.FORMS = tuple(
+        (pattern, timings.wrap(submit) if submit is checkin_cog.submit_checkin else submit, what)
+        for pattern, submit, what in FORMS
+    )
 
 
 # -- the data --------------------------------------------------------------------------
