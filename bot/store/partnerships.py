@@ -15,6 +15,7 @@ from bot.store.database import (
     PAIR_ROLES,
     Connection,
     Database,
+    Row,
     from_timestamp,
     pair_members,
     pair_roles,
@@ -105,18 +106,9 @@ class PartnershipStore:
     ) -> dict[int, frozenset[Role]]:
         """Each member's roles other than peer in their active pairs (for badges).
 
-        A member absent from the answer is a peer everywhere. Callers pass a page of
-        members (the leaderboard's ten, a picture's one), so the parameters stay few.
+        A member absent from the answer is a peer everywhere.
         """
-        wanted = sorted(set(user_ids))
-        if not wanted:
-            return {}
-        rows = await self._db.fetch_all(
-            "SELECT DISTINCT user_id, role FROM partnership_members"
-            " WHERE guild_id = ? AND active = 1 AND role != ?"
-            f" AND user_id IN ({','.join('?' * len(wanted))})",
-            (guild_id, Role.PEER, *wanted),
-        )
+        rows = await self._active_members(guild_id, user_ids, "m.role != ?", Role.PEER)
         roles: dict[int, set[Role]] = {}
         for row in rows:
             roles.setdefault(int(row["user_id"]), set()).add(Role(row["role"]))
@@ -127,17 +119,27 @@ class PartnershipStore:
 
         Their streak counts two-week periods, so it is told in check-ins, not weeks.
         """
-        wanted = sorted(set(user_ids))
-        if not wanted:
-            return set()
-        rows = await self._db.fetch_all(
-            "SELECT DISTINCT m.user_id FROM partnership_members m"
-            " JOIN partnerships p ON p.id = m.partnership_id"
-            " WHERE m.guild_id = ? AND m.active = 1 AND p.cadence = ?"
-            f" AND m.user_id IN ({','.join('?' * len(wanted))})",
-            (guild_id, Cadence.EVERY_TWO_WEEKS, *wanted),
+        rows = await self._active_members(
+            guild_id, user_ids, "p.cadence = ?", Cadence.EVERY_TWO_WEEKS
         )
         return {int(row["user_id"]) for row in rows}
+
+    async def _active_members(
+        self, guild_id: int, user_ids: Collection[int], condition: str, value: str
+    ) -> list[Row]:
+        """(user_id, role) of these members' active pairs meeting `condition` (on the
+        member `m` and its pair `p`). Callers pass a page of members (the leaderboard's
+        ten, a picture's one), so the parameters stay few."""
+        wanted = sorted(set(user_ids))
+        if not wanted:
+            return []
+        return await self._db.fetch_all(
+            "SELECT DISTINCT m.user_id, m.role FROM partnership_members m"
+            " JOIN partnerships p ON p.id = m.partnership_id"
+            f" WHERE m.guild_id = ? AND m.active = 1 AND {condition}"
+            f" AND m.user_id IN ({','.join('?' * len(wanted))})",
+            (guild_id, value, *wanted),
+        )
 
     async def set_thread(self, partnership_id: int, thread_id: int) -> None:
         async with self._db.transaction() as conn:
