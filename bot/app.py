@@ -28,10 +28,11 @@ EXTENSIONS = (
     "cogs.leaderboard",
     "cogs.progress",
     "cogs.privacy",
+    "cogs.help",
     "cogs.scheduler",  # last: its outbox job delivers what the other jobs queued
 )
 # A member's own data is theirs to see or delete whether or not a moderator set Tandem up.
-COMMANDS_WITHOUT_SETUP = frozenset({"setup", "privacy"})
+COMMANDS_WITHOUT_SETUP = frozenset({"setup", "privacy", "help"})
 
 
 class TandemTree(app_commands.CommandTree["TandemBot"]):

@@ -233,8 +233,9 @@ class SafeButton(
 
 async def setup(bot: TandemBot) -> None:
     """Loaded first: the outbox every feature queues to, and the buttons they share."""
+    from cogs.common.guide import GuideButton  # noqa: PLC0415
     from cogs.common.outbox import Outbox  # noqa: PLC0415 (these modules build on this one)
     from cogs.common.requests import AnswerButton  # noqa: PLC0415
 
     bot.outbox = Outbox(bot)
-    bot.add_dynamic_items(AnswerButton)
+    bot.add_dynamic_items(AnswerButton, GuideButton)

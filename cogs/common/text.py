@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from datetime import datetime
+from enum import StrEnum
 
 import discord
 
@@ -43,6 +44,27 @@ def streak_label(count: int, weekly: bool) -> str:
     """A streak counts check-in periods: weeks, unless a pair checks in every two weeks,
     when a period is two weeks and "3 weeks" would halve it."""
     return weeks_label(count) if weekly else f"{count} check-in{'' if count == 1 else 's'}"
+
+
+class Stamp(StrEnum):
+    """Discord's timestamp styles: each reader sees the moment in their own clock and language."""
+
+    FULL = "F"  # Monday, 5 January 2026 19:00
+    SHORT = "f"  # 5 January 2026 19:00
+    DATE = "d"  # 05/01/2026
+    LONG_DATE = "D"  # 5 January 2026
+    TIME = "t"  # 19:00
+    RELATIVE = "R"  # in 2 days
+
+
+def stamp(instant: datetime, style: Stamp = Stamp.FULL) -> str:
+    """`<t:UNIX:F>`: a moment as Discord shows it to each reader, never one zone for all."""
+    return f"<t:{int(instant.timestamp())}:{style.value}>"
+
+
+def moment(instant: datetime) -> str:
+    """A moment others read, with how far off it is: `Monday, 5 January 19:00 (in 2 days)`."""
+    return f"{stamp(instant)} ({stamp(instant, Stamp.RELATIVE)})"
 
 
 def pinging(members: Iterable[int]) -> discord.AllowedMentions:
