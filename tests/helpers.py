@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -105,6 +106,25 @@ def answer(result: Result) -> Any:
 def reply(result: Result) -> str:
     """The text the member saw, whether answered directly or after deferring."""
     return str(answer(result).content)
+
+
+# What a reader sees as one token: a mention or a Discord timestamp counts as one character.
+_TOKEN = re.compile(r"<(?:@!?|@&|#)\d+>|<t:-?\d+(?::[tTdDfFR])?>")
+# Issue 20's rule for a message others read: the outcome and the next step, briefly.
+SHORT_LINES = 3
+SHORT_CHARACTERS = 240
+
+
+def visible(text: str) -> str:
+    """The text as its length is felt: each mention and timestamp one character."""
+    return _TOKEN.sub("•", text)
+
+
+def assert_short(text: str) -> None:
+    """At most three lines and about 240 visible characters (mentions and timestamps as one)."""
+    shown = visible(text).strip()
+    assert len(shown.splitlines()) <= SHORT_LINES, f"more than {SHORT_LINES} lines: {text!r}"
+    assert len(shown) <= SHORT_CHARACTERS, f"{len(shown)} visible characters: {text!r}"
 
 
 def messages_with(channel: Channel, text: str) -> list[discord.Message]:

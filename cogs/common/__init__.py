@@ -190,6 +190,12 @@ def button(
     return discord.ui.Button(label=label, custom_id=custom_id, style=style)
 
 
+def progress_button(partnership_id: int) -> discord.ui.Button[discord.ui.View]:
+    """**My progress** under a message; the progress feature answers its custom id
+    (`tandem:progress:<id>`), so features can offer it without importing that feature."""
+    return button("My progress", f"tandem:progress:{partnership_id}", discord.ButtonStyle.secondary)
+
+
 def view_of(*items: discord.ui.Item[Any]) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     for item in items:
