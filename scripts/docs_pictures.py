@@ -1,0 +1,130 @@
+"""Take the pictures in docs/ from the real bot, so they show what members really see.
+
+A study server is played through in SimCord (pairing, a check-in, a milestone confirmed),
+then SimCord's preview serves a Discord-like page of the partner thread and Debian's
+`chromium --headless` takes its screenshot at a phone's width. Run by
+`scripts/docs-pictures`; nothing here is part of the bot or its tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import simcord
+
+from bot.app import create_bot
+from bot.settings import Settings
+from tests.helpers import (
+    ROOT,
+    MONDAY,
+    Channel,
+    Member,
+    Server,
+    add,
+    advance_to,
+    check_in,
+    find,
+    goal,
+    messages_with,
+    study_server,
+)
+
+PHONE = (420, 900)  # Discord on a phone: pictures and messages ~400 px wide
+
+
+async def play(server: Server) -> tuple[Channel, Member]:
+    """Lena and Marcus pair up, check in on Monday, and Marcus confirms Lena's milestone."""
+    await server.moderator.slash(
+        server.general,
+        "setup",
+        leaderboard_channel=server.leaderboard,
+        partner_channel=server.partners,
+    )
+    lena, marcus = server.member("Lena"), server.member("Marcus")
+    await find(server, lena, checkin_day=MONDAY, checkin_time="19:00")
+    await find(server, marcus, timezone="America/New_York", checkin_time="13:00")
+    [partnership] = await server.bot.store.partnerships.active_partnerships(
+        server.guild.id, lena.id
+    )
+    thread = server.thread(partnership.thread_id)
+    await add(
+        server,
+        lena,
+        await goal(server, lena, "Pass the course"),
+        title="Module 3 quiz",
+        due="2026-01-09",
+    )
+    await advance_to(server, datetime(2026, 1, 5, 18, 0, tzinfo=UTC))
+    await check_in(server, lena, completed="Modules 1 and 2", next_goal="The Module 3 quiz")
+    await check_in(server, marcus, completed="Chapter 2 notes", blockers="Recursion")
+    [milestone] = await server.bot.store.milestones.milestones_of(
+        server.guild.id, lena.id, open_only=True
+    )
+    await lena.slash(server.general, "milestone done", milestone=str(milestone.id))
+    await marcus.click(messages_with(thread, "Module 3 quiz")[-1], label="Confirm")
+    return thread, lena
+
+
+async def screenshot(url: str, destination: Path) -> None:
+    """Chromium's own headless screenshot of the preview page, at a phone's size."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        sys.exit("chromium is not installed: `apt-get install chromium` (Debian)")
+    with tempfile.TemporaryDirectory() as profile:
+        process = await asyncio.create_subprocess_exec(
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--hide-scrollbars",
+            "--virtual-time-budget=5000",
+            f"--window-size={PHONE[0]},{PHONE[1]}",
+            f"--screenshot={destination}",
+            url,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        await process.wait()
+    if not destination.exists():
+        sys.exit(f"chromium took no screenshot of {destination.name}")
+
+
+async def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings(
+            _env_file=None,
+            database_path=Path(folder) / "tandem.db",
+            database_url=None,
+            discord_token=None,
+        )
+        bot = create_bot(settings)
+        async with simcord.run(bot, settle_timeout=30, shard_count=1) as env:
+            server = study_server(env, "Study Hall")
+            thread, lena = await play(server)
+            preview = env.preview(
+                thread,
+                viewers=[lena],
+                layout="channel",
+                display="fixed",
+                width=PHONE[0],
+                height=PHONE[1],
+                timezone="Europe/Berlin",
+            )
+            async with preview:
+                await screenshot(preview.url, ROOT / "docs" / "partner-thread.png")
+        await bot.store.close()
+    print("docs/partner-thread.png")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
