@@ -9,6 +9,7 @@ then SimCord's preview serves a Discord-like page of the partner thread and Debi
 from __future__ import annotations
 
 import asyncio
+import io
 import shutil
 import sys
 import tempfile
@@ -16,12 +17,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import simcord
+from PIL import Image, ImageDraw
 
 from bot.app import create_bot
 from bot.settings import Settings
 from tests.helpers import (
-    ROOT,
     MONDAY,
+    ROOT,
     Channel,
     Member,
     Server,
@@ -34,7 +36,22 @@ from tests.helpers import (
     study_server,
 )
 
-PHONE = (420, 900)  # Discord on a phone: pictures and messages ~400 px wide
+PHONE = (420, 1400)  # Discord on a phone: pictures and messages ~400 px wide
+# Discord's default avatars, which the preview cannot fetch offline: drawn here instead.
+DEFAULT_AVATAR = "https://cdn.discordapp.com/embed/avatars/{}.png"
+AVATAR_COLOURS = ("#5865F2", "#757E8A", "#3BA55C", "#FAA61A", "#ED4245", "#EB459E")
+
+
+def default_avatars() -> dict[str, tuple[str, bytes]]:
+    """Each default avatar as a plain disc of its colour, for the preview's assets."""
+    assets = {}
+    for index, colour in enumerate(AVATAR_COLOURS):
+        picture = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+        ImageDraw.Draw(picture).ellipse((0, 0, 63, 63), fill=colour)
+        png = io.BytesIO()
+        picture.save(png, format="PNG")
+        assets[DEFAULT_AVATAR.format(index)] = (f"{index}.png", png.getvalue())
+    return assets
 
 
 async def play(server: Server) -> tuple[Channel, Member]:
@@ -94,8 +111,8 @@ async def screenshot(url: str, destination: Path) -> None:
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
         )
-        await process.wait()
-    if not destination.exists():
+        status = await process.wait()
+    if status != 0:
         sys.exit(f"chromium took no screenshot of {destination.name}")
 
 
@@ -119,6 +136,7 @@ async def main() -> None:
                 width=PHONE[0],
                 height=PHONE[1],
                 timezone="Europe/Berlin",
+                assets=default_avatars(),
             )
             async with preview:
                 await screenshot(preview.url, ROOT / "docs" / "partner-thread.png")
