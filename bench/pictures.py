@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.progress import Cell, MemberProgress, ProgressCard, grid_weeks
 from bot.schedule import WeeklyTime
 from bot.store.leaderboard import Ranked
-from bot.store.recaps import Confirmed, Recap
+from bot.store.recaps import Confirmed, Recap, Week
 from cogs.leaderboard.recap import Shown, draw_recap
 from cogs.progress.card import Person, draw_card
 
@@ -45,8 +45,8 @@ def card() -> ProgressCard:
         course="Introduction to Machine Learning 機械学習",
         weeks=weeks,
         members=(
-            MemberProgress(1, first + (C.CHECKED,) * 5 + (C.DUE,), 6, 6, 4, 1, 2),
-            MemberProgress(2, mentor, 0, 0, 0, 0, 0, checks_in=False),
+            MemberProgress(1, first + (C.CHECKED,) * 5 + (C.DUE,), 6, 4),
+            MemberProgress(2, mentor, 0, 0, checks_in=False),
         ),
         pool=1_250,
         currency="points",
@@ -70,7 +70,7 @@ def timed_ms(draw: object) -> float:
 
 
 def main() -> None:
-    shown = card()
+    shown = card().focused_on(2)  # a mentor's card: their mentee's weeks and figures
     save = Path(sys.argv[sys.argv.index("--save") + 1]) if "--save" in sys.argv else None
     print(f"first card (loads the fonts): {timed_ms(lambda: draw_card(shown, PEOPLE)):.1f} ms")
     samples = [timed_ms(lambda: draw_card(shown, PEOPLE)) for _ in range(SAMPLES)]
@@ -93,17 +93,16 @@ def main() -> None:
         + f"; growth after the first 100: {growth:+.1f} MiB"
     )
     recap = Recap(1, 1, NOW - timedelta(days=7), NOW, "Europe/Berlin")
-    confirmed = [Confirmed(n, f"Chapter {n} exercises") for n in range(1, 9)]
-    top = [Ranked(n, 9 - n, n) for n in range(1, 6)]
-    names = {n: f"member {n} 😀" for n in range(1, 9)}
-    shown = Shown(names, {1: " · 🌱 mentee"})
-    picture = draw_recap(recap, 12, confirmed, top, shown)
+    confirmed = [Confirmed(n, f"Chapter {n} exercises") for n in range(1, 6)]
+    week = Week(40, 12, confirmed, [Ranked(n, 6 - n, n) for n in range(1, 6)], longest_streak=9)
+    names = Shown({n: f"member {n} 😀" for n in range(1, 6)}, {1: " · 🌱 mentee"}, {5})
+    picture = draw_recap(recap, week, names)
     if save is not None:
         (save / "progress-card.png").write_bytes(draw_card(shown, PEOPLE))
         (save / "weekly-recap.png").write_bytes(picture)
         print(f"saved progress-card.png and weekly-recap.png in {save}")
     recap_ms = statistics.median(
-        timed_ms(lambda: draw_recap(recap, 12, confirmed, top, shown)) for _ in range(50)
+        timed_ms(lambda: draw_recap(recap, week, names)) for _ in range(50)
     )
     print(f"weekly recap: median {recap_ms:.1f} ms over 50 draws")
 

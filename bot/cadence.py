@@ -15,13 +15,14 @@ A confirmed change of cadence never doubles or skips a check-in: the pair's next
 check-in at its time comes as it would have (`anchored`), and every two weeks counts
 from its week. A confirmed change of time (`retimed`) moves an every-two-weeks pair's
 next check-in to the new time's occurrence nearest it, from four days before to three
-days after it, so it is neither in the period of the last check-in (doubled) nor more
-than a period after it (skipped); when that occurrence has already passed, the first is
-the new time's next one, and when the new time's next occurrence is at most three days
-after the last check-in (so two weeks before that window's occurrence is still ahead),
-the first is the one a week after it, so one period never holds two. The on-weeks then
-count from the new time's first check-in. A weekly pair's new time starts at its next
-occurrence. Until the first check-in at the new time, an answer belongs to the nearer of
+days after it (10 to 17 days after the last check-in), so it is neither in the period of
+the last check-in (doubled) nor more than a period after it (skipped); only when that
+occurrence has already passed is the first the new time's next one. The on-weeks then
+count from the new time's first check-in, backwards too: the last check-in's period holds
+an on-day at the new time, which may still be ahead when the change is confirmed (a new
+Wednesday time the day after a Monday check-in); it was that period's check-in, so it is
+never reminded: the pair's next check-in is the first (`upcoming`). A weekly pair's new
+time starts at its next occurrence. Until the first check-in at the new time, an answer belongs to the nearer of
 the pair's last check-in at the old time and that first one (`answer_week`): never to a
 moment of the new time that was never scheduled.
 
@@ -40,6 +41,7 @@ from bot.models import Cadence, Partnership
 from bot.schedule import WeeklyTime, local_instant, next_occurrence
 
 DAY = timedelta(days=1)
+MINUTE = timedelta(minutes=1)
 WEEK = timedelta(days=7)
 WEEKS = {Cadence.WEEKLY: 1, Cadence.EVERY_TWO_WEEKS: 2}
 # The trial question comes after this many check-in periods; reviews follow its day.
@@ -160,23 +162,41 @@ def anchored(weekly: WeeklyTime, cadence: Cadence, now: datetime) -> Rhythm:
 EARLIEST_MOVE = timedelta(days=4)
 
 
-def retimed(rhythm: Rhythm, weekly: WeeklyTime, now: datetime) -> Rhythm:
+@dataclass(frozen=True)
+class Retimed:
+    """A confirmed new time: the rhythm it starts, and its first check-in."""
+
+    rhythm: Rhythm
+    first: datetime
+
+
+def retimed(rhythm: Rhythm, weekly: WeeklyTime, now: datetime, planned: datetime | None) -> Retimed:
     """The rhythm a new weekly time confirmed at `now` starts (see the module's docstring).
 
     Every two weeks, its first check-in replaces the pair's next one at the old time:
-    the new time's occurrence nearest it. The anchor is that check-in's date two weeks
-    earlier, so the on-weeks run through the recent past at the new time too and none
-    falls between now and the first check-in.
+    the new time's occurrence nearest it. That next one is the check-in its reminders
+    planned (`planned`, the stored `next_checkin_at`, via `upcoming`), not the rhythm's
+    next on-day, which after an earlier new time may be a day that is no check-in.
+    The anchor is the first check-in's date two periods earlier, so the on-weeks run
+    through the recent past at the new time too, the last check-in's period and the one
+    before it included (an answer still filed under the last check-in keeps its cadence).
+    The last period's day at the new time may lie between now and the first check-in: it
+    is not one (`upcoming`).
     """
     if rhythm.anchor is None or rhythm.cadence is Cadence.WEEKLY:
-        return Rhythm(weekly)
-    planned = rhythm.next_after(now)
-    first = next_occurrence(weekly, max(now, planned - EARLIEST_MOVE))
-    every = period(rhythm.cadence)
+        return Retimed(Rhythm(weekly), next_occurrence(weekly, now))
+    replaced = upcoming(rhythm, planned, now)
+    # From four days before it, that moment included (a minute is the times' grain).
+    first = next_occurrence(weekly, max(now, replaced - EARLIEST_MOVE - MINUTE))
     day = first.astimezone(ZoneInfo(weekly.zone)).date()
-    if local_instant(day - every, weekly.minute, weekly.zone) > now:
-        day -= WEEK  # two weeks before it is still ahead, right after the last check-in
-    return Rhythm(weekly, rhythm.cadence, day - every)
+    return Retimed(Rhythm(weekly, rhythm.cadence, day - 2 * period(rhythm.cadence)), first)
+
+
+def upcoming(rhythm: Rhythm, planned: datetime | None, now: datetime) -> datetime:
+    """The pair's next check-in: the one its reminders planned (`next_checkin_at`) while
+    it is still ahead, since a new time's first check-in may pass over an on-day of its
+    rhythm (`retimed`); otherwise the rhythm's next."""
+    return planned if planned is not None and planned > now else rhythm.next_after(now)
 
 
 def trial_due(created_at: datetime, cadence: Cadence, trial_at: datetime | None = None) -> datetime:

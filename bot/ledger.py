@@ -13,6 +13,8 @@ from datetime import datetime
 from bot.errors import UserError
 
 MINOR_PER_UNIT = 100
+# What a settlement's note ("what the pool was used for") may hold.
+MAX_NOTE_LENGTH = 200
 
 
 def stake_in_minor_units(stake: float, max_stake: int, currency: str) -> int:
@@ -24,6 +26,19 @@ def stake_in_minor_units(stake: float, max_stake: int, currency: str) -> int:
     if stake > max_stake:
         raise UserError(f"The largest pledge in this server is {max_stake} {currency}.")
     return int(stake) * MINOR_PER_UNIT
+
+
+def pledge_from_text(text: str) -> float:
+    """A pledge typed into a form (where no number option checks it): blank means none."""
+    typed = text.strip()
+    if not typed:
+        return 0.0
+    try:
+        return float(typed)
+    except ValueError:
+        raise UserError(
+            f"`{typed[:20]}` is not a number. Pledge 0 for none, or 5, or 20."
+        ) from None
 
 
 def miss_key(milestone_id: int, deadline: datetime) -> str:

@@ -11,6 +11,8 @@ from bot.schedule import local_instant
 MAX_ACTIVE_GOALS = 2
 MAX_GOAL_LENGTH = 200
 MAX_TITLE_LENGTH = 100
+# Milestones one member adds within this long of the first make one notice, pinging once.
+ADDED_TOGETHER = timedelta(minutes=1)
 _DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 
 

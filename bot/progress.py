@@ -1,4 +1,5 @@
-"""What a progress card shows: a pair's last twelve check-in weeks, streaks and milestones.
+"""What a progress card shows: a pair's check-in weeks since it began (twelve at most), each
+partner's streak and milestones done, and the pool.
 
 The card is drawn from these values alone, so it can never show a check-in answer: no
 answer text reaches this module.
@@ -13,7 +14,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.cadence import WEEK, Rhythm
-from bot.checkins import HALF_WEEK, streak, week_of
+from bot.checkins import HALF_WEEK, week_of
 from bot.models import Cadence
 from bot.pauses import Span
 from bot.schedule import WeeklyTime
@@ -29,7 +30,7 @@ class Cell(StrEnum):
     MISSED = "missed"  # the week closed without an answer
     OFF = "off"  # an off-week of a pair checking in every two weeks
     DUE = "due"  # the week in progress, not answered yet
-    BEFORE = "before"  # the pair had not started (or had ended)
+    BEFORE = "before"  # no check-in asked yet (or the pair had ended)
     NOT_ASKED = "not_asked"  # a mentor, who is never asked to check in
 
 
@@ -38,10 +39,7 @@ class MemberProgress:
     user_id: int
     cells: tuple[Cell, ...]
     streak: int
-    best_streak: int
-    confirmed: int
-    missed: int
-    open: int
+    confirmed: int  # milestones done (confirmed by the partner) in this partnership
     checks_in: bool = True  # False for a mentor: no weeks to miss, no streak to show
 
 
@@ -51,7 +49,7 @@ class ProgressCard:
 
     partnership_id: int
     course: str
-    weeks: tuple[datetime, ...]  # each column's check-in time, oldest first
+    weeks: tuple[datetime, ...]  # each column's check-in time, the pair's first week first
     members: tuple[MemberProgress, MemberProgress]
     pool: int  # minor units
     currency: str
@@ -69,19 +67,31 @@ class ProgressCard:
         return max(0, (self.now - self.started).days)
 
     def focused_on(self, user_id: int) -> ProgressCard:
-        """The same card with `user_id` drawn first: whose card it is."""
+        """The same card with `user_id` drawn first: whose card it is. A mentor's card is
+        their mentee's, the one of the two who checks in and has milestones."""
         first, second = self.members
-        return self if first.user_id == user_id else replace(self, members=(second, first))
+        wanted = second if second.user_id == user_id else first
+        if not wanted.checks_in:
+            wanted = first if wanted is second else second
+        return self if wanted is first else replace(self, members=(second, first))
 
 
-def grid_weeks(weekly: WeeklyTime, now: datetime, count: int = GRID_WEEKS) -> tuple[datetime, ...]:
-    """The check-in times of the last `count` weeks, oldest first, the week in progress last.
+def grid_weeks(
+    weekly: WeeklyTime, now: datetime, started: datetime | None = None, count: int = GRID_WEEKS
+) -> tuple[datetime, ...]:
+    """The check-in times of the weeks since the pair's first (`started`), the last `count`
+    at most, oldest first, the week in progress last.
 
     Each column is the week around its check-in time (half a week either side), as
-    `week_of` files a check-in; DST moves a column's time, never skips or doubles one.
+    `week_of` files a check-in; DST moves a column's time, never skips or doubles one. A
+    young pair's card has a column per week it has lived, not weeks before it existed.
     """
     latest = week_of(weekly, now)
-    return tuple(week_of(weekly, latest - WEEK * back) for back in reversed(range(count)))
+    weeks = tuple(week_of(weekly, latest - WEEK * back) for back in reversed(range(count)))
+    if started is None:
+        return weeks
+    first = week_of(weekly, started)
+    return tuple(week for week in weeks if week >= first) or weeks[-1:]
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,9 @@ class History:
     # The pair's check-ins really asked (posted, and the next one due): a week holding
     # one is never an off-week, whatever the pair's rhythm was or became.
     asked: Collection[datetime] = ()
+    # The pair's first check-in asked: no week before it can have been missed. None when
+    # unknown, and then every closed week of the pair's life counts.
+    first_asked: datetime | None = None
 
 
 def grid_row(
@@ -131,6 +144,8 @@ def _cell(
     opens, closes = week - HALF_WEEK, week + HALF_WEEK
     if closes <= history.active.start or opens >= history.active.end:
         return Cell.BEFORE
+    if history.first_asked is not None and closes <= history.first_asked:
+        return Cell.BEFORE  # nothing was asked yet: the week of pairing up, say
     if not history.checks_in:
         return Cell.NOT_ASKED
     if any(span.covers(week) for span in history.pauses):
@@ -148,20 +163,3 @@ def _off_week(week: datetime, rhythm: Rhythm) -> bool:
         return False
     day = week.astimezone(ZoneInfo(rhythm.weekly.zone)).date()
     return not rhythm.on_day(day)
-
-
-def best_streak(
-    weeks: Collection[datetime],
-    pauses: Collection[Span] = (),
-    cadences: Mapping[datetime, Cadence] | None = None,
-) -> int:
-    """The longest run of consecutive check-in periods ever, by the rules of `streak`.
-
-    Each check-in is taken as the newest of a run, and the run is counted back from
-    there exactly as the current streak is, so the two can never disagree.
-    """
-    ordered = sorted(weeks, reverse=True)
-    return max(
-        (streak(ordered[at:], week, pauses, cadences) for at, week in enumerate(ordered)),
-        default=0,
-    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from bot.cadence import Rhythm, trial_due
+from bot.cadence import Rhythm, period, trial_due
 from bot.mentors import latest_question, next_question
 from bot.models import Cadence, NoticeKind, Role, Seats
 from bot.pauses import Span, clock_reaches, paused_at
@@ -73,6 +73,8 @@ class Plan:
     notices: list[Notice]
     next_checkin_at: datetime
     alarm_at: datetime
+    # The last check-in's week has just closed: its reminder loses its **Check in** button.
+    closes_last_reminder: bool = False
 
 
 def _stamp(instant: datetime) -> int:
@@ -102,9 +104,29 @@ def plan(state: PairState, now: datetime) -> Plan:
     ):
         notices.append(Notice(NoticeKind.MENTOR_QUESTION, _stamp(question)))
     notices.extend(_quiet(state, now))
+    closing = next_week_opens(upcoming, state.cadence)
     return Plan(
-        notices=notices, next_checkin_at=upcoming, alarm_at=_next_alarm(state, upcoming, now)
+        notices=notices,
+        next_checkin_at=upcoming,
+        alarm_at=_next_alarm(state, upcoming, now),
+        closes_last_reminder=state.alarm_at is not None and state.alarm_at <= closing <= now,
     )
+
+
+def next_week_opens(upcoming: datetime, cadence: Cadence) -> datetime:
+    """When the check-in week of `upcoming` begins, and so the one before it closes.
+
+    Check-in weeks tile time: each runs from half a period before its check-in to half a
+    period after it (3½ days weekly, 7 days every two weeks), so an answer after this
+    moment counts for `upcoming`, and the last reminder's **Check in** has nothing left
+    to answer.
+    """
+    return upcoming - period(cadence) / 2
+
+
+def reminder_open(checkin_at: datetime, cadence: Cadence, now: datetime) -> bool:
+    """Whether the reminder of the check-in at `checkin_at` can still be answered."""
+    return now < checkin_at + period(cadence) / 2
 
 
 def latest_review(trial: datetime, now: datetime) -> datetime | None:
@@ -180,6 +202,7 @@ def _one_sided(state: PairState, checkin_at: datetime) -> list[Notice]:
 def _next_alarm(state: PairState, upcoming: datetime, now: datetime) -> datetime:
     candidates = [
         upcoming - HEADS_UP_BEFORE,
+        next_week_opens(upcoming, state.cadence),
         upcoming,
         state.trial,
         _next_review(state.trial, now),

@@ -36,7 +36,7 @@ from tests.helpers import (
     study_server,
 )
 
-PHONE = (420, 1400)  # Discord on a phone: pictures and messages ~400 px wide
+PHONE = (420, 1560)  # Discord on a phone: pictures and messages ~400 px wide
 # Discord's default avatars, which the preview cannot fetch offline: drawn here instead.
 DEFAULT_AVATAR = "https://cdn.discordapp.com/embed/avatars/{}.png"
 AVATAR_COLOURS = ("#5865F2", "#757E8A", "#3BA55C", "#FAA61A", "#ED4245", "#EB459E")

@@ -127,6 +127,13 @@ def assert_short(text: str) -> None:
     assert len(shown) <= SHORT_CHARACTERS, f"{len(shown)} visible characters: {text!r}"
 
 
+def shown_on_a_phone(drawn: dict[str, Any]) -> dict[str, float]:
+    """Each text of a picture and its height in pixels when Discord shows the picture 400 px
+    wide, read from the layout its PNG recorded (issue 20: at least 11 px)."""
+    layout = drawn["layout"]
+    return {text["text"]: text["px"] * 400 / layout["width"] for text in layout["texts"]}
+
+
 def messages_with(channel: Channel, text: str) -> list[discord.Message]:
     return [m for m in channel.history() if text in m.content]
 
@@ -184,6 +191,15 @@ def invitation_message(server: Server, invitee: Member) -> discord.Message:
     return [m for m in server.general.history() if f"{invitee.mention}, " in m.content][-1]
 
 
+def button_labels(message: Any) -> list[str]:
+    """The buttons under a message (posted, or a private reply's raw rows), as their labels."""
+    return [
+        str(item["label"] if isinstance(item, dict) else item.label)
+        for row in message.components
+        for item in (row["components"] if isinstance(row, dict) else row.children)
+    ]
+
+
 def fresh(channel: Channel, message: discord.Message) -> discord.Message:
     """The message as it reads now, after the bot edited it."""
     return next(m for m in channel.history() if m.id == message.id)
@@ -209,7 +225,7 @@ async def add(server: Server, member: Member, goal_id: int, **overrides: Any) ->
         "goal": str(goal_id),
         "title": "Chapter 4",
         "due": "2026-01-03",
-        "stake": 5.0,
+        "pledge": 5.0,
     } | overrides
     return await member.slash(server.general, "milestone add", **options)
 
@@ -283,6 +299,4 @@ async def agree_time(
     """The proposer asks for a new check-in time (`checkin_day`, `checkin_time`,
     `timezone`) with `/checkin_schedule`; the partner confirms it in the thread."""
     await proposer.slash(server.general, "checkin_schedule", **weekly)
-    await partner.click(
-        messages_with(thread, "proposes a new weekly check-in time")[-1], label="Confirm"
-    )
+    await partner.click(messages_with(thread, "proposes a new check-in time")[-1], label="Confirm")

@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.cadence import Rhythm, anchored, answer_week, moved_trial, retimed, rhythm_of, trial_due
+from bot.cadence import (
+    Rhythm,
+    anchored,
+    answer_week,
+    moved_trial,
+    retimed,
+    rhythm_of,
+    trial_due,
+    upcoming,
+)
 from bot.errors import UserError
 from bot.mentors import refuse_checkin
 from bot.models import (
@@ -93,7 +102,8 @@ async def adopt_schedule(
     pair = await _hold_pair(conn, request.partnership_id, now)
     if pair is None:
         return ()
-    rhythm = retimed(_rhythm(pair), weekly, now)
+    stored = None if pair["next_checkin_at"] is None else from_timestamp(pair["next_checkin_at"])
+    new = retimed(_rhythm(pair), weekly, now, stored)
     await conn.execute(
         "UPDATE partnerships SET timezone = ?, weekday = ?, minute = ?, next_checkin_at = ?,"
         " cadence_anchor = ? WHERE id = ?",
@@ -101,8 +111,8 @@ async def adopt_schedule(
             weekly.zone,
             weekly.weekday,
             weekly.minute,
-            to_timestamp(rhythm.next_after(now)),
-            None if rhythm.anchor is None else rhythm.anchor.isoformat(),
+            to_timestamp(new.first),
+            None if new.rhythm.anchor is None else new.rhythm.anchor.isoformat(),
             request.partnership_id,
         ),
     )
@@ -234,6 +244,14 @@ class CheckinStore:
         if row is None:
             return None
         return Answers(row["completed"], row["next_goal"], row["blockers"])
+
+    async def next_checkin(self, partnership: Partnership, now: datetime) -> datetime:
+        """The pair's next check-in, as its reminders will post it (`bot.cadence.upcoming`)."""
+        planned = await self._db.fetch_value(
+            "SELECT next_checkin_at FROM partnerships WHERE id = ?", (partnership.id,)
+        )
+        stored = None if planned is None else from_timestamp(planned)
+        return upcoming(rhythm_of(partnership), stored, now)
 
     async def streak(self, guild_id: int, user_id: int, now: datetime) -> int:
         """A member's check-in weeks in a row, planned pauses neither counting nor breaking it."""

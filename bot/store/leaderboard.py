@@ -124,8 +124,8 @@ class LeaderboardStore:
         )
         return [Ranked(row["user_id"], row["confirmed"], row["streak"]) for row in rows]
 
-    async def standing(self, guild_id: int, period: Period, user_id: int) -> tuple[int, int] | None:
-        """The member's place and how many are ranked; None when they are not ranked.
+    async def place(self, guild_id: int, period: Period, user_id: int) -> int | None:
+        """The member's place; None when they are not ranked.
 
         Members with the same count and streak share a place (1, 2, 2, 4), so a place
         is read from the `leaderboard_places` buckets, not by counting members.
@@ -138,14 +138,25 @@ class LeaderboardStore:
         )
         if mine is None:
             return None
-        counts = await self._db.fetch_one(
-            "SELECT COALESCE(SUM(members), 0) AS ranked, COALESCE(SUM(members) FILTER (WHERE"
-            " confirmed > :confirmed OR (confirmed = :confirmed AND streak > :streak)), 0) AS ahead"
-            " FROM leaderboard_places WHERE guild_id = :guild AND period = :period",
+        ahead = await self._db.fetch_value(
+            "SELECT COALESCE(SUM(members), 0) FROM leaderboard_places WHERE guild_id = :guild"
+            " AND period = :period AND (confirmed > :confirmed"
+            " OR (confirmed = :confirmed AND streak > :streak))",
             {"guild": guild_id, "period": period, **dict(mine)},
         )
-        assert counts is not None
-        return int(counts["ahead"]) + 1, int(counts["ranked"])
+        return int(ahead or 0) + 1
+
+    async def confirmed(self, guild_id: int, user_id: int, now: datetime) -> dict[Period, int]:
+        """The member's confirmed milestones in each period, hidden or not.
+
+        So a member without any this week hears of the ones in a wider period.
+        """
+        await self._catch_up_if_due(now)
+        row = await self._db.fetch_one(
+            "SELECT week, month, all_time FROM leaderboard WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        return {period: int(row[column]) if row else 0 for period, column in _COLUMN.items()}
 
     async def catch_up(self, now: datetime) -> None:
         async with self._db.transaction() as conn:

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.errors import UserError
 from bot.mentors import refuse_goals
-from bot.milestones import check_goal_count
+from bot.milestones import ADDED_TOGETHER, check_goal_count
 from bot.models import (
     FORMER_MEMBER,
     EntryKind,
@@ -28,13 +28,19 @@ from bot.shards import EVERY_SHARD, Shards
 from bot.store.database import Connection, Database, from_timestamp, to_timestamp
 from bot.store.leaderboard import record_confirmation
 from bot.store.ledger import add_to_totals, last_entry_id
-from bot.store.outbox import queue
+from bot.store.outbox import queue, redraw
 from bot.store.requests import ask
 
 _MILESTONE_COLUMNS = (
     "id, goal_id, partnership_id, guild_id, owner_id, title, due_date, deadline_at, stake, status"
 )
 _MILESTONE = f"SELECT {_MILESTONE_COLUMNS} FROM milestones"
+
+
+def _columns(alias: str) -> str:
+    return ", ".join(f"{alias}.{column}" for column in _MILESTONE_COLUMNS.split(", "))
+
+
 _GOAL = "SELECT id, partnership_id, user_id, text, done_when FROM goals"
 _REQUEST = (
     "SELECT id, milestone_id, kind, new_due_date, new_deadline_at, status FROM milestone_requests"
@@ -194,19 +200,25 @@ class MilestoneStore:
                 ),
             )
             milestone = _milestone(row)
-            notice = await queue(
-                conn,
-                guild_id,
-                NoticeKind.MILESTONE_ADDED,
-                now,
-                partnership_id=goal.partnership_id,
-                episode=milestone.id,
-            )
-        return Stored(milestone, (notice,))
+            notices = await _announce(conn, milestone, now)
+        return Stored(milestone, notices)
 
     async def milestone(self, milestone_id: int) -> Milestone | None:
         row = await self._db.fetch_one(f"{_MILESTONE} WHERE id = ?", (milestone_id,))
         return None if row is None else _milestone(row)
+
+    async def added_together(self, first_id: int) -> list[Milestone]:
+        """The milestones one notice announces: its first and those its owner added, in the
+        same pair, within `ADDED_TOGETHER` of it (see `_announce`); none that stopped counting."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_columns('m')} FROM milestones f JOIN milestones m"
+            " ON m.guild_id = f.guild_id AND m.owner_id = f.owner_id"
+            " AND m.partnership_id = f.partnership_id AND m.id >= f.id"
+            " AND m.created_at < f.created_at + ? WHERE f.id = ? AND m.status <> 'void'"
+            " ORDER BY m.id",
+            (int(ADDED_TOGETHER.total_seconds()), first_id),
+        )
+        return [_milestone(row) for row in rows]
 
     async def milestones_of(
         self, guild_id: int, user_id: int, *, open_only: bool
@@ -304,6 +316,43 @@ async def apply_answer(
         await record_confirmation(conn, milestone, now)
         return await _queue_celebration(conn, milestone, now)
     return ()
+
+
+async def _announce(conn: Connection, milestone: Milestone, now: datetime) -> tuple[int, ...]:
+    """Tell the partner about a new milestone: in a notice of its own, or, when its owner
+    added another in this pair less than `ADDED_TOGETHER` ago, in that one's notice,
+    drawn again (edited in place once posted) so a burst of milestones pings once.
+
+    A notice's episode is its first milestone; `MilestoneStore.added_together` reads the
+    same rule back when it is drawn. Two processes adding at once take turns here, so
+    the second sees the first's notice.
+    """
+    await conn.serialize(f"tandem milestones added {milestone.partnership_id}")
+    rows = await conn.fetch_all(
+        "SELECT o.episode FROM outbox o JOIN milestones f ON f.id = o.episode"
+        " WHERE o.partnership_id = ? AND o.kind = ? AND f.owner_id = ? AND f.created_at > ?"
+        " ORDER BY o.episode DESC LIMIT 1",
+        (
+            milestone.partnership_id,
+            NoticeKind.MILESTONE_ADDED,
+            milestone.owner_id,
+            to_timestamp(now - ADDED_TOGETHER),
+        ),
+    )
+    first = next((int(row["episode"]) for row in rows), None)
+    if first is not None:
+        return await redraw(
+            conn, NoticeKind.MILESTONE_ADDED, milestone.partnership_id, [first], now
+        )
+    notice = await queue(
+        conn,
+        milestone.guild_id,
+        NoticeKind.MILESTONE_ADDED,
+        now,
+        partnership_id=milestone.partnership_id,
+        episode=milestone.id,
+    )
+    return (notice,)
 
 
 def _check_answerable(

@@ -136,17 +136,19 @@ async def redraw(
     partnership_id: int | None,
     episodes: list[int],
     now: datetime,
+    member_id: int = 0,
 ) -> tuple[int, ...]:
     """Have messages already queued for these occasions drawn again and edited in place.
 
     An answered or withdrawn request then shows its outcome instead of its buttons.
     Occasions never queued stay that way: there is nothing on Discord to redraw.
+    `member_id` names the member of occasions queued for one (a break's notice).
     """
     redrawn = []
     for episode in episodes:
         row = await conn.fetch_one(
             f"UPDATE outbox SET {_REDRAWN}, due_at = ? WHERE key = ? RETURNING id",
-            (to_timestamp(now), notice_key(kind, partnership_id, episode, 0)),
+            (to_timestamp(now), notice_key(kind, partnership_id, episode, member_id)),
         )
         if row is not None:
             redrawn.append(int(row["id"]))

@@ -209,9 +209,14 @@ async def end_pair(
         pair,
         now,
     )
-    # Questions still showing their buttons (the trial, the reviews) show the outcome.
+    # Messages still showing their buttons are drawn without them: the trial and the
+    # reviews show the outcome, the reminders lose **Check in** and **My progress**, the
+    # breaks' notices **Come back early**.
     withdrawn += await redraw_posted(
-        conn, partnership_id, (NoticeKind.TRIAL, NoticeKind.REVIEW), now
+        conn,
+        partnership_id,
+        (NoticeKind.TRIAL, NoticeKind.REVIEW, NoticeKind.CHECKIN, NoticeKind.PAUSE_STARTED),
+        now,
     )
     farewell = await queue(
         conn, ended["guild_id"], NoticeKind.FAREWELL, now, partnership_id=partnership_id

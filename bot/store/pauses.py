@@ -12,11 +12,13 @@ from bot.mentors import refuse_pause
 from bot.models import NoticeKind, Partnership, Pause, Stored
 from bot.pauses import Span, check_new_pause
 from bot.store.database import Connection, Database, Reads, Row, from_timestamp, to_timestamp
-from bot.store.outbox import queue
+from bot.store.outbox import queue, redraw
 from bot.store.streaks import member_spans, record_streak, span_of
 
 # A second `/pause` this soon after the first, asking the same, is the same request again.
 SAME_REQUEST = timedelta(minutes=2)
+# A break's **Come back early** pressed during a later break.
+EARLIER_BREAK = "This button was for an earlier break, so your current break goes on."
 _PAUSE = (
     "SELECT id, partnership_id, user_id, weeks, starts_at, planned_ends_at, ends_at FROM pauses"
 )
@@ -78,14 +80,21 @@ class PauseStore:
             notice = await _announce(conn, partnership, pause, NoticeKind.PAUSE_STARTED, now)
         return Stored(pause, (notice,))
 
-    async def end(self, partnership: Partnership, user_id: int, now: datetime) -> Stored[Pause]:
-        """Come back early: the break ends now and the partner is told.
+    async def end(
+        self, partnership: Partnership, user_id: int, now: datetime, pause_id: int | None = None
+    ) -> Stored[Pause]:
+        """Come back early: the break ends now, the partner is told, and the break's notice
+        is redrawn without its **Come back early** button.
 
-        Asked again within moments (a double press), it is the same request.
+        Asked again within moments (a double press), it is the same request. `pause_id`
+        is the break a **Come back early** button belongs to: it ends that one only, and a
+        later break goes on.
         """
         async with self._db.transaction() as conn:
             await conn.serialize(f"tandem pauses {partnership.guild_id}:{user_id}")
             current = await _current(conn, partnership.id, user_id, now)
+            if current is not None and pause_id is not None and current.id != pause_id:
+                raise UserError(EARLIER_BREAK)
             if current is None:
                 return Stored(await _just_ended(conn, partnership.id, user_id, now), repeated=True)
             await conn.execute(
@@ -93,7 +102,11 @@ class PauseStore:
             )
             pause = replace(current, span=Span(current.span.start, now))
             notice = await _announce(conn, partnership, pause, NoticeKind.PAUSE_ENDED, now)
-        return Stored(pause, (notice,))
+            # The break's notice loses its **Come back early** button.
+            shown = await redraw(
+                conn, NoticeKind.PAUSE_STARTED, partnership.id, [pause.id], now, user_id
+            )
+        return Stored(pause, (notice, *shown))
 
 
 async def end_pauses_of_pair(conn: Connection, partnership_id: int, now: datetime) -> None:

@@ -9,7 +9,7 @@ from bot.cadence import WEEK, rhythm_of
 from bot.checkins import streak
 from bot.models import DEFAULT_CURRENCY, Cadence, MilestoneStatus, NoticeKind, Partnership
 from bot.pauses import Span
-from bot.progress import History, MemberProgress, ProgressCard, best_streak, grid_row, grid_weeks
+from bot.progress import History, MemberProgress, ProgressCard, grid_row, grid_weeks
 from bot.store.database import Database, from_timestamp, to_timestamp
 from bot.store.ledger import LedgerStore
 from bot.store.streaks import member_periods, member_spans, pair_spans
@@ -25,9 +25,10 @@ class ProgressStore:
 
         It reads only counts and weeks, never an answer, so no card can show one.
         """
-        weeks = grid_weeks(partnership.weekly, now)
+        weeks = grid_weeks(partnership.weekly, now, partnership.created_at)
         counts = await self._milestone_counts(partnership)
         asked = await self._asked(partnership, weeks[0] - WEEK)
+        first_asked = await self._first_asked(partnership, now)
         first, second = partnership.members
         currency = await self._db.fetch_value(
             "SELECT currency FROM guild_settings WHERE guild_id = ?", (partnership.guild_id,)
@@ -37,8 +38,8 @@ class ProgressStore:
             course=partnership.course,
             weeks=weeks,
             members=(
-                await self._member(partnership, first, weeks, counts, asked, now),
-                await self._member(partnership, second, weeks, counts, asked, now),
+                await self._member(partnership, first, weeks, counts, asked, first_asked, now),
+                await self._member(partnership, second, weeks, counts, asked, first_asked, now),
             ),
             pool=await self._ledger.balance(partnership.id),
             currency=currency or DEFAULT_CURRENCY,
@@ -53,8 +54,9 @@ class ProgressStore:
         partnership: Partnership,
         user_id: int,
         weeks: tuple[datetime, ...],
-        counts: Counter[tuple[int, str]],
+        counts: Counter[int],
         asked: list[datetime],
+        first_asked: datetime,
         now: datetime,
     ) -> MemberProgress:
         guild_id = partnership.guild_id
@@ -67,15 +69,13 @@ class ProgressStore:
             active=Span(partnership.created_at, partnership.ended_at or now),
             checks_in=partnership.checks_in(user_id),
             asked=asked,
+            first_asked=first_asked,
         )
         return MemberProgress(
             user_id=user_id,
             cells=grid_row(weeks, history, rhythm_of(partnership), now),
             streak=streak(every_week, now, pauses, cadences),
-            best_streak=best_streak(every_week, pauses, cadences),
-            confirmed=counts[(user_id, MilestoneStatus.CONFIRMED)],
-            missed=counts[(user_id, MilestoneStatus.MISSED)],
-            open=counts[(user_id, MilestoneStatus.OPEN)],
+            confirmed=counts[user_id],
             checks_in=history.checks_in,
         )
 
@@ -90,6 +90,18 @@ class ProgressStore:
         )
         return [from_timestamp(row["at"]) for row in rows]
 
+    async def _first_asked(self, partnership: Partnership, now: datetime) -> datetime:
+        """The pair's first check-in asked (the earliest posted, else the next one due),
+        read from the `outbox_by_pair` index; until one is, nothing could be missed, so
+        the answer is then the pair's end, or now."""
+        first = await self._db.fetch_value(
+            "SELECT MIN(at) FROM (SELECT MIN(episode) AS at FROM outbox WHERE partnership_id = ?"
+            " AND kind = ? UNION ALL SELECT next_checkin_at AS at FROM partnerships"
+            " WHERE id = ?) AS asked",
+            (partnership.id, NoticeKind.CHECKIN, partnership.id),
+        )
+        return from_timestamp(first) if first is not None else partnership.ended_at or now
+
     async def _answered(
         self, partnership: Partnership, user_id: int, since: datetime
     ) -> dict[datetime, Cadence]:
@@ -102,13 +114,12 @@ class ProgressStore:
         )
         return {from_timestamp(row["week_at"]): Cadence(row["cadence"]) for row in rows}
 
-    async def _milestone_counts(self, partnership: Partnership) -> Counter[tuple[int, str]]:
-        """(member, status) -> how many of the pair's milestones, by the owners' index."""
+    async def _milestone_counts(self, partnership: Partnership) -> Counter[int]:
+        """member -> how many of their milestones in this pair are done, by the owners' index."""
         first, second = partnership.members
         rows = await self._db.fetch_all(
-            "SELECT owner_id, status, COUNT(*) AS n FROM milestones"
-            " WHERE guild_id = ? AND owner_id IN (?, ?) AND partnership_id = ?"
-            " GROUP BY owner_id, status",
-            (partnership.guild_id, first, second, partnership.id),
+            "SELECT owner_id, COUNT(*) AS n FROM milestones WHERE guild_id = ?"
+            " AND owner_id IN (?, ?) AND partnership_id = ? AND status = ? GROUP BY owner_id",
+            (partnership.guild_id, first, second, partnership.id, MilestoneStatus.CONFIRMED),
         )
-        return Counter({(row["owner_id"], row["status"]): int(row["n"]) for row in rows})
+        return Counter({row["owner_id"]: int(row["n"]) for row in rows})

@@ -1,4 +1,5 @@
-"""Weekly recaps: each server's recap time, queueing each recap once, and what it shows."""
+"""Weekly recaps: each server's recap time, queueing each recap once, and what it shows:
+the week's check-ins, milestones confirmed and the members behind them."""
 
 from __future__ import annotations
 
@@ -38,6 +39,22 @@ class Confirmed:
 
     owner_id: int | None
     title: str
+
+
+@dataclass(frozen=True)
+class Week:
+    """What a recap shows of its week."""
+
+    checkins: int
+    confirmed: int  # milestones confirmed
+    milestones: list[Confirmed]  # the latest confirmed
+    top: list[Ranked]  # the first of those who checked in or finished one, best first
+    longest_streak: int  # the longest streak of any member the recap may name
+
+    @property
+    def quiet(self) -> bool:
+        """A week without a check-in or a milestone confirmed has nothing to recap."""
+        return not (self.checkins or self.confirmed)
 
 
 class RecapStore:
@@ -90,56 +107,86 @@ class RecapStore:
             zone=row["zone"],
         )
 
-    async def confirmed_in_week(self, recap: Recap, limit: int) -> tuple[int, list[Confirmed]]:
-        """How many milestones were confirmed in the recap's week, and the latest `limit`.
+    async def week(self, recap: Recap, members: int, milestones: int) -> Week:
+        """What the recap's week holds: its check-ins and confirmations counted, the
+        latest `milestones` confirmed, and the first `members` of those who checked in or
+        finished a milestone, by milestones then streak.
 
-        Read through the `milestones_confirmed` index; a member who hides from the
-        leaderboard (or whose data was erased) is not named.
+        Read through the `checkins_by_time` and `milestones_confirmed` indexes. A member
+        who hides from the leaderboard (or whose data was erased) is counted, never named.
         """
         params = _week_of(recap)
-        count = await self._db.fetch_value(
+        checkins = await self._db.fetch_value(
+            f"SELECT COUNT(*) FROM checkins c WHERE {_CHECKED_IN}", params
+        )
+        confirmed = await self._db.fetch_value(
             f"SELECT COUNT(*) FROM milestones m WHERE {_IN_WEEK}", params
         )
         rows = await self._db.fetch_all(
             f"SELECT m.owner_id, m.title, {_HIDDEN} AS hidden FROM milestones m {_PROFILE}"
             f" WHERE {_IN_WEEK} ORDER BY m.confirmed_at DESC, m.id DESC LIMIT ?",
-            (*params, limit),
+            (*params, milestones),
         )
-        return int(count), [
-            Confirmed(
-                None if row["hidden"] or row["owner_id"] <= FORMER_MEMBER else row["owner_id"],
-                row["title"],
-            )
-            for row in rows
-        ]
+        return Week(
+            checkins=int(checkins),
+            confirmed=int(confirmed),
+            milestones=[
+                Confirmed(
+                    None if row["hidden"] or row["owner_id"] <= FORMER_MEMBER else row["owner_id"],
+                    row["title"],
+                )
+                for row in rows
+            ],
+            top=await self._top(recap, members),
+            longest_streak=int(
+                await self._db.fetch_value(
+                    f"SELECT COALESCE(MAX(streak), 0) FROM ({_ACTIVE}) AS active",
+                    _active_params(recap),
+                )
+            ),
+        )
 
-    async def top_of_week(self, recap: Recap, limit: int) -> list[Ranked]:
-        """Who confirmed the most milestones in the recap's own week, then by streak.
+    async def _top(self, recap: Recap, limit: int) -> list[Ranked]:
+        """Who confirmed the most milestones in the recap's own week, then by streak,
+        among those who checked in or finished one in it.
 
         The week, not the live leaderboard, so a recap Discord delayed still ranks the
         week it is about; members who hide (or were erased) are not ranked.
         """
         rows = await self._db.fetch_all(
-            "SELECT m.owner_id, COUNT(*) AS confirmed, MAX(COALESCE(l.streak, 0)) AS streak"
-            f" FROM milestones m {_PROFILE} LEFT JOIN leaderboard l"
-            " ON l.guild_id = m.guild_id AND l.user_id = m.owner_id"
-            f" WHERE {_IN_WEEK} AND {_HIDDEN} = 0 AND m.owner_id > ?"
-            " GROUP BY m.owner_id ORDER BY confirmed DESC, streak DESC, m.owner_id LIMIT ?",
-            (*_week_of(recap), FORMER_MEMBER, limit),
+            f"{_ACTIVE} ORDER BY confirmed DESC, streak DESC, a.user_id LIMIT ?",
+            (*_active_params(recap), limit),
         )
-        return [Ranked(row["owner_id"], row["confirmed"], row["streak"]) for row in rows]
+        return [Ranked(row["user_id"], int(row["confirmed"]), int(row["streak"])) for row in rows]
 
 
-# A recap's week of confirmations, read through the `milestones_confirmed` index.
+# A recap's week of confirmations, read through the `milestones_confirmed` index, and of
+# check-ins, through `checkins_by_time`.
 _IN_WEEK = (
     "m.guild_id = ? AND m.status = 'confirmed' AND m.confirmed_at >= ? AND m.confirmed_at < ?"
 )
+_CHECKED_IN = "c.guild_id = ? AND c.created_at >= ? AND c.created_at < ?"
 _PROFILE = "LEFT JOIN profiles p ON p.guild_id = m.guild_id AND p.user_id = m.owner_id"
 _HIDDEN = "COALESCE(p.leaderboard_hidden, 0)"
+# The members a recap may name: each who checked in or finished a milestone in its week,
+# with the milestones confirmed then and their streak as the leaderboard keeps it.
+_ACTIVE = (
+    "SELECT a.user_id, SUM(a.confirmed) AS confirmed, MAX(COALESCE(l.streak, 0)) AS streak"
+    f" FROM (SELECT m.owner_id AS user_id, 1 AS confirmed FROM milestones m WHERE {_IN_WEEK}"
+    f" UNION ALL SELECT c.user_id, 0 FROM checkins c WHERE {_CHECKED_IN}) AS a"
+    " LEFT JOIN profiles p ON p.guild_id = ? AND p.user_id = a.user_id"
+    " LEFT JOIN leaderboard l ON l.guild_id = ? AND l.user_id = a.user_id"
+    f" WHERE {_HIDDEN} = 0 AND a.user_id > ? GROUP BY a.user_id"
+)
 
 
 def _week_of(recap: Recap) -> tuple[int, int, int]:
     return recap.guild_id, to_timestamp(recap.starts), to_timestamp(recap.occasion)
+
+
+def _active_params(recap: Recap) -> tuple[int, ...]:
+    """`_ACTIVE`'s parameters: the week twice (milestones, check-ins), the server twice."""
+    return (*_week_of(recap), *_week_of(recap), recap.guild_id, recap.guild_id, FORMER_MEMBER)
 
 
 async def _queue_recap(conn: Connection, row: Row, now: datetime) -> int:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
-from bot.models import Cadence
+from bot.models import Cadence, NoticeKind
 from bot.pauses import Span
 from bot.reminders import PairState, Plan
 from bot.schedule import WeeklyTime
@@ -14,13 +14,14 @@ from bot.shards import Shards
 from bot.store.database import (
     PAIR_MEMBERS,
     PAIR_ROLES,
+    Connection,
     Database,
     from_timestamp,
     pair_members,
     pair_roles,
     to_timestamp,
 )
-from bot.store.outbox import DUE_BEHIND, notice_key
+from bot.store.outbox import DUE_BEHIND, notice_key, redraw
 from bot.store.pauses import pair_spans
 
 # Enough past check-ins for three finished periods every two weeks (`bot.reminders`).
@@ -103,7 +104,21 @@ class ReminderStore:
                     for n in plan.notices
                 ],
             )
+            for notice in plan.notices:
+                if notice.kind == NoticeKind.CHECKIN:
+                    await _close_previous(conn, state.partnership_id, notice.episode, now)
+            if plan.closes_last_reminder:
+                closing = to_timestamp(plan.next_checkin_at)
+                await _close_previous(conn, state.partnership_id, closing, now)
         return True
+
+    async def latest_checkin(self, partnership_id: int) -> int | None:
+        """The episode of the pair's newest check-in reminder: the only one still open."""
+        value = await self._db.fetch_value(
+            "SELECT MAX(episode) FROM outbox WHERE partnership_id = ? AND kind = ?",
+            (partnership_id, NoticeKind.CHECKIN),
+        )
+        return None if value is None else int(value)
 
     async def next_alarm(self) -> int | None:
         """Unix time of the earliest alarm; read from the `partnerships_by_alarm` index."""
@@ -112,6 +127,22 @@ class ReminderStore:
             f" AND {self._shards.sql()}"
         )
         return None if value is None else int(value)
+
+
+async def _close_previous(
+    conn: Connection, partnership_id: int, episode: int, now: datetime
+) -> None:
+    """The posted reminder before the check-in at `episode` is redrawn without **Check in**
+    (by the outbox): when its week closes, and again, if the bot was down then, when the
+    next reminder is queued. Only the latest before it can still show the button, so a
+    reminder is redrawn at most twice, however long the pair lasts."""
+    previous = await conn.fetch_value(
+        "SELECT MAX(episode) FROM outbox WHERE partnership_id = ? AND kind = ? AND episode < ?"
+        " AND message_id IS NOT NULL",
+        (partnership_id, NoticeKind.CHECKIN, episode),
+    )
+    if previous is not None:
+        await redraw(conn, NoticeKind.CHECKIN, partnership_id, [int(previous)], now)
 
 
 def _state(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
-
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -11,7 +9,6 @@ from discord.ext import commands
 from bot.app import TandemBot
 from bot.mentors import refuse_checkin
 from bot.models import Cadence
-from bot.replies import report_error
 from bot.schedule import WeeklyTime
 from cogs.checkins.modal import FORM_ID, checkin_form, submit_checkin
 from cogs.checkins.schedule import (
@@ -21,8 +18,10 @@ from cogs.checkins.schedule import (
     submit_schedule,
 )
 from cogs.common import (
+    Forms,
     partnered_course_autocomplete,
     resolve_partnership,
+    route_form,
 )
 from cogs.common.options import Clock, Weekday, Zone
 
@@ -47,19 +46,7 @@ class CheckinCog(commands.Cog):
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction[TandemBot]) -> None:
         """Every check-in and new-time form submission, whichever process showed the form."""
-        if interaction.type is not discord.InteractionType.modal_submit:
-            return
-        data = cast(dict[str, Any], interaction.data or {})
-        custom_id = str(data.get("custom_id", ""))
-        for pattern, submit, what in FORMS:
-            match = pattern.match(custom_id)
-            if match is None:
-                continue
-            try:
-                await submit(interaction, *(int(number) for number in match.groups()))
-            except Exception as error:
-                await report_error(interaction, error, what)
-            return
+        await route_form(interaction, FORMS)
 
     @app_commands.guild_only()
     @app_commands.command(
@@ -110,7 +97,7 @@ class CheckinCog(commands.Cog):
         await propose_cadence(interaction, partnership, Cadence(every.value))
 
 
-FORMS = (
+FORMS: Forms = (
     (FORM_ID, submit_checkin, "check-in form"),
     (SCHEDULE_FORM_ID, submit_schedule, "new time form"),
 )

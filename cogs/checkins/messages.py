@@ -1,4 +1,9 @@
-"""What the check-in feature says, in commands and in its reminders."""
+"""What the check-in feature says, in commands and in its reminders.
+
+Messages others read state the outcome and the next step in at most three short lines;
+every moment is a Discord timestamp, so each reader sees it in their own clock. The
+rules behind them are on the guide's pages (`how_it_works("checkins")`, `"breaks"`).
+"""
 
 from __future__ import annotations
 
@@ -8,65 +13,78 @@ from datetime import datetime
 import discord
 
 from bot.cadence import period
-from bot.models import FORMER_MEMBER, Cadence, Partnership, Pause
-from bot.reminders import QUIET_NUDGE_PERIODS
-from bot.schedule import describe_date_in_zone, describe_in_zone
+from bot.models import Cadence, Partnership, Pause
 from bot.store.checkins import Answers
-from cogs.common.text import mention, times_for_members
+from cogs.common.text import Stamp, mention, moment, stamp
 
 QUIET_NUDGE = "Hey, just checking in. Hope you're okay. No pressure to reply."
-SCHEDULE_WITHDRAWN = (
-    "This proposal no longer stands: it was replaced by a newer one, or the partnership ended."
+PROPOSAL_WITHDRAWN = (
+    "This proposal no longer stands: a newer one replaced it, or the partnership ended."
 )
+CHECKIN_TITLE = "Check-in"
+ALONE = "Your partner is on a break, so it's just you this time."
+# The check-in form: each question, whether it must be answered, and an example answer.
+QUESTIONS = {
+    "completed": ("What did you complete?", True, "e.g. Finished chapter 3 and its exercises"),
+    "next_goal": ("What is your goal for next week?", True, "e.g. Chapter 4 and the first quiz"),
+    "blockers": ("What is blocking you?", False, "Optional: what slows you down, if anything"),
+}
+FORM_TITLE = "Weekly check-in"
+SCHEDULE_FORM_TITLE = "New weekly check-in time"
+# The schedule form: each field's label, an example, and its longest value.
+SCHEDULE_FIELDS = {
+    "day": ("Day (Monday to Sunday)", "e.g. Monday", 9),
+    "time": ("Time, 24-hour HH:MM", "e.g. 19:00", 5),
+    "zone": ("Time zone", "e.g. Europe/Berlin or America/New_York", 64),
+}
+COME_BACK_EARLY = "Come back early"
+NOT_YOUR_BREAK = "Only the member on this break can end it early."
 
 
 def checkin_embed(
-    partnership: Partnership,
     member_id: int,
     answers: Answers,
     week: datetime,
-    zones: dict[int, str],
+    author: discord.Member | None,
 ) -> discord.Embed:
     """The answers as the partner sees them in the thread (and nowhere else).
 
-    The member is named by a mention, which in an embed never pings anyone.
+    The author's name and avatar head the card and the check-in's moment is its first
+    line, so a month of them can be scanned. A member Discord cannot show now is named
+    by a mention, which in an embed never pings anyone.
     """
+    when = stamp(week, Stamp.FULL)
     embed = discord.Embed(
-        title="Weekly check-in", description=mention(member_id), colour=discord.Colour.blurple()
+        title=CHECKIN_TITLE,
+        description=when if author is not None else f"{mention(member_id)} · {when}",
+        colour=discord.Colour.blurple(),
     )
-    embed.add_field(name="What did you complete?", value=answers.completed, inline=False)
-    embed.add_field(name="What is your goal for next week?", value=answers.next_goal, inline=False)
-    embed.add_field(name="What is blocking you?", value=answers.blockers or "Nothing", inline=False)
-    shown = dict.fromkeys(zones[m] for m in partnership.members if m in zones)
-    embed.set_footer(
-        text="Check-in of " + " · ".join(describe_in_zone(week, zone) for zone in shown)
-    )
+    if author is not None:
+        embed.set_author(name=author.display_name, icon_url=author.display_avatar.url)
+    for field, (question, _required, _example) in QUESTIONS.items():
+        value = getattr(answers, field) or "Nothing"
+        embed.add_field(name=question, value=value, inline=False)
     return embed
 
 
-def heads_up(
-    partnership: Partnership, checkin_at: datetime, zones: dict[int, str], wanted: list[int]
-) -> str:
-    """For the members who want it (`/profile reminders:`); the other sees no time of theirs."""
-    times = times_for_members(partnership, checkin_at, zones, only=wanted)
-    every = "weekly " if partnership.cadence is Cadence.WEEKLY else ""
-    return f"⏰ Heads-up: your {every}check-in is coming up.\n{times}"
+def _alone(alone: bool) -> str:
+    return f"\n{ALONE}" if alone else ""
 
 
-def checkin_due(partnership: Partnership, addressed: list[int]) -> str:
-    """To the partners not on a break; a paused partner is not even named, nor a mentor."""
+def heads_up(checkin_at: datetime, wanted: list[int], alone: bool) -> str:
+    """For the members who want it (`/profile reminders:`), a day before; `alone` when the
+    partner is on a break (and so not named)."""
+    who = " ".join(mention(member) for member in wanted)
+    return f"⏰ Heads-up, {who}: your check-in is {moment(checkin_at)}.{_alone(alone)}"
+
+
+def checkin_due(addressed: list[int], alone: bool) -> str:
+    """To the partners not on a break; a paused partner is not even named, nor a mentor.
+
+    The same words stay once the check-in has closed: only its **Check in** button goes.
+    """
     who = " ".join(mention(member) for member in addressed)
-    expected = [member for member in partnership.members if partnership.checks_in(member)]
-    away = (
-        " Your partner is on a planned break, so this week it's just you."
-        if len(addressed) < len(expected)
-        else ""
-    )
-    return (
-        f"📝 {who}, it's check-in time! Three short questions: what did you "
-        "complete, what is your goal for next week, and what is blocking you? "
-        f"Press **Check in** (or use `/checkin`).{away}"
-    )
+    return f"📝 {who}, it's check-in time! Three short questions, a minute or two.{_alone(alone)}"
 
 
 def periods_in_weeks(partnership: Partnership, periods: int) -> str:
@@ -94,19 +112,23 @@ def nudge(member_id: int) -> str:
     return f"{mention(member_id)} {QUIET_NUDGE}"
 
 
+# What going first in line is for, said wherever a member is offered it.
+FIRST_IN_LINE = "first in line for your next match"
+
+
 def rematch_offer(partnership: Partnership, member_id: int) -> str:
     quiet = partnership.partner_of(member_id)
+    quiet_for = periods_in_weeks(partnership, 3)
     if not partnership.checks_in(member_id):  # to the mentor of a quiet mentee
         return (
-            f"{mention(member_id)}, your mentee {mention(quiet)} has been quiet for "
-            f"{periods_in_weeks(partnership, 3)}. "
-            "That happens, and it's nobody's fault. If you'd like, you can end this mentorship "
-            "kindly; you go first in line at your next `/partner find`."
+            f"{mention(member_id)}, your mentee {mention(quiet)} has been quiet for {quiet_for}. "
+            "That's nobody's fault. You may end this mentorship kindly and go first in line "
+            "at your next `/partner find`."
         )
     return (
-        f"{mention(member_id)}, {mention(quiet)} has been quiet for "
-        f"{periods_in_weeks(partnership, 3)}. That happens, and it's nobody's "
-        "fault. If you'd like, you can end this partnership kindly and be paired again with priority."
+        f"{mention(member_id)}, {mention(quiet)} has been quiet for {quiet_for}. That happens, "
+        "and it's nobody's fault. You may end this partnership kindly and be paired again, "
+        f"{FIRST_IN_LINE}."
     )
 
 
@@ -114,9 +136,8 @@ def one_sided(partnership: Partnership, member_id: int) -> str:
     quiet = partnership.partner_of(member_id)
     return (
         f"A gentle note: for {periods_in_weeks(partnership, 3)} only {mention(member_id)} has "
-        "checked in here. "
-        f"{mention(quiet)}, no pressure; life gets busy. {mention(member_id)}, if you'd like a "
-        "partner who can check in with you right now, you can switch, kindly and with priority."
+        f"checked in here. {mention(quiet)}, no pressure. {mention(member_id)}, you may switch "
+        "to a partner who can check in now, first in line."
     )
 
 
@@ -128,10 +149,9 @@ def trial_question(partnership: Partnership, answers: Mapping[int, str], due: da
     first, second = partnership.members
     age = days_in_words((due - partnership.created_at).days)
     return (
-        f"🌱 {age.capitalize()} in! {mention(first)} {mention(second)}, "
-        "keep going together? Each of you "
-        "can choose **Keep** or **Switch**. Switching ends this partnership kindly and puts you "
-        f"first in line.{_chosen(partnership, answers)}"
+        f"🌱 {age.capitalize()} in! {mention(first)} {mention(second)}, keep going together? "
+        f"**Switch** ends this partnership kindly and puts you {FIRST_IN_LINE}."
+        f"{_chosen(partnership, answers)}"
     )
 
 
@@ -139,10 +159,9 @@ def review_question(partnership: Partnership, answers: Mapping[int, str]) -> str
     """Every eight weeks after the trial: a moment to adjust, not a test."""
     first, second = partnership.members
     return (
-        f"🔄 Time for a short review, {mention(first)} {mention(second)}: is this partnership "
-        "still helping? **Keep** carries on as you are, **Change time** lets you suggest another "
-        "weekly time for your partner to confirm, and **Switch** ends this partnership kindly "
-        f"and puts you first in line.{_chosen(partnership, answers)}"
+        f"🔄 {mention(first)} {mention(second)}, time for a short review: is this partnership "
+        "still helping? **Keep**, **Change time** or **Switch**."
+        f"{_chosen(partnership, answers)}"
     )
 
 
@@ -155,29 +174,30 @@ def _chosen(partnership: Partnership, answers: Mapping[int, str]) -> str:
     )
 
 
-def schedule_proposal(
-    partnership: Partnership, proposer: int, new_first: datetime, zones: dict[int, str]
-) -> str:
+SCHEDULE_PROPOSED = "proposes a new check-in time"
+
+
+def schedule_proposal(partnership: Partnership, proposer: int, first: datetime) -> str:
+    """The new time as its first check-in, in each reader's clock, and how it repeats."""
     other = partnership.partner_of(proposer)
-    times = times_for_members(partnership, new_first, zones)
     return (
-        f"{mention(proposer)} proposes a new weekly check-in time. The first one would be:\n"
-        f"{times}\n{mention(other)}, press **Confirm** if that works for you."
+        f"📅 {mention(proposer)} {SCHEDULE_PROPOSED}: {moment(first)}, then "
+        f"{partnership.cadence.label()}.\n{mention(other)}, press **Confirm** if that works for you."
+    )
+
+
+def schedule_confirmed(partnership: Partnership, first: datetime) -> str:
+    return (
+        f"✅ New check-in time confirmed: the first is {moment(first)}, then "
+        f"{partnership.cadence.label()}."
     )
 
 
 CADENCE_PROPOSED = "proposes checking in"
-CADENCE_WITHDRAWN = (
-    "This proposal no longer stands: it was replaced by a newer one, or the partnership ended."
-)
 
 
 def cadence_proposal(
-    partnership: Partnership,
-    proposer: int,
-    cadence: Cadence,
-    first: datetime,
-    zones: dict[int, str],
+    partnership: Partnership, proposer: int, cadence: Cadence, first: datetime
 ) -> str:
     """`first` is the proposed rhythm's next check-in (`bot.cadence.anchored`).
 
@@ -186,39 +206,14 @@ def cadence_proposal(
     """
     other = partnership.partner_of(proposer)
     return (
-        f"{mention(proposer)} {CADENCE_PROPOSED} **{cadence.label()}** instead of "
-        f"**{partnership.cadence.label()}**, at your usual time. Confirmed now, the next "
-        f"check-in would be:\n{dates_for_members(partnership, first, zones)}\n"
-        f"and then {cadence.label()}. "
-        f"{_cadence_effects(cadence)}\n{mention(other)}, press **Confirm** if that works for "
-        "you, or **Not yet** to keep things as they are."
+        f"📅 {mention(proposer)} {CADENCE_PROPOSED} **{cadence.label()}** instead of "
+        f"**{partnership.cadence.label()}**, at your usual time. Next check-in: {moment(first)}."
+        f"\n{mention(other)}, press **Confirm** if that works for you, or **Not yet**."
     )
 
 
-def _cadence_effects(cadence: Cadence) -> str:
-    counted = "weeks again" if cadence is Cadence.WEEKLY else "two-week periods"
-    return (
-        f"Streaks count {counted}, and a partner is counted as quiet after "
-        f"{weeks_of(cadence, QUIET_NUDGE_PERIODS)} without a check-in."
-    )
-
-
-def dates_for_members(partnership: Partnership, instant: datetime, zones: dict[int, str]) -> str:
-    """One instant with its date, once per member in that member's own zone."""
-    return "\n".join(
-        f"• {mention(member)}: {describe_date_in_zone(instant, zones[member])}"
-        for member in partnership.members
-        if member > FORMER_MEMBER
-    )
-
-
-def cadence_confirmed(
-    partnership: Partnership, cadence: Cadence, first: datetime, zones: dict[int, str]
-) -> str:
-    return (
-        f"✅ From now on you check in **{cadence.label()}**. The next check-in:\n"
-        f"{dates_for_members(partnership, first, zones)}"
-    )
+def cadence_confirmed(cadence: Cadence, first: datetime) -> str:
+    return f"✅ From now on you check in **{cadence.label()}**. Next check-in: {moment(first)}."
 
 
 def cadence_declined(partnership: Partnership, proposer: int, cadence: Cadence) -> str:
@@ -229,38 +224,31 @@ def cadence_declined(partnership: Partnership, proposer: int, cadence: Cadence) 
     )
 
 
-def schedule_confirmed(partnership: Partnership, first: datetime, zones: dict[int, str]) -> str:
-    return (
-        "✅ New weekly check-in confirmed. The first one:\n"
-        f"{times_for_members(partnership, first, zones)}"
-    )
+def break_started(until: datetime) -> str:
+    """The `/pause start` reply; the rules are behind **How it works**."""
+    return f"🌿 Enjoy your break! You're back {moment(until)}."
 
 
-PAUSE_RULES = (
-    "Meanwhile I won't remind you, nobody counts you as quiet, and your streak waits: paused "
-    "weeks neither count nor break it. Milestones keep their due dates; to move one, ask your "
-    "partner with `/milestone reschedule`. Back early? Use `/pause end`."
-)
+def already_on_break(until: datetime) -> str:
+    return f"You are already on a break until {stamp(until)}."
 
 
-def pause_until(instant: datetime, zone: str) -> str:
-    return f"**{describe_date_in_zone(instant, zone)}**"
+BACK = "👋 Welcome back! Your reminders start again from the next check-in."
+ALREADY_BACK = "You are already back from your break."
 
 
-def pause_started(partnership: Partnership, pause: Pause, partner_zone: str) -> str:
-    """To the partner, in their zone: a break is planned, not drifting away."""
+def pause_started(partnership: Partnership, pause: Pause) -> str:
+    """To the partner: a break is planned, not drifting away."""
     partner = partnership.partner_of(pause.member_id)
     return (
-        f"🌿 {mention(partner)}, {mention(pause.member_id)} is taking a planned break, back by "
-        f"{pause_until(pause.planned_end, partner_zone)}. "
-        "Their reminders pause meanwhile, and their quiet weeks count against nobody. Your "
-        "own check-ins carry on as usual."
+        f"🌿 {mention(partner)}, {mention(pause.member_id)} is taking a planned break, back "
+        f"{moment(pause.planned_end)}. Your own check-ins carry on as usual."
     )
 
 
 def pause_ended(partnership: Partnership, pause: Pause) -> str:
     partner = partnership.partner_of(pause.member_id)
     return (
-        f"👋 {mention(partner)}, {mention(pause.member_id)} is back from their break early: "
-        "their check-in reminders start again from the next one."
+        f"👋 {mention(partner)}, {mention(pause.member_id)} is back from their break early "
+        "and checks in with you again from the next check-in."
     )

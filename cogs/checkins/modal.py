@@ -10,7 +10,7 @@ through one listener that reads everything it needs from the custom id and the s
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from typing import Any
 
 import discord
 
@@ -18,25 +18,22 @@ from bot.checkins import MAX_ANSWER_LENGTH, clean_answer
 from bot.errors import UserError
 from bot.replies import NO_PINGS
 from bot.store.checkins import Answers
-from cogs.common import tandem
+from cogs.checkins.messages import FORM_TITLE, QUESTIONS
+from cogs.common import form_values, tandem
 
 FORM_ID = re.compile(r"^tandem:checkin-form:(?P<partnership_id>\d{1,20}):(?P<member_id>\d{1,20})$")
-QUESTIONS = {
-    "completed": ("What did you complete?", True),
-    "next_goal": ("What is your goal for next week?", True),
-    "blockers": ("What is blocking you?", False),
-}
 
 
 def checkin_form(partnership_id: int, member_id: int) -> discord.ui.Modal:
     """The form for this member in this pair, stopped so discord.py keeps no copy of it."""
     form = discord.ui.Modal(
-        title="Weekly check-in", custom_id=f"tandem:checkin-form:{partnership_id}:{member_id}"
+        title=FORM_TITLE, custom_id=f"tandem:checkin-form:{partnership_id}:{member_id}"
     )
-    for field, (label, required) in QUESTIONS.items():
+    for field, (label, required, example) in QUESTIONS.items():
         form.add_item(
             discord.ui.TextInput(
                 label=label,
+                placeholder=example,
                 style=discord.TextStyle.paragraph,
                 max_length=MAX_ANSWER_LENGTH,
                 required=required,
@@ -47,27 +44,10 @@ def checkin_form(partnership_id: int, member_id: int) -> discord.ui.Modal:
     return form
 
 
-def submitted_values(interaction: discord.Interaction[Any]) -> dict[str, str]:
-    """The text of each input of a submitted form, by custom id, however it is nested."""
-    values: dict[str, str] = {}
-
-    def walk(components: list[dict[str, Any]]) -> None:
-        for component in components:
-            if "custom_id" in component and "value" in component:
-                values[str(component["custom_id"])] = str(component["value"])
-            walk(list(component.get("components", [])))
-            if "component" in component:
-                walk([component["component"]])
-
-    data = cast(dict[str, Any], interaction.data or {})
-    walk(list(data.get("components", [])))
-    return values
-
-
 def answers_from(values: dict[str, str]) -> Answers:
     cleaned = {
         field: clean_answer(values.get(field), label, required=required)
-        for field, (label, required) in QUESTIONS.items()
+        for field, (label, required, _example) in QUESTIONS.items()
     }
     return Answers(**cleaned)
 
@@ -85,7 +65,7 @@ async def submit_checkin(
         or not partnership.includes(interaction.user.id)
     ):
         raise UserError("This partnership has ended, so there is nowhere to post your check-in.")
-    answers = answers_from(submitted_values(interaction))
+    answers = answers_from(form_values(interaction))
     now = discord.utils.utcnow()
     await interaction.response.defer(ephemeral=True, thinking=True)
     # Filed under the check-in `now` belongs to, from the schedule as the store holds it.

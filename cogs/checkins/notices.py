@@ -8,7 +8,7 @@ from typing import Any
 import discord
 
 from bot.app import TandemBot
-from bot.cadence import Rhythm, anchored, pair_trial, retimed, rhythm_of
+from bot.cadence import anchored, pair_trial, retimed, rhythm_of
 from bot.models import (
     FORMER_MEMBER,
     NoticeKind,
@@ -18,73 +18,107 @@ from bot.models import (
     ReviewAnswer,
     TrialAnswer,
 )
-from bot.reminders import review_due
+from bot.reminders import reminder_open, review_due
 from bot.store.database import from_timestamp
 from bot.store.outbox import OutboxRow
 from cogs.checkins import messages
 from cogs.checkins.views import (
     CheckinButton,
+    ComeBackButton,
     RematchButton,
     ReviewButton,
     TrialButton,
 )
+from cogs.common import progress_button
+from cogs.common.guide import how_it_works
 from cogs.common.outbox import Outbox, Rendered, outcome, pair_of
 from cogs.common.requests import answer_buttons
-from cogs.common.threads import member_zone, member_zones
+from cogs.common.threads import awake_members, guild_member
 
 
 async def render_heads_up(
     bot: TandemBot, row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
-    """Only to members who keep the heads-up on and are not on a break then; else nothing."""
+    """Only to members who keep the heads-up on and are not on a break then; else nothing.
+
+    When the partner is on a break, it says so: that is why only one member is named.
+    """
     pair = pair_of(partnership)
     quiet = await bot.store.profiles.without_heads_up(pair.guild_id, pair.members)
     checkin_at = from_timestamp(row.episode)
-    addressed = await _not_on_break(bot, pair, checkin_at)
+    addressed, alone = await _not_on_break(bot, pair, checkin_at)
     wanted = [m for m in addressed if m not in quiet]
     if not wanted:
         return None
-    zones = await member_zones(bot, pair)
-    text = messages.heads_up(pair, checkin_at, zones, wanted)
-    return Rendered(text, pings=tuple(wanted))
+    return Rendered(messages.heads_up(checkin_at, wanted, alone), pings=tuple(wanted))
 
 
 async def render_checkin(
     bot: TandemBot, row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
-    """To both partners, except one on a planned break; when both are, there is nothing."""
+    """To both partners, except one on a planned break; when both are, there is nothing.
+
+    **Check in** shows only on the pair's newest reminder while its week is open: when the
+    week closes, or the next reminder comes, it is redrawn without the button
+    (`ReminderStore.apply`). Once the pair has ended, **My progress** goes too.
+    """
     pair = pair_of(partnership)
-    addressed = await _not_on_break(bot, pair, from_timestamp(row.episode))
+    checkin_at = from_timestamp(row.episode)
+    addressed, alone = await _not_on_break(bot, pair, checkin_at)
     if not addressed:
         return None
+    buttons: tuple[discord.ui.Item[Any], ...] = ()
+    if pair.ended_at is None:
+        latest = await bot.store.reminders.latest_checkin(pair.id)
+        open_now = (latest is None or row.episode >= latest) and reminder_open(
+            checkin_at, pair.cadence, discord.utils.utcnow()
+        )
+        buttons = (CheckinButton(pair.id),) if open_now else ()
+        buttons += (progress_button(pair.id),)
     return Rendered(
-        messages.checkin_due(pair, addressed),
-        buttons=(CheckinButton(pair.id),),
+        messages.checkin_due(addressed, alone),
+        buttons=(*buttons, how_it_works("checkins")),
         pings=tuple(addressed),
     )
 
 
-async def _not_on_break(bot: TandemBot, pair: Partnership, checkin_at: datetime) -> list[int]:
+async def _not_on_break(
+    bot: TandemBot, pair: Partnership, checkin_at: datetime
+) -> tuple[list[int], bool]:
     """The partners a reminder for `checkin_at` is for: present, not on a break then, and
-    not a mentor (in a mentorship only the mentee checks in)."""
+    not a mentor (in a mentorship only the mentee checks in); and whether a partner was
+    left out for a break."""
     paused = await bot.store.pauses.paused_members(pair.id, checkin_at)
-    return [m for m in pair.members if m > FORMER_MEMBER and m not in paused and pair.checks_in(m)]
+    expected = [m for m in pair.members if m > FORMER_MEMBER and pair.checks_in(m)]
+    addressed = [m for m in expected if m not in paused]
+    return addressed, len(addressed) < len(expected)
 
 
 async def render_pause(
     bot: TandemBot, row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
-    """A break announced to the partner, or its early end; nothing once the member erased it."""
+    """A break announced to the partner, or its early end; nothing once the member erased it.
+
+    The announcement offers **Come back early** (to the member on the break) while the
+    break runs; ending it early redraws the announcement without it.
+    """
     pair = pair_of(partnership)
     pause = await bot.store.pauses.pause(row.episode)
     if pause is None:
         return None
     partner = pair.partner_of(pause.member_id)
     if row.kind is NoticeKind.PAUSE_ENDED:
-        text = messages.pause_ended(pair, pause)
-    else:
-        text = messages.pause_started(pair, pause, await member_zone(bot, pair, partner))
-    return Rendered(text, pings=(partner,))
+        pings = await awake_members(bot, pair, (partner,))
+        return Rendered(messages.pause_ended(pair, pause), pings=pings)
+    running = pause.span.end > discord.utils.utcnow() and pair.ended_at is None
+    back: tuple[discord.ui.Item[Any], ...] = (
+        (ComeBackButton(pair.id, pause.member_id, pause.id),) if running else ()
+    )
+    return Rendered(
+        messages.pause_started(pair, pause),
+        buttons=(*back, how_it_works("breaks")),
+        pings=await awake_members(bot, pair, (partner,)),
+    )
 
 
 async def render_nudge(
@@ -99,7 +133,7 @@ async def render_rematch_offer(
     pair = pair_of(partnership)
     return Rendered(
         messages.rematch_offer(pair, row.member_id),
-        buttons=(RematchButton(pair.id, row.member_id),),
+        buttons=(RematchButton(pair.id, row.member_id), how_it_works("checkins")),
         pings=(row.member_id,),
     )
 
@@ -110,7 +144,7 @@ async def render_one_sided(
     pair = pair_of(partnership)
     return Rendered(
         messages.one_sided(pair, row.member_id),
-        buttons=(RematchButton(pair.id, row.member_id),),
+        buttons=(RematchButton(pair.id, row.member_id), how_it_works("checkins")),
         pings=pair.members,
     )
 
@@ -136,7 +170,8 @@ async def render_question(
         decided = decided or row.episode != review_due(pair_trial(pair), discord.utils.utcnow())
         buttons = tuple(ReviewButton(pair.id, answer, row.episode) for answer in ReviewAnswer)
         text = messages.review_question(pair, answers)
-    return Rendered(text, buttons=() if decided else buttons, pings=pair.members)
+    shown = () if decided else (*buttons, how_it_works("partners"))
+    return Rendered(text, buttons=shown, pings=await awake_members(bot, pair, pair.members))
 
 
 async def render_answers(
@@ -148,8 +183,8 @@ async def render_answers(
     answers = await bot.store.checkins.answers(pair.id, row.member_id, week)
     if answers is None:
         return None
-    zones = await member_zones(bot, pair)
-    return Rendered(embed=messages.checkin_embed(pair, row.member_id, answers, week, zones))
+    author = await guild_member(bot, pair.guild_id, row.member_id)
+    return Rendered(embed=messages.checkin_embed(row.member_id, answers, week, author))
 
 
 async def render_schedule_proposal(
@@ -160,20 +195,18 @@ async def render_schedule_proposal(
     if proposal is None:
         return None
     now = discord.utils.utcnow()
-    zones = await member_zones(bot, pair)
-    rhythm = rhythm_of(pair)
     if proposal.status is RequestStatus.ACCEPTED:
-        adopted = rhythm if rhythm.weekly == proposal.weekly else Rhythm(proposal.weekly)
-        first = adopted.next_after(now)
-        return outcome(row, Rendered(messages.schedule_confirmed(pair, first, zones)))
-    # Every two weeks, the first at the new time replaces the next one (`bot.cadence.retimed`).
-    first = retimed(rhythm, proposal.weekly, now).next_after(now)
+        first = await bot.store.checkins.next_checkin(pair, now)
+        return outcome(row, Rendered(messages.schedule_confirmed(pair, first)))
     if proposal.status is not RequestStatus.PENDING:
-        return outcome(row, Rendered(messages.SCHEDULE_WITHDRAWN))
-    text = messages.schedule_proposal(pair, proposal.proposer_id, first, zones)
+        return outcome(row, Rendered(messages.PROPOSAL_WITHDRAWN))
+    # Every two weeks, the first at the new time replaces the next one (`bot.cadence.retimed`).
+    planned = await bot.store.checkins.next_checkin(pair, now)
+    first = retimed(rhythm_of(pair), proposal.weekly, now, planned).first
+    text = messages.schedule_proposal(pair, proposal.proposer_id, first)
     return Rendered(
         text,
-        buttons=answer_buttons(RequestKind.SCHEDULE, proposal.id),
+        buttons=(*answer_buttons(RequestKind.SCHEDULE, proposal.id), how_it_works("checkins")),
         pings=(pair.partner_of(proposal.proposer_id),),
     )
 
@@ -188,20 +221,21 @@ async def render_cadence_proposal(
         return None
     now = discord.utils.utcnow()
     if proposal.status is RequestStatus.ACCEPTED:
-        zones = await member_zones(bot, pair)
-        first = rhythm_of(pair).next_after(now)
-        return outcome(row, Rendered(messages.cadence_confirmed(pair, pair.cadence, first, zones)))
+        first = await bot.store.checkins.next_checkin(pair, now)
+        return outcome(row, Rendered(messages.cadence_confirmed(pair.cadence, first)))
     if proposal.status is RequestStatus.DECLINED:
         text = messages.cadence_declined(pair, proposal.proposer_id, proposal.cadence)
         return outcome(row, Rendered(text))
     if proposal.status is not RequestStatus.PENDING:
-        return outcome(row, Rendered(messages.CADENCE_WITHDRAWN))
-    zones = await member_zones(bot, pair)
+        return outcome(row, Rendered(messages.PROPOSAL_WITHDRAWN))
     first = anchored(pair.weekly, proposal.cadence, now).next_after(now)
-    text = messages.cadence_proposal(pair, proposal.proposer_id, proposal.cadence, first, zones)
+    text = messages.cadence_proposal(pair, proposal.proposer_id, proposal.cadence, first)
     return Rendered(
         text,
-        buttons=answer_buttons(RequestKind.CADENCE, proposal.id, decline=True),
+        buttons=(
+            *answer_buttons(RequestKind.CADENCE, proposal.id, decline=True),
+            how_it_works("checkins"),
+        ),
         pings=(pair.partner_of(proposal.proposer_id),),
     )
 

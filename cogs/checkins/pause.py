@@ -9,7 +9,9 @@ from discord.ext import commands
 from bot.app import TandemBot
 from bot.pauses import PAUSE_WEEKS
 from cogs.checkins import messages
-from cogs.common import partnered_course_autocomplete, resolve_partnership
+from cogs.checkins.views import ComeBackButton, end_break
+from cogs.common import partnered_course_autocomplete, resolve_partnership, view_of
+from cogs.common.guide import how_it_works
 from cogs.common.outbox import reply_stored
 from cogs.common.text import weeks_label
 from cogs.common.threads import member_zone
@@ -43,14 +45,17 @@ class PauseCog(
         started = await self.bot.store.pauses.start(
             partnership, member, weeks, discord.utils.utcnow(), zone
         )
-        until = messages.pause_until(started.value.planned_end, zone)
+        until = started.value.planned_end
         await reply_stored(
             interaction,
             partnership,
             started,
-            saved=f"Enjoy your break, until {until}. {messages.PAUSE_RULES}",
-            repeated=f"You are already on a break until {until}.",
+            saved=messages.break_started(until),
+            repeated=messages.already_on_break(until),
             partner_is="told",
+            view=view_of(
+                ComeBackButton(partnership.id, member, started.value.id), how_it_works("breaks")
+            ),
         )
 
     @app_commands.command(name="end", description="Come back from your break early")
@@ -59,16 +64,4 @@ class PauseCog(
     async def end(
         self, interaction: discord.Interaction[TandemBot], course: str | None = None
     ) -> None:
-        partnership = await resolve_partnership(interaction, course)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        ended = await self.bot.store.pauses.end(
-            partnership, interaction.user.id, discord.utils.utcnow()
-        )
-        await reply_stored(
-            interaction,
-            partnership,
-            ended,
-            saved="Welcome back! Your reminders start again from the next check-in.",
-            repeated="You are already back from your break.",
-            partner_is="told",
-        )
+        await end_break(interaction, await resolve_partnership(interaction, course))

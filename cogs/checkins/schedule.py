@@ -26,8 +26,8 @@ from bot.schedule import (
     parse_weekday_name,
     parse_zone,
 )
-from cogs.checkins.modal import submitted_values
-from cogs.common import tandem
+from cogs.checkins import messages
+from cogs.common import form_values, tandem
 from cogs.common.outbox import reply_stored
 
 SCHEDULE_FORM_ID = re.compile(
@@ -40,18 +40,23 @@ def schedule_form(partnership: Partnership, member_id: int, review: int) -> disc
     """The pair's current time, ready to be changed; stopped so discord.py keeps no copy."""
     weekly = partnership.weekly
     form = discord.ui.Modal(
-        title="New weekly check-in time",
+        title=messages.SCHEDULE_FORM_TITLE,
         custom_id=f"tandem:schedule-form:{partnership.id}:{member_id}:{review}",
     )
-    fields = (
-        ("day", "Day (Monday to Sunday)", WEEKDAYS[weekly.weekday], 9),
-        ("time", "Time, 24-hour HH:MM", format_minute(weekly.minute), 5),
-        ("zone", "Time zone, e.g. Europe/Berlin", weekly.zone, 64),
-    )
-    for field, label, current, longest in fields:
+    current = {
+        "day": WEEKDAYS[weekly.weekday],
+        "time": format_minute(weekly.minute),
+        "zone": weekly.zone,
+    }
+    for field, (label, example, longest) in messages.SCHEDULE_FIELDS.items():
         form.add_item(
             discord.ui.TextInput(
-                label=label, default=current, max_length=longest, required=True, custom_id=field
+                label=label,
+                default=current[field],
+                placeholder=example,
+                max_length=longest,
+                required=True,
+                custom_id=field,
             )
         )
     form.stop()
@@ -71,7 +76,7 @@ async def submit_schedule(
         raise UserError("Only the two partners can change their check-in time.")
     if review != review_due(pair_trial(partnership), discord.utils.utcnow()):
         raise UserError("This review has passed; a newer one is in your thread.")
-    values = submitted_values(interaction)
+    values = form_values(interaction)
     weekly = WeeklyTime(
         weekday=parse_weekday_name(values.get("day", "")),
         minute=parse_minute(values.get("time", "")),

@@ -1,4 +1,5 @@
-"""Persistent buttons in partner threads: Check in, the trial's and reviews' answers, rematch."""
+"""Persistent buttons in partner threads: Check in, the trial's and reviews' answers, rematch,
+and Come back early from a planned break."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from bot.models import EndCause, NoticeKind, Partnership, ReviewAnswer, Stored, 
 from bot.reminders import review_due
 from bot.replies import NO_PINGS, send_ephemeral
 from bot.store.database import to_timestamp
+from cogs.checkins import messages
 from cogs.checkins.modal import checkin_form
 from cogs.checkins.schedule import schedule_form
 from cogs.common import SafeButton, button, pair_member, tandem
 from cogs.common.matchmaker import end_and_requeue
+from cogs.common.outbox import reply_stored
 from cogs.common.text import mention
 
 
@@ -163,4 +166,53 @@ class RematchButton(
         await send_ephemeral(interaction, outcome)
 
 
-DYNAMIC_ITEMS = (CheckinButton, TrialButton, ReviewButton, RematchButton)
+class ComeBackButton(
+    SafeButton,
+    template=r"tandem:pause-end:(?P<partnership_id>\d+):(?P<member_id>\d+):(?P<pause_id>\d+)",
+):
+    """**Come back early**, under the `/pause start` reply and the break notice: for the
+    member on the break only, it ends that break exactly as `/pause end` does, and never
+    a later one (its id names the break; the older ids without it match no more)."""
+
+    def __init__(self, partnership_id: int, member_id: int, pause_id: int) -> None:
+        super().__init__(
+            button(
+                messages.COME_BACK_EARLY,
+                f"tandem:pause-end:{partnership_id}:{member_id}:{pause_id}",
+                discord.ButtonStyle.secondary,
+            )
+        )
+        self.partnership_id = partnership_id
+        self.member_id = member_id
+        self.pause_id = pause_id
+
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        if interaction.user.id != self.member_id:
+            raise UserError(messages.NOT_YOUR_BREAK)
+        partnership = await pair_member(interaction, self.partnership_id)
+        await end_break(interaction, partnership, self.pause_id)
+
+
+async def end_break(
+    interaction: discord.Interaction[Any], partnership: Partnership, pause_id: int | None = None
+) -> None:
+    """End the member's break now and tell the partner (`/pause end`, **Come back early**).
+
+    A second press, or one after the break ended, changes nothing and says so; so does a
+    button of an earlier break (`pause_id`) pressed during a later one.
+    """
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    ended = await tandem(interaction).store.pauses.end(
+        partnership, interaction.user.id, discord.utils.utcnow(), pause_id
+    )
+    await reply_stored(
+        interaction,
+        partnership,
+        ended,
+        saved=messages.BACK,
+        repeated=messages.ALREADY_BACK,
+        partner_is="told",
+    )
+
+
+DYNAMIC_ITEMS = (CheckinButton, TrialButton, ReviewButton, RematchButton, ComeBackButton)

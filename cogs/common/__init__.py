@@ -184,6 +184,49 @@ async def pair_member(
     return partnership
 
 
+FormSubmit = Callable[..., Awaitable[None]]
+# A feature's forms: the custom id's pattern (its groups are whole numbers passed to
+# `submit`), what submits it, and how the form is named in logs.
+Forms = tuple[tuple[re.Pattern[str], FormSubmit, str], ...]
+
+
+async def route_form(interaction: discord.Interaction[Any], forms: Forms) -> None:
+    """Answer a submitted form of `forms`, whichever process showed it, before or after a
+    restart: forms are sent stopped, so discord.py keeps none of them and each submission
+    is matched here by its custom id. Other interactions are left to their own handlers."""
+    if interaction.type is not discord.InteractionType.modal_submit:
+        return
+    custom_id = str(cast(dict[str, Any], interaction.data or {}).get("custom_id", ""))
+    for pattern, submit, what in forms:
+        if (match := pattern.match(custom_id)) is None:
+            continue
+        try:
+            await submit(interaction, *(int(number) for number in match.groups()))
+        except Exception as error:
+            await report_error(interaction, error, what)
+        return
+
+
+def form_values(interaction: discord.Interaction[Any]) -> dict[str, str]:
+    """The text of each input of a submitted form, by custom id, however it is nested.
+
+    Forms are sent stopped (nothing kept in memory), so their submissions are read here.
+    """
+    values: dict[str, str] = {}
+
+    def walk(components: list[dict[str, Any]]) -> None:
+        for component in components:
+            if "custom_id" in component and "value" in component:
+                values[str(component["custom_id"])] = str(component["value"])
+            walk(list(component.get("components", [])))
+            if "component" in component:
+                walk([component["component"]])
+
+    data = cast(dict[str, Any], interaction.data or {})
+    walk(list(data.get("components", [])))
+    return values
+
+
 def button(
     label: str, custom_id: str, style: discord.ButtonStyle
 ) -> discord.ui.Button[discord.ui.View]:

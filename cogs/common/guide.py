@@ -8,12 +8,20 @@ repeat them. The guide is the same wherever it is opened; moderators also see th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import discord
 
 from bot.replies import NO_PINGS
 from cogs.common import SafeButton, button
+
+
+class GuideAction(StrEnum):
+    """What a guide button does: open the guide under a message, or turn its page."""
+
+    OPEN = "open"
+    TURN = "turn"
 
 
 @dataclass(frozen=True)
@@ -116,9 +124,13 @@ def guide_page(pages: list[Page], key: str) -> tuple[discord.Embed, discord.ui.V
     embed.set_footer(text=f"Page {index + 1} of {len(pages)} · more in /help")
     view = discord.ui.View(timeout=None)
     if index > 0:
-        view.add_item(GuideButton(pages[index - 1].key, "turn", "◀ " + pages[index - 1].title))
+        view.add_item(
+            GuideButton(pages[index - 1].key, GuideAction.TURN, "◀ " + pages[index - 1].title)
+        )
     if index + 1 < len(pages):
-        view.add_item(GuideButton(pages[index + 1].key, "turn", pages[index + 1].title + " ▶"))
+        view.add_item(
+            GuideButton(pages[index + 1].key, GuideAction.TURN, pages[index + 1].title + " ▶")
+        )
     return embed, view
 
 
@@ -133,14 +145,16 @@ async def open_guide(interaction: discord.Interaction[Any], key: str) -> None:
 class GuideButton(SafeButton, template=rf"tandem:guide:(?P<key>{PAGE_KEYS}):(?P<action>open|turn)"):
     """**How it works** under a message (`open`), or a turn of the private guide's page."""
 
-    def __init__(self, key: str, action: str = "open", label: str = "How it works") -> None:
+    def __init__(
+        self, key: str, action: str = GuideAction.OPEN, label: str = "How it works"
+    ) -> None:
         style = discord.ButtonStyle.secondary
         super().__init__(button(label[:80], f"tandem:guide:{key}:{action}", style))
         self.key = key
-        self.action = action
+        self.action = GuideAction(action)
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
-        if self.action == "open":
+        if self.action is GuideAction.OPEN:
             await open_guide(interaction, self.key)
             return
         embed, view = guide_page(pages_for(interaction), self.key)

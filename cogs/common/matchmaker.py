@@ -107,10 +107,10 @@ async def end_and_requeue(
         return "Done. " + await paired_text(bot, match, member_id, delivery)
     if ended.value.queued:
         return (
-            f"Done. You're first in line for **{course}** and already waiting: I'll pair you as "
-            "soon as a compatible member arrives. No need to use `/partner find`."
+            f"Done. You're first in line for your next match in **{course}** and already "
+            "waiting: I'll pair you as soon as a compatible member arrives."
         )
     return (
-        f"Done. You're first in line for **{course}**: use `/partner find` to tell me your "
-        "pace, and you'll be matched before anyone else."
+        f"Done. You're first in line for your next match in **{course}**: use `/partner find` "
+        "to tell me your pace."
     )

@@ -84,6 +84,7 @@ def digest_of(content: str, embed: discord.Embed | None) -> str:
     parts = [content]
     if embed is not None:
         parts += [embed.title or "", embed.description or "", embed.footer.text or ""]
+        parts.append(embed.author.name or "")
         parts += [f"{f.name}={f.value}" for f in embed.fields]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
@@ -127,12 +128,13 @@ async def reply_stored(
     saved: str,
     repeated: str,
     partner_is: str,
+    view: discord.ui.View | None = None,
 ) -> None:
     """Answer a deferred command with what it stored, after delivering the partner's notice.
 
     A retried command that stored nothing new says so (`repeated`); otherwise the reply
     says the partner was told in the thread (`partner_is`, e.g. "asked"), or that the
-    notice waits for Discord and why.
+    notice waits for Discord and why. `view` holds the reply's buttons (a next step).
     """
     outbox: Outbox = interaction.client.outbox
     if stored.repeated:
@@ -146,7 +148,12 @@ async def reply_stored(
             else f"Your partner will be {partner_is} in {where} as soon as it can "
             f"({delivery.problem})."
         )
-    await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
+    await interaction.followup.send(
+        text,
+        ephemeral=True,
+        allowed_mentions=NO_PINGS,
+        view=discord.utils.MISSING if view is None else view,
+    )
 
 
 class Outbox:

@@ -12,6 +12,11 @@ their licences; nothing is fetched at run time.
 
 Every picture is posted as a PNG that carries, in a text chunk, the values it drew
 (`TEXT_LAYER`): what a screen reader, a test or a moderator can read without the pixels.
+
+Discord shows a picture about 400 px wide on a phone, so pictures are drawn on a
+`Canvas` twice that wide (sharp on dense screens) and no text on them is smaller than
+11 px once shown there; the PNG records its layout (its width, each text's pixel
+height) beside its values, so anyone can check that from the file alone.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
 from bot.app import TandemBot
+from cogs.common.threads import guild_member
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 # The scripts DejaVu Sans lacks, each in its Noto Sans face, then Chinese and Japanese,
@@ -55,6 +61,12 @@ TEXT_LAYER = "tandem"
 # Joiners and selectors belong to the character before them: they never start a run.
 _JOINING = {0x200D, 0xFE0E, 0xFE0F, 0x20E3}
 _INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn"}  # controls and the like are left out
+
+# A phone shows a picture this many pixels wide; pictures are drawn at `SCALE` times that.
+PHONE_WIDTH = 400
+SCALE = 2
+PICTURE_WIDTH = PHONE_WIDTH * SCALE
+SMALLEST_TEXT = 11 * SCALE  # pixels tall as drawn: 11 px on a phone
 
 T = TypeVar("T")
 _DRAWING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tandem-pictures")
@@ -196,6 +208,40 @@ def png(image: Image.Image, drawn: Mapping[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
+class Canvas:
+    """A picture `PICTURE_WIDTH` pixels wide, on Tandem's opaque panel, whose text is all
+    drawn through `text`: each text's height is recorded for the PNG's `layout`, and a
+    size too small to read on a phone is refused as it is drawn."""
+
+    def __init__(self, height: int) -> None:
+        self.image = Image.new("RGB", (PICTURE_WIDTH, height), THEME.background)
+        self.draw = ImageDraw.Draw(self.image)
+        self.draw.rounded_rectangle(
+            (8, 8, PICTURE_WIDTH - 8, height - 8), radius=12 * SCALE, fill=THEME.panel
+        )
+        self._texts: list[dict[str, Any]] = []
+
+    def text(
+        self,
+        at: tuple[int, int],
+        text: str,
+        size: int,
+        colour: tuple[int, int, int],
+        *,
+        bold: bool = False,
+    ) -> int:
+        """Draw one line (see `draw_text`); returns its width."""
+        if size < SMALLEST_TEXT:
+            raise ValueError(f"{size} px text would be unreadable on a phone: {text!r}")
+        self._texts.append({"text": text, "px": size})
+        return draw_text(self.image, at, text, size, colour, bold=bold)
+
+    def png(self, drawn: Mapping[str, Any]) -> bytes:
+        """The picture with its values and its layout in the PNG's text layer."""
+        layout = {"width": self.image.width, "height": self.image.height, "texts": self._texts}
+        return png(self.image, {**drawn, "layout": layout})
+
+
 async def drawn_in_thread(draw: Callable[[], T]) -> T:
     """Pictures are drawn off the event loop, so the bot keeps answering meanwhile, and
     one at a time on one worker: the shared FreeType faces are not safe across threads."""
@@ -208,11 +254,5 @@ def picture_file(data: bytes, filename: str) -> discord.File:
 
 async def display_name(bot: TandemBot, guild_id: int, user_id: int) -> str:
     """How a member is shown in a picture (a mention cannot be drawn)."""
-    guild = bot.get_guild(guild_id)
-    member = guild.get_member(user_id) if guild else None
-    if member is None and guild is not None:
-        try:
-            member = await guild.fetch_member(user_id)
-        except discord.HTTPException:
-            member = None
+    member = await guild_member(bot, guild_id, user_id)
     return member.display_name if member else "A former member"

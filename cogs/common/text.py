@@ -8,8 +8,7 @@ from enum import StrEnum
 
 import discord
 
-from bot.models import FORMER_MEMBER, Partnership, Role
-from bot.schedule import describe_in_zone
+from bot.models import FORMER_MEMBER, Role
 
 
 def mention(user_id: int) -> str:
@@ -74,30 +73,4 @@ def pinging(members: Iterable[int]) -> discord.AllowedMentions:
         roles=False,
         replied_user=False,
         users=[discord.Object(id=m) for m in members if m > FORMER_MEMBER],
-    )
-
-
-def times_for_members(
-    partnership: Partnership,
-    instant: datetime,
-    zones: dict[int, str],
-    only: Collection[int] | None = None,
-) -> str:
-    """One instant, once per member (or per member in `only`) in that member's own zone."""
-    return "\n".join(
-        f"• {mention(member)}: {describe_in_zone(instant, zones[member])}"
-        for member in partnership.members
-        if member > FORMER_MEMBER and (only is None or member in only)
-    )
-
-
-def when_for_members(partnership: Partnership, instant: datetime, zones: dict[int, str]) -> str:
-    """One instant on one line: in the pair's shared zone, or in each member's own."""
-    shown = {zones[m] for m in partnership.members if m > FORMER_MEMBER}
-    if len(shown) == 1:
-        return describe_in_zone(instant, shown.pop())
-    return " · ".join(
-        f"{describe_in_zone(instant, zones[m])} for {mention(m)}"
-        for m in partnership.members
-        if m > FORMER_MEMBER
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 import discord
@@ -10,7 +11,8 @@ from bot.app import TandemBot
 from bot.errors import UserError
 from bot.log import get
 from bot.models import FORMER_MEMBER, Partnership
-from cogs.common.text import mention, pinging
+from bot.quiet_hours import awake
+from cogs.common.text import mention, pinging, shortened
 
 log = get("threads")
 
@@ -24,6 +26,7 @@ PARTNER_CHANNEL_NEEDS = (
 LEADERBOARD_CHANNEL_NEEDS = ("view_channel", "send_messages", "embed_links")
 # A week of quiet before Discord archives a thread; the longest it allows.
 THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080
+THREAD_NAME_LIMIT = 100  # Discord's longest channel name
 
 
 def missing_permissions(channel: discord.abc.GuildChannel, needs: tuple[str, ...]) -> list[str]:
@@ -73,6 +76,14 @@ async def member_zones(bot: TandemBot, partnership: Partnership) -> dict[int, st
     return {member: await member_zone(bot, partnership, member) for member in partnership.members}
 
 
+async def awake_members(
+    bot: TandemBot, partnership: Partnership, members: Iterable[int]
+) -> tuple[int, ...]:
+    """Whom a notice that can wait may ping now: of `members`, those not at night in their
+    own zone (`bot.quiet_hours`). The notice still posts; the sleepers just are not pinged."""
+    return awake(members, await member_zones(bot, partnership), discord.utils.utcnow())
+
+
 async def ensure_thread(bot: TandemBot, partnership: Partnership) -> discord.Thread:
     """The pair's thread, ready to post in: unarchived if it slept, created if missing.
 
@@ -115,12 +126,41 @@ async def _existing_thread(bot: TandemBot, thread_id: int) -> discord.Thread | N
     return found if isinstance(found, discord.Thread) else None
 
 
+async def guild_member(bot: TandemBot, guild_id: int, user_id: int) -> discord.Member | None:
+    """The member as the server shows them (name, avatar), or None when Discord cannot
+    tell now: they left, their data was erased, or the lookup failed."""
+    guild = bot.get_guild(guild_id)
+    if guild is None or user_id <= FORMER_MEMBER:
+        return None
+    member = guild.get_member(user_id)
+    if member is None:
+        try:
+            member = await guild.fetch_member(user_id)
+        except discord.HTTPException:
+            return None
+    return member
+
+
+async def thread_name(bot: TandemBot, partnership: Partnership) -> str:
+    """`Lena & Marcus · Data Science 101`: the pair by name, as it is at creation.
+
+    A name Discord cannot give now is left out; renaming later is not needed.
+    """
+    names = [
+        found.display_name
+        for member in partnership.members
+        if (found := await guild_member(bot, partnership.guild_id, member))
+    ]
+    pair = " & ".join(names) if names else "Tandem"
+    return shortened(f"{pair} · {partnership.course}", THREAD_NAME_LIMIT)
+
+
 async def _create_thread(bot: TandemBot, partnership: Partnership) -> discord.Thread:
     """A private, non-invitable thread under the partner channel with both members in it."""
     channel = await partner_channel(bot, partnership.guild_id)
     try:
         thread = await channel.create_thread(
-            name=f"Tandem #{partnership.id} · {partnership.course}"[:100],
+            name=await thread_name(bot, partnership),
             type=discord.ChannelType.private_thread,
             invitable=False,
             auto_archive_duration=THREAD_ARCHIVE_MINUTES,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -12,14 +14,11 @@ from bot.ranking import shared_places
 from bot.replies import NO_PINGS
 from cogs.common import guild_id_of
 from cogs.common.text import badges, mention, streak_label
+from cogs.leaderboard import messages
 
 TOP = 10
-# Mentoring is ranked by nothing: the milestones are the mentee's, and mentors never check in.
-MENTOR_UNRANKED = (
-    "🧭 You are a **mentor**: your mentee's confirmed milestones count for them, and mentors "
-    "don't check in, so mentoring neither ranks you nor costs you a streak."
-)
-TITLES = {Period.WEEK: "this week", Period.MONTH: "the last 30 days", Period.ALL: "all time"}
+# Wider periods hold every confirmation of a narrower one: where else a member may count.
+WIDER = {Period.WEEK: (Period.MONTH, Period.ALL), Period.MONTH: (Period.ALL,), Period.ALL: ()}
 
 
 class LeaderboardCog(commands.Cog):
@@ -31,7 +30,9 @@ class LeaderboardCog(commands.Cog):
     )
     @app_commands.describe(period="Which milestones count")
     @app_commands.choices(
-        period=[app_commands.Choice(name=period, value=period) for period in Period]
+        period=[
+            app_commands.Choice(name=messages.HEADINGS[period], value=period) for period in Period
+        ]
     )
     @app_commands.guild_only()
     async def leaderboard(
@@ -40,8 +41,7 @@ class LeaderboardCog(commands.Cog):
         """The top ten and the caller's own place, read from counts kept up to date."""
         guild_id = guild_id_of(interaction)
         chosen = Period(period) if period in set(Period) else Period.WEEK
-        store = self.bot.store.leaderboard
-        top = await store.top(guild_id, chosen, discord.utils.utcnow(), TOP)
+        top = await self.bot.store.leaderboard.top(guild_id, chosen, discord.utils.utcnow(), TOP)
         me = interaction.user.id
         roles = await self.bot.store.partnerships.active_roles(
             guild_id, [ranked.user_id for ranked in top] + [me]
@@ -50,27 +50,37 @@ class LeaderboardCog(commands.Cog):
             guild_id, [ranked.user_id for ranked in top]
         )
         lines = [
-            f"{place}. {mention(ranked.user_id)}{badges(roles.get(ranked.user_id, ()))}:"
-            f" {ranked.confirmed} "
-            f"milestone{'' if ranked.confirmed == 1 else 's'}, "
-            f"🔥 {streak_label(ranked.streak, weekly=ranked.user_id not in fortnightly)}"
+            messages.ranked_line(
+                place,
+                mention(ranked.user_id) + badges(roles.get(ranked.user_id, ())),
+                ranked.confirmed,
+                streak_label(ranked.streak, weekly=ranked.user_id not in fortnightly),
+            )
             for place, ranked in zip(
                 shared_places([(r.confirmed, r.streak) for r in top]), top, strict=True
             )
         ]
-        hidden = (await self.bot.store.profiles.profile(guild_id, me)).leaderboard_hidden
-        standing = None if hidden else await store.standing(guild_id, chosen, me)
-        if hidden:
-            mine = "You are hidden from the leaderboard (`/profile leaderboard:show` to appear)."
-        elif standing is not None:
-            mine = f"You are **#{standing[0]}** of {standing[1]}{badges(roles.get(me, ()))}."
-        elif Role.MENTOR in roles.get(me, ()):
-            mine = MENTOR_UNRANKED
-        else:
-            mine = "You have no confirmed milestones in this period yet. Your first one is waiting!"
-        body = "\n".join(lines) or "No confirmed milestones yet."
+        mine = await self._yours(guild_id, me, chosen, roles.get(me, ()))
+        body = "\n".join(lines) or messages.EMPTY
         await interaction.response.send_message(
-            f"**Leaderboard, {TITLES[chosen]}**\n{body}\n\n{mine}",
+            f"{messages.heading(chosen)}\n{body}\n\n{mine}",
             ephemeral=True,
             allowed_mentions=NO_PINGS,
         )
+
+    async def _yours(self, guild_id: int, me: int, period: Period, roles: Collection[Role]) -> str:
+        """The caller's place, or why they have none: hidden, counted only in a wider
+        period, a mentor (whose mentee's milestones are the mentee's), or not yet."""
+        if (await self.bot.store.profiles.profile(guild_id, me)).leaderboard_hidden:
+            return messages.HIDDEN
+        store = self.bot.store.leaderboard
+        place = await store.place(guild_id, period, me)
+        if place is not None:
+            return messages.your_place(place, period, badges(roles))
+        counts = await store.confirmed(guild_id, me, discord.utils.utcnow())
+        wider = next((other for other in WIDER[period] if counts[other]), None)
+        if wider is not None:
+            return messages.elsewhere(period, counts[wider], wider)
+        if Role.MENTOR in roles:
+            return messages.MENTOR_UNRANKED
+        return messages.FIRST_WAITING

@@ -8,7 +8,9 @@ from bot.app import TandemBot
 from bot.models import FORMER_MEMBER, MilestoneStatus, NoticeKind, Partnership
 from bot.store.outbox import OutboxRow
 from cogs.common.outbox import Outbox, Rendered, outcome
-from cogs.common.text import mention, streak_label
+from cogs.common.text import streak_label
+from cogs.common.threads import guild_member
+from cogs.leaderboard import messages
 from cogs.leaderboard.recap import render_recap
 
 
@@ -17,30 +19,36 @@ async def render_celebration(
 ) -> Rendered | None:
     """A public cheer with the title and streak only; check-in answers never leave the thread.
 
-    A member who hides from the leaderboard is not named: the cheer is anonymous.
+    The member is named as text, with their avatar, as the embed's author: a mention in
+    an embed shows as "@unknown-user" to readers whose client has not met them. A member
+    who hides from the leaderboard is not named: the cheer is anonymous. Nobody is pinged.
     """
     milestone = await bot.store.milestones.milestone(row.episode)
     if milestone is None or milestone.status is not MilestoneStatus.CONFIRMED:
         # Its member erased their data after the cheer: it stays a cheer, for nobody.
-        return outcome(row, Rendered(embed=cheer("A member", None)))
-    owner = milestone.owner_id
-    profile = await bot.store.profiles.profile(milestone.guild_id, owner)
-    if profile.leaderboard_hidden or owner <= FORMER_MEMBER:
-        who, streak = "A member", None
-    else:
-        who = mention(owner)
-        count = await bot.store.checkins.streak(milestone.guild_id, owner, discord.utils.utcnow())
-        fortnightly = await bot.store.partnerships.every_two_weeks(milestone.guild_id, [owner])
-        streak = streak_label(count, weekly=not fortnightly)
-    return Rendered(embed=cheer(f"{who} completed **{milestone.title or 'a milestone'}**", streak))
+        return outcome(row, Rendered(embed=cheer(messages.FORGOTTEN)))
+    owner, guild_id = milestone.owner_id, milestone.guild_id
+    title = milestone.title or "a milestone"
+    profile = await bot.store.profiles.profile(guild_id, owner)
+    hidden = profile.leaderboard_hidden or owner <= FORMER_MEMBER
+    member = None if hidden else await guild_member(bot, guild_id, owner)
+    if member is None:  # hidden, or gone from the server: a cheer without a name
+        return Rendered(embed=cheer(messages.completed(messages.ANONYMOUS, title)))
+    count = await bot.store.checkins.streak(guild_id, owner, discord.utils.utcnow())
+    fortnightly = await bot.store.partnerships.every_two_weeks(guild_id, [owner])
+    streak = streak_label(count, weekly=not fortnightly)
+    name = discord.utils.escape_markdown(member.display_name)
+    embed = cheer(messages.completed(name, title), streak)
+    embed.set_author(name=member.display_name, icon_url=member.display_avatar.url)
+    return Rendered(embed=embed)
 
 
-def cheer(description: str, streak: str | None) -> discord.Embed:
+def cheer(description: str, streak: str | None = None) -> discord.Embed:
     embed = discord.Embed(
-        title="🎉 Milestone reached!", description=description, colour=discord.Colour.gold()
+        title=messages.CHEER_TITLE, description=description, colour=discord.Colour.gold()
     )
     if streak is not None:
-        embed.add_field(name="Check-in streak", value=streak)
+        embed.add_field(name=messages.CHEER_STREAK, value=streak)
     return embed
 
 

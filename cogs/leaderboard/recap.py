@@ -1,19 +1,19 @@
-"""The weekly recap: a picture of the week's confirmed milestones and the top of the board.
+"""The weekly recap: a picture of the week's check-ins, milestones and the members behind them.
 
 Posted in the leaderboard channel at each server's recap time (`/setup recap_day`,
-`recap_time`, `recap_timezone`), once per week, through the outbox. Members who hide from
-the leaderboard are neither ranked nor named; check-in answers are never shown.
+`recap_time`, `recap_timezone`), once per week in which members checked in or finished a
+milestone, through the outbox. Made for a phone (~400 px wide): large figures, then a
+sentence per member, the picture as tall as what it says. Members who hide from the
+leaderboard are neither ranked nor named; check-in answers are never shown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
-
-from PIL import Image, ImageDraw
 
 from bot.app import TandemBot
 from bot.models import Partnership
@@ -21,15 +21,33 @@ from bot.ranking import shared_places
 from bot.scheduler import Job
 from bot.store.leaderboard import Ranked
 from bot.store.outbox import OutboxRow
-from bot.store.recaps import Confirmed, Recap
+from bot.store.recaps import Confirmed, Recap, Week
 from cogs.common.outbox import Rendered
-from cogs.common.pictures import THEME, display_name, draw_text, drawn_in_thread, fitted, png
+from cogs.common.pictures import (
+    THEME,
+    Canvas,
+    display_name,
+    drawn_in_thread,
+    fitted,
+    text_width,
+)
 from cogs.common.text import badges
+from cogs.leaderboard.messages import (
+    ANONYMOUS,
+    CHECKINS,
+    DONE,
+    DONE_HEADING,
+    LONGEST,
+    MEDALS,
+    TITLE,
+    TOP_HEADING,
+    achievements,
+    announcement,
+    sentence,
+)
 
-WIDTH, HEIGHT = 880, 440
-MARGIN = 32
-LISTED = 8
-TOP = 5
+LISTED_MEMBERS = 5
+LISTED_MILESTONES = 5
 FILENAME = "weekly-recap.png"
 
 
@@ -43,72 +61,72 @@ async def render_recap(
 ) -> Rendered | None:
     """Drawn from the store as it is now, about the week fixed when it was queued.
 
-    A week in which no milestone was confirmed posts nothing: there is nobody to cheer.
+    A week in which nobody checked in and no milestone was confirmed posts nothing.
     """
     recap = await bot.store.recaps.recap(row.episode)
     if recap is None:
         return None
-    count, confirmed = await bot.store.recaps.confirmed_in_week(recap, LISTED)
-    if not count:
+    week = await bot.store.recaps.week(recap, LISTED_MEMBERS, LISTED_MILESTONES)
+    if week.quiet:
         return None
-    top = await bot.store.recaps.top_of_week(recap, TOP)
-    names = await _names(bot, recap.guild_id, confirmed, top)
-    roles = await bot.store.partnerships.active_roles(recap.guild_id, [r.user_id for r in top])
-    shown = Shown(names, {user_id: badges(found) for user_id, found in roles.items()})
-    picture = await drawn_in_thread(lambda: draw_recap(recap, count, confirmed, top, shown))
-    start, end = _local_week(recap)
-    return Rendered(
-        content=f"📊 **Weekly recap**, {start:%d %b} to {end:%d %b}: "
-        f"{count} milestone{'' if count == 1 else 's'} confirmed. Keep going, everyone!",
-        picture=(FILENAME, picture),
+    ranked = [r.user_id for r in week.top]
+    named = {item.owner_id for item in week.milestones if item.owner_id} | set(ranked)
+    roles = await bot.store.partnerships.active_roles(recap.guild_id, ranked)
+    shown = Shown(
+        names={user_id: await display_name(bot, recap.guild_id, user_id) for user_id in named},
+        badges={user_id: badges(found) for user_id, found in roles.items()},
+        fortnightly=await bot.store.partnerships.every_two_weeks(recap.guild_id, ranked),
     )
-
-
-async def _names(
-    bot: TandemBot, guild_id: int, confirmed: list[Confirmed], top: list[Ranked]
-) -> dict[int, str]:
-    shown = {item.owner_id for item in confirmed if item.owner_id} | {r.user_id for r in top}
-    return {user_id: await display_name(bot, guild_id, user_id) for user_id in shown}
+    picture = await drawn_in_thread(lambda: draw_recap(recap, week, shown))
+    return Rendered(content=announcement(recap.occasion, week), picture=(FILENAME, picture))
 
 
 @dataclass(frozen=True)
 class Shown:
-    """How members appear on a recap: display names, and role badges in the top of the
-    week as the leaderboard shows them (" · 🌱 mentee"; none for a peer)."""
+    """How members appear on a recap: display names, role badges in the top of the week
+    as the leaderboard shows them (" · 🌱 mentee"; none for a peer), and who checks in
+    every two weeks (their streak counts check-ins, not weeks)."""
 
     names: Mapping[int, str]
     badges: Mapping[int, str] = field(default_factory=dict)
+    fortnightly: Collection[int] = frozenset()
 
 
-def drawn(
-    recap: Recap,
-    count: int,
-    confirmed: list[Confirmed],
-    top: list[Ranked],
-    shown: Shown,
-) -> dict[str, Any]:
+def drawn(recap: Recap, week: Week, shown: Shown) -> dict[str, Any]:
     """The values a recap shows, as its text layer keeps them."""
     names = shown.names
     start, end = _local_week(recap)
-    places = shared_places([(r.confirmed, r.streak) for r in top])
+    places = shared_places([(r.confirmed, r.streak) for r in week.top])
     return {
         "week": [start.isoformat(), end.isoformat()],
-        "confirmed_count": count,
+        "checkins": week.checkins,
+        "confirmed_count": week.confirmed,
+        "longest_streak": week.longest_streak,
         "confirmed": [
             {"id": item.owner_id, "name": _who(item, names), "title": item.title}
-            for item in confirmed
+            for item in week.milestones
         ],
-        "top": [
-            {
-                "place": place,
-                "id": r.user_id,
-                "name": names[r.user_id],
-                "badge": shown.badges.get(r.user_id, ""),
-                "confirmed": r.confirmed,
-                "streak": r.streak,
-            }
-            for place, r in zip(places, top, strict=True)
-        ],
+        "top": [_ranked(place, r, shown) for place, r in zip(places, week.top, strict=True)],
+    }
+
+
+def _ranked(place: int, ranked: Ranked, shown: Shown) -> dict[str, Any]:
+    """One member of the top of the week, as the text layer keeps them."""
+    badge = shown.badges.get(ranked.user_id, "")
+    who = shown.names[ranked.user_id] + badge
+    did = achievements(
+        ranked.confirmed, ranked.streak, weekly=ranked.user_id not in shown.fortnightly
+    )
+    return {
+        "place": place,
+        "id": ranked.user_id,
+        "name": shown.names[ranked.user_id],
+        "badge": badge,
+        "confirmed": ranked.confirmed,
+        "streak": ranked.streak,
+        "who": who,
+        "did": did,
+        "sentence": sentence(who, did),
     }
 
 
@@ -119,36 +137,98 @@ def _local_week(recap: Recap) -> tuple[datetime, datetime]:
 
 
 def _who(item: Confirmed, names: Mapping[int, str]) -> str:
-    return names[item.owner_id] if item.owner_id else "A member"
+    return names[item.owner_id] if item.owner_id else ANONYMOUS
 
 
-def draw_recap(
-    recap: Recap,
-    count: int,
-    confirmed: list[Confirmed],
-    top: list[Ranked],
-    shown: Shown,
-) -> bytes:
-    values = drawn(recap, count, confirmed, top, shown)
-    image = Image.new("RGB", (WIDTH, HEIGHT), THEME.background)
-    draw = ImageDraw.Draw(image)
-    draw.rounded_rectangle((8, 8, WIDTH - 8, HEIGHT - 8), radius=18, fill=THEME.panel)
+# The picture's layout, 800 px wide (shown 400 px wide on a phone): the figures, then
+# its lines, the picture as tall as they are.
+MARGIN = 40
+INNER = 720
+FIGURES_TOP = 150
+LINES_TOP = FIGURES_TOP + 130
+BOTTOM = 28
+MEDAL_WIDTH = 48
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line under the figures, and the room it takes (a heading has space above)."""
+
+    text: str
+    size: int
+    colour: tuple[int, int, int]
+    height: int = 44
+    above: int = 0
+    bold: bool = False
+    medal: str | None = None  # a ranked line's medal, "" past the third place
+
+
+def draw_recap(recap: Recap, week: Week, shown: Shown) -> bytes:
+    values = drawn(recap, week, shown)
+    lines = _lines(values, more=week.confirmed - len(week.milestones))
+    canvas = Canvas(LINES_TOP + sum(line.above + line.height for line in lines) + BOTTOM)
     start, end = _local_week(recap)
-    draw_text(image, (MARGIN, 26), "Weekly recap", 28, THEME.text, bold=True)
-    draw_text(image, (MARGIN, 66), f"{start:%d %b} – {end:%d %b %Y}", 17, THEME.muted)
-    half = WIDTH // 2
-    draw_text(image, (MARGIN, 110), f"✅ {count} confirmed this week", 19, THEME.good, bold=True)
-    for line, item in enumerate(values["confirmed"]):
-        text = fitted(f"{item['name']}: {item['title']}", 16, half - MARGIN - 24)
-        draw_text(image, (MARGIN, 146 + line * 30), text, 16, THEME.text)
-    if count > len(confirmed):
-        more = f"and {count - len(confirmed)} more"
-        draw_text(image, (MARGIN, 146 + len(confirmed) * 30), more, 15, THEME.muted)
-    draw_text(image, (half, 110), "🏆 Top of the week", 19, THEME.warn, bold=True)
-    for line, ranked in enumerate(values["top"]):
-        text = (
-            f"{ranked['place']}. {ranked['name']}{ranked['badge']}:"
-            f" {ranked['confirmed']} · 🔥 {ranked['streak']}"
-        )
-        draw_text(image, (half, 146 + line * 36), fitted(text, 18, half - MARGIN), 18, THEME.text)
-    return png(image, values)
+    canvas.text((MARGIN, 34), TITLE, 40, THEME.text, bold=True)
+    canvas.text((MARGIN, 88), f"{start.day} {start:%b} – {end.day} {end:%b %Y}", 24, THEME.muted)
+    _figures(canvas, week)
+    top = LINES_TOP
+    for line in lines:
+        top += line.above
+        left = MARGIN
+        if line.medal is not None:
+            if line.medal:
+                canvas.text((left, top), line.medal, line.size, line.colour)
+            left += MEDAL_WIDTH
+        text = fitted(line.text, line.size, INNER - (left - MARGIN), bold=line.bold)
+        canvas.text((left, top), text, line.size, line.colour, bold=line.bold)
+        top += line.height
+    return canvas.png(values)
+
+
+def _lines(values: Mapping[str, Any], more: int) -> list[Line]:
+    """The top of the week in sentences, then the milestones done, each under a heading."""
+    lines: list[Line] = []
+    if values["top"]:
+        lines.append(Line(f"🏆 {TOP_HEADING}", 28, THEME.warn, height=50, bold=True))
+        for ranked in values["top"]:
+            lines += _sentence_lines(ranked)
+    if values["confirmed"]:
+        above = 24 if lines else 0
+        lines.append(Line(f"✅ {DONE_HEADING}", 28, THEME.good, height=50, above=above, bold=True))
+        lines += [
+            Line(f"{item['name']}: {item['title']}", 26, THEME.text) for item in values["confirmed"]
+        ]
+    if more > 0:
+        lines.append(Line(f"and {more} more", 24, THEME.muted))
+    return lines
+
+
+def _sentence_lines(ranked: Mapping[str, Any]) -> list[Line]:
+    """A member's sentence on one line, or, too long for one, their name on the first and
+    what they did beneath it, so nothing they did is cut."""
+    medal = MEDALS.get(ranked["place"], "")
+    if text_width(ranked["sentence"], 28) <= INNER - MEDAL_WIDTH:
+        return [Line(ranked["sentence"], 28, THEME.text, medal=medal)]
+    return [
+        Line(f"{ranked['who']}:", 28, THEME.text, height=38, medal=medal),
+        Line(ranked["did"], 28, THEME.text, medal=""),
+    ]
+
+
+def _figures(canvas: Canvas, week: Week) -> None:
+    """Two or three large numbers: check-ins, milestones done, the longest streak."""
+    figures = [
+        (str(week.checkins), CHECKINS[week.checkins != 1], THEME.accent),
+        (
+            str(week.confirmed),
+            DONE[week.confirmed != 1],
+            THEME.good if week.confirmed else THEME.muted,
+        ),
+    ]
+    if week.longest_streak:
+        figures.append((f"🔥{week.longest_streak}", LONGEST, THEME.warn))
+    column = INNER // 3
+    for at, (value, label, colour) in enumerate(figures):
+        left = MARGIN + at * column
+        canvas.text((left, FIGURES_TOP), value, 60, colour, bold=True)
+        canvas.text((left, FIGURES_TOP + 74), label, 24, THEME.muted)

@@ -10,7 +10,7 @@ from bot.app import TandemBot
 from bot.errors import UserError
 from bot.ledger import stake_in_minor_units
 from bot.milestones import MAX_TITLE_LENGTH, clean_text, parse_due
-from bot.models import Milestone, MilestoneAsk, MilestoneStatus
+from bot.models import Goal, Milestone, MilestoneAsk, MilestoneStatus, Partnership
 from bot.options import picked_id
 from bot.replies import NO_PINGS
 from cogs.common import capped, guild_config, own_choices
@@ -41,6 +41,40 @@ async def own_open_milestone(interaction: discord.Interaction[TandemBot], value:
     return milestone
 
 
+async def add_milestone(
+    interaction: discord.Interaction[TandemBot],
+    goal: Goal,
+    partnership: Partnership,
+    title: str,
+    due: str,
+    pledge: float,
+) -> None:
+    """`/milestone add` and the **Set a new milestone** form: one validation, one store path.
+
+    Everything typed is checked before anything is stored; the store decides who may add
+    to this goal (a mentor never, anyone else only to their own active goal).
+    """
+    bot = interaction.client
+    config = await guild_config(interaction)
+    name = clean_text(title, "milestone title", MAX_TITLE_LENGTH)
+    zone = await member_zone(bot, partnership, interaction.user.id)
+    now = discord.utils.utcnow()
+    day, deadline = parse_due(due, zone, now)
+    minor = stake_in_minor_units(pledge, config.max_stake, config.currency)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    added = await bot.store.milestones.add_milestone(
+        goal, interaction.user.id, name, day, deadline, minor, now
+    )
+    await reply_stored(
+        interaction,
+        partnership,
+        added,
+        saved=messages.milestone_added(added.value, config.currency),
+        repeated=messages.milestone_repeated(added.value),
+        partner_is="told",
+    )
+
+
 @app_commands.guild_only()
 class MilestoneCog(
     commands.GroupCog,
@@ -58,7 +92,7 @@ class MilestoneCog(
         goal="Which of your goals",
         title="What you will have done",
         due="Due date, YYYY-MM-DD; the deadline is the end of that day in your time zone",
-        stake="Pledge in whole units, 0 for none (up to the server's maximum)",
+        pledge="Pledge, a whole number, 0 for none (up to the server's maximum)",
     )
     @app_commands.autocomplete(goal=goal_autocomplete)
     async def add(
@@ -67,30 +101,10 @@ class MilestoneCog(
         goal: str,
         title: str,
         due: str,
-        stake: float = 0.0,
+        pledge: float = 0.0,
     ) -> None:
-        config = await guild_config(interaction)
         chosen, partnership = await picked_goal(interaction, goal)
-        name = clean_text(title, "milestone title", MAX_TITLE_LENGTH)
-        zone = await member_zone(self.bot, partnership, interaction.user.id)
-        now = discord.utils.utcnow()
-        day, deadline = parse_due(due, zone, now)
-        minor = stake_in_minor_units(stake, config.max_stake, config.currency)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        # The store decides who may add to this goal: a mentor never, anyone else only to
-        # their own active goal (`MilestoneStore.add_milestone`).
-        added = await self.bot.store.milestones.add_milestone(
-            chosen, interaction.user.id, name, day, deadline, minor, now
-        )
-        due_text = f"due {day.isoformat()} ({messages.stake_text(added.value, config.currency)})"
-        await reply_stored(
-            interaction,
-            partnership,
-            added,
-            saved=f"Milestone **{name}** added, {due_text}.",
-            repeated=f"You already added **{name}**, {due_text}; nothing new was stored.",
-            partner_is="told",
-        )
+        await add_milestone(interaction, chosen, partnership, title, due, pledge)
 
     @app_commands.command(name="list", description="Your milestones and their deadlines")
     async def list_milestones(self, interaction: discord.Interaction[TandemBot]) -> None:
@@ -99,13 +113,8 @@ class MilestoneCog(
             config.guild_id, interaction.user.id, open_only=False
         )
         if not mine:
-            raise UserError("You have no milestones yet. Add one with `/milestone add`.")
-        lines = []
-        for milestone in mine:
-            partnership = await self.bot.store.partnerships.partnership(milestone.partnership_id)
-            assert partnership is not None
-            zone = await member_zone(self.bot, partnership, interaction.user.id)
-            lines.append(messages.listed(milestone, zone, config.currency))
+            raise UserError(messages.NO_MILESTONES)
+        lines = [messages.listed(milestone, config.currency) for milestone in mine]
         await interaction.response.send_message(
             "\n".join(capped(lines)), ephemeral=True, allowed_mentions=NO_PINGS
         )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
+
+import discord
 
 from bot.app import TandemBot
 from bot.models import (
-    MilestoneStatus,
     NoticeKind,
     Partnership,
     RequestKind,
@@ -14,42 +16,53 @@ from bot.models import (
 )
 from bot.store.database import from_timestamp
 from bot.store.outbox import OutboxRow
+from cogs.common.guide import how_it_works
 from cogs.common.outbox import Outbox, Rendered, outcome, pair_of
 from cogs.common.requests import answer_buttons
-from cogs.common.threads import member_zones
+from cogs.common.threads import awake_members
 from cogs.ledger import messages
+from cogs.ledger.views import NewMilestoneButton
 
 
 async def render_missed(
     bot: TandemBot, row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
-    """One message per pair and run of the miss job; it pings the owners it names."""
+    """One message per pair and run of the miss job, with **Set a new milestone** while the
+    pair lasts. It pings the owners it names, unless it is night where they are: a missed
+    deadline can wait until they look (`bot.quiet_hours`)."""
     pair = pair_of(partnership)
     missed = await bot.store.milestones.missed_in_run(pair.id, from_timestamp(row.episode))
     if not missed:
         return None
     owners = tuple(dict.fromkeys(m.owner_id for m in missed))
-    return Rendered(
-        messages.missed(missed, await bot.store.guilds.currency(pair.guild_id)), pings=owners
-    )
+    text = messages.missed(missed, await bot.store.guilds.currency(pair.guild_id))
+    buttons: list[discord.ui.Item[Any]] = [how_it_works("milestones")]
+    if pair.ended_at is None:
+        buttons.insert(0, NewMilestoneButton(pair.id, row.episode))
+    return Rendered(text, buttons=tuple(buttons), pings=await awake_members(bot, pair, owners))
 
 
 async def render_milestone_added(
     bot: TandemBot, row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
+    """The milestones a member added within a minute, in one message that pings the partner
+    once (and not at night where the partner is: this can wait)."""
     pair = pair_of(partnership)
-    milestone = await bot.store.milestones.milestone(row.episode)
-    if milestone is None or milestone.status is MilestoneStatus.VOID:
+    store = bot.store.milestones
+    milestones = await store.added_together(row.episode)
+    if not milestones:
         return None
-    goal = await bot.store.milestones.goal(milestone.goal_id)
+    goals = {m.goal_id for m in milestones}
+    goal = await store.goal(goals.pop()) if len(goals) == 1 else None
+    partner = pair.partner_of(milestones[0].owner_id)
     text = messages.added(
-        pair,
-        milestone,
-        goal.text if goal and goal.text else "(deleted)",
-        await member_zones(bot, pair),
+        milestones,
+        None if goal is None else goal.text or "(deleted)",
+        partner,
         await bot.store.guilds.currency(pair.guild_id),
     )
-    return Rendered(text, pings=(pair.partner_of(milestone.owner_id),))
+    pings = await awake_members(bot, pair, (partner,))
+    return Rendered(text, buttons=(how_it_works("milestones"),), pings=pings)
 
 
 async def render_milestone_request(
@@ -64,12 +77,14 @@ async def render_milestone_request(
         return None
     partner = pair.partner_of(milestone.owner_id)
     if request.status is not RequestStatus.PENDING:
-        return outcome(row, Rendered(messages.request_outcome(request, milestone, partner)))
+        currency = await bot.store.guilds.currency(pair.guild_id)
+        said = messages.request_outcome(request, milestone, partner, currency)
+        return outcome(row, Rendered(said))
     if request.new_deadline is None or request.new_due_date is None:
         text = messages.done_request(milestone, partner)
     else:
         moved = replace(milestone, due_date=request.new_due_date, deadline=request.new_deadline)
-        text = messages.reschedule_request(pair, milestone, moved, await member_zones(bot, pair))
+        text = messages.reschedule_request(milestone, moved, partner)
     buttons = answer_buttons(RequestKind.MILESTONE, request.id, decline=True)
     return Rendered(text, buttons=buttons, pings=(partner,))
 
@@ -77,6 +92,7 @@ async def render_milestone_request(
 async def render_settle_proposal(
     bot: TandemBot, row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
+    """The partner's **Confirm**; it can wait, so it pings nobody at night where they are."""
     pair = pair_of(partnership)
     proposal = await bot.store.ledger.settlement_proposal(row.episode)
     if proposal is None:
@@ -86,7 +102,8 @@ async def render_settle_proposal(
         return outcome(row, Rendered(messages.settle_outcome(proposal, currency)))
     partner = pair.partner_of(proposal.proposer_id)
     text = messages.settle_request(proposal, partner, currency)
-    return Rendered(text, buttons=answer_buttons(RequestKind.SETTLE, proposal.id), pings=(partner,))
+    buttons = answer_buttons(RequestKind.SETTLE, proposal.id)
+    return Rendered(text, buttons=buttons, pings=await awake_members(bot, pair, (partner,)))
 
 
 def register(outbox: Outbox) -> None:

@@ -10,9 +10,10 @@ from discord.ext import commands
 
 from bot.app import TandemBot
 from bot.errors import UserError
-from bot.ledger import format_amount
+from bot.ledger import MAX_NOTE_LENGTH, format_amount
+from bot.mentors import refuse_settlement_proposal
 from bot.milestones import clean_text
-from bot.models import GuildConfig
+from bot.models import GuildConfig, Partnership
 from bot.replies import NO_PINGS
 from cogs.common import (
     SafeButton,
@@ -24,17 +25,53 @@ from cogs.common import (
     tandem,
     view_of,
 )
+from cogs.common.guide import how_it_works
 from cogs.common.outbox import reply_stored
 from cogs.common.text import mention, shortened
 from cogs.ledger import messages
+from cogs.ledger.views import SettleButton
 
-MAX_NOTE_LENGTH = 200
 # Ten lines of at most ~160 characters (a course name cut to 60, two mentions, an amount
 # with its currency, "(ended)") and the header and total keep a page under Discord's
 # 2,000-character message limit, however long the server's course names are.
 POOLS_PER_PAGE = 10
 COURSE_SHOWN = 60
 MOD_ONLY = "Only members with Manage Server can see every pool."
+
+
+def may_propose(partnership: Partnership, member: int) -> bool:
+    """Whether `member` may propose settling this pool (a mentor confirms, never proposes)."""
+    try:
+        refuse_settlement_proposal(partnership, member)
+    except UserError:
+        return False
+    return True
+
+
+async def propose_settling(
+    interaction: discord.Interaction[TandemBot], partnership: Partnership, note: str
+) -> None:
+    """`/pool settle` and the **Propose settling** form: one validation, one store path.
+
+    The store keeps the rules: a pool with something in it, proposed by a member who may
+    (`LedgerStore.propose_settlement`); the partner confirms in the thread.
+    """
+    config = await guild_config(interaction)
+    text = clean_text(note, "note", MAX_NOTE_LENGTH)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    proposed = await interaction.client.store.ledger.propose_settlement(
+        partnership, interaction.user.id, text, discord.utils.utcnow()
+    )
+    _, balance = proposed.value
+    amount = format_amount(balance, config.currency)
+    await reply_stored(
+        interaction,
+        partnership,
+        proposed,
+        saved=messages.settle_saved(amount),
+        repeated=messages.settle_repeated(amount),
+        partner_is="asked",
+    )
 
 
 @app_commands.guild_only()
@@ -55,6 +92,7 @@ class PoolCog(
     async def view(
         self, interaction: discord.Interaction[TandemBot], course: str | None = None
     ) -> None:
+        """The pool and its entries; with a balance, **Propose settling** for whoever may."""
         config = await guild_config(interaction)
         partnership = await resolve_pool(interaction, course)
         balance = await self.bot.store.ledger.balance(partnership.id)
@@ -66,8 +104,14 @@ class PoolCog(
         ]
         lines += [messages.entry_line(e, config.currency) for e in entries] or ["No entries yet."]
         lines.append("Tandem records pledges; it moves no money.")
+        buttons: list[discord.ui.Item[Any]] = [how_it_works("milestones")]
+        if balance > 0 and may_propose(partnership, interaction.user.id):
+            buttons.insert(0, SettleButton(partnership.id))
         await interaction.response.send_message(
-            "\n".join(capped(lines)), ephemeral=True, allowed_mentions=NO_PINGS
+            "\n".join(capped(lines)),
+            view=view_of(*buttons),
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
         )
 
     @app_commands.command(
@@ -81,23 +125,8 @@ class PoolCog(
     async def settle(
         self, interaction: discord.Interaction[TandemBot], note: str, course: str | None = None
     ) -> None:
-        config = await guild_config(interaction)
-        text = clean_text(note, "note", MAX_NOTE_LENGTH)
         partnership = await resolve_pool(interaction, course)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        proposed = await self.bot.store.ledger.propose_settlement(
-            partnership, interaction.user.id, text, discord.utils.utcnow()
-        )
-        _, balance = proposed.value
-        amount = format_amount(balance, config.currency)
-        await reply_stored(
-            interaction,
-            partnership,
-            proposed,
-            saved=f"Proposal to settle {amount} saved.",
-            repeated=f"You already proposed settling {amount}; your partner hasn't answered yet.",
-            partner_is="asked",
-        )
+        await propose_settling(interaction, partnership, note)
 
     @app_commands.command(name="overview", description="Every pool in this server (Manage Server)")
     @app_commands.describe(page=f"Which page, {POOLS_PER_PAGE} pools each, largest first")

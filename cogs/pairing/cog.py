@@ -9,14 +9,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import TandemBot
-from bot.cadence import rhythm_of
 from bot.errors import UserError
 from bot.ledger import format_amount
 from bot.log import get
 from bot.matching import Seeker, check_pace, clean_course, course_key
 from bot.models import Cadence, EndCause, Partnership, Profile, Role
 from bot.replies import NO_PINGS
-from bot.schedule import WeeklyTime, describe_date_in_zone, describe_in_zone
+from bot.schedule import WeeklyTime, describe_in_zone
 from cogs.common import (
     course_autocomplete,
     guild_id_of,
@@ -25,10 +24,12 @@ from cogs.common import (
     queued_course_autocomplete,
     resolve_partnership,
 )
+from cogs.common.guide import how_it_works
 from cogs.common.matchmaker import find_partner, paired_text
 from cogs.common.options import Clock, Weekday, Zone
-from cogs.common.text import badge, mention, streak_label, weeks_label
-from cogs.common.threads import member_zone, partner_channel
+from cogs.common.text import mention
+from cogs.common.threads import partner_channel
+from cogs.pairing import messages
 
 log = get("pairing")
 MAX_REASON_LENGTH = 300
@@ -46,17 +47,6 @@ REMINDER_CHOICES = [
 ]
 
 
-def former_partners_note(former: list[int]) -> str:
-    """Why a member may wait although someone is queued: that someone was their partner."""
-    if not former:
-        return ""
-    who = ", ".join(mention(m) for m in former)
-    return (
-        f"\n{who} {'is' if len(former) == 1 else 'are'} waiting too, but former partners are not "
-        "matched again automatically. To team up again, use `/partner request`."
-    )
-
-
 def _refuse_unpostable(interaction: discord.Interaction[TandemBot]) -> None:
     """An invitation the bot cannot post would wait for nothing and block asking again."""
     granted = interaction.app_permissions
@@ -70,30 +60,6 @@ def _refuse_unpostable(interaction: discord.Interaction[TandemBot]) -> None:
             "I can't post in this channel, so your invitation could not be seen here. "
             "Please use `/partner request` in a channel where I can send messages."
         )
-
-
-# A mentor's status shows no streak of 0: mentoring asks for no check-ins of them.
-MENTOR_STREAK = (
-    "🧭 As a mentor you don't check in, so no streak is kept for you there, and you are "
-    "never counted as quiet."
-)
-
-
-def partner_line(partnership: Partnership, user_id: int) -> str:
-    """Who the partner is, and in a mentorship each one's role (`/partner status`)."""
-    partner = mention(partnership.partner_of(user_id))
-    role = partnership.role_of(user_id)
-    if role is Role.MENTEE:
-        return (
-            f"your mentor {partner}; you are the **{badge(role)}**: only you check in, "
-            "your mentor confirms your milestones"
-        )
-    if role is Role.MENTOR:
-        return (
-            f"your mentee {partner}; you are the **{badge(role)}**: you see their check-ins "
-            "and confirm their milestones, and never check in yourself"
-        )
-    return f"partner {partner}"
 
 
 def in_private_thread(channel: object) -> bool:
@@ -150,13 +116,8 @@ class PairingCog(
         found = await find_partner(self.bot, guild_id, key, user_id)
         delivery = await self.bot.outbox.flush(found.notices)
         if found.value is None:
-            verb = "updated your place" if updated else "added you to the queue"
             former = await self.bot.store.queue.former_partners_waiting(guild_id, key, user_id)
-            text = (
-                f"I {verb} for **{name}**. As soon as a member with a similar pace and check-in "
-                "time joins, I'll open a private thread for the two of you."
-                + former_partners_note(former)
-            )
+            text = messages.queued(name, updated, former)
         else:
             text = await paired_text(self.bot, found.value, user_id, delivery)
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
@@ -243,58 +204,37 @@ class PairingCog(
         mine = in_course(await store.partnerships.active_partnerships(guild_id, user_id), course)
         now = discord.utils.utcnow()
         lines = [await self._describe(p, user_id, now) for p in mine]
-        if mine and all(not p.checks_in(user_id) for p in mine):
-            lines.append(MENTOR_STREAK)
-        elif mine:
+        mine_checked = [p for p in mine if p.checks_in(user_id)]
+        if mine_checked:  # a mentor checks in nowhere: no streak of 0 for them
             weeks = await store.checkins.streak(guild_id, user_id, now)
-            if all(p.cadence is Cadence.WEEKLY for p in mine):
-                lines.append(f"🔥 Your streak: **{weeks_label(weeks)}** of check-ins in a row")
-            else:  # periods of the cadence: a two-week period with a check-in counts once
-                lines.append(
-                    f"🔥 Your streak: **{streak_label(weeks, weekly=False)}** in a row"
-                    " (every two weeks, each two-week period counts once)"
-                )
+            weekly = all(p.cadence is Cadence.WEEKLY for p in mine_checked)
+            lines.append(messages.streak_line(weeks, weekly))
         for name in await store.queue.queued_courses(guild_id, user_id):
             former = await store.queue.former_partners_waiting(guild_id, course_key(name), user_id)
-            lines.append(f"⏳ Waiting for a partner in **{name}**" + former_partners_note(former))
-        if not lines:
-            lines.append("You don't have a partner yet. Use `/partner find` or `/partner request`.")
+            lines.append(messages.waiting(name, former))
+        guide = "mentors" if any(p.mentor is not None for p in mine) else "partners"
+        view = discord.ui.View(timeout=None).add_item(how_it_works(guide))
         await interaction.response.send_message(
-            "\n\n".join(lines), ephemeral=True, allowed_mentions=NO_PINGS
+            "\n\n".join(lines or [messages.NO_PARTNER]),
+            view=view,
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
         )
 
     async def _describe(self, partnership: Partnership, user_id: int, now: datetime) -> str:
-        """One pair as its member reads it: every time in the member's own zone."""
-        zone = await member_zone(self.bot, partnership, user_id)
-        instant = rhythm_of(partnership).next_after(now)
-        checkin = (
-            "Weekly check-in"
-            if partnership.cadence is Cadence.WEEKLY
-            else f"Check-in {partnership.cadence.label()}, next"
-        )
-        thread = f"<#{partnership.thread_id}>" if partnership.thread_id else "(opening shortly)"
+        """One pair as its member reads it: the real next check-in, the pool, any break."""
+        extras = []
         balance = await self.bot.store.ledger.balance(partnership.id)
-        currency = await self.bot.store.guilds.currency(partnership.guild_id)
-        return (
-            f"**{partnership.course}**: {partner_line(partnership, user_id)}, thread {thread}\n"
-            f"{checkin}: {describe_in_zone(instant, zone)}"
-            f" (set as {partnership.weekly.label()})\n"
-            f"Shared pool: {format_amount(balance, currency)}"
-            + await self._breaks(partnership, user_id, zone, now)
-        )
-
-    async def _breaks(
-        self, partnership: Partnership, user_id: int, zone: str, now: datetime
-    ) -> str:
-        """Who of the pair is on a planned break (`/pause`), and until when in the reader's zone."""
-        lines = ""
+        if balance:  # an empty pool says nothing
+            currency = await self.bot.store.guilds.currency(partnership.guild_id)
+            extras.append(messages.pool_line(format_amount(balance, currency)))
         for member in partnership.members:
             pause = await self.bot.store.pauses.current(partnership.id, member, now)
             if pause is not None:
-                who = "You are" if member == user_id else f"{mention(member)} is"
-                until = describe_date_in_zone(pause.span.end, zone)
-                lines += f"\n🌿 {who} on a planned break until {until}"
-        return lines
+                extras.append(messages.break_line(member == user_id, member, pause.span.end))
+        # As the reminders will post it: a new time's first may pass over an on-day.
+        next_checkin = await self.bot.store.checkins.next_checkin(partnership, now)
+        return messages.status_pair(partnership, user_id, next_checkin, extras)
 
     @app_commands.command(name="end", description="End your partnership kindly; no blame")
     @app_commands.describe(

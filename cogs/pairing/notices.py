@@ -5,10 +5,11 @@ from __future__ import annotations
 import discord
 
 from bot.app import TandemBot
-from bot.models import FORMER_MEMBER, InvitationStatus, NoticeKind, Partnership
+from bot.models import FORMER_MEMBER, InvitationStatus, NoticeKind, Partnership, Role
 from bot.store.outbox import OutboxRow
+from cogs.common.guide import how_it_works
 from cogs.common.outbox import Outbox, Rendered, pair_of
-from cogs.common.threads import member_zones
+from cogs.common.threads import awake_members
 from cogs.pairing import messages
 from cogs.pairing.views import InvitationButton
 
@@ -16,10 +17,14 @@ from cogs.pairing.views import InvitationButton
 async def render_welcome(
     bot: TandemBot, _row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
+    """Who, which course, the first check-in as a timestamp; the rules behind How it works."""
     assert partnership is not None
-    zones = await member_zones(bot, partnership)
+    first = await bot.store.checkins.next_checkin(partnership, discord.utils.utcnow())
+    guide = "partners" if partnership.mentor is None else "mentors"
     return Rendered(
-        messages.welcome(partnership, zones, discord.utils.utcnow()), pings=partnership.members
+        messages.welcome(partnership, first),
+        buttons=(how_it_works(guide),),
+        pings=partnership.members,
     )
 
 
@@ -41,12 +46,14 @@ async def render_invitation(
     """Pending: the invitation with its buttons. Answered or withdrawn: what happened."""
     invitation = await bot.store.invitations.invitation(row.episode)
     if invitation is not None and invitation.status is InvitationStatus.PENDING:
-        zone = await bot.store.profiles.zone_of(invitation.guild_id, invitation.invitee_id)
+        first = invitation.weekly.next_after(discord.utils.utcnow())
+        guide = "mentors" if invitation.invitee_role is Role.MENTOR else "partners"
         return Rendered(
-            messages.invitation_text(invitation, zone, discord.utils.utcnow()),
+            messages.invitation_text(invitation, first),
             buttons=(
                 InvitationButton(invitation.id, "accept"),
                 InvitationButton(invitation.id, "decline"),
+                how_it_works(guide),
             ),
             pings=(invitation.invitee_id,),
         )
@@ -54,14 +61,16 @@ async def render_invitation(
 
 
 async def render_mentor_question(
-    _bot: TandemBot, _row: OutboxRow, partnership: Partnership | None
+    bot: TandemBot, _row: OutboxRow, partnership: Partnership | None
 ) -> Rendered | None:
-    """Monthly in a mentorship: the mentee is pinged; the mentor is named, not pinged."""
+    """Monthly in a mentorship: the mentee is pinged (not at night where they are: it can
+    wait); the mentor is named, not pinged."""
     pair = pair_of(partnership)
     mentor, mentee = pair.mentor, pair.mentee
     if mentor is None or mentee is None or mentee <= FORMER_MEMBER:
         return None
-    return Rendered(messages.mentor_question(mentor, mentee), pings=(mentee,))
+    pings = await awake_members(bot, pair, (mentee,))
+    return Rendered(messages.mentor_question(mentor, mentee), pings=pings)
 
 
 async def withdraw_invitation(bot: TandemBot, row: OutboxRow) -> None:

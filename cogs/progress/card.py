@@ -1,4 +1,9 @@
-"""The progress card: a PNG of one partnership, drawn from `bot.progress.ProgressCard`."""
+"""The progress card: a PNG of one partnership, drawn from `bot.progress.ProgressCard`.
+
+Made for a phone, where Discord shows it ~400 px wide: three large figures (a streak,
+milestones done, the pool), then a row of weeks per partner, with nothing small to
+read. The colours are explained in the message posted with it (`messages.heading`).
+"""
 
 from __future__ import annotations
 
@@ -8,33 +13,27 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PIL import Image, ImageDraw
-
 from bot.ledger import format_amount
 from bot.progress import Cell, MemberProgress, ProgressCard
-from cogs.common.pictures import THEME, draw_text, fitted, png, text_width
+from cogs.common.pictures import PICTURE_WIDTH, SMALLEST_TEXT, THEME, Canvas, fitted, text_width
+from cogs.progress import messages
 
-WIDTH, HEIGHT = 880, 430
-MARGIN = 32
-NAME_WIDTH = 190
-CELL, GAP = 36, 8
-ROW_HEIGHT = 112
-GRID_TOP = 128
+MARGIN = 40
+INNER = PICTURE_WIDTH - 2 * MARGIN
+FIGURES_TOP, FIGURE_SIZE, LABEL_SIZE = 150, 60, 24
+WEEKS_TOP = 290  # the weeks' dates, above the first row
+ROWS_TOP = WEEKS_TOP + 40
+ROW_HEIGHT = 126
+CELL, GAP = 50, 10
+HEIGHT = ROWS_TOP + 2 * ROW_HEIGHT + 10
 CELL_COLOURS = {
     Cell.CHECKED: THEME.good,
+    Cell.MISSED: THEME.bad,
     Cell.PAUSED: THEME.accent,
-    Cell.MISSED: THEME.empty,
-    Cell.OFF: THEME.off,
+    Cell.OFF: THEME.muted,
     Cell.DUE: THEME.panel,
     Cell.BEFORE: THEME.faint,
-    Cell.NOT_ASKED: THEME.faint,
 }
-LEGEND = (
-    (Cell.CHECKED, "checked in"),
-    (Cell.PAUSED, "on a break"),
-    (Cell.MISSED, "missed"),
-    (Cell.OFF, "off-week (every two weeks)"),
-)
 FILENAME = "progress.png"
 
 
@@ -46,23 +45,64 @@ class Person:
     role: str = ""
 
 
+@dataclass(frozen=True)
+class Figure:
+    """One large number on the card, and the words under it."""
+
+    name: str  # what it counts, for the text layer: streak, confirmed or pool
+    value: int
+    shown: str
+    label: str
+    colour: tuple[int, int, int]
+
+
 def draw_card(card: ProgressCard, people: Mapping[int, Person]) -> bytes:
     """The card as PNG bytes; its text layer holds every value drawn, and nothing else."""
-    image = Image.new("RGB", (WIDTH, HEIGHT), THEME.background)
-    draw = ImageDraw.Draw(image)
-    draw.rounded_rectangle((8, 8, WIDTH - 8, HEIGHT - 8), radius=18, fill=THEME.panel)
-    pool = format_amount(card.pool, card.currency)
-    age = f"together {card.age_days} day{'' if card.age_days == 1 else 's'}"
-    title = fitted(card.course, 28, 560, bold=True)
-    draw_text(image, (MARGIN, 26), title, 28, THEME.text, bold=True)
-    draw_text(image, (MARGIN, 66), age, 17, THEME.muted)
-    pool_label = f"Pool: {pool}"
-    draw_text(image, (WIDTH - MARGIN - text_width(pool_label, 20), 30), pool_label, 20, THEME.warn)
-    _week_labels(image, card)
+    canvas = Canvas(HEIGHT)
+    canvas.text((MARGIN, 34), *_title(card.course), THEME.text, bold=True)
+    canvas.text((MARGIN, 88), messages.together(card.age_days), LABEL_SIZE, THEME.muted)
+    shown = figures(card)
+    column = INNER // len(shown)
+    for at, figure in enumerate(shown):
+        left = MARGIN + at * column
+        canvas.text((left, FIGURES_TOP), figure.shown, FIGURE_SIZE, figure.colour, bold=True)
+        label = fitted(figure.label, LABEL_SIZE, column - 16)
+        canvas.text((left, FIGURES_TOP + 74), label, LABEL_SIZE, THEME.muted)
+    _week_labels(canvas, card)
     for row, member in enumerate(card.members):
-        _member_row(image, member, people[member.user_id], row, weekly=card.weekly)
-    _legend(image, card)
-    return png(image, drawn(card, people))
+        _member_row(canvas, member, people[member.user_id], row)
+    return canvas.png(drawn(card, people))
+
+
+def figures(card: ProgressCard) -> tuple[Figure, ...]:
+    """The streak and milestones done of whose card it is, and the pair's pool."""
+    subject = card.members[0]
+    pool = format_amount(card.pool, card.currency)
+    return (
+        Figure(
+            "streak", subject.streak, str(subject.streak), messages.streak(card.weekly), THEME.warn
+        ),
+        Figure(
+            "confirmed",
+            subject.confirmed,
+            str(subject.confirmed),
+            messages.done(subject.confirmed),
+            THEME.good,
+        ),
+        Figure(
+            "pool",
+            card.pool,
+            pool.removesuffix(f" {card.currency}"),
+            f"{card.currency} {messages.POOL}",
+            THEME.text,
+        ),
+    )
+
+
+def _title(course: str) -> tuple[str, int]:
+    """The course name, smaller if that makes it fit, cut only if even that does not."""
+    size = next((size for size in (40, 34) if text_width(course, size, bold=True) <= INNER), 30)
+    return fitted(course, size, INNER, bold=True), size
 
 
 def drawn(card: ProgressCard, people: Mapping[int, Person]) -> dict[str, Any]:
@@ -70,79 +110,65 @@ def drawn(card: ProgressCard, people: Mapping[int, Person]) -> dict[str, Any]:
     return {
         "course": card.course,
         "age_days": card.age_days,
-        "pool": card.pool,
-        "pool_label": format_amount(card.pool, card.currency),
         "weeks": [_local(card, week).date().isoformat() for week in card.weeks],
         "cadence": str(card.cadence),
+        "figures": [
+            {"name": f.name, "value": f.value, "shown": f.shown, "label": f.label}
+            for f in figures(card)
+        ],
         "members": [
             {
                 "id": member.user_id,
                 "name": people[member.user_id].name,
                 "role": people[member.user_id].role,
-                "cells": [str(cell) for cell in member.cells],
-                "streak": member.streak if member.checks_in else None,
-                "best_streak": member.best_streak if member.checks_in else None,
-                "confirmed": member.confirmed,
-                "missed": member.missed,
-                "open": member.open,
+                "cells": [str(cell) for cell in member.cells] if member.checks_in else [],
             }
             for member in card.members
         ],
     }
 
 
+def shown_cells(card: ProgressCard) -> set[Cell]:
+    """The kinds of week the card draws, so the message explains those colours only."""
+    return {cell for member in card.members if member.checks_in for cell in member.cells}
+
+
 def cell_box(row: int, column: int) -> tuple[int, int, int, int]:
-    """Where a grid cell is drawn: row 0 or 1, column 0 (oldest) to 11 (this week)."""
-    left = MARGIN + NAME_WIDTH + column * (CELL + GAP)
-    top = GRID_TOP + row * ROW_HEIGHT + 30
+    """Where a grid cell is drawn: row 0 or 1, column 0 (the pair's first week) onwards."""
+    left = MARGIN + column * (CELL + GAP)
+    top = ROWS_TOP + row * ROW_HEIGHT + 46
     return left, top, left + CELL, top + CELL
 
 
-def _week_labels(image: Image.Image, card: ProgressCard) -> None:
+def _week_labels(canvas: Canvas, card: ProgressCard) -> None:
+    """Every other week's date, counted back from this week's, in the reader's zone."""
+    last = len(card.weeks) - 1
     for column, week in enumerate(card.weeks):
-        if column % 3 == 0 or column == len(card.weeks) - 1:
-            left = cell_box(0, column)[0]
-            draw_text(image, (left, 104), f"{_local(card, week):%d %b}", 13, THEME.muted)
+        if (last - column) % 2 == 0:
+            day = _local(card, week)
+            canvas.text(
+                (cell_box(0, column)[0], WEEKS_TOP),
+                f"{day.day} {day:%b}",
+                SMALLEST_TEXT,
+                THEME.muted,
+            )
 
 
 def _local(card: ProgressCard, week: datetime) -> datetime:
     return week.astimezone(ZoneInfo(card.zone))
 
 
-def _member_row(
-    image: Image.Image, member: MemberProgress, person: Person, row: int, *, weekly: bool
-) -> None:
-    draw = ImageDraw.Draw(image)
-    top = GRID_TOP + row * ROW_HEIGHT
-    name = fitted(person.name, 20, NAME_WIDTH - 12, bold=True)
-    draw_text(image, (MARGIN, top + 30), name, 20, THEME.text, bold=True)
+def _member_row(canvas: Canvas, member: MemberProgress, person: Person, row: int) -> None:
+    top = ROWS_TOP + row * ROW_HEIGHT
+    name = fitted(person.name, 30, INNER - (text_width(person.role, LABEL_SIZE) + 16), bold=True)
+    width = canvas.text((MARGIN, top), name, 30, THEME.text, bold=True)
     if person.role:
-        draw_text(image, (MARGIN, top + 58), person.role, 15, THEME.muted)
+        canvas.text((MARGIN + width + 16, top + 5), person.role, LABEL_SIZE, THEME.muted)
+    if not member.checks_in:
+        canvas.text((MARGIN, top + 56), messages.NO_CHECKINS, LABEL_SIZE, THEME.muted)
+        return
     for column, cell in enumerate(member.cells):
         box = cell_box(row, column)
-        draw.rounded_rectangle(box, radius=7, fill=CELL_COLOURS[cell])
+        canvas.draw.rounded_rectangle(box, radius=10, fill=CELL_COLOURS[cell])
         if cell is Cell.DUE:
-            draw.rounded_rectangle(box, radius=7, outline=THEME.muted, width=2)
-    stats = _stats(member, weekly)
-    draw_text(image, (MARGIN + NAME_WIDTH, top + 76), stats, 15, THEME.muted)
-
-
-def _stats(member: MemberProgress, weekly: bool) -> str:
-    if not member.checks_in:
-        return "Not asked to check in: confirms their mentee's milestones"
-    unit = "wk streak" if weekly else "in a row"
-    return (
-        f"🔥 {member.streak} {unit} · best {member.best_streak}   "
-        f"✅ {member.confirmed} confirmed · ❌ {member.missed} missed · ⏳ {member.open} open"
-    )
-
-
-def _legend(image: Image.Image, card: ProgressCard) -> None:
-    draw = ImageDraw.Draw(image)
-    left, top = MARGIN, HEIGHT - 56
-    shown = {cell for member in card.members for cell in member.cells}
-    for cell, label in LEGEND:
-        if cell is Cell.OFF and cell not in shown:
-            continue
-        draw.rounded_rectangle((left, top, left + 18, top + 18), radius=4, fill=CELL_COLOURS[cell])
-        left += 26 + draw_text(image, (left + 26, top), label, 14, THEME.muted) + 24
+            canvas.draw.rounded_rectangle(box, radius=10, outline=THEME.muted, width=4)

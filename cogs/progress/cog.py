@@ -1,4 +1,5 @@
-"""`/progress`: a picture of a partnership's last twelve weeks, streaks, milestones and pool."""
+"""`/progress` and the **My progress** button: a picture of a partnership's weeks since it
+began, a streak, milestones done and the pool."""
 
 from __future__ import annotations
 
@@ -14,15 +15,37 @@ from cogs.common import guild_id_of, in_course, partnered_course_autocomplete, r
 from cogs.common.pictures import display_name, drawn_in_thread, picture_file
 from cogs.common.text import badge
 from cogs.common.threads import member_zone
-from cogs.progress.card import FILENAME, Person, draw_card
+from cogs.progress.card import FILENAME, Person, draw_card, shown_cells
+from cogs.progress.messages import NOT_YOUR_PARTNER, SEVERAL_SHARED, heading
 
-NOT_YOUR_PARTNER = (
-    "Progress cards are private to a partnership: you can see your own, or your partner's."
-)
-SEVERAL_SHARED = (
-    "You are partners in several courses: name the course, or use this in that"
-    " partnership's thread."
-)
+
+async def show_card(
+    interaction: discord.Interaction[TandemBot],
+    partnership: Partnership,
+    focus: int,
+    *,
+    private: bool,
+) -> None:
+    """Answer with `focus`'s card of the pair, dated on the clocks of the member asking."""
+    bot = interaction.client
+    await interaction.response.defer(ephemeral=private, thinking=True)
+    zone = await member_zone(bot, partnership, interaction.user.id)
+    stored = await bot.store.progress.card(partnership, discord.utils.utcnow(), zone)
+    card = stored.focused_on(focus)  # a mentor's card is their mentee's
+    people = {
+        user_id: Person(
+            await display_name(bot, partnership.guild_id, user_id),
+            badge(partnership.role_of(user_id)),
+        )
+        for user_id in partnership.members
+    }
+    picture = await drawn_in_thread(lambda: draw_card(card, people))
+    await interaction.followup.send(
+        heading(people[card.members[0].user_id].name, partnership.course, shown_cells(card)),
+        file=picture_file(picture, FILENAME),
+        ephemeral=private,
+        allowed_mentions=NO_PINGS,
+    )
 
 
 class ProgressCog(commands.Cog):
@@ -30,7 +53,7 @@ class ProgressCog(commands.Cog):
         self.bot = bot
 
     @app_commands.command(
-        name="progress", description="A picture of your partnership's weeks, streaks and pool"
+        name="progress", description="A picture of your partnership's weeks, streak and pool"
     )
     @app_commands.describe(
         course="Which partnership, if you have several",
@@ -47,25 +70,8 @@ class ProgressCog(commands.Cog):
         """Ephemeral, except in the pair's own thread, which only the two partners see."""
         partnership = await self._partnership(interaction, course, member)
         in_thread = partnership.thread_id == interaction.channel_id
-        await interaction.response.defer(ephemeral=not in_thread, thinking=True)
         focus = member.id if member else interaction.user.id
-        zone = await member_zone(self.bot, partnership, interaction.user.id)
-        stored = await self.bot.store.progress.card(partnership, discord.utils.utcnow(), zone)
-        card = stored.focused_on(focus)
-        people = {
-            user_id: Person(
-                await display_name(self.bot, partnership.guild_id, user_id),
-                badge(partnership.role_of(user_id)),
-            )
-            for user_id in partnership.members
-        }
-        picture = await drawn_in_thread(lambda: draw_card(card, people))
-        await interaction.followup.send(
-            f"**{people[focus].name}**'s progress in **{partnership.course}**",
-            file=picture_file(picture, FILENAME),
-            ephemeral=not in_thread,
-            allowed_mentions=NO_PINGS,
-        )
+        await show_card(interaction, partnership, focus, private=not in_thread)
 
     async def _partnership(
         self,

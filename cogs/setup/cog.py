@@ -11,20 +11,21 @@ from bot.errors import UserError
 from bot.models import DEFAULT_CURRENCY, GuildConfig
 from bot.recaps import RecapChange
 from bot.replies import NO_PINGS
+from bot.schedule import next_occurrence
 from bot.store.outbox import Undeliverable
 from cogs.common import capped, guild_id_of
 from cogs.common.options import Clock, Weekday, Zone
-from cogs.common.text import mention
 from cogs.common.threads import (
     LEADERBOARD_CHANNEL_NEEDS,
     PARTNER_CHANNEL_NEEDS,
     channel_by_id,
     missing_permissions,
 )
+from cogs.setup import messages
 
-DEFAULT_MAX_STAKE = 100
+DEFAULT_MAX_PLEDGE = 100
 MAX_CURRENCY_LENGTH = 16
-MAX_STAKE_LIMIT = 1_000_000
+MAX_PLEDGE_LIMIT = 1_000_000
 
 
 def permission_problems(
@@ -43,34 +44,24 @@ def permission_problems(
 def clean_currency(currency: str) -> str:
     cleaned = currency.strip()
     if not 1 <= len(cleaned) <= MAX_CURRENCY_LENGTH or "@" in cleaned or "<" in cleaned:
-        raise UserError(
-            f"The currency label must be 1 to {MAX_CURRENCY_LENGTH} characters, like `points` or `USD`."
-        )
+        raise UserError(messages.bad_currency(MAX_CURRENCY_LENGTH))
     return cleaned
 
 
-def check_max_stake(max_stake: int) -> int:
-    if not 0 <= max_stake <= MAX_STAKE_LIMIT:
-        raise UserError(
-            f"The largest pledge must be between 0 and {MAX_STAKE_LIMIT:,} whole units."
-        )
-    return max_stake
+def check_max_pledge(max_pledge: int) -> int:
+    if not 0 <= max_pledge <= MAX_PLEDGE_LIMIT:
+        raise UserError(messages.bad_max_pledge(MAX_PLEDGE_LIMIT))
+    return max_pledge
 
 
 def undeliverable_lines(failed: list[Undeliverable]) -> list[str]:
-    """Messages Tandem gave up on after a week of retries, by pair, for moderators."""
+    """Messages Tandem gave up on after a week of retries, by pair, for moderators;
+    nothing when every message was delivered (all is well needs no line)."""
     if not failed:
-        return ["✅ Every message was delivered."]
-    lines = [
-        f"• pair #{item.partnership_id} ({' & '.join(mention(m) for m in item.members)}): {item.kind}"
-        if item.partnership_id is not None
-        else f"• <#{item.channel_id}>: {item.kind}"
-        for item in failed
-    ]
+        return []
     return [
-        f"⚠️ **{len(failed)} undeliverable message{'' if len(failed) == 1 else 's'}** "
-        "(retried for a week; check the channels and my permissions):",
-        *capped(lines),
+        messages.undeliverable_heading(len(failed)),
+        *capped([messages.undeliverable_item(item) for item in failed]),
     ]
 
 
@@ -86,7 +77,7 @@ class SetupCog(commands.Cog):
         leaderboard_channel="Where confirmed milestones are celebrated",
         partner_channel="Under which private partner threads are opened",
         currency="Label of pledged amounts (default: points)",
-        max_stake="Largest pledge per milestone, in whole units (default: 100)",
+        max_pledge="Largest pledge per milestone, in whole units (default: 100)",
         recap_day="Day of the weekly recap picture in the leaderboard channel (default: Sunday)",
         recap_time="Time of the weekly recap, HH:MM on a 24-hour clock (default: 18:00)",
         recap_timezone="Time zone of the recap time, e.g. Europe/Berlin (default: UTC)",
@@ -100,7 +91,7 @@ class SetupCog(commands.Cog):
         leaderboard_channel: discord.TextChannel | None = None,
         partner_channel: discord.TextChannel | None = None,
         currency: str | None = None,
-        max_stake: int | None = None,
+        max_pledge: int | None = None,
         recap_day: Weekday | None = None,
         recap_time: Clock | None = None,
         recap_timezone: Zone | None = None,
@@ -109,9 +100,7 @@ class SetupCog(commands.Cog):
         guild_id = guild_id_of(interaction)
         current = await self.bot.store.guilds.get(guild_id)
         if current is None and (leaderboard_channel is None or partner_channel is None):
-            raise UserError(
-                "Name both channels the first time: `leaderboard_channel` and `partner_channel`."
-            )
+            raise UserError(messages.BOTH_CHANNELS_FIRST)
         config = GuildConfig(
             guild_id=guild_id,
             leaderboard_channel_id=leaderboard_channel.id
@@ -123,21 +112,22 @@ class SetupCog(commands.Cog):
             currency=clean_currency(currency)
             if currency is not None
             else (current.currency if current else DEFAULT_CURRENCY),
-            max_stake=check_max_stake(max_stake)
-            if max_stake is not None
-            else (current.max_stake if current else DEFAULT_MAX_STAKE),
+            max_stake=check_max_pledge(max_pledge)
+            if max_pledge is not None
+            else (current.max_stake if current else DEFAULT_MAX_PLEDGE),
         )
         recap = RecapChange(recap_day, recap_time, recap_timezone)
         changing = bool(recap) or any(
-            v is not None for v in (leaderboard_channel, partner_channel, currency, max_stake)
+            v is not None for v in (leaderboard_channel, partner_channel, currency, max_pledge)
         )
         if changing:
             problems = await self._problems(config)
             if problems:
-                raise UserError("I'm missing permissions I need:\n" + "\n".join(problems))
+                raise UserError(messages.MISSING_PERMISSIONS + "\n".join(problems))
             await self.bot.store.guilds.save(config, discord.utils.utcnow(), recap)
-        verb = "updated" if current else "set up"
-        heading = f"Tandem is {verb}." if changing else "Tandem's status in this server:"
+        heading = (
+            (messages.UPDATED if current else messages.SET_UP) if changing else messages.STATUS
+        )
         await interaction.response.send_message(
             await self._status(heading, config),
             ephemeral=True,
@@ -150,7 +140,7 @@ class SetupCog(commands.Cog):
         if not isinstance(leaderboard, discord.TextChannel) or not isinstance(
             partners, discord.TextChannel
         ):
-            return ["a configured channel is gone: name both channels again"]
+            return [messages.CHANNEL_GONE]
         return permission_problems(leaderboard, partners)
 
     async def _status(self, heading: str, config: GuildConfig) -> str:
@@ -159,11 +149,15 @@ class SetupCog(commands.Cog):
         recap = await self.bot.store.recaps.recap_time(config.guild_id)
         lines = [
             heading,
-            f"• Celebrations: <#{config.leaderboard_channel_id}>",
-            f"• Partner threads: under <#{config.partner_channel_id}>",
-            f"• Pledges: up to **{config.max_stake} {config.currency}** per milestone",
-            f"• Weekly recap: {recap.label()} in <#{config.leaderboard_channel_id}>",
-            *(f"⚠️ Missing permissions: {problem}" for problem in problems),
+            *messages.settings(
+                config.leaderboard_channel_id,
+                config.partner_channel_id,
+                config.max_stake,
+                config.currency,
+                recap,
+                next_occurrence(recap, discord.utils.utcnow()),
+            ),
+            *(messages.missing(problem) for problem in problems),
             *undeliverable_lines(failed),
         ]
         return "\n".join(lines)

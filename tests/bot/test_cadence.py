@@ -10,7 +10,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cadence import Rhythm, anchored, answer_week, moved_trial, period, retimed, trial_due
+from bot.cadence import (
+    Rhythm,
+    anchored,
+    answer_week,
+    moved_trial,
+    period,
+    retimed,
+    trial_due,
+    upcoming,
+)
 from bot.checkins import streak, streak_ends, week_of
 from bot.models import Cadence, NoticeKind, PartnerRequest, RequestKind, RequestStatus
 from bot.pauses import Span
@@ -274,15 +283,17 @@ def test_a_new_time_every_two_weeks_never_doubles_or_skips(weekday: int, minute:
     moment = FIRST
     while moment < FIRST + 2 * WEEK:
         last, planned = previous(old, moment), old.next_after(moment)
-        new = retimed(old, weekly, moment)
-        first = new.next_after(moment)
+        new = retimed(old, weekly, moment, planned)
+        first = new.first
         assert first.weekday() == weekday and first.hour * 60 == minute
-        assert first - last > WEEK
         if planned - 4 * DAY > moment:
-            assert first - last <= 17 * DAY
+            assert 10 * DAY <= first - last <= 17 * DAY
+        else:
+            assert first - last > WEEK
         assert abs(first - planned) <= WEEK
-        assert chain(new, moment, 3) == [first, first + 2 * WEEK, first + 4 * WEEK]
-        assert new.week_of(first - 3 * DAY) == first
+        assert chain(new.rhythm, first, 2) == [first + 2 * WEEK, first + 4 * WEEK]
+        assert new.rhythm.week_of(first - 3 * DAY) == first
+        assert new.rhythm.cadence_at(last) is TWO
         moment += timedelta(hours=9, minutes=7)
 
 
@@ -290,18 +301,26 @@ def test_a_new_time_two_days_after_a_check_in_comes_in_the_next_period() -> None
     """Checked in on Monday 5 January; on Tuesday the pair moves to Thursdays 20:00."""
     old = anchored(MONDAY_UTC, TWO, CREATED)
     thursday = WeeklyTime(3, 20 * 60, "UTC")
-    new = retimed(old, thursday, FIRST + DAY)
-    assert new.next_after(FIRST + DAY) == datetime(2026, 1, 15, 20, tzinfo=UTC)  # not the 8th
-    # Right after the check-in, to Wednesdays: the week after next would be 16 days on,
-    # but its Wednesday two weeks earlier is still ahead, so it comes on the 14th.
+    new = retimed(old, thursday, FIRST + DAY, None)
+    assert new.first == datetime(2026, 1, 15, 20, tzinfo=UTC)  # not the 8th
+    # Right after the check-in, to Wednesdays: the week after next, 16 days on. Its
+    # Wednesday two weeks earlier (the 7th) is the last check-in's at the new time,
+    # still ahead, and never reminded: the next check-in is the 21st.
     wednesday = WeeklyTime(2, 18 * 60, "UTC")
-    early = retimed(old, wednesday, FIRST + HOUR)
-    assert chain(early, FIRST + HOUR, 2) == [
-        datetime(2026, 1, 14, 18, tzinfo=UTC),
-        datetime(2026, 1, 28, 18, tzinfo=UTC),
-    ]
+    early = retimed(old, wednesday, FIRST + HOUR, None)
+    assert early.first == datetime(2026, 1, 21, 18, tzinfo=UTC)
+    assert chain(early.rhythm, early.first, 1) == [datetime(2026, 2, 4, 18, tzinfo=UTC)]
+    stored = early.first
+    assert upcoming(early.rhythm, stored, FIRST + HOUR) == early.first
+    assert early.rhythm.next_after(FIRST + HOUR) == datetime(2026, 1, 7, 18, tzinfo=UTC)
+    # Once the planned check-in has passed and before the job moved it, the rhythm's next.
+    assert upcoming(early.rhythm, stored, stored) == datetime(2026, 2, 4, 18, tzinfo=UTC)
+    assert upcoming(early.rhythm, None, FIRST + HOUR) == datetime(2026, 1, 7, 18, tzinfo=UTC)
     # Weekly pairs start the new time at its next occurrence, as before.
-    assert retimed(Rhythm(MONDAY_UTC), thursday, FIRST + DAY) == Rhythm(thursday)
+    weekly = retimed(Rhythm(MONDAY_UTC), thursday, FIRST + DAY, None)
+    assert weekly.rhythm == Rhythm(thursday) and weekly.first == datetime(
+        2026, 1, 8, 20, tzinfo=UTC
+    )
 
 
 def test_an_answer_right_after_a_new_time_belongs_to_the_last_check_in() -> None:
@@ -311,9 +330,9 @@ def test_an_answer_right_after_a_new_time_belongs_to_the_last_check_in() -> None
     old = Rhythm(MONDAY_UTC, TWO, date(2026, 1, 5))
     last, moved = datetime(2026, 3, 16, 18, tzinfo=UTC), datetime(2026, 3, 17, 10, tzinfo=UTC)
     assert old.week_of(last + HOUR) == last
-    new = retimed(old, WeeklyTime(3, 18 * 60, "UTC"), moved)
-    first = new.next_after(moved)
-    assert new.anchor == date(2026, 3, 12) and first == datetime(2026, 3, 26, 18, tzinfo=UTC)
+    changed = retimed(old, WeeklyTime(3, 18 * 60, "UTC"), moved, None)
+    new, first = changed.rhythm, changed.first
+    assert new.anchor == date(2026, 2, 26) and first == datetime(2026, 3, 26, 18, tzinfo=UTC)
     assert new.week_of(moved) == datetime(2026, 3, 12, 18, tzinfo=UTC)  # never scheduled
     assert answer_week(new, moved, last, first) == last
     # The nearer of the two real check-ins: the 16th until halfway to the 26th.
@@ -322,10 +341,9 @@ def test_an_answer_right_after_a_new_time_belongs_to_the_last_check_in() -> None
     assert answer_week(new, first + HOUR, first, first + 2 * WEEK) == first  # as before
     assert answer_week(new, first + HOUR, last, first) == first  # not yet posted: still it
     # Weekly, to Saturdays: the rhythm's Saturday 14 March was never scheduled either.
-    saturday = retimed(Rhythm(MONDAY_UTC), WeeklyTime(5, 18 * 60, "UTC"), moved)
-    assert saturday.week_of(moved) == datetime(2026, 3, 14, 18, tzinfo=UTC)
-    upcoming = saturday.next_after(moved)
-    assert answer_week(saturday, moved, last, upcoming) == last
+    saturday = retimed(Rhythm(MONDAY_UTC), WeeklyTime(5, 18 * 60, "UTC"), moved, None)
+    assert saturday.rhythm.week_of(moved) == datetime(2026, 3, 14, 18, tzinfo=UTC)
+    assert answer_week(saturday.rhythm, moved, last, saturday.first) == last
     # The two real check-ins stay the two periods they were, every two weeks or weekly.
     weeks = [datetime(2026, 3, 2, 18, tzinfo=UTC), last]
     cadences = dict.fromkeys(weeks, TWO)
@@ -441,3 +459,34 @@ async def test_a_time_and_a_cadence_confirmed_at_once_stay_consistent(
     finally:
         await one.close()
         await two.close()
+
+
+def test_a_second_new_time_replaces_the_first_ones_check_in() -> None:
+    """Every two weeks on Mondays 10:00 in Berlin, checked in on Monday 5 January. On
+    Tuesday 6 the pair moves to Wednesdays (the next check-in becomes the 21st), an hour
+    later to Thursdays: that one replaces the 21st, not the 7th, a Wednesday of the first
+    new rhythm that is no check-in, so nothing comes three days after the 5th."""
+    berlin = ZoneInfo("Europe/Berlin")
+    old = Rhythm(WeeklyTime(0, 10 * 60, "Europe/Berlin"), TWO, date(2026, 1, 5))
+    confirmed = datetime(2026, 1, 6, 12, tzinfo=berlin)
+    wednesday = retimed(old, WeeklyTime(2, 10 * 60, "Europe/Berlin"), confirmed, None)
+    assert wednesday.first == datetime(2026, 1, 21, 10, tzinfo=berlin)
+    thursday = retimed(
+        wednesday.rhythm, WeeklyTime(3, 10 * 60, "Europe/Berlin"), confirmed + HOUR, wednesday.first
+    )
+    assert thursday.first == datetime(2026, 1, 22, 10, tzinfo=berlin)  # not the 8th
+    assert chain(thursday.rhythm, thursday.first, 1) == [datetime(2026, 2, 5, 10, tzinfo=berlin)]
+
+
+@pytest.mark.parametrize("weekday", [1, 2])
+def test_a_new_tuesday_or_wednesday_time_comes_in_the_next_on_week(weekday: int) -> None:
+    """Every two weeks on Mondays, checked in on Monday 5 January; on Tuesday 6 the pair
+    moves to Tuesdays (or Wednesdays) 10:00. The next check-in was Monday 19: it becomes
+    the 20th (or 21st), 15 or 16 days on, never the off-week's 13th (or 14th)."""
+    old = anchored(MONDAY_UTC, TWO, CREATED)
+    moved = datetime(2026, 1, 6, 9, tzinfo=UTC)
+    new = retimed(old, WeeklyTime(weekday, 10 * 60, "UTC"), moved, None)
+    first = datetime(2026, 1, 19 + weekday, 10, tzinfo=UTC)
+    assert new.first == first
+    assert chain(new.rhythm, first, 2) == [first + 2 * WEEK, first + 4 * WEEK]
+    assert new.rhythm.cadence_at(FIRST) is TWO  # an answer still filed under the 5th

@@ -1,4 +1,4 @@
-"""The progress card's values and the recap's timing: plain rules, no Discord."""
+"""The progress card's weeks and the recap's timing: plain rules, no Discord."""
 
 from __future__ import annotations
 
@@ -6,14 +6,10 @@ from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from hypothesis import given
-from hypothesis import strategies as st
-
 from bot.cadence import Rhythm
-from bot.checkins import streak
 from bot.models import Cadence
 from bot.pauses import Span
-from bot.progress import GRID_WEEKS, Cell, History, best_streak, grid_row, grid_weeks
+from bot.progress import GRID_WEEKS, Cell, History, grid_row, grid_weeks
 from bot.recaps import DEFAULT_RECAP, covered_week, latest_occasion
 from bot.schedule import WeeklyTime
 
@@ -29,6 +25,31 @@ def test_grid_columns_are_twelve_weekly_check_in_times_across_dst() -> None:
     assert weeks[0] == datetime(2026, 1, 19, 17, tzinfo=UTC)  # 18:00 in winter too
     gaps = {later - earlier for earlier, later in pairwise(weeks)}
     assert gaps == {WEEK, WEEK - timedelta(hours=1)}  # the spring week is an hour short
+
+
+def test_the_grid_starts_at_the_pairs_first_week() -> None:
+    """A pair made on Thursday 1 January: its first column is the week around Monday
+    29 December, which holds that Thursday; an older pair keeps twelve columns."""
+    now = datetime(2026, 1, 21, 12, tzinfo=UTC)
+    weeks = grid_weeks(BERLIN_MONDAY, now, started=datetime(2026, 1, 1, tzinfo=UTC))
+    assert weeks == tuple(datetime(2025, 12, 29, 17, tzinfo=UTC) + WEEK * n for n in range(4))
+    assert grid_weeks(BERLIN_MONDAY, now, started=now - WEEK * 40) == grid_weeks(BERLIN_MONDAY, now)
+    assert len(grid_weeks(BERLIN_MONDAY, now, started=now)) == 1
+
+
+def test_no_week_before_the_first_check_in_asked_is_missed() -> None:
+    """Made on Thursday 1 January, first asked on Monday 5 January: the week of pairing
+    up is drawn as before the pair began, for a partner who did not check in early."""
+    made, first = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 5, 17, tzinfo=UTC)
+    now = datetime(2026, 1, 13, 9, tzinfo=UTC)
+    weeks = grid_weeks(BERLIN_MONDAY, now, started=made)
+    lasting = Span(made, now)
+    early = History({made + timedelta(hours=1): Cadence.WEEKLY}, [], lasting, first_asked=first)
+    late = History({}, [], lasting, asked=[first], first_asked=first)
+    assert grid_row(weeks, early, WEEKLY, now) == (Cell.CHECKED, Cell.MISSED, Cell.DUE)
+    assert grid_row(weeks, late, WEEKLY, now) == (Cell.BEFORE, Cell.MISSED, Cell.DUE)
+    never_asked = History({}, [], lasting, first_asked=now)
+    assert grid_row(weeks, never_asked, WEEKLY, now) == (Cell.BEFORE, Cell.BEFORE, Cell.DUE)
 
 
 def test_each_cell_reads_answers_breaks_and_the_pairs_lifetime() -> None:
@@ -69,19 +90,6 @@ def test_off_weeks_of_a_pair_every_two_weeks_are_neither_missed_nor_due() -> Non
     )
 
 
-@given(st.lists(st.integers(min_value=0, max_value=40), unique=True, max_size=25))
-def test_the_best_streak_is_the_longest_run_of_consecutive_weeks(offsets: list[int]) -> None:
-    start = datetime(2026, 1, 5, 17, tzinfo=UTC)
-    weeks = [start + WEEK * n for n in offsets]
-    taken = set(offsets)
-    longest = max(
-        (next(k for k in range(42) if n + k not in taken) for n in taken if n - 1 not in taken),
-        default=0,
-    )
-    assert best_streak(weeks) == longest
-    assert best_streak(weeks) >= streak(weeks, start + WEEK * 41)
-
-
 def test_past_off_weeks_stay_off_after_the_pair_goes_back_to_weekly() -> None:
     weeks = grid_weeks(BERLIN_MONDAY, datetime(2026, 3, 3, 12, tzinfo=UTC))
     fortnightly = {weeks[6]: Cadence.EVERY_TWO_WEEKS, weeks[8]: Cadence.EVERY_TWO_WEEKS}
@@ -114,16 +122,6 @@ def test_a_week_a_check_in_was_asked_in_is_never_off() -> None:
         Cell.CHECKED,
         Cell.DUE,
     )
-
-
-def test_best_streak_examples() -> None:
-    start = datetime(2026, 1, 5, 17, tzinfo=UTC)
-    run = [start + WEEK * n for n in (0, 1, 2, 5, 6)]
-    assert best_streak(run) == 3
-    assert best_streak([]) == 0
-    # A break between two weeks keeps them one run, as the current streak does.
-    gap = [start, start + WEEK * 3]
-    assert best_streak(gap, [Span(start + WEEK, start + WEEK * 3)]) == 2
 
 
 def test_the_recap_is_the_latest_occasion_and_covers_the_week_before_it() -> None:

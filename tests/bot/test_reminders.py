@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.models import NoticeKind
+from bot.models import Cadence, NoticeKind
 from bot.reminders import Notice, PairState, Plan, plan
 from bot.schedule import WeeklyTime, next_occurrence
 
@@ -29,6 +29,7 @@ ALICE, BOB = 101, 202
 MONDAY_UTC = WeeklyTime(MONDAY, 18 * 60, "UTC")
 CREATED = datetime(2026, 1, 1, 12, tzinfo=UTC)  # a Thursday
 NEXT = datetime(2026, 1, 5, 18, tzinfo=UTC)  # the first Monday 18:00 after CREATED
+HALF_WEEK = timedelta(days=3, hours=12)  # a check-in week runs this long either side of it
 
 BERLIN_EVENING = WeeklyTime(SUNDAY, 18 * 60, "Europe/Berlin")
 BERLIN_NIGHT = WeeklyTime(SUNDAY, 2 * 60 + 30, "Europe/Berlin")
@@ -108,10 +109,12 @@ def test_next_occurrence_is_the_next_scheduled_instant() -> None:
     [CREATED, NEXT - 3 * DAY, NEXT - DAY - HOUR, NEXT - DAY - SECOND],
 )
 def test_before_the_heads_up_window_nothing_is_due(now: datetime) -> None:
+    """The loop wakes when the check-in's week opens (its last reminder closes), then for
+    the heads-up."""
     result = plan(make_state(), now)
     assert result.notices == []
     assert result.next_checkin_at == NEXT
-    assert result.alarm_at == NEXT - DAY
+    assert result.alarm_at == (NEXT - HALF_WEEK if now < NEXT - HALF_WEEK else NEXT - DAY)
 
 
 @pytest.mark.parametrize("now", [NEXT - DAY, NEXT - 23 * HOUR, NEXT - HOUR, NEXT - SECOND])
@@ -128,7 +131,24 @@ def test_at_or_after_the_check_in_instant_a_check_in_is_posted(late: timedelta) 
     result = plan(make_state(alice=now - HOUR, bob=now - HOUR), now)
     assert result.notices == [Notice(CHECKIN, stamp(NEXT), 0)]
     assert result.next_checkin_at == NEXT + WEEK
-    assert result.alarm_at == NEXT + WEEK - DAY
+    assert result.alarm_at == (NEXT + HALF_WEEK if late < HALF_WEEK else NEXT + WEEK - DAY)
+    assert not result.closes_last_reminder
+
+
+def test_the_last_reminder_closes_once_when_the_next_check_in_week_opens() -> None:
+    """Half a week after a reminder its **Check in** has nothing left to answer: the plan
+    that wakes for it says so once, and so does the first plan after downtime over it."""
+    opens = NEXT - HALF_WEEK
+    rung = replace(make_state(), alarm_at=opens)
+    assert plan(rung, opens).closes_last_reminder
+    assert not plan(
+        replace(make_state(), alarm_at=opens - HOUR), opens - SECOND
+    ).closes_last_reminder
+    assert not plan(replace(make_state(), alarm_at=opens + HOUR), opens + HOUR).closes_last_reminder
+    after_downtime = replace(make_state(), alarm_at=opens - DAY)
+    assert plan(after_downtime, NEXT - HOUR).closes_last_reminder
+    every_two_weeks = replace(make_state(), cadence=Cadence.EVERY_TWO_WEEKS, alarm_at=NEXT - WEEK)
+    assert plan(every_two_weeks, NEXT - WEEK).closes_last_reminder
 
 
 def test_no_heads_up_for_the_instant_that_has_passed() -> None:

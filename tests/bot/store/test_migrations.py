@@ -102,7 +102,7 @@ async def test_buttons_posted_by_the_previous_version_still_answer(ready: Server
     """Requests posted before the one answer button kept their own custom ids."""
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
-    await add(ready, alice, await goal(ready, alice), stake=4.0, due="2026-01-20")
+    await add(ready, alice, await goal(ready, alice), pledge=4.0, due="2026-01-20")
     milestone = await only_milestone(ready, alice)
     asked = await ready.bot.store.milestones.request(milestone, MilestoneAsk.DONE, ready.env.now())
     thread = ready.bot.get_channel(partnership.thread_id)

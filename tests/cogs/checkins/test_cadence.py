@@ -14,8 +14,11 @@ from typing import Any
 from bot.app import TandemBot
 from bot.errors import UserError
 from bot.models import Cadence
-from cogs.checkins.messages import CADENCE_PROPOSED, QUIET_NUDGE
+from cogs.checkins.messages import CADENCE_PROPOSED, QUIET_NUDGE, SCHEDULE_PROPOSED
+from cogs.common.text import Stamp, stamp
 from tests.helpers import (
+    Channel,
+    Member,
     Server,
     advance_to,
     agree_time,
@@ -78,7 +81,7 @@ async def test_confirmed_every_two_weeks_reminds_only_in_the_on_weeks(ready: Ser
     assert asked.ephemeral and "checking in **every two weeks**" in reply(asked)
     [proposal] = messages_with(thread, CADENCE_PROPOSED)
     assert pinged(ready, proposal) == {bob.id}
-    assert "Monday 5 January, 18:00 (Europe/Berlin)" in proposal.content  # the next one stays
+    assert stamp(monday(5)) in proposal.content  # the next one stays
     assert await cadence_of(ready, partnership) is Cadence.WEEKLY  # not before bob agrees
 
     await bob.click(proposal, label="Confirm")
@@ -86,7 +89,8 @@ async def test_confirmed_every_two_weeks_reminds_only_in_the_on_weeks(ready: Ser
     assert "From now on you check in **every two weeks**" in answered.content
     assert not answered.components
     status = await bob.slash(ready.general, "partner status")
-    assert "Check-in every two weeks, next: Monday 18:00 (Europe/Berlin)" in reply(status)
+    assert f"Next check-in: <t:{int(monday(5).timestamp())}:F>" in reply(status)
+    assert "then every two weeks" in reply(status)
     [row] = (await exported(ready, alice))["partnerships"]
     assert row["checkin_cadence"] == "every_two_weeks"
 
@@ -267,17 +271,71 @@ async def test_a_new_time_every_two_weeks_replaces_the_next_check_in(ready: Serv
         checkin_time="18:00",
         timezone="Europe/Berlin",
     )
-    [proposal] = messages_with(thread, "proposes a new weekly check-in time")
-    assert "Friday 18:00 (Europe/Berlin)" in proposal.content
+    [proposal] = messages_with(thread, SCHEDULE_PROPOSED)
+    assert f"{stamp(at(16, 17))} ({stamp(at(16, 17), Stamp.RELATIVE)}), then every two weeks" in (
+        proposal.content
+    )
     await bob.click(proposal, label="Confirm")
     stored = await ready.bot.store.partnerships.partnership(partnership.id)
     assert stored is not None and stored.cadence is Cadence.EVERY_TWO_WEEKS
     status = await alice.slash(ready.general, "partner status")
-    assert "next: Friday 18:00 (Europe/Berlin)" in reply(status)
+    assert stamp(at(16, 17)) in reply(status)
     await advance_to(ready, at(31))
     assert times(thread, DUE) == [monday(5), at(16, 17), at(30, 17)]
     assert times(thread, "Heads-up") == [at(4, 17), at(15, 17), at(29, 17)]
     await advance_to(ready, at(16, 17, 30) + timedelta(weeks=2))
+    assert not ready.errors()
+
+
+async def moved_to_wednesday(server: Server) -> tuple[Member, Member, Channel]:
+    """A pair every two weeks checks in on Monday 5 January; on Tuesday 6 January at 10:00
+    it agrees to move to Wednesdays 10:00 (Berlin). Returns (alice, bob, thread)."""
+    alice, bob, _partnership, thread = await every_two_weeks(server)
+    await advance_to(server, at(5, 17, 30))
+    await check_in(server, alice)
+    await advance_to(server, at(6, 10))
+    await agree_time(
+        server, alice, bob, thread, checkin_day=2, checkin_time="10:00", timezone="Europe/Berlin"
+    )
+    return alice, bob, thread
+
+
+async def test_a_new_wednesday_time_every_two_weeks_skips_the_off_week(ready: Server) -> None:
+    """Checked in on Monday 5 January; on Tuesday the pair moves to Wednesdays 10:00. The
+    next check-in was Monday 19: it becomes Wednesday 21 (not the off-week's 14th), then
+    4 February, and the heads-ups come the day before each."""
+    _alice, bob, thread = await moved_to_wednesday(ready)
+    [confirmed] = messages_with(thread, "New check-in time confirmed")
+    assert f"the first is {stamp(at(21, 9))}" in confirmed.content
+    # The 7th, the last check-in's day at the new time, is not the next one.
+    assert stamp(at(21, 9)) in reply(await bob.slash(ready.general, "partner status"))
+    await advance_to(ready, at(36))
+    assert times(thread, DUE) == [monday(5), at(21, 9), at(35, 9)]
+    assert times(thread, "Heads-up") == [at(4, 17), at(20, 9), at(34, 9)]
+    assert not ready.errors()
+
+
+async def test_a_second_new_time_every_two_weeks_replaces_the_first_ones_check_in(
+    ready: Server,
+) -> None:
+    """Checked in on Monday 5 January; on Tuesday the pair moves to Wednesdays 10:00 (next
+    check-in the 21st), then two hours later to Thursdays 10:00: the next is Thursday 22,
+    not the 8th, three days after the last one."""
+    alice, bob, thread = await moved_to_wednesday(ready)
+    await advance_to(ready, at(6, 12))
+    await bob.slash(
+        ready.general,
+        "checkin_schedule",
+        checkin_day=3,
+        checkin_time="10:00",
+        timezone="Europe/Berlin",
+    )
+    proposal = messages_with(thread, SCHEDULE_PROPOSED)[-1]
+    assert f"{stamp(at(22, 9))} ({stamp(at(22, 9), Stamp.RELATIVE)})" in proposal.content
+    await alice.click(proposal, label="Confirm")
+    assert stamp(at(22, 9)) in reply(await alice.slash(ready.general, "partner status"))
+    await advance_to(ready, at(37))
+    assert times(thread, DUE) == [monday(5), at(22, 9), at(36, 9)]
     assert not ready.errors()
 
 
@@ -289,9 +347,7 @@ async def test_the_proposal_back_to_weekly_shows_the_sooner_check_in(ready: Serv
     await propose(ready, bob, Cadence.WEEKLY)
     back = messages_with(thread, CADENCE_PROPOSED)[-1]
     assert "stays" not in back.content
-    assert "Confirmed now, the next check-in would be:" in back.content
-    assert "Monday 26 January, 18:00 (Europe/Berlin)" in back.content
-    assert "quiet after two weeks without a check-in" in back.content
+    assert f"Next check-in: {stamp(monday(26))}" in back.content
 
 
 async def test_the_trial_question_keeps_the_age_it_was_asked_at(ready: Server) -> None:

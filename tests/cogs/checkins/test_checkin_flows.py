@@ -104,7 +104,7 @@ async def test_two_week_question_keep_and_switch(ready: Server) -> None:
     assert again.ephemeral and "already chose **Keep**" in reply(again)
     assert len(thread.history()) == posted
     switched = await bob.click(question, label="Switch")
-    assert switched.ephemeral and "first in line" in reply(switched)
+    assert switched.ephemeral and "first in line for your next match" in reply(switched)
     assert "already waiting" in reply(switched)  # requeued at once, and told so truthfully
     assert await ready.bot.store.partnerships.active_partnerships(ready.guild.id, alice.id) == []
     assert "one of you chose to switch" in thread.history()[-1].content
@@ -171,7 +171,7 @@ async def test_schedule_change_needs_the_partner(ready: Server) -> None:
         timezone="Asia/Kolkata",
     )
     assert asked.ephemeral and "Thursday 07:30 (Asia/Kolkata)" in reply(asked)
-    [proposal] = messages_with(thread, "proposes a new weekly check-in time")
+    [proposal] = messages_with(thread, "proposes a new check-in time")
     own = await alice.click(proposal, label="Confirm")
     assert own.ephemeral and "Your partner has to confirm" in reply(own)
     still = await ready.bot.store.partnerships.partnership(partnership.id)

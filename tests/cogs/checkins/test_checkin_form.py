@@ -12,7 +12,7 @@ from tests.helpers import ANSWERS, Server, pair, reply
 def answers_in(thread: Any) -> dict[str, str]:
     """Whose check-in each embed in the thread shows, and what they completed."""
     return {
-        m.embeds[0].description: m.embeds[0].fields[0].value for m in thread.history() if m.embeds
+        m.embeds[0].author.name: m.embeds[0].fields[0].value for m in thread.history() if m.embeds
     }
 
 
@@ -28,8 +28,8 @@ async def test_both_partners_fill_the_form_at_once_and_each_posts_their_own(read
 
     assert "posted" in reply(done_alice) and "posted" in reply(done_bob)
     assert answers_in(ready.thread(partnership.thread_id)) == {
-        alice.mention: "Alice's chapter",
-        bob.mention: "Bob's exercises",
+        "alice": "Alice's chapter",
+        "bob": "Bob's exercises",
     }
     assert await ready.bot.store.db.fetch_value("SELECT COUNT(*) FROM checkins") == 2
 
@@ -43,7 +43,7 @@ async def test_a_form_opened_before_a_restart_submits_after_it(
     await ready.env.restart_bot(make_bot())  # a deploy while alice is typing
     done = await alice.submit_modal(shown, ANSWERS)
     assert done.ephemeral and "posted" in reply(done)
-    assert answers_in(ready.thread(partnership.thread_id)) == {alice.mention: ANSWERS["completed"]}
+    assert answers_in(ready.thread(partnership.thread_id)) == {"alice": ANSWERS["completed"]}
 
 
 async def test_a_second_answer_that_week_edits_the_same_message(ready: Server) -> None:
@@ -55,5 +55,5 @@ async def test_a_second_answer_that_week_edits_the_same_message(ready: Server) -
     updated = await alice.submit_modal(second, ANSWERS | {"completed": "Even more"})
     assert "updated" in reply(updated)
     thread = ready.thread(partnership.thread_id)
-    assert answers_in(thread) == {alice.mention: "Even more"}
+    assert answers_in(thread) == {"alice": "Even more"}
     assert len([m for m in thread.history() if m.embeds]) == 1

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import discord
+import pytest
 
 from bot.app import TandemBot
 from bot.errors import UserError
@@ -54,8 +55,8 @@ async def test_the_pair_is_asked_once_every_eight_weeks_after_the_trial(
     assert messages_with(thread, QUESTION) == []
     await advance(ready, 4 * 60)
     [review] = messages_with(thread, QUESTION)
-    assert pinged(ready, review) == {alice.id, bob.id}
-    assert labels(review) == ["Keep", "Change time", "Switch"]
+    assert pinged(ready, review) == set()  # 01:00 in Berlin: it can wait, nobody is woken
+    assert labels(review) == ["Keep", "Change time", "Switch", "How it works"]
 
     await ready.env.restart_bot(make_bot())
     await advance(ready, WEEK)
@@ -69,6 +70,26 @@ async def test_the_pair_is_asked_once_every_eight_weeks_after_the_trial(
     assert "Noted" in reply(await alice.click(newest, label="Keep"))
     [answer] = (await exported(ready, alice))["review_answers"]
     assert (answer["answer"], answer["asked_at"]) == ("keep", "2026-05-07T00:00:00+00:00")
+
+
+@pytest.mark.parametrize(
+    ("made_at", "woken"),
+    [
+        (datetime(2026, 1, 1, 22, 30, tzinfo=UTC), False),  # 23:30 in Berlin
+        (datetime(2026, 1, 1, 14, 0, tzinfo=UTC), True),  # 15:00 in Berlin
+    ],
+)
+async def test_the_trial_question_pings_only_a_pair_made_in_the_daytime(
+    ready: Server, made_at: datetime, woken: bool
+) -> None:
+    """It comes two weeks later at the time of day the pair was made, so a pair made late
+    in the evening is asked without being woken."""
+    alice, bob = ready.member("alice"), ready.member("bob")
+    await advance_to(ready, made_at)
+    partnership = await pair(ready, alice, bob)
+    await advance_to(ready, made_at + timedelta(weeks=2, minutes=2))
+    [trial] = messages_with(ready.thread(partnership.thread_id), "keep going together?")
+    assert pinged(ready, trial) == ({alice.id, bob.id} if woken else set())
 
 
 async def test_keep_from_both_settles_the_review(ready: Server) -> None:
@@ -111,7 +132,7 @@ async def test_change_time_opens_a_form_whose_new_time_the_partner_confirms(
         shown, {"day": "wednesday", "time": "07:30", "zone": "Asia/Kolkata"}
     )
     assert "Your proposal of **Wednesday 07:30 (Asia/Kolkata)** is saved" in reply(asked)
-    [proposal] = messages_with(thread, "proposes a new weekly check-in time")
+    [proposal] = messages_with(thread, "proposes a new check-in time")
     assert pinged(ready, proposal) == {bob.id}
     [answered] = messages_with(thread, QUESTION)
     assert f"{alice.mention} chose **Change time**" in answered.content and answered.components

@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
 from PIL import Image
 
 from cogs.common.pictures import (
     MISSING_GLYPH,
     TEXT_FONTS,
     TEXT_LAYER,
+    Canvas,
     draw_text,
     fitted,
     png,
@@ -61,3 +63,16 @@ def test_the_png_keeps_what_it_drew() -> None:
     image = Image.open(io.BytesIO(data))
     assert image.format == "PNG"
     assert json.loads(image.text[TEXT_LAYER]) == {"name": "李 😀", "streak": 3}  # type: ignore[attr-defined]
+
+
+def test_a_canvas_records_its_layout_and_refuses_text_too_small_for_a_phone() -> None:
+    """Drawn 800 px wide and shown 400 px wide, text must be at least 22 px as drawn."""
+    canvas = Canvas(100)
+    canvas.text((10, 10), "Weekly recap", 22, (255, 255, 255))
+    with pytest.raises(ValueError, match="unreadable on a phone"):
+        canvas.text((10, 50), "legend", 14, (255, 255, 255))
+    image = Image.open(io.BytesIO(canvas.png({"streak": 3})))
+    assert json.loads(image.text[TEXT_LAYER]) == {  # type: ignore[attr-defined]
+        "streak": 3,
+        "layout": {"width": 800, "height": 100, "texts": [{"text": "Weekly recap", "px": 22}]},
+    }

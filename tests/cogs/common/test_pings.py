@@ -24,11 +24,14 @@ async def test_a_title_that_mentions_someone_pings_only_whom_each_notice_means(
     alice, bob, carol = ready.member("alice"), ready.member("bob"), ready.member("carol")
     partnership = await pair(ready, alice, bob)
     title = f"{carol.mention} {bob.mention} @everyone"
-    await add(ready, alice, await goal(ready, alice), title=title, stake=5.0)
+    await advance_to(ready, datetime(2026, 1, 1, 9, 0, tzinfo=UTC))  # daytime: pings may wake
+    await add(ready, alice, await goal(ready, alice), title=title, pledge=5.0)
+    # Alice moves west: her deadline, Berlin's midnight, is 18:00 for her, so she is pinged.
+    await alice.slash(ready.general, "profile", timezone="America/New_York")
     await advance_to(ready, datetime(2026, 1, 4, 0, 0, tzinfo=UTC))  # the deadline passes
     thread = ready.thread(partnership.thread_id)
     [added] = messages_with(thread, "set a milestone")
-    [missed] = messages_with(thread, "passed their deadline")
+    [missed] = messages_with(thread, "missed **")
     assert title in added.content and title in missed.content
     assert pinged(ready, added) == {bob.id}  # the partner, asked to confirm later
     assert pinged(ready, missed) == {alice.id}  # only the owner of the missed milestone
@@ -46,7 +49,7 @@ async def test_every_message_names_its_pings_and_never_parses_everyone_or_roles(
         await alice.slash(ready.general, "checkin"),
         {"completed": "@everyone <@&1>", "next_goal": f"{bob.mention}", "blockers": ""},
     )
-    await add(ready, alice, await goal(ready, alice), stake=1.0)
+    await add(ready, alice, await goal(ready, alice), pledge=1.0)
     await advance_to(ready, datetime(2026, 1, 16, 0, 0, tzinfo=UTC))  # reminders, trial, misses
     sent = [
         r

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import discord
 import pytest
 
 from bot.errors import UserError
+from bot.schedule import WeeklyTime
+from cogs.common.text import stamp
 from tests.helpers import Server, add, agree_time, find, goal, messages_with, pair, reply
 
 
@@ -23,28 +26,41 @@ async def test_thread_notices_give_times_in_both_members_zones(ready: Server) ->
     await add(ready, alice, await goal(ready, alice), due="2026-01-20")
     thread = ready.thread(partnership.thread_id)
     [added] = messages_with(thread, "set a milestone")
-    assert f"Wednesday 00:00 (Europe/Berlin) for {alice.mention}" in added.content
-    assert f"Tuesday 18:00 (America/New_York) for {bob.mention}" in added.content
+    [milestone] = await server_milestones(ready, alice)
+    assert f"due by {stamp(milestone.deadline)}" in added.content  # each reader's own clock
+    assert "Europe/Berlin" not in added.content and "America/New_York" not in added.content
 
     await agree_time(
         ready, alice, bob, thread, checkin_day=3, checkin_time="07:30", timezone="Asia/Kolkata"
     )
-    [confirmed] = messages_with(thread, "New weekly check-in confirmed")
-    assert f"{alice.mention}: Thursday 03:00 (Europe/Berlin)" in confirmed.content
-    assert f"{bob.mention}: Wednesday 21:00 (America/New_York)" in confirmed.content
+    [confirmed] = messages_with(thread, "New check-in time confirmed")
+    first = WeeklyTime(3, 7 * 60 + 30, "Asia/Kolkata").next_after(ready.env.now())
+    assert f"the first is {stamp(first)}" in confirmed.content  # each reader's own clock
+    assert "Asia/Kolkata" not in confirmed.content
 
 
 async def test_status_and_milestone_list_read_in_the_readers_zone(ready: Server) -> None:
     alice, bob, _partnership = await berlin_and_new_york(ready)
     status = await bob.slash(ready.general, "partner status")
-    assert "Weekly check-in: Monday 12:00 (America/New_York)" in reply(status)
+    monday = int(datetime(2026, 1, 5, 17, tzinfo=UTC).timestamp())  # each reader's own clock
+    assert f"Next check-in: <t:{monday}:F>" in reply(status)
     await add(ready, bob, await goal(ready, bob), due="2026-01-20")
     listed = await bob.slash(ready.general, "milestone list")
-    assert "(ends Wednesday 00:00 (America/New_York))" in reply(listed)  # his end of day
-    # Without a profile zone of her own, alice reads in the pair's zone, never in UTC.
+    [his] = await server_milestones(ready, bob)
+    assert his.deadline == datetime(2026, 1, 21, 5, 0, tzinfo=UTC)  # his end of day
+    assert f"due by {stamp(his.deadline)}" in reply(listed)
+    # Without a profile zone of her own, alice's day ends in the pair's zone, never in UTC.
     await add(ready, alice, await goal(ready, alice), due="2026-01-20")
+    [hers] = await server_milestones(ready, alice)
+    assert hers.deadline == datetime(2026, 1, 20, 23, 0, tzinfo=UTC)
     mine = await alice.slash(ready.general, "milestone list")
-    assert "(Europe/Berlin)" in reply(mine) and "UTC" not in reply(mine)
+    assert f"due by {stamp(hers.deadline)}" in reply(mine)
+
+
+async def server_milestones(server: Server, member: Any) -> list[Any]:
+    return await server.bot.store.milestones.milestones_of(
+        server.guild.id, member.id, open_only=False
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """The weekly recap picture in the leaderboard channel: when it comes, once, and what it shows.
 
 SimCord's clock starts on Thursday 2026-01-01 00:00 UTC; the default recap time is
-Sunday 18:00 UTC, so the first recap is due on Sunday 4 January at 18:00 UTC.
+Sunday 18:00 UTC, so the first recap is due on Sunday 4 January at 18:00 UTC. Pairs made
+with `pair` check in on Mondays at 18:00 Berlin time (17:00 UTC).
 """
 
 from __future__ import annotations
@@ -17,28 +18,39 @@ from PIL import Image
 
 from bot.app import TandemBot
 from bot.errors import UserError
+from bot.models import Cadence
 from cogs.common.pictures import TEXT_LAYER
 from tests.helpers import (
     Server,
     advance,
     advance_to,
+    assert_short,
+    check_in,
     confirm,
     invitation_message,
     pair,
     reply,
     request,
+    shown_on_a_phone,
 )
 
 
 async def recaps(server: Server) -> list[tuple[discord.Message, dict[str, Any]]]:
-    """Every recap in the leaderboard channel, with the values its picture drew."""
+    """Every recap in the leaderboard channel, with the values its picture drew.
+
+    Each is a short message and a picture drawn for a phone: 800 px wide, shown 400 px
+    wide, where no text of it is under 11 px tall, by the layout its PNG recorded.
+    """
     found = []
     for message in server.leaderboard.history():
         if not message.attachments or message.attachments[0].filename != "weekly-recap.png":
             continue
         image = Image.open(io.BytesIO(await message.attachments[0].read()))
-        assert image.format == "PNG" and image.size == (880, 440)
-        found.append((message, json.loads(image.text[TEXT_LAYER])))  # type: ignore[attr-defined]
+        drawn = json.loads(image.text[TEXT_LAYER])  # type: ignore[attr-defined]
+        assert image.format == "PNG" and image.size == (800, drawn["layout"]["height"])
+        assert min(shown_on_a_phone(drawn).values()) >= 11
+        assert_short(message.content)
+        found.append((message, drawn))
     return found
 
 
@@ -57,13 +69,17 @@ async def test_the_recap_comes_once_a_week_names_only_members_who_show(
     assert await recaps(ready) == []
     await advance_to(ready, datetime(2026, 1, 4, 18, 1, tzinfo=UTC))
     [(message, drawn)] = await recaps(ready)
-    assert "Weekly recap" in message.content and "2 milestones confirmed" in message.content
+    sunday = int(datetime(2026, 1, 4, 18, tzinfo=UTC).timestamp())
+    assert message.content == (
+        f"📊 **Weekly recap**, the week to <t:{sunday}:D>: 2 milestones done. Keep it up, everyone!"
+    )
     assert not message.mentions and not message.mention_everyone
     assert drawn["week"] == ["2025-12-28T18:00:00+00:00", "2026-01-04T18:00:00+00:00"]
     assert drawn["confirmed_count"] == 2
     named = {(item["id"], item["name"], item["title"]) for item in drawn["confirmed"]}
     assert named == {(alice.id, "Ana 😀", "Chapter 4"), (None, "A member", "Secret hobby")}
     assert [(r["place"], r["id"], r["confirmed"]) for r in drawn["top"]] == [(1, alice.id, 1)]
+    assert drawn["top"][0]["sentence"] == "Ana 😀: 1 milestone"
     assert "carol" not in json.dumps(drawn)
 
     await ready.env.restart_bot(make_bot())
@@ -103,7 +119,7 @@ async def test_moderators_set_the_recap_time_and_a_quiet_week_posts_nothing(read
     # posted on Sunday 4 January: nothing was confirmed before it).
     assert drawn["week"] == ["2025-12-31T09:00:00+01:00", "2026-01-07T09:00:00+01:00"]
 
-    # A week in which nothing was confirmed and nobody ranks posts no picture.
+    # A week in which nobody checked in and nothing was confirmed posts no picture.
     await advance_to(ready, datetime(2026, 2, 5, tzinfo=UTC))
     assert len(await recaps(ready)) == 1
     assert {type(e) for e in ready.errors()} == {UserError}
@@ -186,3 +202,45 @@ async def test_after_downtime_across_a_dst_change_the_recap_covers_only_its_week
     [_, (_, latest)] = await recaps(ready)
     assert latest["week"] == ["2026-03-29T18:00:00+02:00", "2026-04-05T18:00:00+02:00"]
     assert [item["title"] for item in latest["confirmed"]] == ["Latest week"]
+
+
+async def test_every_week_with_check_ins_gets_a_recap_in_sentences(ready: Server) -> None:
+    """No milestone is finished, yet members check in: each such week has its recap, as
+    tall as its lines, each member in a sentence (a streak every two weeks counts
+    check-ins); a week without a check-in or a milestone still posts nothing."""
+    alice, bob = ready.member("alice"), ready.member("bob")
+    carol, dan = ready.member("carol"), ready.member("dan")
+    await pair(ready, alice, bob)
+    cd = await pair(ready, carol, dan, course="Statistics")
+    await carol.slash(ready.general, "checkin_cadence", every=Cadence.EVERY_TWO_WEEKS.value)
+    thread = ready.thread(cd.thread_id)
+    [proposal] = [m for m in thread.history() if "every two weeks" in m.content and m.components]
+    await dan.click(proposal, label="Confirm")
+    await check_in(ready, alice)  # early, in the week of Monday 29 December
+
+    await advance_to(ready, datetime(2026, 1, 4, 18, 1, tzinfo=UTC))
+    [(first, drawn)] = await recaps(ready)
+    assert "1 check-in." in first.content and "milestone" not in first.content
+    assert (drawn["checkins"], drawn["confirmed_count"], drawn["confirmed"]) == (1, 0, [])
+    assert [r["sentence"] for r in drawn["top"]] == ["alice: 1-week streak"]
+    assert drawn["longest_streak"] == 1
+
+    await advance_to(ready, datetime(2026, 1, 5, 18, tzinfo=UTC))
+    for member in (alice, bob, carol):
+        await check_in(ready, member)
+    await advance_to(ready, datetime(2026, 1, 11, 18, 1, tzinfo=UTC))
+    [_, (second, drawn)] = await recaps(ready)
+    assert "3 check-ins." in second.content
+    assert drawn["checkins"] == 3 and drawn["longest_streak"] == 2
+    assert [(r["place"], r["sentence"]) for r in drawn["top"]] == [
+        (1, "alice: 2-week streak"),
+        (2, "bob: 1-week streak"),
+        (2, "carol: streak of 1 check-in"),
+    ]
+    # Sized to its content: two more lines, a taller picture; nothing else grows.
+    first_height = (await recaps(ready))[0][1]["layout"]["height"]
+    assert drawn["layout"]["height"] - first_height == 2 * 44
+
+    await advance_to(ready, datetime(2026, 1, 18, 18, 1, tzinfo=UTC))
+    assert len(await recaps(ready)) == 2  # nobody checked in: no recap
+    assert await ready.bot.store.db.fetch_value("SELECT COUNT(*) FROM recaps") == 3

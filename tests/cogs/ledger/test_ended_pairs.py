@@ -20,7 +20,7 @@ from tests.helpers import (
 async def test_an_ended_pair_can_still_view_and_settle_its_pool(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
-    await add(ready, alice, await goal(ready, alice), stake=4.0)
+    await add(ready, alice, await goal(ready, alice), pledge=4.0)
     await advance_to(ready, datetime(2026, 1, 4, 0, 0, tzinfo=UTC))  # 4 points in the pool
     await alice.slash(ready.general, "partner end")
 
@@ -40,9 +40,9 @@ async def test_a_pledge_due_within_two_days_is_still_judged_after_the_pair_ends(
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     goal_id = await goal(ready, alice)
-    await add(ready, alice, goal_id, title="Soon, confirmed", due="2026-01-02", stake=3.0)
-    await add(ready, alice, goal_id, title="Soon, missed", due="2026-01-02", stake=5.0)
-    await add(ready, alice, goal_id, title="Later", due="2026-01-09", stake=7.0)
+    await add(ready, alice, goal_id, title="Soon, confirmed", due="2026-01-02", pledge=3.0)
+    await add(ready, alice, goal_id, title="Soon, missed", due="2026-01-02", pledge=5.0)
+    await add(ready, alice, goal_id, title="Later", due="2026-01-09", pledge=7.0)
     ended = await alice.slash(ready.general, "partner end")  # Thursday 00:00: 47 hours to go
     assert "has ended" in reply(ended)
     thread = ready.thread(partnership.thread_id)
@@ -72,7 +72,7 @@ async def test_a_pledge_due_within_two_days_is_still_judged_after_the_pair_ends(
     assert confirmed is not None and confirmed.status == "confirmed"
     # One cheer (a Sunday's weekly recap is posted there too, as a picture).
     assert len([m for m in ready.leaderboard.history() if m.embeds]) == 1
-    assert messages_with(thread, "passed their deadline")
+    assert messages_with(thread, "missed **")
     ready.errors()
 
 
@@ -94,7 +94,7 @@ async def test_an_ended_pool_is_reached_by_its_pair_once_the_course_has_a_new_pa
 ) -> None:
     alice, bob, carol = ready.member("alice"), ready.member("bob"), ready.member("carol")
     first = await pair(ready, alice, bob)
-    await add(ready, alice, await goal(ready, alice), stake=4.0)
+    await add(ready, alice, await goal(ready, alice), pledge=4.0)
     await advance_to(ready, datetime(2026, 1, 4, 0, 0, tzinfo=UTC))
     await alice.slash(ready.general, "partner end")
     await pair(ready, alice, carol)  # the same course, a new partner

@@ -23,6 +23,7 @@ from tests.helpers import (
     Server,
     add,
     advance_to,
+    assert_short,
     fresh,
     goal,
     ledger_rows,
@@ -54,7 +55,7 @@ async def test_milestone_add_tells_the_partner_and_stores_minor_units(ready: Ser
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     goal_id = await goal(ready, alice)
-    result = await add(ready, alice, goal_id, title="Chapter 4 @everyone", stake=7.0)
+    result = await add(ready, alice, goal_id, title="Chapter 4 @everyone", pledge=7.0)
     assert result.ephemeral and "pledge 7 points" in reply(result)
     [milestone] = await ready.bot.store.milestones.milestones_of(
         ready.guild.id, alice.id, open_only=True
@@ -71,9 +72,9 @@ async def test_milestone_add_tells_the_partner_and_stores_minor_units(ready: Ser
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"stake": -1.0}, "can't be negative"),
-        ({"stake": 2.5}, "whole points"),
-        ({"stake": 101.0}, "largest pledge in this server is 100 points"),
+        ({"pledge": -1.0}, "can't be negative"),
+        ({"pledge": 2.5}, "whole points"),
+        ({"pledge": 101.0}, "largest pledge in this server is 100 points"),
         ({"due": "2025-12-31"}, "already passed"),
         ({"due": "31/12/2026"}, "is not a date"),
         ({"due": "2026-02-30"}, "is not a date"),
@@ -155,10 +156,12 @@ async def test_done_is_confirmed_by_the_partner_and_celebrated(ready: Server) ->
     confirmed = await ready.bot.store.milestones.milestone(milestone.id)
     assert confirmed is not None and confirmed.status == "confirmed"
     outcome = fresh(thread, request)
-    assert f"{bob.mention} confirmed **Chapter 4**" in outcome.content and not outcome.components
+    assert outcome.content.startswith(f"🎉 {alice.mention} finished **Chapter 4**, confirmed by")
+    assert "the pledge of 5 points stays theirs" in outcome.content and not outcome.components
     [cheer] = ready.leaderboard.history()
     assert (
-        alice.mention in cheer.embeds[0].description and "Chapter 4" in cheer.embeds[0].description
+        cheer.embeds[0].author.name == "alice"
+        and cheer.embeds[0].description == "alice completed **Chapter 4**"
     )
     assert cheer.embeds[0].fields[0].value == "1 week"
     assert "Chapter 3 exercises" not in str(
@@ -211,8 +214,8 @@ async def test_missed_milestone_is_charged_once_across_restart(
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     goal_id = await goal(ready, alice)
-    await add(ready, alice, goal_id, stake=5.0)
-    await add(ready, alice, goal_id, title="Free one", stake=0.0)
+    await add(ready, alice, goal_id, pledge=5.0)
+    await add(ready, alice, goal_id, title="Free one", pledge=0.0)
     thread = ready.thread(partnership.thread_id)
 
     await advance_to(ready, datetime(2026, 1, 3, 22, 58, tzinfo=UTC))
@@ -223,16 +226,16 @@ async def test_missed_milestone_is_charged_once_across_restart(
         key=lambda m: m.id,
     )
     assert await ledger_rows(ready) == [("miss", 500, milestone.id)]
-    [told] = messages_with(thread, "passed their deadline")  # one message for both
-    assert f"{alice.mention}: **Chapter 4**, 5 points to the shared pool" in told.content
-    assert f"{alice.mention}: **Free one**\n" in told.content
+    [told] = messages_with(thread, "missed **")  # one message for both
+    assert f"{alice.mention} missed **Chapter 4**, **Free one**: 5 points went" in told.content
+    assert_short(told.content)
 
     await ready.env.restart_bot(make_bot())
     await ready.env.advance_time(DAY)
     await ready.env.restart_bot(make_bot())
     await ready.env.advance_time(HOUR)
     assert await ledger_rows(ready) == [("miss", 500, milestone.id)]
-    assert len(messages_with(thread, "passed their deadline")) == 1
+    assert len(messages_with(thread, "missed **")) == 1
     assert free.status == "missed"
 
     pool = await bob.slash(ready.general, "pool view")
@@ -247,7 +250,7 @@ async def test_settle_needs_the_partner_and_zeroes_the_pool(ready: Server) -> No
     partnership = await pair(ready, alice, bob)
     empty = await alice.slash(ready.general, "pool settle", note="pizza")
     assert empty.ephemeral and "nothing to settle" in reply(empty)
-    await add(ready, alice, await goal(ready, alice), stake=12.0)
+    await add(ready, alice, await goal(ready, alice), pledge=12.0)
     await advance_to(ready, datetime(2026, 1, 4, 0, 0, tzinfo=UTC))
     assert await ready.bot.store.ledger.balance(partnership.id) == 1200
 
@@ -266,7 +269,7 @@ async def test_settle_needs_the_partner_and_zeroes_the_pool(ready: Server) -> No
 async def test_pool_overview_is_for_moderators(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await pair(ready, alice, bob)
-    await add(ready, alice, await goal(ready, alice), stake=3.0)
+    await add(ready, alice, await goal(ready, alice), pledge=3.0)
     await advance_to(ready, datetime(2026, 1, 4, 0, 0, tzinfo=UTC))
     refused = await alice.slash(ready.general, "pool overview")
     assert refused.ephemeral and reply(refused) == NEEDS_MANAGE_SERVER
@@ -305,16 +308,16 @@ async def test_leaderboard_ranks_by_confirmed_then_streak(ready: Server) -> None
     text = reply(board)
     assert board.ephemeral
     assert text.index(carol.mention) < text.index(bob.mention) < text.index(alice.mention)
-    assert "You are **#3** of 3" in text
+    assert "You're **3rd** overall." in text
     lonely = await dan.slash(ready.general, "leaderboard", period="week")
-    assert "no confirmed milestones in this period" in reply(lonely)
+    assert "no confirmed milestones yet" in reply(lonely)
     assert len(ready.leaderboard.history()) == 4
 
 
 async def test_milestones_of_an_ended_partnership_are_never_charged(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await pair(ready, alice, bob)
-    await add(ready, alice, await goal(ready, alice), stake=9.0)
+    await add(ready, alice, await goal(ready, alice), pledge=9.0)
     await alice.slash(ready.general, "partner end")
     await advance_to(ready, datetime(2026, 1, 5, 0, 0, tzinfo=UTC))
     assert await ledger_rows(ready) == []
@@ -333,7 +336,11 @@ async def test_a_newer_request_replaces_an_older_one(ready: Server) -> None:
             ready.general, "milestone reschedule", milestone=str(milestone.id), new_due=new_due
         )
     thread = ready.thread(partnership.thread_id)
-    [old, new] = [m for m in thread.history() if m.components or "no longer stands" in m.content]
+    [old, new] = [
+        m
+        for m in thread.history()
+        if "asks to move" in m.content or "no longer stands" in m.content
+    ]
     assert "no longer stands" in old.content and not old.components  # an old button can't undo
     await bob.click(new, label="Confirm")
     assert "agreed" in fresh(thread, new).content and not fresh(thread, new).components
@@ -346,8 +353,8 @@ async def test_settling_needs_the_pool_unchanged_since_the_proposal(ready: Serve
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     goal_id = await goal(ready, alice)
-    await add(ready, alice, goal_id, stake=4.0)
-    await add(ready, alice, goal_id, title="Chapter 5", due="2026-01-04", stake=6.0)
+    await add(ready, alice, goal_id, pledge=4.0)
+    await add(ready, alice, goal_id, title="Chapter 5", due="2026-01-04", pledge=6.0)
     await advance_to(ready, datetime(2026, 1, 4, 0, 0, tzinfo=UTC))
     await alice.slash(ready.general, "pool settle", note="Books")
     await advance_to(ready, datetime(2026, 1, 5, 0, 0, tzinfo=UTC))  # another 6 points arrive

@@ -12,6 +12,8 @@ from tests.helpers import (
     Server,
     add,
     advance_to,
+    assert_short,
+    button_labels,
     find,
     fresh,
     goal,
@@ -42,7 +44,7 @@ async def test_a_member_who_leaves_is_removed_everywhere_and_the_partner_goes_fi
 ) -> None:
     alice, bob, carol = ready.member("alice"), ready.member("bob"), ready.member("carol")
     partnership = await pair(ready, alice, bob)
-    await add(ready, alice, await goal(ready, alice), stake=4.0)
+    await add(ready, alice, await goal(ready, alice), pledge=4.0)
     await advance_to(ready, datetime(2026, 1, 4, 0, 0, tzinfo=UTC))  # 4 points in the pool
     await find(ready, alice, course="Statistics")
     await request(ready, alice, carol, course="Rust")
@@ -52,7 +54,7 @@ async def test_a_member_who_leaves_is_removed_everywhere_and_the_partner_goes_fi
     await alice.slash(ready.general, "pool settle", note="Books")
     invitation = invitation_message(ready, carol)
     thread = ready.thread(partnership.thread_id)
-    asked = [m for m in thread.history() if m.components]
+    asked = [m for m in thread.history() if "Confirm" in button_labels(m)]
     assert len(asked) == 2  # the proposal and the settlement wait for bob's button
 
     ready.guild.remove_member(alice)
@@ -62,6 +64,8 @@ async def test_a_member_who_leaves_is_removed_everywhere_and_the_partner_goes_fi
     thread = ready.thread(partnership.thread_id)
     [goodbye] = messages_with(thread, "left the server")
     assert alice.mention in goodbye.content and f"{bob.mention}, thank you" in goodbye.content
+    assert "first in line for your next match" in goodbye.content
+    assert_short(goodbye.content)
     channel = await ready.bot.fetch_channel(partnership.thread_id)
     assert channel.archived and channel.locked
     assert await ready.bot.store.queue.queued_courses(ready.guild.id, alice.id) == []

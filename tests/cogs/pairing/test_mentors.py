@@ -18,6 +18,7 @@ from bot.errors import UserError
 from bot.models import Role
 from bot.store.checkins import Answers
 from cogs.checkins.messages import QUIET_NUDGE
+from cogs.common.text import moment, stamp
 from tests.helpers import (
     DAY,
     WEEK,
@@ -26,6 +27,9 @@ from tests.helpers import (
     add,
     advance,
     advance_to,
+    answer,
+    assert_short,
+    button_labels,
     check_in,
     goal,
     invitation_message,
@@ -38,6 +42,7 @@ from tests.helpers import (
 
 QUESTION = "What can I do for you?"
 FIRST_QUESTION = datetime(2026, 1, 29, tzinfo=UTC)
+FIRST_CHECKIN = datetime(2026, 1, 7, 2, 0, tzinfo=UTC)
 
 
 async def mentorship(server: Server) -> tuple[Member, Member, Any]:
@@ -62,10 +67,18 @@ async def test_request_as_mentor_pairs_a_mentee_whose_reminders_are_hers_alone(
     alice, bob = ready.member("alice"), ready.member("bob")
     await request(ready, alice, bob, **{"as": "mentor"})
     invitation = invitation_message(ready, bob)
-    assert "their **mentor**" in invitation.content and "mentorship" in invitation.content
+    assert "their **mentor**" in invitation.content
+    assert f"{stamp(FIRST_CHECKIN)}, then every week" in invitation.content
+    assert "Asia/Kolkata" not in invitation.content
+    assert_short(invitation.content)
+    assert button_labels(invitation) == ["Accept", "Decline", "How it works"]
     assert pinged(ready, invitation) == {bob.id}
+    guide = await bob.click(invitation, label="How it works")
+    assert guide.ephemeral and answer(guide).embeds[0].title == "🧭 Mentorships"
     await bob.click(invitation, label="Accept")
-    assert "to be their mentor" in messages_with(ready.general, "accepted")[-1].content
+    [accepted] = messages_with(ready.general, "accepted")
+    assert "to be their mentor" in accepted.content
+    assert_short(accepted.content)
 
     [partnership] = await ready.bot.store.partnerships.active_partnerships(ready.guild.id, bob.id)
     assert partnership.role_of(alice.id) is Role.MENTEE
@@ -73,8 +86,16 @@ async def test_request_as_mentor_pairs_a_mentee_whose_reminders_are_hers_alone(
     assert (partnership.mentor, partnership.mentee) == (bob.id, alice.id)
     thread = ready.thread(partnership.thread_id)
     [welcome] = messages_with(thread, "Welcome")
-    assert "**mentorship**" in welcome.content
-    assert f"Each week I'll ask {alice.mention} three questions" in welcome.content
+    assert f"{bob.mention} mentors {alice.mention}" in welcome.content
+    # Only the mentee's check-in is listed, as a moment each reads on their own clock.
+    assert f"{alice.mention}'s first check-in: {moment(FIRST_CHECKIN)}" in welcome.content
+    assert f"{bob.mention}:" not in welcome.content and "Asia/Kolkata" not in welcome.content
+    assert "each of you" not in welcome.content
+    assert_short(welcome.content)
+    assert pinged(ready, welcome) == {alice.id, bob.id}
+    assert button_labels(welcome) == ["How it works"]
+    guide = await bob.click(welcome, label="How it works")
+    assert guide.ephemeral and answer(guide).embeds[0].title == "🧭 Mentorships"
 
     await advance_to(ready, datetime(2026, 1, 7, 2, 1, tzinfo=UTC))
     [heads_up] = messages_with(thread, "Heads-up")
@@ -83,8 +104,8 @@ async def test_request_as_mentor_pairs_a_mentee_whose_reminders_are_hers_alone(
     assert pinged(ready, due) == {alice.id} and bob.mention not in due.content
     assert "planned break" not in due.content
     await check_in(ready, alice)
-    [answers] = [m for m in thread.history() if m.embeds and m.embeds[0].title == "Weekly check-in"]
-    assert alice.mention in str(answers.embeds[0].description)  # Bob reads it in the thread
+    [answers] = [m for m in thread.history() if m.embeds and m.embeds[0].title == "Check-in"]
+    assert answers.embeds[0].author.name == "alice"  # Bob reads it in the thread
 
     # A peer invitation (the default) still makes two peers.
     carol, dave = ready.member("carol"), ready.member("dave")
@@ -133,8 +154,8 @@ async def test_the_mentee_proposes_settling_the_pool_and_her_mentor_confirms(
     ready: Server,
 ) -> None:
     alice, bob, partnership = await mentorship(ready)
-    await add(ready, alice, await goal(ready, alice), stake=12.0)  # due 3 January
-    await advance_to(ready, datetime(2026, 1, 4, 0, 0, tzinfo=UTC))
+    await add(ready, alice, await goal(ready, alice), pledge=12.0)  # due 3 January
+    await advance_to(ready, datetime(2026, 1, 4, 9, 0, tzinfo=UTC))  # 14:30 in Kolkata
     assert await ready.bot.store.ledger.balance(partnership.id) == 1200
     thread = ready.thread(partnership.thread_id)
 
@@ -155,7 +176,7 @@ async def test_the_store_refuses_a_mentor_whichever_way_a_change_arrives(ready: 
     """Each rule is the store's: a form, a retry or another process reaching it is refused."""
     alice, bob, partnership = await mentorship(ready)
     store = ready.bot.store
-    await add(ready, alice, await goal(ready, alice), stake=3.0)  # due 3 January
+    await add(ready, alice, await goal(ready, alice), pledge=3.0)  # due 3 January
     [alices] = await store.milestones.active_goals(ready.guild.id, alice.id)
     await advance_to(ready, datetime(2026, 1, 7, 2, 1, tzinfo=UTC))  # a pool, a check-in due
     now = ready.env.now()
@@ -205,17 +226,15 @@ async def test_the_mentor_confirms_the_mentees_milestone_and_both_show_their_rol
     assert confirmed is not None and confirmed.status == "confirmed"
 
     board = reply(await alice.slash(ready.general, "leaderboard", period="week"))
-    assert f"1. {alice.mention} · 🌱 mentee: 1 milestone" in board
-    assert "You are **#1** of 1 · 🌱 mentee." in board
+    assert f"🥇 {alice.mention} · 🌱 mentee: 1 milestone" in board
+    assert "You're **1st** this week · 🌱 mentee." in board
     mentors = reply(await bob.slash(ready.general, "leaderboard", period="week"))
     assert "You are a **mentor**" in mentors and "1 milestone" in mentors
 
     mine = reply(await alice.slash(ready.general, "partner status"))
-    assert f"your mentor {bob.mention}; you are the **🌱 mentee**" in mine
+    assert f"🌱 your mentor {bob.mention}" in mine
+    assert f"Next check-in: {moment(FIRST_CHECKIN)}" in mine
     assert "Your streak:" in mine
-    theirs = reply(await bob.slash(ready.general, "partner status"))
-    assert f"your mentee {alice.mention}; you are the **🧭 mentor**" in theirs
-    assert "Your streak" not in theirs and "never counted as quiet" in theirs
     assert {type(e) for e in ready.errors()} <= {UserError}
 
 
@@ -255,6 +274,17 @@ async def test_a_mentor_who_never_checks_in_is_never_quiet_nor_one_sided(ready: 
     )
 
 
+async def test_the_monthly_question_pings_the_mentee_only_when_she_is_awake(
+    ready: Server,
+) -> None:
+    """Asked at the time of day the mentorship was made: 11:30 in Kolkata pings her."""
+    await advance_to(ready, datetime(2026, 1, 1, 6, 0, tzinfo=UTC))
+    alice, bob, partnership = await mentorship(ready)
+    await advance_to(ready, FIRST_QUESTION + timedelta(hours=6, minutes=2))
+    [asked] = messages_with(ready.thread(partnership.thread_id), QUESTION)
+    assert pinged(ready, asked) == {alice.id} and bob.id not in pinged(ready, asked)
+
+
 async def test_the_monthly_question_is_asked_once_and_after_downtime_only_the_latest(
     ready: Server, make_bot: Callable[[], TandemBot]
 ) -> None:
@@ -267,7 +297,8 @@ async def test_the_monthly_question_is_asked_once_and_after_downtime_only_the_la
     await advance(ready, 4 * 60)
     [asked] = messages_with(thread, QUESTION)
     assert f"{alice.mention}, your monthly question for your mentor {bob.mention}" in asked.content
-    assert pinged(ready, asked) == {alice.id}
+    assert_short(asked.content)
+    assert pinged(ready, asked) == set()  # 05:30 in Kolkata: it can wait, so nobody is woken
 
     await ready.env.restart_bot(make_bot())
     await advance(ready, WEEK)
@@ -286,3 +317,23 @@ async def test_the_monthly_question_is_asked_once_and_after_downtime_only_the_la
         int(datetime(2026, 3, 26, tzinfo=UTC).timestamp()),
     ]
     assert messages_with(ready.thread(peers.thread_id), QUESTION) == []  # peers are not asked
+
+
+async def test_a_mentors_status_says_whom_they_mentor_and_when_that_one_checks_in(
+    ready: Server,
+) -> None:
+    """No streak of 0, no aside about quiet, no empty pool: what a mentor needs, briefly."""
+    alice, bob, partnership = await mentorship(ready)
+    status = await bob.slash(ready.general, "partner status")
+    text = reply(status)
+    assert text == (
+        f"**Intro to Python** · <#{partnership.thread_id}>\n"
+        f"🧭 You mentor {alice.mention}: they check in {moment(FIRST_CHECKIN)}, then every week."
+    )
+    assert_short(text)
+    assert button_labels(answer(status)) == ["How it works"]
+    await add(ready, alice, await goal(ready, alice), pledge=12.0)  # missed on 3 January
+    await advance_to(ready, datetime(2026, 1, 4, tzinfo=UTC))
+    later = reply(await bob.slash(ready.general, "partner status"))
+    assert later.endswith("\n💰 Shared pool: 12 points")  # a pool they may settle: shown
+    assert_short(later)

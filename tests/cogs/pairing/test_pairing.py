@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import discord
@@ -10,7 +11,29 @@ import pytest
 
 from bot.app import TandemBot
 from bot.errors import UserError
-from tests.helpers import Server, find, fresh, invitation_message, pinged, reply, request
+from bot.models import Cadence
+from cogs.checkins.messages import CADENCE_PROPOSED
+from cogs.common.text import moment, stamp
+from tests.helpers import (
+    Server,
+    advance_to,
+    answer,
+    assert_short,
+    button_labels,
+    find,
+    fresh,
+    invitation_message,
+    messages_with,
+    pair,
+    pinged,
+    reply,
+    request,
+)
+
+# The pairs below check in on Mondays at 18:00 Berlin time: first on 5 January, 17:00 UTC.
+FIRST_MONDAY = datetime(2026, 1, 5, 17, 0, tzinfo=UTC)
+# An invitation's time, Wednesday 07:30 in Asia/Kolkata: first on 7 January, 02:00 UTC.
+FIRST_WEDNESDAY = datetime(2026, 1, 7, 2, 0, tzinfo=UTC)
 
 
 async def test_first_member_is_queued_then_matched_into_a_private_thread(ready: Server) -> None:
@@ -19,6 +42,7 @@ async def test_first_member_is_queued_then_matched_into_a_private_thread(ready: 
     first = await find(ready, alice)
     assert first.ephemeral
     assert "added you to the queue" in reply(first)
+    assert_short(reply(first))
     assert await ready.bot.store.queue.queued_courses(ready.guild.id, alice.id) == [
         "Intro to Python"
     ]
@@ -33,6 +57,7 @@ async def test_first_member_is_queued_then_matched_into_a_private_thread(ready: 
     )
     assert second.ephemeral
     assert f"paired with {alice.mention}" in reply(second)
+    assert_short(reply(second))
 
     [partnership] = await ready.bot.store.partnerships.active_partnerships(ready.guild.id, bob.id)
     assert set(partnership.members) == {alice.id, bob.id}
@@ -53,12 +78,20 @@ async def test_first_member_is_queued_then_matched_into_a_private_thread(ready: 
     assert created.json["invitable"] is False
     assert {m.id for m in await channel.fetch_members()} >= {alice.id, bob.id}
 
-    welcome = thread.history()[0].content
-    assert alice.mention in welcome and bob.mention in welcome
-    assert f"{alice.mention}: Monday 18:00 (Europe/Berlin)" in welcome
-    assert f"{bob.mention}: Monday 12:00 (America/New_York)" in welcome
-    assert "What did you complete?" in welcome and "What is blocking you?" in welcome
-    assert "two-week trial" in welcome
+    assert thread.name == "alice & bob · Intro to Python"  # the pair by name, not a ticket
+
+    welcome = thread.history()[0]
+    assert alice.mention in welcome.content and bob.mention in welcome.content
+    assert pinged(ready, welcome) == {alice.id, bob.id}
+    # Each reads the first check-in (Monday 5 January, 17:00 UTC) on their own clock.
+    assert f"{moment(FIRST_MONDAY)}, then every week" in welcome.content
+    assert "Europe/Berlin" not in welcome.content and "America/New_York" not in welcome.content
+    assert "What did you complete?" not in welcome.content  # the form asks, not the welcome
+    assert "two weeks" in welcome.content
+    assert_short(welcome.content)
+    assert button_labels(welcome) == ["How it works"]
+    guide = await bob.click(welcome, label="How it works")
+    assert guide.ephemeral and answer(guide).embeds[0].title == "🤝 Partners"
 
 
 async def test_incompatible_members_both_wait(ready: Server) -> None:
@@ -145,10 +178,17 @@ async def test_request_accept_pairs_and_invitee_inherits_the_zone(ready: Server)
     alice, bob = ready.member("alice"), ready.member("bob")
     invite = await request(ready, alice, bob)
     assert invite.ephemeral and "I invited" in reply(invite)
+    assert_short(reply(invite))
     message = invitation_message(ready, bob)
     assert message.channel.id == ready.general.id
-    assert bob.mention in message.content and "Wednesday 07:30 (Asia/Kolkata)" in message.content
+    assert bob.mention in message.content and alice.mention in message.content
+    assert f"{stamp(FIRST_WEDNESDAY)}, then every week" in message.content
+    assert "Asia/Kolkata" not in message.content
+    assert_short(message.content)
+    assert button_labels(message) == ["Accept", "Decline", "How it works"]
     assert pinged(ready, message) == {bob.id}
+    guide = await bob.click(message, label="How it works")  # read before deciding, privately
+    assert guide.ephemeral and answer(guide).embeds[0].title == "🤝 Partners"
 
     accepted = await bob.click(message, label="Accept")
 
@@ -157,10 +197,11 @@ async def test_request_accept_pairs_and_invitee_inherits_the_zone(ready: Server)
     assert await ready.bot.store.profiles.zone_of(ready.guild.id, bob.id) == "Asia/Kolkata"
     edited = fresh(ready.general, message)
     assert "accepted" in edited.content and not edited.components
+    assert_short(edited.content)
     assert accepted.followups[-1].ephemeral
     assert f"Say hello in <#{partnership.thread_id}>" in reply(accepted)
     [thread] = ready.partners.threads
-    assert "Wednesday 07:30 (Asia/Kolkata)" in thread.history()[0].content
+    assert f"{moment(FIRST_WEDNESDAY)}, then every week" in thread.history()[0].content
 
 
 async def test_only_the_invited_member_can_answer(ready: Server) -> None:
@@ -181,6 +222,7 @@ async def test_decline(ready: Server) -> None:
     await bob.click(message, label="Decline")
     edited = fresh(ready.general, message)
     assert "declined" in edited.content and not edited.components
+    assert_short(edited.content)
     assert await ready.bot.store.partnerships.active_partnerships(ready.guild.id, alice.id) == []
     invitation = await ready.bot.store.invitations.invitation(1)
     assert invitation is not None and invitation.status == "declined"
@@ -249,8 +291,13 @@ async def test_status_shows_partner_thread_and_schedule(ready: Server) -> None:
     text = status.response.content
     [thread] = ready.partners.threads
     assert alice.mention in text and f"<#{thread.id}>" in text
-    assert "Monday 18:00 (Europe/Berlin)" in text and "Monday 12:00 (America/New_York)" in text
-    assert "Shared pool: 0 points" in text
+    assert f"Next check-in: {moment(FIRST_MONDAY)}, then every week" in text
+    assert "Europe/Berlin" not in text and "set as" not in text
+    assert "Shared pool" not in text  # an empty pool says nothing
+    [pair, streak] = text.split("\n\n")
+    assert_short(pair)
+    assert_short(streak)
+    assert button_labels(status.response) == ["How it works"]
 
 
 async def test_status_without_partner(ready: Server) -> None:
@@ -267,10 +314,12 @@ async def test_end_locks_the_thread_and_frees_both(ready: Server) -> None:
         ready.general, "partner end", reason="Moving to evening shifts @everyone"
     )
     assert ended.ephemeral and "has ended" in reply(ended)
+    assert_short(reply(ended))
     [thread] = ready.partners.threads
     farewell = thread.history()[-1]
     assert "ended this partnership" in farewell.content and "evening shifts" in farewell.content
     assert not farewell.mention_everyone
+    assert_short(farewell.content)
     channel = await ready.bot.fetch_channel(thread.id)
     assert isinstance(channel, discord.Thread) and channel.archived and channel.locked
     assert await ready.bot.store.partnerships.active_partnerships(ready.guild.id, alice.id) == []
@@ -292,6 +341,30 @@ async def test_end_without_partner_and_overlong_reason(ready: Server) -> None:
     assert ready.errors()
 
 
+async def test_messages_stay_short_with_the_longest_course_and_reason(ready: Server) -> None:
+    """A 100-character course name and a 300-character reason are shortened, not quoted whole."""
+    alice, bob, carol, dave = (ready.member(n) for n in ("alice", "bob", "carol", "dave"))
+    course = "Advanced " + "very " * 15 + "long course name"  # 100 characters, the most
+    await request(ready, carol, dave, course=course, **{"as": "mentor"})
+    await request(ready, dave, alice, course=course)
+    for invitee in (dave, alice):
+        assert_short(invitation_message(ready, invitee).content)
+    invited = invitation_message(ready, alice)
+    await alice.click(invited, label="Decline")
+    assert_short(fresh(ready.general, invited).content)
+    await dave.click(invitation_message(ready, dave), label="Accept")
+    [mentorship] = ready.partners.threads
+    assert "mentors" in mentorship.history()[0].content
+    assert_short(mentorship.history()[0].content)  # the mentorship's welcome
+    partnership = await pair(ready, alice, bob, course=course)
+    thread = ready.thread(partnership.thread_id)
+    assert_short(thread.history()[0].content)  # the welcome
+    await alice.slash(ready.general, "partner end", course=course, reason="r" * 300)
+    farewell = thread.history()[-1]
+    assert "ended this partnership" in farewell.content and "r" * 79 + "…" in farewell.content
+    assert_short(farewell.content)
+
+
 async def test_profile_sets_zone_and_rejects_unknown(ready: Server) -> None:
     alice = ready.member("alice")
     ok = await alice.slash(ready.general, "profile", timezone="Pacific/Chatham")
@@ -309,3 +382,29 @@ async def test_autocomplete_offers_zones_and_seen_courses(ready: Server) -> None
     assert [c["value"] for c in zones] == ["Europe/Berlin"]
     courses = await bob.autocomplete(ready.general, "partner find", "course", "pyth")
     assert [c["value"] for c in courses] == ["Intro to Python"]
+
+
+async def test_status_in_an_off_week_shows_the_real_next_check_in_with_its_date(
+    ready: Server,
+) -> None:
+    """Every two weeks from 5 January: on Tuesday 6 January the next is the 19th, not the 12th."""
+    alice, bob = ready.member("alice"), ready.member("bob")
+    partnership = await pair(ready, alice, bob)
+    await alice.slash(ready.general, "checkin_cadence", every=Cadence.EVERY_TWO_WEEKS.value)
+    [proposal] = messages_with(ready.thread(partnership.thread_id), CADENCE_PROPOSED)
+    await bob.click(proposal, label="Confirm")
+    await advance_to(ready, datetime(2026, 1, 6, 9, 0, tzinfo=UTC))  # the off-week
+
+    text = reply(await bob.slash(ready.general, "partner status"))
+    real = FIRST_MONDAY + timedelta(weeks=2)
+    assert f"Next check-in: {moment(real)}, then every two weeks" in text
+    assert stamp(FIRST_MONDAY + timedelta(weeks=1)) not in text
+    assert "Monday 18:00" not in text
+
+
+async def test_a_thread_name_never_passes_discords_limit(ready: Server) -> None:
+    alice, bob = ready.member("alice"), ready.member("bob")
+    course = "Advanced " + "very " * 15 + "long course name"  # 100 characters, the most
+    partnership = await pair(ready, alice, bob, course=course)
+    name = ready.thread(partnership.thread_id).name
+    assert len(name) == 100 and name.startswith("alice & bob · Advanced very") and name[-1] == "…"

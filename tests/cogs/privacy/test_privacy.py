@@ -34,7 +34,7 @@ async def a_full_history(server: Server, alice: Any, bob: Any) -> Any:
     partnership = await pair(server, alice, bob)
     await check_in(server, alice, completed="Alice's secret progress")
     await check_in(server, bob, completed="Bob's own words")
-    await add(server, alice, await goal(server, alice, "Learn Rust"), stake=6.0)
+    await add(server, alice, await goal(server, alice, "Learn Rust"), pledge=6.0)
     await advance_to(server, datetime(2026, 1, 4, 0, 0, tzinfo=UTC))  # missed: 6 points
     await find(server, alice, course="Statistics")
     await request(server, alice, server.member("carol"), course="Go")
@@ -121,7 +121,7 @@ async def test_delete_asks_first_then_erases_and_keeps_every_pool_exact(
 async def test_the_database_refuses_any_other_change_to_the_ledger(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     await pair(ready, alice, bob)
-    await add(ready, alice, await goal(ready, alice), stake=2.0)
+    await add(ready, alice, await goal(ready, alice), pledge=2.0)
     await advance_to(ready, datetime(2026, 1, 4, 0, 0, tzinfo=UTC))
     statements = [
         "UPDATE ledger_entries SET amount = 0",
@@ -164,7 +164,7 @@ async def test_a_hidden_member_is_not_ranked_and_celebrated_without_a_name(ready
 
     await alice.slash(ready.general, "profile", leaderboard="show")
     shown = await bob.slash(ready.general, "leaderboard", period="all")
-    assert f"1. {alice.mention}" in reply(shown)
+    assert f"🥇 {alice.mention}" in reply(shown)
 
 
 async def test_privacy_works_even_before_a_moderator_ran_setup(server: Server) -> None:

@@ -8,22 +8,26 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import discord
 from PIL import Image
 
+from bot.app import TandemBot
 from bot.errors import UserError
 from bot.models import Cadence
 from cogs.common.pictures import TEXT_LAYER
-from cogs.progress.card import HEIGHT, WIDTH, cell_box
+from cogs.progress.card import HEIGHT, cell_box
 from tests.helpers import (
     Server,
     add,
     advance_to,
     agree_time,
     answer,
+    assert_short,
+    button_labels,
     check_in,
     confirm,
     find,
@@ -32,6 +36,7 @@ from tests.helpers import (
     pair,
     reply,
     request,
+    shown_on_a_phone,
 )
 
 
@@ -48,13 +53,18 @@ def centre(row: int, column: int) -> tuple[int, int]:
     return (left + right) // 2, (top + bottom) // 2
 
 
-async def test_the_card_shows_both_partners_weeks_streaks_milestones_and_pool(
+def figures(drawn: dict[str, Any]) -> dict[str, Any]:
+    """The card's large numbers, by what they count: streak, confirmed, pool."""
+    return {figure["name"]: figure["value"] for figure in drawn["figures"]}
+
+
+async def test_the_card_shows_both_partners_weeks_a_streak_milestones_and_pool(
     ready: Server,
 ) -> None:
     alice, bob = ready.member("Ana 李 😀"), ready.member("bob")
-    partnership = await pair(ready, alice, bob)
+    partnership = await pair(ready, alice, bob)  # on Thursday 1 January
     await check_in(ready, alice, completed="Secret chapter notes")  # the week of Mon 29 Dec
-    await add(ready, alice, await goal(ready, alice), due="2026-01-03", stake=5.0)
+    await add(ready, alice, await goal(ready, alice), due="2026-01-03", pledge=5.0)
     await advance_to(ready, datetime(2026, 1, 5, 18, tzinfo=UTC))
     await check_in(ready, alice)
     await check_in(ready, bob)
@@ -65,33 +75,85 @@ async def test_the_card_shows_both_partners_weeks_streaks_milestones_and_pool(
     [attachment] = answer(shown).attachments
     image, drawn = await picture(attachment)
 
-    assert image.size == (WIDTH, HEIGHT) and image.format == "PNG"
+    assert image.size == (800, HEIGHT) and image.format == "PNG"
     mine, theirs = drawn["members"]
     assert (mine["id"], theirs["id"]) == (alice.id, bob.id)
     assert mine["name"] == "Ana 李 😀"
-    assert mine["cells"][-3:] == ["checked", "checked", "due"]
-    assert theirs["cells"][-3:] == ["missed", "checked", "due"]
-    assert set(mine["cells"][:-3]) == {"before"}
+    # From the pair's first week on; bob was not asked to check in before Monday 5 January.
+    assert drawn["weeks"] == ["2025-12-29", "2026-01-05", "2026-01-12"]  # alice's Berlin
+    assert mine["cells"] == ["checked", "checked", "due"]
+    assert theirs["cells"] == ["before", "checked", "due"]
     store, now = ready.bot.store, ready.env.now()
-    assert mine["streak"] == await store.checkins.streak(ready.guild.id, alice.id, now) == 2
-    assert theirs["streak"] == await store.checkins.streak(ready.guild.id, bob.id, now) == 1
-    assert (mine["best_streak"], theirs["best_streak"]) == (2, 1)
-    assert (mine["missed"], mine["confirmed"], mine["open"]) == (1, 0, 0)
-    assert drawn["pool"] == await store.ledger.balance(partnership.id) == 500
-    assert drawn["pool_label"] == "5 points"
-    assert drawn["age_days"] == 12
-    assert drawn["weeks"][-1] == "2026-01-12"  # Monday 18:00 in Berlin, alice's zone
-    await bob.slash(ready.general, "profile", timezone="Pacific/Auckland")
-    _, seen_by_bob = await picture(
-        answer(await bob.slash(ready.general, "progress")).attachments[0]
+    assert (
+        figures(drawn)
+        == {
+            "streak": await store.checkins.streak(ready.guild.id, alice.id, now),
+            "confirmed": 0,
+            "pool": await store.ledger.balance(partnership.id),
+        }
+        == {"streak": 2, "confirmed": 0, "pool": 500}
     )
+    assert [f["shown"] for f in drawn["figures"]] == ["2", "0", "5"]
+    assert drawn["figures"][2]["label"] == "points in the pool"
+    assert drawn["age_days"] == 12
+    # The colours are explained in the message, those the card shows only.
+    said = str(answer(shown).content)
+    assert "🟩 checked in" in said and "🔲 due this week" in said and "🟥" not in said
+    assert_short(said)
+    await bob.slash(ready.general, "profile", timezone="Pacific/Auckland")
+    shown_to_bob = answer(await bob.slash(ready.general, "progress"))
+    _, seen_by_bob = await picture(shown_to_bob.attachments[0])
     assert seen_by_bob["weeks"][-1] == "2026-01-13"  # already Tuesday 06:00 in Auckland
-    # A checked-in week is drawn unlike a missed one, and unlike one before the pair began.
-    checked, missed, before = (image.getpixel(centre(r, c)) for r, c in ((0, 9), (1, 9), (0, 0)))
-    assert len({checked, missed, before}) == 3
-    assert image.getpixel(centre(0, 10)) == image.getpixel(centre(1, 10)) == checked
+    assert seen_by_bob["members"][0]["id"] == bob.id and figures(seen_by_bob)["streak"] == 1
+    # A checked-in week is drawn unlike one not asked, and unlike this week's, still due.
+    checked, before, due = (image.getpixel(centre(r, c)) for r, c in ((0, 0), (1, 0), (0, 2)))
+    assert len({checked, before, due}) == 3
+    assert image.getpixel(centre(0, 1)) == image.getpixel(centre(1, 1)) == checked
     # Check-in answers never reach a picture.
     assert "Secret chapter" not in json.dumps(drawn) and "Chapter 3" not in json.dumps(drawn)
+
+
+async def test_every_text_on_the_card_is_readable_on_a_phone(ready: Server) -> None:
+    """At 400 px wide, as Discord shows it on a phone, no text is under 11 px tall: long
+    names and course, both roles of a mentorship, the weeks' dates."""
+    alice, bob = ready.member("Maximiliane von Habsburg-Lothringen 😀"), ready.member("Дмитрий")
+    course = "Introduction to Machine Learning and Statistics 機械学習"
+    await request(ready, alice, bob, course=course, **{"as": "mentor"})
+    await bob.click(invitation_message(ready, bob), label="Accept")
+    await advance_to(ready, datetime(2026, 1, 20, tzinfo=UTC))
+    _, drawn = await picture(answer(await bob.slash(ready.general, "progress")).attachments[0])
+    heights = shown_on_a_phone(drawn)
+    assert len(drawn["weeks"]) == 4 and len(heights) > 10
+    assert "Mentors don't check in" in heights and "🧭 mentor" in heights
+    assert min(heights.values()) >= 11, heights
+    assert drawn["layout"]["width"] == 800
+
+
+async def test_a_pair_made_on_thursday_has_no_missed_week_before_its_first_check_in(
+    ready: Server,
+) -> None:
+    """Paired on Thursday 1 January, first asked on Monday 5 January: the week of pairing
+    up was never asked, so it is not missed, before or after the first check-in."""
+    alice, bob = ready.member("alice"), ready.member("bob")
+    partnership = await pair(ready, alice, bob)
+    assert partnership.created_at == datetime(2026, 1, 1, tzinfo=UTC)
+
+    async def cards() -> list[list[str]]:
+        rows = []
+        for member in (alice, bob):
+            _, drawn = await picture(
+                answer(await member.slash(ready.general, "progress")).attachments[0]
+            )
+            rows += [m["cells"] for m in drawn["members"]]
+        return rows
+
+    await advance_to(ready, datetime(2026, 1, 3, 9, tzinfo=UTC))
+    assert await cards() == [["before", "due"]] * 4
+    await advance_to(ready, datetime(2026, 1, 5, 18, tzinfo=UTC))
+    await check_in(ready, alice)
+    await check_in(ready, bob)
+    await advance_to(ready, datetime(2026, 1, 12, 9, tzinfo=UTC))
+    assert await cards() == [["before", "checked", "due"]] * 4
 
 
 async def test_a_partner_views_the_card_in_the_thread_and_nobody_else_can(ready: Server) -> None:
@@ -135,7 +197,10 @@ async def test_a_pair_every_two_weeks_sees_its_off_weeks(ready: Server) -> None:
     mine, theirs = drawn["members"]
     assert mine["cells"][-4:] == ["checked", "off", "checked", "off"]  # 5, 12, 19, 26 Jan
     assert theirs["cells"][-4:] == ["missed", "off", "missed", "off"]
-    assert mine["streak"] == mine["best_streak"] == 2
+    assert figures(drawn)["streak"] == 2
+    assert drawn["figures"][0]["label"] == "check-ins in a row"
+    said = str(answer(shown).content)
+    assert "⬜ off week" in said and "🟥 missed" in said
 
 
 async def test_a_mentorship_card_shows_each_role(ready: Server) -> None:
@@ -144,15 +209,19 @@ async def test_a_mentorship_card_shows_each_role(ready: Server) -> None:
     await bob.click(invitation_message(ready, bob), label="Accept")
     await check_in(ready, alice)
 
-    shown = await bob.slash(ready.general, "progress", member=alice)
-    _, drawn = await picture(answer(shown).attachments[0])
-    mentee, mentor = drawn["members"]
-    assert (mentee["id"], mentee["role"]) == (alice.id, "🌱 mentee")
-    assert (mentor["id"], mentor["role"]) == (bob.id, "🧭 mentor")
-    assert mentee["cells"][-1] == "checked"
-    # The mentor is never asked to check in: no week of theirs is missed, no streak shown.
-    assert set(mentor["cells"]) == {"before", "not_asked"}
-    assert mentor["streak"] is None and mentee["streak"] == 1
+    # The mentor's own card is the mentee's: only she checks in and has milestones.
+    for shown in (
+        await bob.slash(ready.general, "progress", member=alice),
+        await bob.slash(ready.general, "progress"),
+    ):
+        _, drawn = await picture(answer(shown).attachments[0])
+        mentee, mentor = drawn["members"]
+        assert (mentee["id"], mentee["role"]) == (alice.id, "🌱 mentee")
+        assert (mentor["id"], mentor["role"]) == (bob.id, "🧭 mentor")
+        assert mentee["cells"][-1] == "checked"
+        # The mentor is never asked to check in: no weeks of theirs are drawn at all.
+        assert mentor["cells"] == [] and figures(drawn)["streak"] == 1
+        assert "**alice**'s progress" in str(answer(shown).content)
 
 
 async def test_partners_in_two_courses_name_the_course_and_each_card_counts_its_own(
@@ -175,20 +244,22 @@ async def test_partners_in_two_courses_name_the_course_and_each_card_counts_its_
     assert not answer(refused).attachments
 
     async def card(where: Any, **options: Any) -> tuple[str, dict[str, Any]]:
-        shown = answer(await alice.slash(where, "progress", member=bob, **options))
+        shown = answer(await alice.slash(where, "progress", **options))
         if not shown.attachments:  # posted in the thread, not as an ephemeral answer
             shown = [m for m in where.history() if m.attachments][-1]
         return shown.content, (await picture(shown.attachments[0]))[1]
 
-    said, drawn = await card(ready.general, course="Statistics")
+    async def mine(where: Any, **options: Any) -> dict[str, Any]:
+        """Alice's own card, whose figures are hers."""
+        return (await card(where, **options))[1]
+
+    said, drawn = await card(ready.general, course="Statistics", member=bob)
     assert "**Statistics**" in said and drawn["course"] == "Statistics"
     assert drawn["members"][0]["id"] == bob.id
-    mine = drawn["members"][1]
-    assert (mine["confirmed"], mine["open"], mine["missed"]) == (0, 0, 0)
-    said, drawn = await card(ready.thread(python.thread_id))  # the thread names its pair
+    assert figures(await mine(ready.general, course="Statistics"))["confirmed"] == 0
+    said, drawn = await card(ready.thread(python.thread_id), member=bob)  # names its pair
     assert "**Intro to Python**" in said and drawn["course"] == "Intro to Python"
-    mine = drawn["members"][1]
-    assert (mine["confirmed"], mine["open"], mine["missed"]) == (1, 1, 0)
+    assert figures(await mine(ready.thread(python.thread_id)))["confirmed"] == 1
     assert statistics.thread_id != python.thread_id
     assert {type(e) for e in ready.errors()} == {UserError}
 
@@ -222,3 +293,38 @@ async def test_a_check_in_asked_after_a_new_time_is_due_then_missed_never_off(
     assert (await alices_row())[-2:] == ["checked", "due"]  # Thursdays 8 and 15 January
     await advance_to(ready, datetime(2026, 1, 20, 9, tzinfo=UTC))
     assert (await alices_row())[-3:] == ["checked", "missed", "off"]  # next: the 29th
+
+
+async def test_my_progress_under_the_reminder_shows_the_presser_their_own_card_privately(
+    ready: Server, make_bot: Callable[[], TandemBot]
+) -> None:
+    """The reminder's **My progress** (`tandem:progress:<id>`): each partner sees their own
+    card, as `/progress` draws it, in private even in the thread; nobody else may press
+    it, and it still works after a restart."""
+    alice, bob, carol = ready.member("alice"), ready.member("bob"), ready.member("carol")
+    partnership = await pair(ready, alice, bob)
+    thread = ready.thread(partnership.thread_id)
+    await advance_to(ready, datetime(2026, 1, 5, 17, 1, tzinfo=UTC))
+    await check_in(ready, alice)
+    [reminder] = [m for m in thread.history() if "My progress" in button_labels(m)]
+    posted = len(thread.history())
+
+    for member, other, name in ((alice, bob, "alice"), (bob, alice, "bob")):
+        pressed = await member.click(reminder, custom_id=f"tandem:progress:{partnership.id}")
+        assert answer(pressed).ephemeral and f"**{name}**'s progress" in reply(pressed)
+        _, drawn = await picture(answer(pressed).attachments[0])
+        assert [m["id"] for m in drawn["members"]] == [member.id, other.id]
+        command = answer(await member.slash(ready.general, "progress"))
+        _, by_command = await picture(command.attachments[0])
+        assert drawn == by_command and reply(pressed) == str(command.content)
+    assert len(thread.history()) == posted  # nothing posted for the partner to see
+
+    thread_handle = await ready.bot.fetch_channel(partnership.thread_id)
+    await thread_handle.add_user(discord.Object(id=carol.id))  # a moderator adds someone
+    refused = await carol.click(reminder, label="My progress")
+    assert answer(refused).ephemeral and "Only the two partners" in reply(refused)
+    assert not answer(refused).attachments
+
+    await ready.env.restart_bot(make_bot())
+    again = await alice.click(reminder, label="My progress")
+    assert answer(again).ephemeral and answer(again).attachments
