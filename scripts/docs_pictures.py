@@ -2,7 +2,8 @@
 
 A study server is played through in SimCord (pairing, a check-in, a milestone confirmed),
 then SimCord's preview serves a Discord-like page of the partner thread and Debian's
-`chromium --headless` takes its screenshot at a phone's width. Run by
+`chromium --headless` takes its screenshot at a phone's width; the progress card and the
+weekly recap are the PNGs the bot posts in the same play. Run by
 `scripts/docs-pictures`; nothing here is part of the bot or its tests.
 """
 
@@ -29,6 +30,7 @@ from tests.helpers import (
     Server,
     add,
     advance_to,
+    answer,
     check_in,
     find,
     goal,
@@ -116,6 +118,21 @@ async def screenshot(url: str, destination: Path) -> None:
         sys.exit(f"chromium took no screenshot of {destination.name}")
 
 
+def save(name: str, png: bytes) -> None:
+    (ROOT / "docs" / name).write_bytes(png)
+    print(f"docs/{name}")
+
+
+async def pictures(server: Server, lena: Member) -> None:
+    """Lena's `/progress` card as she sees it, then Sunday's weekly recap."""
+    card = await lena.slash(server.general, "progress")
+    [attachment] = answer(card).attachments
+    save("progress-card.png", await attachment.read())
+    await advance_to(server, datetime(2026, 1, 11, 18, 5, tzinfo=UTC))
+    [recap] = [m for m in server.leaderboard.history() if m.attachments]
+    save("weekly-recap.png", await recap.attachments[0].read())
+
+
 async def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(
@@ -140,8 +157,9 @@ async def main() -> None:
             )
             async with preview:
                 await screenshot(preview.url, ROOT / "docs" / "partner-thread.png")
+            print("docs/partner-thread.png")
+            await pictures(server, lena)
         await bot.store.close()
-    print("docs/partner-thread.png")
 
 
 if __name__ == "__main__":
