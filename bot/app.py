@@ -8,11 +8,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import i18n
 from bot.log import get
 from bot.replies import NEEDS_SETUP, report_error, send_ephemeral
 from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.store import Store
+from bot.translator import CatalogTranslator
 
 if TYPE_CHECKING:
     from cogs.common.outbox import Outbox
@@ -33,21 +35,33 @@ EXTENSIONS = (
 )
 # A member's own data is theirs to see or delete whether or not a moderator set Tandem up.
 COMMANDS_WITHOUT_SETUP = frozenset({"setup", "privacy", "help"})
+# Commands that answer in the member's language without storing it: seeing or erasing
+# one's data never stores anything new.
+COMMANDS_THAT_STORE_NOTHING = frozenset({"privacy", "help"})
 
 
 class TandemTree(app_commands.CommandTree["TandemBot"]):
     async def interaction_check(self, interaction: discord.Interaction[TandemBot]) -> bool:
-        """Until a moderator has run /setup, every other command only says so."""
+        """Answer in the member's language; until a moderator has run /setup, every other
+        command only says so."""
+        command = interaction.command
+        root = (
+            (command.root_parent or command).name
+            if isinstance(command, app_commands.Command)
+            else ""
+        )
+        await interaction.client.speak_to(
+            interaction, remember=root not in COMMANDS_THAT_STORE_NOTHING
+        )
         if interaction.type is not discord.InteractionType.application_command:
             return True
-        command = interaction.command
         if not isinstance(command, app_commands.Command) or interaction.guild_id is None:
             return True
-        if (command.root_parent or command).name in COMMANDS_WITHOUT_SETUP:
+        if root in COMMANDS_WITHOUT_SETUP:
             return True
         if await interaction.client.store.guilds.get(interaction.guild_id) is not None:
             return True
-        await send_ephemeral(interaction, NEEDS_SETUP)
+        await send_ephemeral(interaction, i18n._(NEEDS_SETUP))
         return False
 
     async def on_error(
@@ -113,7 +127,20 @@ class TandemBot(commands.AutoShardedBot):
         )
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        await self.tree.set_translator(CatalogTranslator())
         await self._sync_commands()
+
+    async def speak_to(self, interaction: discord.Interaction[Any], *, remember: bool) -> None:
+        """Draw what answers this interaction in its member's Discord language, and (when
+        `remember`) keep that language: their partner thread speaks the one both use.
+
+        Called first by every entry point (the command tree, buttons, forms); the language
+        holds for the rest of the handler's task.
+        """
+        locale = interaction.locale.value
+        i18n.use(locale)
+        if remember:
+            await self.store.languages.remember(interaction.user.id, locale)
 
     async def _sync_commands(self) -> None:
         guild_id = self.settings.dev_guild_id

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from bot.cadence import DAY, WEEK, Rhythm, period
 from bot.errors import UserError
+from bot.i18n import _, ngettext
 from bot.models import Cadence
 from bot.pauses import Span, clock_reaches, unpaused
 from bot.schedule import WeeklyTime
@@ -30,11 +31,19 @@ def week_of(weekly: WeeklyTime, instant: datetime) -> datetime:
 
 
 def clean_answer(text: str | None, field: str, *, required: bool) -> str:
+    """The answer, trimmed; `field` is the question as the member read it."""
     cleaned = (text or "").strip()
     if required and not cleaned:
-        raise UserError(f"Please answer “{field}”.")
+        raise UserError(_("Please answer “{question}”.", question=field))
     if len(cleaned) > MAX_ANSWER_LENGTH:
-        raise UserError(f"“{field}” can be at most {MAX_ANSWER_LENGTH} characters.")
+        raise UserError(
+            ngettext(
+                "“{question}” can be at most {count} character.",
+                "“{question}” can be at most {count} characters.",
+                MAX_ANSWER_LENGTH,
+                question=field,
+            )
+        )
     return cleaned
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.errors import UserError
+from bot.i18n import _
+from bot.models import DEFAULT_CURRENCY
 
 MINOR_PER_UNIT = 100
 # What a settlement's note ("what the pool was used for") may hold.
@@ -20,11 +22,20 @@ MAX_NOTE_LENGTH = 200
 def stake_in_minor_units(stake: float, max_stake: int, currency: str) -> int:
     """A pledge in whole units, as typed, to integer minor units for storage."""
     if stake < 0:
-        raise UserError("A pledge can't be negative. Use 0 for no pledge.")
+        raise UserError(_("A pledge can't be negative. Use 0 for no pledge."))
     if not float(stake).is_integer():
-        raise UserError(f"Pledge whole {currency}, like 5 or 20, not {stake}.")
+        raise UserError(
+            # Translators: {currency} is the server's name for pledges, such as "points".
+            _("Pledge whole {currency}, like 5 or 20, not {stake}.", currency=currency, stake=stake)
+        )
     if stake > max_stake:
-        raise UserError(f"The largest pledge in this server is {max_stake} {currency}.")
+        raise UserError(
+            _(
+                "The largest pledge in this server is {max_stake} {currency}.",
+                max_stake=max_stake,
+                currency=currency,
+            )
+        )
     return int(stake) * MINOR_PER_UNIT
 
 
@@ -37,7 +48,7 @@ def pledge_from_text(text: str) -> float:
         return float(typed)
     except ValueError:
         raise UserError(
-            f"`{typed[:20]}` is not a number. Pledge 0 for none, or 5, or 20."
+            _("`{typed}` is not a number. Pledge 0 for none, or 5, or 20.", typed=typed[:20])
         ) from None
 
 
@@ -52,11 +63,17 @@ def settle_key(proposal_id: int) -> str:
 def settlement_amount(current_balance: int) -> int:
     """The entry that brings the pool to exactly zero."""
     if current_balance <= 0:
-        raise UserError("The pool is empty: there is nothing to settle.")
+        raise UserError(_("The pool is empty: there is nothing to settle."))
     return -current_balance
 
 
 def format_amount(minor: int, currency: str) -> str:
     units, cents = divmod(abs(minor), MINOR_PER_UNIT)
     sign = "-" if minor < 0 else ""
-    return f"{sign}{units}{f'.{cents:02d}' if cents else ''} {currency}"
+    return f"{sign}{units}{f'.{cents:02d}' if cents else ''} {currency_label(currency)}"
+
+
+def currency_label(currency: str) -> str:
+    """The server's pledge unit as members read it: the word a moderator chose, as written,
+    or the default `points` in the reader's language."""
+    return _(DEFAULT_CURRENCY) if currency == DEFAULT_CURRENCY else currency

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
 
 from bot.errors import UserError
+from bot.i18n import _, ngettext
 from bot.schedule import MINUTES_PER_WEEK, WeeklyTime, minutes_apart, utc_minute_of_week
 
 MIN_PACE = 1
@@ -41,6 +42,8 @@ class Seeker:
     weekly: WeeklyTime
     queued_at: datetime
     priority: bool = False
+    # The languages the member stated (`/profile languages:`), as ISO 639-1 codes.
+    languages: frozenset[str] = field(default_factory=frozenset)
 
 
 def normalize_course(name: str) -> str:
@@ -64,15 +67,28 @@ def course_key(name: str) -> str:
 def clean_course(name: str) -> str:
     cleaned = normalize_course(name)
     if not cleaned:
-        raise UserError("Name the course, for example `Intro to Python`.")
+        raise UserError(_("Name the course, for example `Intro to Python`."))
     if len(cleaned) > MAX_COURSE_LENGTH:
-        raise UserError(f"Course names can be at most {MAX_COURSE_LENGTH} characters.")
+        raise UserError(
+            ngettext(
+                "Course names can be at most {count} character.",
+                "Course names can be at most {count} characters.",
+                MAX_COURSE_LENGTH,
+            )
+        )
     return cleaned
 
 
 def check_pace(pace: int) -> int:
     if not MIN_PACE <= pace <= MAX_PACE:
-        raise UserError(f"Pace is hours per week, from {MIN_PACE} to {MAX_PACE}; you gave {pace}.")
+        raise UserError(
+            _(
+                "Pace is hours per week, from {lowest} to {highest}; you gave {pace}.",
+                lowest=MIN_PACE,
+                highest=MAX_PACE,
+                pace=pace,
+            )
+        )
     return pace
 
 
@@ -80,16 +96,28 @@ def paces_compatible(first: int, second: int) -> bool:
     return max(first, second) <= MAX_PACE_RATIO * min(first, second)
 
 
+def languages_compatible(first: Seeker, second: Seeker) -> bool:
+    """Two members who both stated languages need one in common; one who stated none
+    can partner anyone."""
+    return not (first.languages and second.languages) or shares_language(first, second)
+
+
+def shares_language(first: Seeker, second: Seeker) -> bool:
+    return not first.languages.isdisjoint(second.languages)
+
+
 def compatible(first: Seeker, second: Seeker, now: datetime) -> bool:
     return (
         first.user_id != second.user_id
+        and languages_compatible(first, second)
         and paces_compatible(first.pace, second.pace)
         and minutes_apart(first.weekly, second.weekly, now) <= MAX_TIME_GAP_MINUTES
     )
 
 
 def choose_partner(seeker: Seeker, waiting: Iterable[Seeker], now: datetime) -> Seeker | None:
-    """Best compatible candidate: priority first, then closest pace, closest time, longest wait."""
+    """Best compatible candidate: priority first, then a shared language, then closest pace,
+    closest time, longest wait."""
     candidates = [other for other in waiting if compatible(seeker, other, now)]
     if not candidates:
         return None
@@ -97,6 +125,7 @@ def choose_partner(seeker: Seeker, waiting: Iterable[Seeker], now: datetime) -> 
         candidates,
         key=lambda other: (
             not other.priority,
+            not shares_language(seeker, other),
             abs(other.pace - seeker.pace),
             minutes_apart(seeker.weekly, other.weekly, now),
             other.queued_at,
@@ -138,11 +167,16 @@ def minute_ranges(weekly: WeeklyTime, now: datetime) -> list[tuple[int, int]]:
 def choose_among_nearby(seeker: Seeker, nearby: Iterable[Seeker], now: datetime) -> Seeker | None:
     """`choose_partner`, computing each candidate's time only where it can decide.
 
-    Candidates are taken in groups of equal priority and pace distance, the ranking's
-    first two keys; the first group holding a compatible member holds the best one.
+    Candidates are taken in groups of equal priority, shared language and pace distance,
+    the ranking's first three keys; the first group holding a compatible member holds the
+    best one.
     """
-    first_keys = lambda other: (not other.priority, abs(other.pace - seeker.pace))  # noqa: E731
-    for _, group in groupby(sorted(nearby, key=first_keys), key=first_keys):
+    first_keys = lambda other: (  # noqa: E731
+        not other.priority,
+        not shares_language(seeker, other),
+        abs(other.pace - seeker.pace),
+    )
+    for _keys, group in groupby(sorted(nearby, key=first_keys), key=first_keys):
         chosen = choose_partner(seeker, group, now)
         if chosen is not None:
             return chosen

@@ -15,23 +15,24 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.errors import UserError
+from bot.i18n import N_, _
 from bot.models import Partnership, Role
 
 QUESTION_EVERY = timedelta(weeks=4)
 
-MENTORS_DO_NOT_CHECK_IN = (
+MENTORS_DO_NOT_CHECK_IN = N_(
     "As the mentor in this mentorship you don't check in: only your mentee answers the "
     "weekly questions, and you see their answers in your thread. Nothing was changed."
 )
-MENTORS_SET_NO_GOALS = (
+MENTORS_SET_NO_GOALS = N_(
     "As the mentor in this mentorship you don't set goals, milestones or pledges: your "
     "mentee does, and you confirm their milestones in your thread. Nothing was changed."
 )
-MENTORS_TAKE_NO_BREAKS = (
+MENTORS_TAKE_NO_BREAKS = N_(
     "As the mentor in this mentorship you don't check in, so there is nothing to pause: "
     "you are never reminded, nudged or counted as quiet. Nothing was changed."
 )
-MENTORS_DO_NOT_PROPOSE_SETTLING = (
+MENTORS_DO_NOT_PROPOSE_SETTLING = N_(
     "As the mentor in this mentorship you don't propose settling the pool: it holds your "
     "mentee's missed pledges, so your mentee proposes with `/pool settle` and you confirm "
     "in your thread. Nothing was changed."
@@ -58,19 +59,19 @@ def next_question(created_at: datetime, now: datetime) -> datetime:
 def refuse_checkin(partnership: Partnership, user_id: int) -> None:
     """Only a member who checks in (everyone but a mentor) answers the check-in questions."""
     if not partnership.checks_in(user_id):
-        raise UserError(MENTORS_DO_NOT_CHECK_IN)
+        raise UserError(_(MENTORS_DO_NOT_CHECK_IN))
 
 
 def refuse_goals(role: Role) -> None:
     """A mentor sets no goals, milestones or pledges in their mentorship (`role` is theirs there)."""
     if role is Role.MENTOR:
-        raise UserError(MENTORS_SET_NO_GOALS)
+        raise UserError(_(MENTORS_SET_NO_GOALS))
 
 
 def refuse_pause(partnership: Partnership, user_id: int) -> None:
     """A break stops one's check-in reminders and quiet clock: a mentor has neither."""
     if not partnership.checks_in(user_id):
-        raise UserError(MENTORS_TAKE_NO_BREAKS)
+        raise UserError(_(MENTORS_TAKE_NO_BREAKS))
 
 
 def refuse_settlement_proposal(partnership: Partnership, user_id: int) -> None:
@@ -79,4 +80,4 @@ def refuse_settlement_proposal(partnership: Partnership, user_id: int) -> None:
     Settling still takes both, as in any pair: the proposal and the partner's **Confirm**.
     """
     if partnership.role_of(user_id) is Role.MENTOR:
-        raise UserError(MENTORS_DO_NOT_PROPOSE_SETTLING)
+        raise UserError(_(MENTORS_DO_NOT_PROPOSE_SETTLING))

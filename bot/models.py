@@ -7,13 +7,15 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Generic, TypeVar
 
+from bot.i18n import N_, _
 from bot.pauses import Span
 from bot.schedule import WeeklyTime
 
 T = TypeVar("T")
 
 # The label of pledges until a moderator names another with `/setup currency:`.
-DEFAULT_CURRENCY = "points"
+# Stored as is; shown in the reader's language (`bot.ledger.currency_label`).
+DEFAULT_CURRENCY = N_("points")
 # Stands for a member whose data was erased (`/privacy delete`) or who is unknown.
 FORMER_MEMBER = 0
 
@@ -108,7 +110,12 @@ class Cadence(StrEnum):
     EVERY_TWO_WEEKS = "every_two_weeks"  # every second week, from an anchored on-week
 
     def label(self) -> str:
-        return "every week" if self is Cadence.WEEKLY else "every two weeks"
+        """How often, in the reader's language: `then every week`, `check in every two weeks`."""
+        if self is Cadence.WEEKLY:
+            # Translators: how often a pair checks in, inside a sentence ("then every week").
+            return _("every week")
+        # Translators: how often a pair checks in, inside a sentence ("then every two weeks").
+        return _("every two weeks")
 
 
 class RequestKind(StrEnum):
@@ -165,6 +172,14 @@ class MilestoneStatus(StrEnum):
     CONFIRMED = "confirmed"
     MISSED = "missed"
     VOID = "void"
+
+
+@dataclass(frozen=True)
+class ServerLanguage:
+    """A moderator's choice of the server's language (`/setup language`): a shipped
+    locale, or None for the server's own language as Discord reports it."""
+
+    locale: str | None
 
 
 @dataclass(frozen=True)
@@ -276,6 +291,8 @@ class Profile:
     leaderboard_hidden: bool = False
     # The 24-hour heads-up before each check-in; the check-in reminder always comes.
     heads_up: bool = True
+    # Up to three ISO 639-1 codes of the languages the member studies in (`bot.languages`).
+    languages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
+from bot.i18n import _, ngettext
 from bot.schedule import describe_date_in_zone
 
 WEEK = timedelta(days=7)
@@ -96,11 +97,13 @@ def check_new_pause(
     costs nothing more, and one holiday can pause every course.
     """
     if weeks not in PAUSE_WEEKS:
-        raise UserError("A pause lasts 1 or 2 weeks.")
+        raise UserError(_("A pause lasts 1 or 2 weeks."))
     if paused_here:
         raise UserError(
-            "You are already on a break; use `/pause end` to come back early, "
-            "then start a new one if you need it."
+            _(
+                "You are already on a break; use `/pause end` to come back early, "
+                "then start a new one if you need it."
+            )
         )
     pair_zone, member_zone = zones
     wanted = Span(now, planned_end(now, weeks, pair_zone))
@@ -109,11 +112,22 @@ def check_new_pause(
         return Span(now, min(wanted.end, max(running)))
     if not _fits(spans, wanted, weeks):
         fits_from = describe_date_in_zone(earliest_start(spans, weeks, now, pair_zone), member_zone)
-        raise UserError(
-            f"At most {MOST_PAUSED // WEEK} weeks in any {WINDOW // WEEK} can be paused, and "
-            f"your recent breaks leave too little for {weeks} more. "
-            f"A {weeks}-week pause fits from {fits_from}."
+        allowance = ngettext(
+            "At most {most} weeks in any {window} can be paused, and your recent breaks "
+            "leave too little for {count} more.",
+            "At most {most} weeks in any {window} can be paused, and your recent breaks "
+            "leave too little for {count} more.",
+            weeks,
+            most=MOST_PAUSED // WEEK,
+            window=WINDOW // WEEK,
         )
+        fits = ngettext(
+            "A {count}-week pause fits from {when}.",
+            "A {count}-week pause fits from {when}.",
+            weeks,
+            when=fits_from,
+        )
+        raise UserError(f"{allowance} {fits}")
     return wanted
 
 

@@ -6,16 +6,18 @@ import discord
 from discord import app_commands
 
 from bot.errors import UserError
+from bot.i18n import N_, _
 from bot.log import get
 
 log = get("errors")
 
-APOLOGY = (
+# Translated where they are shown (`_`), in the language of whoever reads them.
+APOLOGY = N_(
     "Sorry, something went wrong on my side. It has been logged; please try again in a moment."
 )
-NEEDS_MANAGE_SERVER = "Only moderators with the **Manage Server** permission can do that."
-NEEDS_SETUP = "Tandem is not set up in this server yet: ask a moderator to run `/setup`."
-NOT_IN_DMS = "Tandem works inside a server, not in direct messages."
+NEEDS_MANAGE_SERVER = N_("Only moderators with the **Manage Server** permission can do that.")
+NEEDS_SETUP = N_("Tandem is not set up in this server yet: ask a moderator to run `/setup`.")
+NOT_IN_DMS = N_("Tandem works inside a server, not in direct messages.")
 NO_PINGS = discord.AllowedMentions.none()
 
 
@@ -42,11 +44,11 @@ def describe(error: BaseException) -> str | None:
     if isinstance(cause, UserError):
         return str(cause)
     if isinstance(cause, app_commands.MissingPermissions):
-        return NEEDS_MANAGE_SERVER
+        return _(NEEDS_MANAGE_SERVER)
     if isinstance(cause, app_commands.NoPrivateMessage):
-        return NOT_IN_DMS
+        return _(NOT_IN_DMS)
     if isinstance(cause, app_commands.CheckFailure):
-        return "You can't use that here."
+        return _("You can't use that here.")
     return None
 
 
@@ -61,7 +63,7 @@ async def report_error(interaction: discord.Interaction, error: BaseException, w
             interaction.guild_id,
             exc_info=_unwrap(error),
         )
-        text = APOLOGY
+        text = _(APOLOGY)
     try:
         await send_ephemeral(interaction, text)
     except discord.HTTPException:

@@ -14,8 +14,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from bot.errors import UserError
+from babel.dates import format_datetime
 
+from bot.errors import UserError
+from bot.i18n import _, babel_locale
+
+# The days as the slash commands offer them (translated at sync, like every choice); a
+# member reads them in their language through `weekday_name`.
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MINUTES_PER_WEEK = 7 * 24 * 60
 _TIME = re.compile(r"^\s*([01]?[0-9]|2[0-3]):([0-5][0-9])\s*$")
@@ -35,7 +40,12 @@ class WeeklyTime:
         return next_occurrence(self, instant)
 
     def label(self) -> str:
-        return f"{WEEKDAYS[self.weekday]} {format_minute(self.minute)} ({self.zone})"
+        return f"{weekday_name(self.weekday)} {format_minute(self.minute)} ({self.zone})"
+
+
+def weekday_name(weekday: int) -> str:
+    """The day (0 = Monday) in the current language: `Monday`, `lundi`, `Montag`."""
+    return str(babel_locale().days["format"]["wide"][weekday])
 
 
 @cache
@@ -48,8 +58,11 @@ def parse_zone(name: str) -> str:
     cleaned = name.strip()
     if cleaned not in known_zones():
         raise UserError(
-            f"`{cleaned[:60]}` is not a time zone I know. Pick one from the list, "
-            "for example `Europe/Berlin` or `America/New_York`."
+            _(
+                "`{zone}` is not a time zone I know. Pick one from the list, "
+                "for example `Europe/Berlin` or `America/New_York`.",
+                zone=cleaned[:60],
+            )
         )
     return cleaned
 
@@ -59,24 +72,31 @@ def parse_minute(text: str) -> int:
     match = _TIME.match(text)
     if match is None:
         raise UserError(
-            f"`{text.strip()[:20]}` is not a time. Use 24-hour `HH:MM`, for example `18:30`."
+            _(
+                "`{typed}` is not a time. Use 24-hour `HH:MM`, for example `18:30`.",
+                typed=text.strip()[:20],
+            )
         )
     return int(match.group(1)) * 60 + int(match.group(2))
 
 
 def parse_weekday(value: int) -> int:
     if not 0 <= value <= 6:
-        raise UserError("Choose a check-in day from Monday to Sunday.")
+        raise UserError(_("Choose a check-in day from Monday to Sunday."))
     return value
 
 
 def parse_weekday_name(text: str) -> int:
-    """A day typed into a form: `Monday`, `monday` or `Mon`; 0 is Monday."""
+    """A day typed into a form: `Monday`, `monday` or `Mon`, in English or in the current
+    language (`lundi`); 0 is Monday."""
     typed = text.strip().casefold()
-    for index, name in enumerate(WEEKDAYS):
-        if len(typed) >= 3 and name.casefold().startswith(typed):
+    for index, english in enumerate(WEEKDAYS):
+        names = (english, weekday_name(index))
+        if len(typed) >= 3 and any(name.casefold().startswith(typed) for name in names):
             return index
-    raise UserError(f"`{text.strip()[:20]}` is not a day. Write one from Monday to Sunday.")
+    raise UserError(
+        _("`{typed}` is not a day. Write one from Monday to Sunday.", typed=text.strip()[:20])
+    )
 
 
 def format_minute(minute: int) -> str:
@@ -118,10 +138,11 @@ def minutes_apart(first: WeeklyTime, second: WeeklyTime, reference: datetime) ->
 def describe_in_zone(instant: datetime, zone: str) -> str:
     """`Monday 18:00 (Europe/Berlin)`: how a member reads an instant."""
     local = instant.astimezone(ZoneInfo(zone))
-    return f"{WEEKDAYS[local.weekday()]} {local:%H:%M} ({zone})"
+    return f"{weekday_name(local.weekday())} {local:%H:%M} ({zone})"
 
 
 def describe_date_in_zone(instant: datetime, zone: str) -> str:
-    """`Friday 4 December, 18:00 (Europe/Berlin)`: an instant a week or more away."""
-    local = instant.astimezone(ZoneInfo(zone))
-    return f"{WEEKDAYS[local.weekday()]} {local.day} {local:%B}, {local:%H:%M} ({zone})"
+    """`Friday 4 December, 18:00 (Europe/Berlin)`: an instant a week or more away, its day
+    and month in the current language."""
+    local = format_datetime(instant, "EEEE d MMMM, HH:mm", ZoneInfo(zone), babel_locale())
+    return f"{local} ({zone})"

@@ -10,7 +10,14 @@ import simcord
 
 from bot.app import TandemBot, create_bot
 from bot.settings import Settings
-from tests.helpers import TEST_DATABASE_URL, Server, fresh_schema, study_server
+from tests.helpers import (
+    TEST_DATABASE_URL,
+    Server,
+    forget_locales,
+    fresh_schema,
+    set_up,
+    study_server,
+)
 
 
 @pytest.fixture
@@ -61,6 +68,12 @@ async def make_bot(settings: Settings) -> AsyncIterator[Callable[[], TandemBot]]
             await bot.store.close()
 
 
+@pytest.fixture(autouse=True)
+def english_by_default() -> None:
+    """SimCord's own default: members and servers on `en-US` unless a test says otherwise."""
+    forget_locales()
+
+
 @pytest.fixture
 def simcord_bot(make_bot: Callable[[], TandemBot]) -> TandemBot:
     return make_bot()
@@ -74,12 +87,7 @@ def server(simcord_env: simcord.Env) -> Server:
 @pytest.fixture
 async def ready(server: Server) -> Server:
     """A server where a moderator has already run /setup."""
-    result = await server.moderator.slash(
-        server.general,
-        "setup",
-        leaderboard_channel=server.leaderboard,
-        partner_channel=server.partners,
-    )
+    result = await set_up(server)
     assert result.response is not None and "set up" in result.response.content
     return server
 

@@ -23,6 +23,8 @@ import asyncpg
 import discord
 import pytest
 import simcord
+import simcord.interactions
+from babel import Locale
 
 from bot.app import TandemBot
 
@@ -37,6 +39,9 @@ WEEK = 7 * DAY
 # Set (scripts/test sets it on its second pass) to run the suite on PostgreSQL.
 TEST_DATABASE_URL = os.environ.get("TANDEM_TEST_DATABASE_URL", "")
 on_sqlite = pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="SQLite's own behaviour")
+# How the English proposals in a thread begin: what the tests look for.
+SCHEDULE_PROPOSED = "proposes a new check-in time"
+CADENCE_PROPOSED = "proposes checking in"
 ANSWERS = {"completed": "Chapter 3 exercises", "next_goal": "Finish chapter 4", "blockers": ""}
 
 
@@ -73,9 +78,14 @@ class Server:
         ]
 
 
-def study_server(env: simcord.Env, name: str, shard: int | None = None) -> Server:
-    """A server with Tandem's channels and a moderator (on `shard`, for sharded bots)."""
-    guild = env.create_guild(name, shard_id=shard)
+def study_server(
+    env: simcord.Env, name: str, shard: int | None = None, locale: str | None = None
+) -> Server:
+    """A server with Tandem's channels and a moderator (on `shard`, for sharded bots);
+    `locale` is the server's preferred locale as Discord reports it (default `en-US`)."""
+    guild = env.create_guild(name, shard_id=shard, preferred_locale=locale)
+    if locale is not None:
+        _GUILD_LOCALES[guild.id] = locale
     mods = guild.create_role("Mods", permissions=discord.Permissions(manage_guild=True))
     moderator = "mod" if shard is None else f"mod of {name}"
     return Server(
@@ -86,6 +96,60 @@ def study_server(env: simcord.Env, name: str, shard: int | None = None) -> Serve
         leaderboard=guild.create_text_channel("leaderboard"),
         moderator=guild.add_member(env.create_user(moderator), roles=[mods]),
     )
+
+
+# SimCord sends every interaction as `en-US` (its payload's `locale` and `guild_locale`).
+# A member whose Discord is in another language is set with `speaks(member, "es-ES")`:
+# from then on each interaction they send (command, button, form) carries that `locale`,
+# and `guild_locale` is their server's preferred locale (`study_server(..., locale=)`).
+# The payload builder is wrapped once, here, and only changes those two fields.
+_SPOKEN: dict[int, str] = {}
+_GUILD_LOCALES: dict[int, str] = {}
+
+
+def speaks(member: Member, locale: str) -> Member:
+    """Make `member`'s Discord client use `locale` (a Discord locale such as `pt-BR`)."""
+    _SPOKEN[member.id] = locale
+    return member
+
+
+def forget_locales() -> None:
+    """Every member and server back on `en-US` (run before each test by `conftest.py`)."""
+    _SPOKEN.clear()
+    _GUILD_LOCALES.clear()
+
+
+def _with_locales(build: Any) -> Any:
+    def payload(*args: Any, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
+        record, built = build(*args, **kwargs)
+        built["locale"] = _SPOKEN.get(int(kwargs["user_id"]), "en-US")
+        if "guild_locale" in built:
+            built["guild_locale"] = _GUILD_LOCALES.get(int(kwargs["guild_id"]), "en-US")
+        return record, built
+
+    return payload
+
+
+simcord.interactions.base_payload = _with_locales(simcord.interactions.base_payload)
+
+
+async def set_up(server: Server, **options: Any) -> Result:
+    """A moderator runs `/setup` naming both channels, and any other `options`."""
+    return await server.moderator.slash(
+        server.general,
+        "setup",
+        leaderboard_channel=server.leaderboard,
+        partner_channel=server.partners,
+        **options,
+    )
+
+
+async def set_up_server(env: simcord.Env, locale: str) -> Server:
+    """A study server whose own language in Discord is `locale`, set up by a moderator."""
+    server = study_server(env, "Study Hall", locale=locale)
+    result = await set_up(server)
+    assert result.response is not None and result.response.content
+    return server
 
 
 async def exported(server: Server, member: Member) -> dict[str, Any]:
@@ -187,8 +251,10 @@ async def request(server: Server, inviter: Member, invitee: Member, **overrides:
 
 
 def invitation_message(server: Server, invitee: Member) -> discord.Message:
-    """The newest invitation to `invitee` posted in #general."""
-    return [m for m in server.general.history() if f"{invitee.mention}, " in m.content][-1]
+    """The newest invitation to `invitee` posted in #general (the pseudo-locale leaves the
+    mention outside its marks: `<@1>⟦, ⟧`)."""
+    addressed = (f"{invitee.mention}, ", f"{invitee.mention}⟦, ")
+    return [m for m in server.general.history() if any(a in m.content for a in addressed)][-1]
 
 
 def button_labels(message: Any) -> list[str]:
@@ -198,6 +264,62 @@ def button_labels(message: Any) -> list[str]:
         for row in message.components
         for item in (row["components"] if isinstance(row, dict) else row.children)
     ]
+
+
+# The test-only pseudo-locale (`bot.i18n.PSEUDO`): every translated string comes out
+# ⟦marked⟧, so a member who `speaks(member, PSEUDO)` sees any forgotten string unmarked.
+_MARKED = re.compile(r"⟦[^⟦⟧]*⟧")
+# What may stand outside the marks: numbers, spaces, punctuation, emoji and markdown.
+_NOT_WORDS = re.compile(r"[\d\W_]+")
+# Data rather than wording: time zone names, and the day and month names Babel formats for
+# the reader's locale (English ones under the pseudo-locale).
+_ZONE = re.compile(r"\b(?:[A-Z][A-Za-z_+-]*(?:/[A-Za-z_+-]+)+|UTC)\b")
+_ENGLISH = Locale.parse("en")
+_CALENDAR = re.compile(
+    r"\b(?:"
+    + "|".join(
+        sorted(
+            {
+                name
+                for names in (_ENGLISH.days["format"], _ENGLISH.months["format"])
+                for width in ("wide", "abbreviated")
+                for name in names[width].values()
+            },
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")\b"
+)
+
+
+def unmarked(text: str, *member_written: str) -> str:
+    """The letters of `text` that did not pass the translation layer, apart from
+    member-written text (course names, answers, names), mentions and timestamps."""
+    for written in sorted(member_written, key=len, reverse=True):
+        text = text.replace(written, "")
+    previous = None
+    while previous != text:
+        previous, text = text, _MARKED.sub("", text)
+    for data in (_TOKEN, _ZONE, _CALENDAR):
+        text = data.sub("", text)
+    return _NOT_WORDS.sub("", text)
+
+
+def texts_of(message: Any) -> list[str]:
+    """Everything a member reads on a message: its text, embeds and button labels."""
+    texts = [str(message.content or "")]
+    for embed in getattr(message, "embeds", None) or []:
+        texts += [embed.title or "", embed.description or "", embed.footer.text or ""]
+        texts += [embed.author.name or ""]
+        texts += [f"{field.name} {field.value}" for field in embed.fields]
+    return texts + button_labels(message)
+
+
+def assert_translated(message: Any, *member_written: str) -> None:
+    """Every word Tandem wrote on `message` passed the translation layer (pseudo-locale)."""
+    for text in texts_of(message):
+        assert unmarked(text, *member_written) == "", f"not marked for translation: {text!r}"
 
 
 def fresh(channel: Channel, message: discord.Message) -> discord.Message:

@@ -14,6 +14,7 @@ from bot.store.database import Database
 from bot.store.departures import DepartureStore
 from bot.store.guilds import GuildStore
 from bot.store.invitations import InvitationStore
+from bot.store.languages import LanguageStore
 from bot.store.leaderboard import LeaderboardStore
 from bot.store.ledger import LedgerStore, settle_pool
 from bot.store.milestones import MilestoneStore, apply_answer
@@ -52,6 +53,7 @@ class Store:
     progress: ProgressStore
     recaps: RecapStore
     requests: RequestStore
+    languages: LanguageStore
 
     @classmethod
     async def open(cls, location: Path | str, now: datetime, shards: Shards = EVERY_SHARD) -> Store:
@@ -90,6 +92,7 @@ class Store:
                     RequestKind.SETTLE: settle_pool,
                 },
             ),
+            languages=LanguageStore(db),
         )
 
     async def close(self) -> None:

@@ -16,6 +16,7 @@ from bot.cadence import (
     upcoming,
 )
 from bot.errors import UserError
+from bot.i18n import _
 from bot.mentors import refuse_checkin
 from bot.models import (
     Cadence,
@@ -271,7 +272,9 @@ class CheckinStore:
         answer to the review, stored with it.
         """
         if weekly == partnership.weekly:
-            raise UserError(f"**{weekly.label()}** is already your weekly check-in time.")
+            raise UserError(
+                _("**{time}** is already your weekly check-in time.", time=weekly.label())
+            )
         async with self._db.transaction() as conn:
             asked = await ask(
                 conn,
@@ -312,7 +315,7 @@ class CheckinStore:
     ) -> Stored[int]:
         """Ask the partner to confirm another cadence (see `bot.store.requests.ask`)."""
         if cadence == partnership.cadence:
-            raise UserError(f"You already check in **{cadence.label()}**.")
+            raise UserError(_("You already check in **{cadence}**.", cadence=cadence.label()))
         async with self._db.transaction() as conn:
             return await ask(
                 conn,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.models import DEFAULT_CURRENCY, GuildConfig
+from bot.models import DEFAULT_CURRENCY, GuildConfig, ServerLanguage
 from bot.recaps import DEFAULT_RECAP, UNCHANGED, RecapChange
 from bot.schedule import WeeklyTime, next_occurrence
 from bot.store.database import Connection, Database, Row, to_timestamp
@@ -36,9 +36,13 @@ class GuildStore:
         return config.currency if config else DEFAULT_CURRENCY
 
     async def save(
-        self, config: GuildConfig, now: datetime, recap: RecapChange = UNCHANGED
+        self,
+        config: GuildConfig,
+        now: datetime,
+        recap: RecapChange = UNCHANGED,
+        language: ServerLanguage | None = None,
     ) -> None:
-        """The settings and any new recap time, together.
+        """The settings, any new recap time and any new language (None: unchanged), together.
 
         A server's first save schedules its first weekly recap at the default time; a
         new recap time moves the next recap to its next occurrence. Two moderators
@@ -64,6 +68,11 @@ class GuildStore:
             )
             if recap:
                 await _move_recap(conn, config.guild_id, recap, now)
+            if language is not None:
+                await conn.execute(
+                    "UPDATE guild_settings SET language = ? WHERE guild_id = ?",
+                    (language.locale, config.guild_id),
+                )
 
 
 async def _move_recap(conn: Connection, guild_id: int, change: RecapChange, now: datetime) -> None:

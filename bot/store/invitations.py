@@ -6,13 +6,20 @@ from datetime import datetime
 from typing import Any
 
 from bot.errors import UserError
+from bot.i18n import _
 from bot.matching import course_key
 from bot.models import Invitation, InvitationStatus, NoticeKind, Partnership, Role, Stored
 from bot.schedule import WeeklyTime
 from bot.store.courses import remember_course
 from bot.store.database import Connection, Database, IntegrityError, to_timestamp
 from bot.store.outbox import queue, redraw
-from bot.store.partnerships import PartnershipStore, create_partnership, refuse_if_partnered
+from bot.store.partnerships import (
+    THEY_HAVE_A_PARTNER,
+    YOU_HAVE_A_PARTNER,
+    PartnershipStore,
+    create_partnership,
+    refuse_if_partnered,
+)
 from bot.store.profiles import set_zone
 
 _INVITATION = (
@@ -58,8 +65,8 @@ class InvitationStore:
         """
         key = course_key(course)
         async with self._db.transaction() as conn:
-            await refuse_if_partnered(conn, guild_id, key, inviter, "You already have")
-            await refuse_if_partnered(conn, guild_id, key, invitee, "They already have")
+            await refuse_if_partnered(conn, guild_id, key, inviter, YOU_HAVE_A_PARTNER)
+            await refuse_if_partnered(conn, guild_id, key, invitee, THEY_HAVE_A_PARTNER)
             await remember_course(conn, guild_id, key, course)
             await set_zone(conn, guild_id, inviter, weekly.zone, overwrite=False)
             try:
@@ -81,9 +88,14 @@ class InvitationStore:
                     ),
                 )
             except IntegrityError:
+                invited = f"<@{invitee}>"
                 raise UserError(
-                    f"You already invited <@{invitee}> for **{course}**; that invitation is "
-                    "still waiting for their answer."
+                    _(
+                        "You already invited {member} for **{course}**; that invitation is "
+                        "still waiting for their answer.",
+                        member=invited,
+                        course=course,
+                    )
                 ) from None
             notice = await queue(
                 conn,
@@ -118,7 +130,7 @@ class InvitationStore:
     async def decline(self, invitation: Invitation, now: datetime) -> Stored[None]:
         async with self._db.transaction() as conn:
             if not await _answer(conn, invitation.id, InvitationStatus.DECLINED, now):
-                raise UserError("This invitation has already been answered.")
+                raise UserError(_("This invitation has already been answered."))
             notices = await _redraw(conn, [invitation], now)
         return Stored(None, notices)
 
@@ -127,12 +139,12 @@ class InvitationStore:
         key = course_key(invitation.course)
         async with self._db.transaction() as conn:
             if not await _answer(conn, invitation.id, InvitationStatus.ACCEPTED, now):
-                raise UserError("This invitation has already been answered.")
+                raise UserError(_("This invitation has already been answered."))
             await refuse_if_partnered(
-                conn, invitation.guild_id, key, invitation.inviter_id, "They already have"
+                conn, invitation.guild_id, key, invitation.inviter_id, THEY_HAVE_A_PARTNER
             )
             await refuse_if_partnered(
-                conn, invitation.guild_id, key, invitation.invitee_id, "You already have"
+                conn, invitation.guild_id, key, invitation.invitee_id, YOU_HAVE_A_PARTNER
             )
             await set_zone(
                 conn,

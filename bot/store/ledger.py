@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.errors import UserError
+from bot.i18n import _
 from bot.ledger import settle_key, settlement_amount
 from bot.log import get
 from bot.mentors import refuse_settlement_proposal
@@ -167,7 +168,7 @@ async def settle_pool(
     proposal = next(iter(rows))
     balance = await _balance(conn, request.partnership_id)
     if balance != proposal["amount"]:
-        raise UserError("The pool changed since this was proposed. Please propose again.")
+        raise UserError(_("The pool changed since this was proposed. Please propose again."))
     await conn.execute(
         "INSERT INTO ledger_entries (partnership_id, guild_id, member_id, kind, amount,"
         " idempotency_key, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

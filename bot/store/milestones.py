@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.errors import UserError
+from bot.i18n import N_, _
 from bot.mentors import refuse_goals
 from bot.milestones import ADDED_TOGETHER, check_goal_count
 from bot.models import (
@@ -84,8 +85,8 @@ def _milestone(row: Any) -> Milestone:
     )
 
 
-TOO_LATE = "Too late: this milestone's deadline has passed."
-NOT_YOUR_GOAL = "That is not one of your active goals. Pick one from the list."
+TOO_LATE = N_("Too late: this milestone's deadline has passed.")
+NOT_YOUR_GOAL = N_("That is not one of your active goals. Pick one from the list.")
 
 
 class MilestoneStore:
@@ -174,7 +175,7 @@ class MilestoneStore:
             if owner is not None and owner["role"] is not None:
                 refuse_goals(Role(owner["role"]))
             if owner is None or owner["user_id"] != user_id or not owner["usable"]:
-                raise UserError(NOT_YOUR_GOAL)
+                raise UserError(_(NOT_YOUR_GOAL))
             guild_id = int(owner["guild_id"])
             rows = await conn.fetch_all(
                 f"{_MILESTONE} WHERE goal_id = ? AND title = ? AND due_date = ? AND stake = ?"
@@ -359,13 +360,13 @@ def _check_answerable(
     milestone: Milestone, request: MilestoneRequest, accept: bool, now: datetime
 ) -> None:
     if milestone.status is MilestoneStatus.CONFIRMED:
-        raise UserError("This milestone is already confirmed.")
+        raise UserError(_("This milestone is already confirmed."))
     if milestone.status is MilestoneStatus.VOID:
-        raise UserError("This milestone no longer counts: its partnership ended.")
+        raise UserError(_("This milestone no longer counts: its partnership ended."))
     if milestone.status is not MilestoneStatus.OPEN or milestone.deadline <= now:
-        raise UserError(TOO_LATE)
+        raise UserError(_(TOO_LATE))
     if accept and request.new_deadline is not None and request.new_deadline <= now:
-        raise UserError("The proposed new due date has already passed; ask for a later one.")
+        raise UserError(_("The proposed new due date has already passed; ask for a later one."))
 
 
 async def _queue_celebration(
@@ -412,7 +413,7 @@ async def _apply(conn: Connection, request: MilestoneRequest, now: datetime) -> 
             },
         )
     if changed != 1:
-        raise UserError(TOO_LATE)
+        raise UserError(_(TOO_LATE))
 
 
 _STILL_OPEN = "WHERE id = :id AND status = 'open' AND deadline_at > :now"

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.errors import UserError
+from bot.i18n import N_, _
 from bot.log import get
 from bot.models import Cadence, EndCause, NoticeKind, Partnership, RequestKind, Role, Stored
 from bot.schedule import WeeklyTime
@@ -28,6 +29,13 @@ from bot.store.requests import withdraw
 log = get("pairing")
 # A pledge due this soon is still judged when its pair ends: ending is no way out of it.
 PLEDGE_LOCK = timedelta(hours=48)
+# Why a pair cannot be made: the member asking, or the one asked, already has a partner there.
+YOU_HAVE_A_PARTNER = N_(
+    "You already have a partner in this course. End that partnership first with `/partner end`."
+)
+THEY_HAVE_A_PARTNER = N_(
+    "They already have a partner in this course. End that partnership first with `/partner end`."
+)
 
 _COLUMNS = (
     "p.id, p.guild_id, c.name AS course, p.timezone, p.weekday, p.minute, p.created_at,"
@@ -256,16 +264,16 @@ async def grant_priority(conn: Connection, guild_id: int, user_id: int, key: str
 
 
 async def refuse_if_partnered(
-    conn: Connection, guild_id: int, key: str, user_id: int, who: str
+    conn: Connection, guild_id: int, key: str, user_id: int, refusal: str
 ) -> None:
+    """Refuse with `refusal` (`YOU_HAVE_A_PARTNER` or `THEY_HAVE_A_PARTNER`) if the member
+    already has an active partner in the course."""
     rows = await conn.fetch_all(
         "SELECT 1 FROM partnership_members WHERE guild_id = ? AND course_key = ? AND user_id = ? AND active = 1",
         (guild_id, key, user_id),
     )
     if rows:
-        raise UserError(
-            f"{who} a partner in this course. End that partnership first with `/partner end`."
-        )
+        raise UserError(_(refusal))
 
 
 async def create_partnership(

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.errors import UserError
+from bot.i18n import N_, _
 from bot.mentors import refuse_pause
 from bot.models import NoticeKind, Partnership, Pause, Stored
 from bot.pauses import Span, check_new_pause
@@ -18,7 +19,7 @@ from bot.store.streaks import member_spans, record_streak, span_of
 # A second `/pause` this soon after the first, asking the same, is the same request again.
 SAME_REQUEST = timedelta(minutes=2)
 # A break's **Come back early** pressed during a later break.
-EARLIER_BREAK = "This button was for an earlier break, so your current break goes on."
+EARLIER_BREAK = N_("This button was for an earlier break, so your current break goes on.")
 _PAUSE = (
     "SELECT id, partnership_id, user_id, weeks, starts_at, planned_ends_at, ends_at FROM pauses"
 )
@@ -55,7 +56,7 @@ class PauseStore:
         async with self._db.transaction() as conn:
             await conn.serialize(f"tandem pauses {partnership.guild_id}:{user_id}")
             if not await _lasts(conn, partnership.id):
-                raise UserError("This partnership has ended, so there is nothing to pause.")
+                raise UserError(_("This partnership has ended, so there is nothing to pause."))
             current = await _current(conn, partnership.id, user_id, now)
             if current is not None and _same_request(current, weeks, now):
                 return Stored(current, repeated=True)
@@ -94,7 +95,7 @@ class PauseStore:
             await conn.serialize(f"tandem pauses {partnership.guild_id}:{user_id}")
             current = await _current(conn, partnership.id, user_id, now)
             if current is not None and pause_id is not None and current.id != pause_id:
-                raise UserError(EARLIER_BREAK)
+                raise UserError(_(EARLIER_BREAK))
             if current is None:
                 return Stored(await _just_ended(conn, partnership.id, user_id, now), repeated=True)
             await conn.execute(
@@ -179,7 +180,7 @@ async def _just_ended(reads: Reads, partnership_id: int, user_id: int, now: date
         (partnership_id, user_id, to_timestamp(now), to_timestamp(now - SAME_REQUEST)),
     )
     if row is None:
-        raise UserError("You are not on a break in this partnership.")
+        raise UserError(_("You are not on a break in this partnership."))
     return _pause(row)
 
 

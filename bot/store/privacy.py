@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.languages import from_stored
 from bot.models import FORMER_MEMBER, EndCause, NoticeKind, Stored
 from bot.store.database import Connection, Database, from_timestamp
 from bot.store.departures import forget_waiting, withdraw_requests_of
@@ -22,11 +23,11 @@ from bot.store.partnerships import end_all
 
 # Each section of an export: its name and the query that reads it (`:guild`, `:user`).
 _EXPORT: dict[str, str] = {
-    "profile": "SELECT timezone AS time_zone, leaderboard_hidden, heads_up FROM profiles"
+    "profile": "SELECT timezone AS time_zone, leaderboard_hidden, heads_up, languages FROM profiles"
     " WHERE guild_id = :guild AND user_id = :user",
     "queue": "SELECT c.name AS course, q.pace AS pace_hours_per_week, q.timezone AS time_zone,"
     " q.weekday AS checkin_weekday, q.minute AS checkin_minute_of_day, q.queued_at,"
-    " q.priority FROM queue_entries q JOIN courses c"
+    " q.priority, q.languages FROM queue_entries q JOIN courses c"
     " ON c.guild_id = q.guild_id AND c.course_key = q.course_key"
     " WHERE q.guild_id = :guild AND q.user_id = :user ORDER BY q.queued_at",
     "invitations": "SELECT i.id, CASE WHEN i.inviter_id = :user THEN 'sent' ELSE 'received' END"
@@ -93,6 +94,8 @@ _INSTANTS = frozenset(
     }
 )
 _FLAGS = frozenset({"leaderboard_hidden", "heads_up", "priority", "ended_by_you"})
+# Columns holding the ISO 639-1 codes of stated languages, shown as a list.
+_LANGUAGES = frozenset({"languages"})
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,8 @@ def _value(column: str, value: Any) -> Any:
         return from_timestamp(int(value)).isoformat()
     if column in _FLAGS:
         return bool(value)
+    if column in _LANGUAGES:
+        return list(from_stored(value))
     return value
 
 
@@ -130,7 +135,10 @@ class PrivacyStore:
         return exported
 
     async def erase(self, guild_id: int, user_id: int, now: datetime) -> Stored[Erased]:
-        """Delete the member's data in one transaction, ending their partnerships kindly."""
+        """Delete the member's data in one transaction, ending their partnerships kindly.
+
+        Their Discord language goes too, kept once for all servers (the caller forgets it
+        in `LanguageStore`'s memory as well); their next interaction stores it anew."""
         params = {"guild": guild_id, "user": user_id, "former": FORMER_MEMBER}
         async with self._db.transaction() as conn:
             notices = list(await forget_waiting(conn, guild_id, user_id, now))
@@ -166,6 +174,7 @@ _ERASE = (
     "DELETE FROM invitations WHERE guild_id = :guild AND (inviter_id = :user OR invitee_id = :user)",
     "DELETE FROM profiles WHERE guild_id = :guild AND user_id = :user",
     "DELETE FROM priority_grants WHERE guild_id = :guild AND user_id = :user",
+    "DELETE FROM member_locales WHERE user_id = :user",
     "DELETE FROM trial_answers WHERE user_id = :user"
     " AND partnership_id IN (SELECT id FROM partnerships WHERE guild_id = :guild)",
     "DELETE FROM review_answers WHERE user_id = :user"

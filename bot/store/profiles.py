@@ -1,7 +1,9 @@
-"""Member profiles: a time zone, whether to appear on the leaderboard, and the heads-up."""
+"""Member profiles: a time zone, whether to appear on the leaderboard, the heads-up, and
+the languages the member studies in."""
 
 from __future__ import annotations
 
+from bot.languages import from_stored, stored
 from bot.models import Profile
 from bot.store.database import Connection, Database, Row
 from bot.store.leaderboard import set_hidden
@@ -13,7 +15,7 @@ class ProfileStore:
 
     async def profile(self, guild_id: int, user_id: int) -> Profile:
         row = await self._db.fetch_one(
-            "SELECT timezone, leaderboard_hidden, heads_up FROM profiles"
+            "SELECT timezone, leaderboard_hidden, heads_up, languages FROM profiles"
             " WHERE guild_id = ? AND user_id = ?",
             (guild_id, user_id),
         )
@@ -39,27 +41,40 @@ class ProfileStore:
         zone: str | None,
         hidden: bool | None,
         heads_up: bool | None = None,
+        languages: tuple[str, ...] | None = None,
     ) -> Profile:
-        """Change what is named (None keeps a setting) in one go; returns the profile."""
+        """Change what is named (None keeps a setting) in one go; returns the profile.
+
+        The queue keeps a copy of the member's languages for matching: it changes here too.
+        """
         async with self._db.transaction() as conn:
             row = await conn.fetch_one(
-                "INSERT INTO profiles (guild_id, user_id, timezone, leaderboard_hidden, heads_up)"
-                " VALUES (:guild, :user, :zone, COALESCE(:hidden, 0), COALESCE(:heads_up, 1))"
+                "INSERT INTO profiles"
+                " (guild_id, user_id, timezone, leaderboard_hidden, heads_up, languages)"
+                " VALUES (:guild, :user, :zone, COALESCE(:hidden, 0), COALESCE(:heads_up, 1),"
+                " COALESCE(:languages, ''))"
                 " ON CONFLICT (guild_id, user_id) DO UPDATE SET"
                 " timezone = COALESCE(:zone, profiles.timezone),"
                 " leaderboard_hidden = COALESCE(:hidden, profiles.leaderboard_hidden),"
-                " heads_up = COALESCE(:heads_up, profiles.heads_up)"
-                " RETURNING timezone, leaderboard_hidden, heads_up",
+                " heads_up = COALESCE(:heads_up, profiles.heads_up),"
+                " languages = COALESCE(:languages, profiles.languages)"
+                " RETURNING timezone, leaderboard_hidden, heads_up, languages",
                 {
                     "guild": guild_id,
                     "user": user_id,
                     "zone": zone,
                     "hidden": None if hidden is None else int(hidden),
                     "heads_up": None if heads_up is None else int(heads_up),
+                    "languages": None if languages is None else stored(languages),
                 },
             )
             assert row is not None
             await set_hidden(conn, guild_id, user_id, bool(row["leaderboard_hidden"]))
+            if languages is not None:
+                await conn.execute(
+                    "UPDATE queue_entries SET languages = ? WHERE guild_id = ? AND user_id = ?",
+                    (row["languages"], guild_id, user_id),
+                )
         return _profile(row)
 
 
@@ -80,4 +95,5 @@ def _profile(row: Row) -> Profile:
         zone=row["timezone"],
         leaderboard_hidden=bool(row["leaderboard_hidden"]),
         heads_up=bool(row["heads_up"]),
+        languages=from_stored(row["languages"]),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.languages import from_stored
 from bot.matching import (
     Seeker,
     choose_among_nearby,
@@ -20,6 +21,7 @@ from bot.store.courses import remember_course
 from bot.store.database import Connection, Database, from_timestamp, to_timestamp
 from bot.store.invitations import withdraw_in_course
 from bot.store.partnerships import (
+    YOU_HAVE_A_PARTNER,
     PartnershipStore,
     create_partnership,
     end_pair,
@@ -28,7 +30,7 @@ from bot.store.partnerships import (
 )
 from bot.store.profiles import set_zone
 
-_SEEKER_COLUMNS = "user_id, pace, timezone, weekday, minute, queued_at, priority"
+_SEEKER_COLUMNS = "user_id, pace, timezone, weekday, minute, queued_at, priority, languages"
 
 
 def _seeker(row: Any) -> Seeker:
@@ -38,6 +40,7 @@ def _seeker(row: Any) -> Seeker:
         weekly=WeeklyTime(weekday=row["weekday"], minute=row["minute"], zone=row["timezone"]),
         queued_at=from_timestamp(row["queued_at"]),
         priority=bool(row["priority"]),
+        languages=frozenset(from_stored(row["languages"])),
     )
 
 
@@ -54,7 +57,7 @@ class QueueStore:
         member was already waiting (their preferences are updated, their place kept).
         """
         async with self._db.transaction() as conn:
-            await refuse_if_partnered(conn, guild_id, key, seeker.user_id, "You already have")
+            await refuse_if_partnered(conn, guild_id, key, seeker.user_id, YOU_HAVE_A_PARTNER)
             name = await remember_course(conn, guild_id, key, course)
             await set_zone(conn, guild_id, seeker.user_id, seeker.weekly.zone, overwrite=False)
             return name, await _upsert_queue_entry(conn, guild_id, key, seeker)
@@ -105,6 +108,32 @@ class QueueStore:
             {"guild": guild_id, "key": key, "user": user_id},
         )
         return [int(row["user_id"]) for row in rows]
+
+    async def nobody_shares_language(self, guild_id: int, key: str, user_id: int) -> bool:
+        """True when the member stated languages and others wait in the course, every one
+        of whom stated others: why a queue with members in it may not match."""
+        row = await self._db.fetch_one(
+            "SELECT languages FROM queue_entries"
+            " WHERE guild_id = ? AND course_key = ? AND user_id = ?",
+            (guild_id, key, user_id),
+        )
+        mine = () if row is None else from_stored(row["languages"])
+        if not mine:
+            return False
+        shared = " OR ".join(
+            f"(',' || languages || ',') LIKE :code{number}" for number in range(len(mine))
+        )
+        found = await self._db.fetch_one(
+            "SELECT COUNT(*) AS waiting,"
+            f" COALESCE(SUM(CASE WHEN languages = '' OR {shared} THEN 1 ELSE 0 END), 0)"
+            " AS sharing"
+            " FROM queue_entries WHERE guild_id = :guild AND course_key = :key"
+            " AND user_id != :user",
+            {"guild": guild_id, "key": key, "user": user_id}
+            | {f"code{number}": f"%,{code},%" for number, code in enumerate(mine)},
+        )
+        assert found is not None
+        return bool(found["waiting"] > 0 and found["sharing"] == 0)
 
     async def pair(
         self, guild_id: int, key: str, first: int, second: int, now: datetime
@@ -197,14 +226,18 @@ async def _upsert_queue_entry(conn: Connection, guild_id: int, key: str, seeker:
     await conn.execute(
         "INSERT INTO queue_entries"
         " (guild_id, user_id, course_key, pace, timezone, weekday, minute, queued_at, priority,"
-        " utc_minute) VALUES (:guild, :user, :course, :pace, :zone, :weekday, :minute, :queued,"
+        " utc_minute, languages) VALUES (:guild, :user, :course, :pace, :zone, :weekday,"
+        " :minute, :queued,"
         " CASE WHEN :priority = 1 OR EXISTS (SELECT 1 FROM priority_grants g"
         "  WHERE g.guild_id = :guild AND g.user_id = :user AND g.course_key = :course)"
-        " THEN 1 ELSE 0 END, :utc_minute)"
+        " THEN 1 ELSE 0 END, :utc_minute,"
+        # A copy of the profile's languages, which `ProfileStore.update_profile` keeps current.
+        " COALESCE((SELECT p.languages FROM profiles p"
+        "  WHERE p.guild_id = :guild AND p.user_id = :user), ''))"
         " ON CONFLICT (guild_id, course_key, user_id) DO UPDATE SET pace = excluded.pace,"
         " timezone = excluded.timezone, weekday = excluded.weekday, minute = excluded.minute,"
         " priority = CASE WHEN excluded.priority = 1 THEN 1 ELSE queue_entries.priority END,"
-        " utc_minute = excluded.utc_minute",
+        " utc_minute = excluded.utc_minute, languages = excluded.languages",
         {
             "guild": guild_id,
             "user": seeker.user_id,

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.errors import UserError
+from bot.i18n import N_, _
 from bot.models import NoticeKind, PartnerRequest, RequestKind, RequestStatus, Stored
 from bot.store.database import Connection, Database, to_timestamp
 from bot.store.outbox import queue, redraw
@@ -60,7 +61,7 @@ _KINDS: dict[RequestKind, _Kind] = {
         " FROM settle_proposals r",
     ),
 }
-ANSWERED = "This request has already been answered or replaced by a newer one."
+ANSWERED = N_("This request has already been answered or replaced by a newer one.")
 
 
 def _request(kind: RequestKind, row: Any) -> PartnerRequest:
@@ -142,7 +143,7 @@ class RequestStore:
                 (status, request.id),
             )
             if claimed != 1:
-                raise UserError(ANSWERED)
+                raise UserError(_(ANSWERED))
             notices = await self._effects[request.kind](conn, request, accept, now)
             notices += await redraw(conn, spec.notice, request.partnership_id, [request.id], now)
         return Stored(None, notices)

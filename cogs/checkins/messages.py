@@ -13,32 +13,58 @@ from datetime import datetime
 import discord
 
 from bot.cadence import period
+from bot.i18n import N_, _, ngettext
 from bot.models import Cadence, Partnership, Pause
 from bot.store.checkins import Answers
+from cogs.common.requests import CONFIRM, NOT_YET
 from cogs.common.text import Stamp, mention, moment, stamp
 
-QUIET_NUDGE = "Hey, just checking in. Hope you're okay. No pressure to reply."
-PROPOSAL_WITHDRAWN = (
+# Constants are marked with `N_` and translated where they are shown, with `_`.
+QUIET_NUDGE = N_("Hey, just checking in. Hope you're okay. No pressure to reply.")
+PROPOSAL_WITHDRAWN = N_(
     "This proposal no longer stands: a newer one replaced it, or the partnership ended."
 )
-CHECKIN_TITLE = "Check-in"
-ALONE = "Your partner is on a break, so it's just you this time."
+# Translators: the title of a member's posted check-in answers.
+CHECKIN_TITLE = N_("Check-in")
+ALONE = N_("Your partner is on a break, so it's just you this time.")
 # The check-in form: each question, whether it must be answered, and an example answer.
 QUESTIONS = {
-    "completed": ("What did you complete?", True, "e.g. Finished chapter 3 and its exercises"),
-    "next_goal": ("What is your goal for next week?", True, "e.g. Chapter 4 and the first quiz"),
-    "blockers": ("What is blocking you?", False, "Optional: what slows you down, if anything"),
+    "completed": (
+        N_("What did you complete?"),
+        True,
+        N_("e.g. Finished chapter 3 and its exercises"),
+    ),
+    "next_goal": (
+        N_("What is your goal for next week?"),
+        True,
+        N_("e.g. Chapter 4 and the first quiz"),
+    ),
+    "blockers": (
+        N_("What is blocking you?"),
+        False,
+        N_("Optional: what slows you down, if anything"),
+    ),
 }
-FORM_TITLE = "Weekly check-in"
-SCHEDULE_FORM_TITLE = "New weekly check-in time"
-# The schedule form: each field's label, an example, and its longest value.
+FORM_TITLE = N_("Weekly check-in")
+SCHEDULE_FORM_TITLE = N_("New weekly check-in time")
+# The schedule form: each field's label, an example, and its longest value (a day's name
+# in any language fits in 20 characters).
 SCHEDULE_FIELDS = {
-    "day": ("Day (Monday to Sunday)", "e.g. Monday", 9),
-    "time": ("Time, 24-hour HH:MM", "e.g. 19:00", 5),
-    "zone": ("Time zone", "e.g. Europe/Berlin or America/New_York", 64),
+    "day": (N_("Day (Monday to Sunday)"), N_("e.g. Monday"), 20),
+    "time": (N_("Time, 24-hour HH:MM"), N_("e.g. 19:00"), 5),
+    "zone": (N_("Time zone"), N_("e.g. Europe/Berlin or America/New_York"), 64),
 }
-COME_BACK_EARLY = "Come back early"
-NOT_YOUR_BREAK = "Only the member on this break can end it early."
+# What each answer to the trial question or a review is called, on its button and after.
+ANSWER_LABELS = {
+    # Translators: a button: go on with this partner.
+    "keep": N_("Keep"),
+    # Translators: a button: propose another weekly check-in time.
+    "change_time": N_("Change time"),
+    # Translators: a button: end this partnership kindly and be paired again.
+    "switch": N_("Switch"),
+}
+COME_BACK_EARLY = N_("Come back early")
+NOT_YOUR_BREAK = N_("Only the member on this break can end it early.")
 
 
 def checkin_embed(
@@ -55,27 +81,31 @@ def checkin_embed(
     """
     when = stamp(week, Stamp.FULL)
     embed = discord.Embed(
-        title=CHECKIN_TITLE,
+        title=_(CHECKIN_TITLE),
         description=when if author is not None else f"{mention(member_id)} · {when}",
         colour=discord.Colour.blurple(),
     )
     if author is not None:
         embed.set_author(name=author.display_name, icon_url=author.display_avatar.url)
     for field, (question, _required, _example) in QUESTIONS.items():
-        value = getattr(answers, field) or "Nothing"
-        embed.add_field(name=question, value=value, inline=False)
+        # Translators: in place of an optional check-in question the member left blank.
+        value = getattr(answers, field) or _("Nothing")
+        embed.add_field(name=_(question), value=value, inline=False)
     return embed
 
 
 def _alone(alone: bool) -> str:
-    return f"\n{ALONE}" if alone else ""
+    return f"\n{_(ALONE)}" if alone else ""
 
 
 def heads_up(checkin_at: datetime, wanted: list[int], alone: bool) -> str:
     """For the members who want it (`/profile reminders:`), a day before; `alone` when the
     partner is on a break (and so not named)."""
     who = " ".join(mention(member) for member in wanted)
-    return f"⏰ Heads-up, {who}: your check-in is {moment(checkin_at)}.{_alone(alone)}"
+    text = _(
+        "⏰ Heads-up, {members}: your check-in is {when}.", members=who, when=moment(checkin_at)
+    )
+    return text + _alone(alone)
 
 
 def checkin_due(addressed: list[int], alone: bool) -> str:
@@ -84,7 +114,10 @@ def checkin_due(addressed: list[int], alone: bool) -> str:
     The same words stay once the check-in has closed: only its **Check in** button goes.
     """
     who = " ".join(mention(member) for member in addressed)
-    return f"📝 {who}, it's check-in time! Three short questions, a minute or two.{_alone(alone)}"
+    text = _(
+        "📝 {members}, it's check-in time! Three short questions, a minute or two.", members=who
+    )
+    return text + _alone(alone)
 
 
 def periods_in_weeks(partnership: Partnership, periods: int) -> str:
@@ -101,43 +134,57 @@ def days_in_words(days: int) -> str:
     """`two weeks` for 14 days, `20 days` for 20."""
     weeks, rest = divmod(days, 7)
     if rest or weeks < 2:
-        return f"{days} days"
-    return f"{_NUMBERS.get(weeks, str(weeks))} weeks"
+        return ngettext("{count} day", "{count} days", days)
+    if weeks in _IN_WORDS:
+        return _(_IN_WORDS[weeks])
+    return ngettext("{count} week", "{count} weeks", weeks)
 
 
-_NUMBERS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 8: "eight"}
+# The spans said in words (a span inside a sentence: "quiet for three weeks").
+_IN_WORDS = {
+    2: N_("two weeks"),
+    3: N_("three weeks"),
+    4: N_("four weeks"),
+    5: N_("five weeks"),
+    6: N_("six weeks"),
+    8: N_("eight weeks"),
+}
 
 
 def nudge(member_id: int) -> str:
-    return f"{mention(member_id)} {QUIET_NUDGE}"
-
-
-# What going first in line is for, said wherever a member is offered it.
-FIRST_IN_LINE = "first in line for your next match"
+    return f"{mention(member_id)} {_(QUIET_NUDGE)}"
 
 
 def rematch_offer(partnership: Partnership, member_id: int) -> str:
     quiet = partnership.partner_of(member_id)
     quiet_for = periods_in_weeks(partnership, 3)
     if not partnership.checks_in(member_id):  # to the mentor of a quiet mentee
-        return (
-            f"{mention(member_id)}, your mentee {mention(quiet)} has been quiet for {quiet_for}. "
-            "That's nobody's fault. You may end this mentorship kindly and go first in line "
-            "at your next `/partner find`."
+        return _(
+            "{mentor}, your mentee {mentee} has been quiet for {span}. That's nobody's fault. "
+            "You may end this mentorship kindly and go first in line at your next "
+            "`/partner find`.",
+            mentor=mention(member_id),
+            mentee=mention(quiet),
+            span=quiet_for,
         )
-    return (
-        f"{mention(member_id)}, {mention(quiet)} has been quiet for {quiet_for}. That happens, "
-        "and it's nobody's fault. You may end this partnership kindly and be paired again, "
-        f"{FIRST_IN_LINE}."
+    return _(
+        "{member}, {partner} has been quiet for {span}. That happens, and it's nobody's "
+        "fault. You may end this partnership kindly and be paired again, first in line for "
+        "your next match.",
+        member=mention(member_id),
+        partner=mention(quiet),
+        span=quiet_for,
     )
 
 
 def one_sided(partnership: Partnership, member_id: int) -> str:
     quiet = partnership.partner_of(member_id)
-    return (
-        f"A gentle note: for {periods_in_weeks(partnership, 3)} only {mention(member_id)} has "
-        f"checked in here. {mention(quiet)}, no pressure. {mention(member_id)}, you may switch "
-        "to a partner who can check in now, first in line."
+    return _(
+        "A gentle note: for {span} only {member} has checked in here. {partner}, no pressure. "
+        "{member}, you may switch to a partner who can check in now, first in line.",
+        span=periods_in_weeks(partnership, 3),
+        member=mention(member_id),
+        partner=mention(quiet),
     )
 
 
@@ -148,52 +195,66 @@ def trial_question(partnership: Partnership, answers: Mapping[int, str], due: da
     """
     first, second = partnership.members
     age = days_in_words((due - partnership.created_at).days)
-    return (
-        f"🌱 {age.capitalize()} in! {mention(first)} {mention(second)}, keep going together? "
-        f"**Switch** ends this partnership kindly and puts you {FIRST_IN_LINE}."
-        f"{_chosen(partnership, answers)}"
+    # Translators: {age} is a span such as "two weeks", its first letter made upper-case.
+    text = _(
+        "🌱 {age} in! {first} {second}, keep going together? **{switch}** ends this "
+        "partnership kindly and puts you first in line for your next match.",
+        age=age[:1].upper() + age[1:],
+        switch=_(ANSWER_LABELS["switch"]),
+        first=mention(first),
+        second=mention(second),
     )
+    return text + _chosen(partnership, answers)
 
 
 def review_question(partnership: Partnership, answers: Mapping[int, str]) -> str:
     """Every eight weeks after the trial: a moment to adjust, not a test."""
     first, second = partnership.members
-    return (
-        f"🔄 {mention(first)} {mention(second)}, time for a short review: is this partnership "
-        "still helping? **Keep**, **Change time** or **Switch**."
-        f"{_chosen(partnership, answers)}"
+    text = _(
+        "🔄 {first} {second}, time for a short review: is this partnership still helping? "
+        "**{keep}**, **{change_time}** or **{switch}**.",
+        keep=_(ANSWER_LABELS["keep"]),
+        change_time=_(ANSWER_LABELS["change_time"]),
+        switch=_(ANSWER_LABELS["switch"]),
+        first=mention(first),
+        second=mention(second),
     )
+    return text + _chosen(partnership, answers)
 
 
 def _chosen(partnership: Partnership, answers: Mapping[int, str]) -> str:
     """Each member's answer once given, as `• @member chose **Keep**`."""
     return "".join(
-        f"\n• {mention(member)} chose **{answers[member].replace('_', ' ').capitalize()}**"
+        "\n"
+        + _(
+            "• {member} chose **{answer}**",
+            member=mention(member),
+            answer=_(ANSWER_LABELS[answers[member]]),
+        )
         for member in partnership.members
         if member in answers
     )
 
 
-SCHEDULE_PROPOSED = "proposes a new check-in time"
-
-
 def schedule_proposal(partnership: Partnership, proposer: int, first: datetime) -> str:
     """The new time as its first check-in, in each reader's clock, and how it repeats."""
-    other = partnership.partner_of(proposer)
-    return (
-        f"📅 {mention(proposer)} {SCHEDULE_PROPOSED}: {moment(first)}, then "
-        f"{partnership.cadence.label()}.\n{mention(other)}, press **Confirm** if that works for you."
+    return _(
+        "📅 {proposer} proposes a new check-in time: {first}, then {cadence}.\n"
+        "{partner}, press **{confirm}** if that works for you.",
+        confirm=_(CONFIRM),
+        proposer=mention(proposer),
+        first=moment(first),
+        cadence=partnership.cadence.label(),
+        partner=mention(partnership.partner_of(proposer)),
     )
 
 
 def schedule_confirmed(partnership: Partnership, first: datetime) -> str:
-    return (
-        f"✅ New check-in time confirmed: the first is {moment(first)}, then "
-        f"{partnership.cadence.label()}."
+    return _(
+        "✅ New check-in time confirmed: the first is {first}, then {cadence}.",
+        first=moment(first),
+        cadence=partnership.cadence.label(),
     )
-
-
-CADENCE_PROPOSED = "proposes checking in"
 
 
 def cadence_proposal(
@@ -204,51 +265,66 @@ def cadence_proposal(
     Towards every two weeks it is the one already planned; back to every week it may
     come sooner (in what was an off-week), so the wording says only what it would be.
     """
-    other = partnership.partner_of(proposer)
-    return (
-        f"📅 {mention(proposer)} {CADENCE_PROPOSED} **{cadence.label()}** instead of "
-        f"**{partnership.cadence.label()}**, at your usual time. Next check-in: {moment(first)}."
-        f"\n{mention(other)}, press **Confirm** if that works for you, or **Not yet**."
+    return _(
+        "📅 {proposer} proposes checking in **{cadence}** instead of **{current}**, at your "
+        "usual time. Next check-in: {first}.\n"
+        "{partner}, press **{confirm}** if that works for you, or **{not_yet}**.",
+        confirm=_(CONFIRM),
+        not_yet=_(NOT_YET),
+        proposer=mention(proposer),
+        cadence=cadence.label(),
+        current=partnership.cadence.label(),
+        first=moment(first),
+        partner=mention(partnership.partner_of(proposer)),
     )
 
 
 def cadence_confirmed(cadence: Cadence, first: datetime) -> str:
-    return f"✅ From now on you check in **{cadence.label()}**. Next check-in: {moment(first)}."
+    return _(
+        "✅ From now on you check in **{cadence}**. Next check-in: {first}.",
+        cadence=cadence.label(),
+        first=moment(first),
+    )
 
 
 def cadence_declined(partnership: Partnership, proposer: int, cadence: Cadence) -> str:
-    other = partnership.partner_of(proposer)
-    return (
-        f"{mention(other)} would rather not check in {cadence.label()} for now, so nothing "
-        f"changed: you keep checking in **{partnership.cadence.label()}**."
+    return _(
+        "{partner} would rather not check in {cadence} for now, so nothing changed: you keep "
+        "checking in **{current}**.",
+        partner=mention(partnership.partner_of(proposer)),
+        cadence=cadence.label(),
+        current=partnership.cadence.label(),
     )
 
 
 def break_started(until: datetime) -> str:
     """The `/pause start` reply; the rules are behind **How it works**."""
-    return f"🌿 Enjoy your break! You're back {moment(until)}."
+    return _("🌿 Enjoy your break! You're back {when}.", when=moment(until))
 
 
 def already_on_break(until: datetime) -> str:
-    return f"You are already on a break until {stamp(until)}."
+    return _("You are already on a break until {when}.", when=stamp(until))
 
 
-BACK = "👋 Welcome back! Your reminders start again from the next check-in."
-ALREADY_BACK = "You are already back from your break."
+BACK = N_("👋 Welcome back! Your reminders start again from the next check-in.")
+ALREADY_BACK = N_("You are already back from your break.")
 
 
 def pause_started(partnership: Partnership, pause: Pause) -> str:
     """To the partner: a break is planned, not drifting away."""
-    partner = partnership.partner_of(pause.member_id)
-    return (
-        f"🌿 {mention(partner)}, {mention(pause.member_id)} is taking a planned break, back "
-        f"{moment(pause.planned_end)}. Your own check-ins carry on as usual."
+    return _(
+        "🌿 {partner}, {member} is taking a planned break, back {when}. Your own check-ins "
+        "carry on as usual.",
+        partner=mention(partnership.partner_of(pause.member_id)),
+        member=mention(pause.member_id),
+        when=moment(pause.planned_end),
     )
 
 
 def pause_ended(partnership: Partnership, pause: Pause) -> str:
-    partner = partnership.partner_of(pause.member_id)
-    return (
-        f"👋 {mention(partner)}, {mention(pause.member_id)} is back from their break early "
-        "and checks in with you again from the next check-in."
+    return _(
+        "👋 {partner}, {member} is back from their break early and checks in with you again "
+        "from the next check-in.",
+        partner=mention(partnership.partner_of(pause.member_id)),
+        member=mention(pause.member_id),
     )

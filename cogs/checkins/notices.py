@@ -9,6 +9,7 @@ import discord
 
 from bot.app import TandemBot
 from bot.cadence import anchored, pair_trial, retimed, rhythm_of
+from bot.i18n import _
 from bot.models import (
     FORMER_MEMBER,
     NoticeKind,
@@ -199,7 +200,7 @@ async def render_schedule_proposal(
         first = await bot.store.checkins.next_checkin(pair, now)
         return outcome(row, Rendered(messages.schedule_confirmed(pair, first)))
     if proposal.status is not RequestStatus.PENDING:
-        return outcome(row, Rendered(messages.PROPOSAL_WITHDRAWN))
+        return outcome(row, Rendered(_(messages.PROPOSAL_WITHDRAWN)))
     # Every two weeks, the first at the new time replaces the next one (`bot.cadence.retimed`).
     planned = await bot.store.checkins.next_checkin(pair, now)
     first = retimed(rhythm_of(pair), proposal.weekly, now, planned).first
@@ -227,7 +228,7 @@ async def render_cadence_proposal(
         text = messages.cadence_declined(pair, proposal.proposer_id, proposal.cadence)
         return outcome(row, Rendered(text))
     if proposal.status is not RequestStatus.PENDING:
-        return outcome(row, Rendered(messages.PROPOSAL_WITHDRAWN))
+        return outcome(row, Rendered(_(messages.PROPOSAL_WITHDRAWN)))
     first = anchored(pair.weekly, proposal.cadence, now).next_after(now)
     text = messages.cadence_proposal(pair, proposal.proposer_id, proposal.cadence, first)
     return Rendered(

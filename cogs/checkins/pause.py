@@ -12,7 +12,7 @@ from cogs.checkins import messages
 from cogs.checkins.views import ComeBackButton, end_break
 from cogs.common import partnered_course_autocomplete, resolve_partnership, view_of
 from cogs.common.guide import how_it_works
-from cogs.common.outbox import reply_stored
+from cogs.common.outbox import PartnerIs, reply_stored
 from cogs.common.text import weeks_label
 from cogs.common.threads import member_zone
 
@@ -52,7 +52,7 @@ class PauseCog(
             started,
             saved=messages.break_started(until),
             repeated=messages.already_on_break(until),
-            partner_is="told",
+            partner_is=PartnerIs.TOLD,
             view=view_of(
                 ComeBackButton(partnership.id, member, started.value.id), how_it_works("breaks")
             ),

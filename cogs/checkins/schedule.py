@@ -16,19 +16,20 @@ import discord
 
 from bot.cadence import pair_trial
 from bot.errors import UserError
-from bot.models import Cadence, Partnership, Stored
+from bot.i18n import _
+from bot.models import Cadence, Partnership
 from bot.reminders import review_due
 from bot.schedule import (
-    WEEKDAYS,
     WeeklyTime,
     format_minute,
     parse_minute,
     parse_weekday_name,
     parse_zone,
+    weekday_name,
 )
 from cogs.checkins import messages
 from cogs.common import form_values, tandem
-from cogs.common.outbox import reply_stored
+from cogs.common.outbox import PartnerIs, reply_stored
 
 SCHEDULE_FORM_ID = re.compile(
     r"^tandem:schedule-form:(?P<partnership_id>\d{1,20}):(?P<member_id>\d{1,20})"
@@ -40,20 +41,20 @@ def schedule_form(partnership: Partnership, member_id: int, review: int) -> disc
     """The pair's current time, ready to be changed; stopped so discord.py keeps no copy."""
     weekly = partnership.weekly
     form = discord.ui.Modal(
-        title=messages.SCHEDULE_FORM_TITLE,
+        title=_(messages.SCHEDULE_FORM_TITLE),
         custom_id=f"tandem:schedule-form:{partnership.id}:{member_id}:{review}",
     )
     current = {
-        "day": WEEKDAYS[weekly.weekday],
+        "day": weekday_name(weekly.weekday),
         "time": format_minute(weekly.minute),
         "zone": weekly.zone,
     }
     for field, (label, example, longest) in messages.SCHEDULE_FIELDS.items():
         form.add_item(
             discord.ui.TextInput(
-                label=label,
+                label=_(label),
                 default=current[field],
-                placeholder=example,
+                placeholder=_(example),
                 max_length=longest,
                 required=True,
                 custom_id=field,
@@ -68,14 +69,14 @@ async def submit_schedule(
 ) -> None:
     """A review's **Change time**: the new time is proposed and answers the review, together."""
     if interaction.user.id != member_id:
-        raise UserError("This form belongs to someone else.")
+        raise UserError(_("This form belongs to someone else."))
     partnership = await tandem(interaction).store.partnerships.partnership(partnership_id)
     if partnership is None or partnership.ended_at is not None:
-        raise UserError("This partnership has ended, so its check-in time stays as it was.")
+        raise UserError(_("This partnership has ended, so its check-in time stays as it was."))
     if not partnership.includes(member_id):
-        raise UserError("Only the two partners can change their check-in time.")
+        raise UserError(_("Only the two partners can change their check-in time."))
     if review != review_due(pair_trial(partnership), discord.utils.utcnow()):
-        raise UserError("This review has passed; a newer one is in your thread.")
+        raise UserError(_("This review has passed; a newer one is in your thread."))
     values = form_values(interaction)
     weekly = WeeklyTime(
         weekday=parse_weekday_name(values.get("day", "")),
@@ -96,7 +97,16 @@ async def propose_time(
     proposed = await tandem(interaction).store.checkins.propose(
         partnership, interaction.user.id, weekly, discord.utils.utcnow(), review
     )
-    await _reply_proposed(interaction, partnership, proposed, f"**{weekly.label()}**")
+    await reply_stored(
+        interaction,
+        partnership,
+        proposed,
+        saved=_("Your proposal of **{time}** is saved.", time=weekly.label()),
+        repeated=_(
+            "You already proposed **{time}**; it waits for your partner.", time=weekly.label()
+        ),
+        partner_is=PartnerIs.ASKED_TO_CONFIRM,
+    )
 
 
 async def propose_cadence(
@@ -107,20 +117,14 @@ async def propose_cadence(
     proposed = await tandem(interaction).store.checkins.propose_cadence(
         partnership, interaction.user.id, cadence, discord.utils.utcnow()
     )
-    await _reply_proposed(interaction, partnership, proposed, f"checking in **{cadence.label()}**")
-
-
-async def _reply_proposed(
-    interaction: discord.Interaction[Any],
-    partnership: Partnership,
-    proposed: Stored[Any],
-    label: str,
-) -> None:
     await reply_stored(
         interaction,
         partnership,
         proposed,
-        saved=f"Your proposal of {label} is saved.",
-        repeated=f"You already proposed {label}; it waits for your partner.",
-        partner_is="asked to confirm it",
+        saved=_("Your proposal of checking in **{cadence}** is saved.", cadence=cadence.label()),
+        repeated=_(
+            "You already proposed checking in **{cadence}**; it waits for your partner.",
+            cadence=cadence.label(),
+        ),
+        partner_is=PartnerIs.ASKED_TO_CONFIRM,
     )

@@ -9,6 +9,7 @@ import discord
 
 from bot.cadence import pair_trial
 from bot.errors import UserError
+from bot.i18n import _
 from bot.mentors import refuse_checkin
 from bot.models import EndCause, NoticeKind, Partnership, ReviewAnswer, Stored, TrialAnswer
 from bot.reminders import review_due
@@ -19,14 +20,14 @@ from cogs.checkins.modal import checkin_form
 from cogs.checkins.schedule import schedule_form
 from cogs.common import SafeButton, button, pair_member, tandem
 from cogs.common.matchmaker import end_and_requeue
-from cogs.common.outbox import reply_stored
+from cogs.common.outbox import PartnerIs, reply_stored
 from cogs.common.text import mention
 
 
 class CheckinButton(SafeButton, template=r"tandem:checkin:(?P<partnership_id>\d+)"):
     def __init__(self, partnership_id: int) -> None:
         super().__init__(
-            button("Check in", f"tandem:checkin:{partnership_id}", discord.ButtonStyle.primary)
+            button(_("Check in"), f"tandem:checkin:{partnership_id}", discord.ButtonStyle.primary)
         )
         self.partnership_id = partnership_id
 
@@ -43,7 +44,7 @@ class TrialButton(
         keeping = TrialAnswer(answer) is TrialAnswer.KEEP
         super().__init__(
             button(
-                "Keep" if keeping else "Switch",
+                _(messages.ANSWER_LABELS[answer]),
                 f"tandem:trial:{answer}:{partnership_id}",
                 discord.ButtonStyle.success if keeping else discord.ButtonStyle.secondary,
             )
@@ -70,10 +71,10 @@ class TrialButton(
         await keep(interaction, partnership, answered)
 
 
-REVIEW_BUTTONS = {
-    ReviewAnswer.KEEP: ("Keep", discord.ButtonStyle.success),
-    ReviewAnswer.CHANGE_TIME: ("Change time", discord.ButtonStyle.primary),
-    ReviewAnswer.SWITCH: ("Switch", discord.ButtonStyle.secondary),
+REVIEW_STYLES = {
+    ReviewAnswer.KEEP: discord.ButtonStyle.success,
+    ReviewAnswer.CHANGE_TIME: discord.ButtonStyle.primary,
+    ReviewAnswer.SWITCH: discord.ButtonStyle.secondary,
 }
 
 
@@ -85,7 +86,7 @@ class ReviewButton(
     """The eight-weekly review's answers; the episode names which review."""
 
     def __init__(self, partnership_id: int, answer: str, episode: int) -> None:
-        label, style = REVIEW_BUTTONS[ReviewAnswer(answer)]
+        label, style = _(messages.ANSWER_LABELS[answer]), REVIEW_STYLES[ReviewAnswer(answer)]
         super().__init__(button(label, f"tandem:review:{answer}:{partnership_id}:{episode}", style))
         self.partnership_id = partnership_id
         self.answer = ReviewAnswer(answer)
@@ -97,7 +98,7 @@ class ReviewButton(
         partnership = await pair_member(interaction, self.partnership_id)
         now = discord.utils.utcnow()
         if self.episode != review_due(pair_trial(partnership), now):
-            raise UserError("This review has passed; a newer one is in this thread.")
+            raise UserError(_("This review has passed; a newer one is in this thread."))
         if self.answer is ReviewAnswer.CHANGE_TIME:
             form = schedule_form(partnership, interaction.user.id, self.episode)
             await interaction.response.send_modal(form)
@@ -129,14 +130,18 @@ async def keep(
 ) -> None:
     """A Keep counts once; the reply says whether the partner still has to answer."""
     if answered.repeated:
-        raise UserError("You already chose **Keep**.")
+        keep_label = _(messages.ANSWER_LABELS["keep"])
+        raise UserError(_("You already chose **{answer}**.", answer=keep_label))
     partner = partnership.partner_of(interaction.user.id)
     if answered.value.get(partner) == "keep":
-        text = "🎉 You both chose to keep going. Onwards!"
+        text = _("🎉 You both chose to keep going. Onwards!")
     elif partner in answered.value:
-        text = "💪 Noted: you want to keep going."
+        text = _("💪 Noted: you want to keep going.")
     else:
-        text = f"💪 Noted: you want to keep going. I'll let {mention(partner)} answer too."
+        text = _(
+            "💪 Noted: you want to keep going. I'll let {partner} answer too.",
+            partner=mention(partner),
+        )
     await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
     await tandem(interaction).outbox.flush(answered.notices)
 
@@ -147,7 +152,7 @@ class RematchButton(
     def __init__(self, partnership_id: int, member_id: int) -> None:
         super().__init__(
             button(
-                "End and find a new partner",
+                _("End and find a new partner"),
                 f"tandem:rematch:{partnership_id}:{member_id}",
                 discord.ButtonStyle.secondary,
             )
@@ -158,7 +163,7 @@ class RematchButton(
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         partnership = await pair_member(interaction, self.partnership_id)
         if interaction.user.id != self.member_id:
-            raise UserError(f"This offer is for {mention(self.member_id)}.")
+            raise UserError(_("This offer is for {member}.", member=mention(self.member_id)))
         await interaction.response.defer(ephemeral=True, thinking=True)
         outcome = await end_and_requeue(
             tandem(interaction), partnership, interaction.user.id, EndCause.REMATCH
@@ -177,7 +182,7 @@ class ComeBackButton(
     def __init__(self, partnership_id: int, member_id: int, pause_id: int) -> None:
         super().__init__(
             button(
-                messages.COME_BACK_EARLY,
+                _(messages.COME_BACK_EARLY),
                 f"tandem:pause-end:{partnership_id}:{member_id}:{pause_id}",
                 discord.ButtonStyle.secondary,
             )
@@ -188,7 +193,7 @@ class ComeBackButton(
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.user.id != self.member_id:
-            raise UserError(messages.NOT_YOUR_BREAK)
+            raise UserError(_(messages.NOT_YOUR_BREAK))
         partnership = await pair_member(interaction, self.partnership_id)
         await end_break(interaction, partnership, self.pause_id)
 
@@ -209,9 +214,9 @@ async def end_break(
         interaction,
         partnership,
         ended,
-        saved=messages.BACK,
-        repeated=messages.ALREADY_BACK,
-        partner_is="told",
+        saved=_(messages.BACK),
+        repeated=_(messages.ALREADY_BACK),
+        partner_is=PartnerIs.TOLD,
     )
 
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
-from typing import Any, Self, TypeVar, cast
+from typing import Any, ClassVar, Self, TypeVar, cast
 
 import discord
 from discord import app_commands
 
 from bot.app import TandemBot
 from bot.errors import UserError
+from bot.i18n import _, ngettext
 from bot.matching import course_key
 from bot.models import GuildConfig, Partnership
 from bot.options import AUTOCOMPLETE_LIMIT, picked_id
@@ -28,7 +29,8 @@ def capped(lines: list[str], limit: int = MAX_LISTED) -> list[str]:
     """Keep a listing well inside Discord's 2,000-character message limit."""
     if len(lines) <= limit:
         return lines
-    return [*lines[:limit], f"…and {len(lines) - limit} more"]
+    # Translators: the last line of a long listing, standing for the lines left out.
+    return [*lines[:limit], ngettext("…and {count} more", "…and {count} more", len(lines) - limit)]
 
 
 def tandem(interaction: discord.Interaction[Any]) -> TandemBot:
@@ -37,14 +39,14 @@ def tandem(interaction: discord.Interaction[Any]) -> TandemBot:
 
 def guild_id_of(interaction: discord.Interaction[Any]) -> int:
     if interaction.guild_id is None:
-        raise UserError(NOT_IN_DMS)
+        raise UserError(_(NOT_IN_DMS))
     return interaction.guild_id
 
 
 async def guild_config(interaction: discord.Interaction[Any]) -> GuildConfig:
     config = await tandem(interaction).store.guilds.get(guild_id_of(interaction))
     if config is None:
-        raise UserError(NEEDS_SETUP)
+        raise UserError(_(NEEDS_SETUP))
     return config
 
 
@@ -122,7 +124,9 @@ def _pool_choice(pair: Partnership) -> app_commands.Choice[str]:
     if pair.ended_at is None:
         return _named(pair.course)
     return app_commands.Choice(
-        name=f"{pair.course} (ended {pair.ended_at:%Y-%m-%d})"[:100], value=f"#{pair.id}"
+        # Translators: an ended pair's pool in a list: its course, then the day it ended.
+        name=_("{course} (ended {day})", course=pair.course, day=f"{pair.ended_at:%Y-%m-%d}")[:100],
+        value=f"#{pair.id}",
     )
 
 
@@ -144,7 +148,7 @@ async def resolve_pool(interaction: discord.Interaction[Any], course: str | None
     if course is not None and course.startswith("#"):
         chosen = await bot.store.partnerships.partnership(picked_id(course[1:], "pools"))
         if chosen is None or not chosen.includes(user_id):
-            raise UserError("That is not one of your pools. Pick one from the list.")
+            raise UserError(_("That is not one of your pools. Pick one from the list."))
         return chosen
     here = await bot.store.partnerships.partnership_in_thread(interaction.channel_id or 0)
     if here is not None and here.includes(user_id) and course is None:
@@ -161,13 +165,23 @@ async def resolve_pool(interaction: discord.Interaction[Any], course: str | None
 def _only_one(candidates: list[Partnership], course: str | None) -> Partnership:
     if not candidates:
         raise UserError(
-            "You don't have an active partner"
-            + (f" in **{course}**" if course else "")
-            + ". Use `/partner find` or `/partner request` to get one."
+            _(
+                "You don't have an active partner in **{course}**. Use `/partner find` or"
+                " `/partner request` to get one.",
+                course=course,
+            )
+            if course
+            else _(
+                "You don't have an active partner. Use `/partner find` or `/partner request`"
+                " to get one."
+            )
         )
     if len(candidates) > 1:
         raise UserError(
-            "You have partners in several courses: name the course, or use this in that partnership's thread."
+            _(
+                "You have partners in several courses: name the course, or use this in that"
+                " partnership's thread."
+            )
         )
     return candidates[0]
 
@@ -178,9 +192,9 @@ async def pair_member(
     """Only the two partners may act on their partnership (and, unless `ended_ok`, while it lasts)."""
     partnership = await tandem(interaction).store.partnerships.partnership(partnership_id)
     if partnership is None or not partnership.includes(interaction.user.id):
-        raise UserError("Only the two partners can use this button.")
+        raise UserError(_("Only the two partners can use this button."))
     if partnership.ended_at is not None and not ended_ok:
-        raise UserError("This partnership has ended.")
+        raise UserError(_("This partnership has ended."))
     return partnership
 
 
@@ -201,6 +215,7 @@ async def route_form(interaction: discord.Interaction[Any], forms: Forms) -> Non
         if (match := pattern.match(custom_id)) is None:
             continue
         try:
+            await tandem(interaction).speak_to(interaction, remember=True)
             await submit(interaction, *(int(number) for number in match.groups()))
         except Exception as error:
             await report_error(interaction, error, what)
@@ -236,7 +251,9 @@ def button(
 def progress_button(partnership_id: int) -> discord.ui.Button[discord.ui.View]:
     """**My progress** under a message; the progress feature answers its custom id
     (`tandem:progress:<id>`), so features can offer it without importing that feature."""
-    return button("My progress", f"tandem:progress:{partnership_id}", discord.ButtonStyle.secondary)
+    return button(
+        _("My progress"), f"tandem:progress:{partnership_id}", discord.ButtonStyle.secondary
+    )
 
 
 def view_of(*items: discord.ui.Item[Any]) -> discord.ui.View:
@@ -255,8 +272,12 @@ class SafeButton(
     their `__init__`, and implement `handle`.
     """
 
+    # Whether pressing it keeps the member's Discord language (the erase button does not).
+    remembers_language: ClassVar[bool] = True
+
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
+            await tandem(interaction).speak_to(interaction, remember=self.remembers_language)
             await self.handle(interaction)
         except Exception as error:
             await report_error(interaction, error, f"button {self.custom_id}")

@@ -13,6 +13,7 @@ from typing import Any
 
 import discord
 
+from bot.i18n import N_, _
 from bot.replies import NO_PINGS
 from cogs.common import SafeButton, button
 
@@ -26,6 +27,9 @@ class GuideAction(StrEnum):
 
 @dataclass(frozen=True)
 class Page:
+    """A page of the guide; its title and body are marked with `N_`, translated (`_`) as
+    the page is shown, in the reader's language."""
+
     key: str
     title: str
     body: str
@@ -35,75 +39,89 @@ class Page:
 PAGES = (
     Page(
         "partners",
-        "🤝 Partners",
-        "`/partner find` pairs you with someone in your course with a similar pace and "
-        "check-in time; `/partner request` invites someone you know.\n"
-        "You two get a private thread. After two weeks I ask whether you want to keep going, "
-        "then every 8 weeks: **Keep**, **Change time** or **Switch**.\n"
-        "`/partner status` shows your partner and next check-in; `/partner end` ends "
-        "kindly, and you can `/partner find` again at once.",
+        N_("🤝 Partners"),
+        N_(
+            "`/partner find` pairs you with someone in your course with a similar pace and "
+            "check-in time; `/partner request` invites someone you know.\n"
+            "You two get a private thread. After two weeks I ask whether you want to keep going, "
+            "then every 8 weeks: **Keep**, **Change time** or **Switch**.\n"
+            "`/partner status` shows your partner and next check-in; `/partner end` ends "
+            "kindly, and you can `/partner find` again at once."
+        ),
     ),
     Page(
         "checkins",
-        "📝 Check-ins",
-        "At your agreed time, every week or every two weeks, I ask three questions: "
-        "what did you complete, what is your goal for next week, what is blocking you?\n"
-        "Press **Check in** or use `/checkin`. Answers stay in your private thread.\n"
-        "A heads-up comes the day before (`/profile reminders:` turns it off). Checking in "
-        "week after week builds your 🔥 streak.\n"
-        "A partner who goes quiet gets one kind nudge; a week later the other may switch "
-        "to a new partner, first in line.\n"
-        "`/checkin_schedule` and `/checkin_cadence` propose a new time or rhythm; your "
-        "partner confirms.",
+        N_("📝 Check-ins"),
+        N_(
+            "At your agreed time, every week or every two weeks, I ask three questions: "
+            "what did you complete, what is your goal for next week, what is blocking you?\n"
+            "Press **Check in** or use `/checkin`. Answers stay in your private thread.\n"
+            "A heads-up comes the day before (`/profile reminders:` turns it off). Checking in "
+            "week after week builds your 🔥 streak.\n"
+            "A partner who goes quiet gets one kind nudge; a week later the other may switch "
+            "to a new partner, first in line.\n"
+            "`/checkin_schedule` and `/checkin_cadence` propose a new time or rhythm; your "
+            "partner confirms."
+        ),
     ),
     Page(
         "milestones",
-        "🎯 Milestones and pledges",
-        "`/goal set` names what you are working towards (two at a time). `/milestone add` "
-        "breaks it into steps with a due date and, if you like, a pledge.\n"
-        "`/milestone done` asks your partner to confirm; a confirmed milestone is "
-        "celebrated in the leaderboard channel.\n"
-        "A milestone still open when its due day ends in your zone is missed: its pledge "
-        "goes to your pair's shared pool.\n"
-        "`/pool view` shows the pool; **Propose settling** (or `/pool settle`) clears it "
-        "once your partner confirms. Tandem records pledges; it moves no money.",
+        N_("🎯 Milestones and pledges"),
+        N_(
+            "`/goal set` names what you are working towards (two at a time). `/milestone add` "
+            "breaks it into steps with a due date and, if you like, a pledge.\n"
+            "`/milestone done` asks your partner to confirm; a confirmed milestone is "
+            "celebrated in the leaderboard channel.\n"
+            "A milestone still open when its due day ends in your zone is missed: its pledge "
+            "goes to your pair's shared pool.\n"
+            "`/pool view` shows the pool; **Propose settling** (or `/pool settle`) clears it "
+            "once your partner confirms. Tandem records pledges; it moves no money."
+        ),
     ),
     Page(
         "breaks",
-        "🌿 Breaks",
-        "`/pause start` takes a planned break of one or two weeks (two weeks in any eight, "
-        "across your courses).\n"
-        "Meanwhile I don't remind you, nobody counts you as quiet, and your streak waits. "
-        "Milestones keep their due dates: ask your partner to move one with "
-        "`/milestone reschedule`.\n"
-        "**Come back early** (or `/pause end`) ends the break.",
+        N_("🌿 Breaks"),
+        N_(
+            "`/pause start` takes a planned break of one or two weeks (two weeks in any eight, "
+            "across your courses).\n"
+            "Meanwhile I don't remind you, nobody counts you as quiet, and your streak waits. "
+            "Milestones keep their due dates: ask your partner to move one with "
+            "`/milestone reschedule`.\n"
+            "**Come back early** (or `/pause end`) ends the break."
+        ),
     ),
     Page(
         "mentors",
-        "🧭 Mentorships",
-        "`/partner request as:mentor` asks someone to mentor you.\n"
-        "Only the mentee checks in and sets milestones; the mentor reads the check-ins, "
-        "confirms milestones, and is never nudged or counted as quiet.\n"
-        "Once a month I remind the mentee to ask: “What can I do for you?”",
+        N_("🧭 Mentorships"),
+        N_(
+            "`/partner request as:mentor` asks someone to mentor you.\n"
+            "Only the mentee checks in and sets milestones; the mentor reads the check-ins, "
+            "confirms milestones, and is never nudged or counted as quiet.\n"
+            "Once a month I remind the mentee to ask: “What can I do for you?”"
+        ),
     ),
     Page(
         "more",
-        "🏆 Leaderboard, pictures, privacy",
-        "`/leaderboard` ranks confirmed milestones this week, this month or ever, then "
-        "streaks. `/profile leaderboard:hide` keeps your name off it.\n"
-        "`/progress` draws your partnership's weeks; each week the leaderboard channel gets "
-        "a recap.\n"
-        "`/profile` sets your time zone and reminders. `/privacy export` gives you your "
-        "data; `/privacy delete` erases it.",
+        N_("🏆 Leaderboard, pictures, privacy"),
+        N_(
+            "`/leaderboard` ranks confirmed milestones this week, this month or ever, then "
+            "streaks. `/profile leaderboard:hide` keeps your name off it.\n"
+            "`/progress` draws your partnership's weeks; each week the leaderboard channel gets "
+            "a recap.\n"
+            "`/profile` sets your time zone and reminders. `/privacy export` gives you your "
+            "data; `/privacy delete` erases it."
+        ),
     ),
     Page(
         "moderators",
-        "🛠️ For moderators",
-        "`/setup` names the leaderboard and partner channels, the pledge label and the "
-        "largest pledge, and when the weekly recap posts; `/setup` alone shows the status "
-        "and any permission I lack.\n"
-        "`/pool overview` lists the server's pools. Members' check-ins stay in their "
-        "private threads, which moderators never need to open.",
+        N_("🛠️ For moderators"),
+        N_(
+            "`/setup` names the leaderboard and partner channels, the pledge label and the "
+            "largest pledge, and when the weekly recap posts; `/setup` alone shows the status "
+            "and any permission I lack.\n"
+            "`/pool overview` lists the server's pools. Members' check-ins stay in their "
+            "private threads, which moderators never need to open."
+        ),
         moderators_only=True,
     ),
 )
@@ -120,17 +138,19 @@ def guide_page(pages: list[Page], key: str) -> tuple[discord.Embed, discord.ui.V
     """One page as an embed, with buttons to the pages before and after it."""
     index = next((i for i, page in enumerate(pages) if page.key == key), 0)
     page = pages[index]
-    embed = discord.Embed(title=page.title, description=page.body, colour=discord.Colour.blurple())
-    embed.set_footer(text=f"Page {index + 1} of {len(pages)} · more in /help")
+    embed = discord.Embed(
+        title=_(page.title), description=_(page.body), colour=discord.Colour.blurple()
+    )
+    embed.set_footer(
+        text=_("Page {page} of {pages} · more in /help", page=index + 1, pages=len(pages))
+    )
     view = discord.ui.View(timeout=None)
     if index > 0:
-        view.add_item(
-            GuideButton(pages[index - 1].key, GuideAction.TURN, "◀ " + pages[index - 1].title)
-        )
+        before = pages[index - 1]
+        view.add_item(GuideButton(before.key, GuideAction.TURN, f"◀ {_(before.title)}"))
     if index + 1 < len(pages):
-        view.add_item(
-            GuideButton(pages[index + 1].key, GuideAction.TURN, pages[index + 1].title + " ▶")
-        )
+        after = pages[index + 1]
+        view.add_item(GuideButton(after.key, GuideAction.TURN, f"{_(after.title)} ▶"))
     return embed, view
 
 
@@ -145,11 +165,10 @@ async def open_guide(interaction: discord.Interaction[Any], key: str) -> None:
 class GuideButton(SafeButton, template=rf"tandem:guide:(?P<key>{PAGE_KEYS}):(?P<action>open|turn)"):
     """**How it works** under a message (`open`), or a turn of the private guide's page."""
 
-    def __init__(
-        self, key: str, action: str = GuideAction.OPEN, label: str = "How it works"
-    ) -> None:
+    def __init__(self, key: str, action: str = GuideAction.OPEN, label: str | None = None) -> None:
         style = discord.ButtonStyle.secondary
-        super().__init__(button(label[:80], f"tandem:guide:{key}:{action}", style))
+        shown = _("How it works") if label is None else label
+        super().__init__(button(shown[:80], f"tandem:guide:{key}:{action}", style))
         self.key = key
         self.action = GuideAction(action)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import discord
 
 from bot.app import TandemBot
+from bot.i18n import _
 from bot.log import get
 from bot.matching import course_key
 from bot.models import EndCause, Partnership, Stored
@@ -47,7 +48,7 @@ async def find_partner(
     """
     queue = bot.store.queue
     notices: list[int] = []
-    for _ in range(MAX_CANDIDATES):
+    for _attempt in range(MAX_CANDIDATES):
         now = discord.utils.utcnow()
         candidate = await queue.best_candidate(guild_id, key, user_id, now)
         if candidate is None:
@@ -76,11 +77,26 @@ async def paired_text(
 ) -> str:
     """What a member is told once paired: where to say hello, or why the thread waits."""
     pair = await bot.store.partnerships.partnership(partnership.id) or partnership
-    paired = f"You're paired with {mention(pair.partner_of(member_id))} for **{pair.course}**! "
+    who = {"partner": mention(pair.partner_of(member_id)), "course": pair.course}
     if pair.thread_id is not None:
-        return paired + f"Say hello in <#{pair.thread_id}>."
-    why = f"{delivery.problem}. " if delivery.problem else ""
-    return paired + f"{why}Your private thread will open as soon as it can."
+        thread = f"<#{pair.thread_id}>"
+        return _(
+            "You're paired with {partner} for **{course}**! Say hello in {thread}.",
+            thread=thread,
+            **who,
+        )
+    if delivery.problem:
+        return _(
+            "You're paired with {partner} for **{course}**! {problem}. "
+            "Your private thread will open as soon as it can.",
+            problem=delivery.problem,
+            **who,
+        )
+    return _(
+        "You're paired with {partner} for **{course}**! "
+        "Your private thread will open as soon as it can.",
+        **who,
+    )
 
 
 async def end_and_requeue(
@@ -91,7 +107,7 @@ async def end_and_requeue(
         partnership, member_id, cause, discord.utils.utcnow()
     )
     if not ended.value.ended:
-        return "This partnership has already ended."
+        return _("This partnership has already ended.")
     log.info("partnership %s ended (%s) by member %s", partnership.id, cause, member_id)
     notices = list(ended.notices)
     match: Partnership | None = None
@@ -104,13 +120,16 @@ async def end_and_requeue(
     delivery = await bot.outbox.flush(notices)
     course = partnership.course
     if match is not None:
-        return "Done. " + await paired_text(bot, match, member_id, delivery)
+        # Translators: {paired} is "You're paired with … for …! Say hello in …."
+        return _("Done. {paired}", paired=await paired_text(bot, match, member_id, delivery))
     if ended.value.queued:
-        return (
-            f"Done. You're first in line for your next match in **{course}** and already "
-            "waiting: I'll pair you as soon as a compatible member arrives."
+        return _(
+            "Done. You're first in line for your next match in **{course}** and already "
+            "waiting: I'll pair you as soon as a compatible member arrives.",
+            course=course,
         )
-    return (
-        f"Done. You're first in line for your next match in **{course}**: use `/partner find` "
-        "to tell me your pace."
+    return _(
+        "Done. You're first in line for your next match in **{course}**: use `/partner find` "
+        "to tell me your pace.",
+        course=course,
     )

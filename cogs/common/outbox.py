@@ -24,15 +24,18 @@ import socket
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import Enum, auto
 from typing import Any
 
 import discord
 
 from bot.app import TandemBot
+from bot.i18n import N_, _, speaking
 from bot.log import get
 from bot.models import OutboxStatus, Partnership, Stored
 from bot.replies import NO_PINGS, describe
 from bot.store.outbox import OutboxRow
+from cogs.common.languages import pair_language, server_language
 from cogs.common.pictures import picture_file
 from cogs.common.text import pinging
 from cogs.common.threads import channel_by_id, ensure_thread
@@ -40,8 +43,12 @@ from cogs.common.threads import channel_by_id, ensure_thread
 log = get("outbox")
 # The most messages one history request returns: how far a lost reply is looked for.
 HISTORY_LOOKBACK = 100
-DISCORD_TROUBLE = "Discord did not take the message just now; I'll keep trying"
-BEING_POSTED = "it is being posted right now"
+# Why a message waits, woven into a reply's sentence (`Delivery.problem`); translated when
+# a delivery returns it, in the language of the member the reply answers.
+# Translators: why a message to a partner waits; completes "…as soon as it can (…)".
+DISCORD_TROUBLE = N_("Discord did not take the message just now; I'll keep trying")
+# Translators: why a message to a partner waits; completes "…as soon as it can (…)".
+BEING_POSTED = N_("it is being posted right now")
 
 
 class ClaimLapsed(Exception):
@@ -120,6 +127,30 @@ class Delivery:
         return all(row_id in self.sent for row_id in ids)
 
 
+class PartnerIs(Enum):
+    """What a stored change's notice does to the partner, as the member's reply says it."""
+
+    TOLD = auto()
+    ASKED = auto()
+    ASKED_TO_CONFIRM = auto()
+
+
+# Whole sentences per outcome, so each language words them its own way; {where} is the
+# pair's thread, {problem} why the notice waits.
+_PARTNER_WAS = {
+    PartnerIs.TOLD: N_("Your partner was told in {where}."),
+    PartnerIs.ASKED: N_("Your partner was asked in {where}."),
+    PartnerIs.ASKED_TO_CONFIRM: N_("Your partner was asked to confirm it in {where}."),
+}
+_PARTNER_WILL_BE = {
+    PartnerIs.TOLD: N_("Your partner will be told in {where} as soon as it can ({problem})."),
+    PartnerIs.ASKED: N_("Your partner will be asked in {where} as soon as it can ({problem})."),
+    PartnerIs.ASKED_TO_CONFIRM: N_(
+        "Your partner will be asked to confirm it in {where} as soon as it can ({problem})."
+    ),
+}
+
+
 async def reply_stored(
     interaction: discord.Interaction[Any],
     partnership: Partnership,
@@ -127,27 +158,27 @@ async def reply_stored(
     *,
     saved: str,
     repeated: str,
-    partner_is: str,
+    partner_is: PartnerIs,
     view: discord.ui.View | None = None,
 ) -> None:
     """Answer a deferred command with what it stored, after delivering the partner's notice.
 
     A retried command that stored nothing new says so (`repeated`); otherwise the reply
-    says the partner was told in the thread (`partner_is`, e.g. "asked"), or that the
-    notice waits for Discord and why. `view` holds the reply's buttons (a next step).
+    says the partner was told in the thread (`partner_is`), or that the notice waits for
+    Discord and why. `view` holds the reply's buttons (a next step).
     """
     outbox: Outbox = interaction.client.outbox
     if stored.repeated:
         text = repeated
     else:
         delivery = await outbox.flush(stored.notices)
-        where = f"<#{partnership.thread_id}>" if partnership.thread_id else "your thread"
-        text = f"{saved} " + (
-            f"Your partner was {partner_is} in {where}."
+        where = f"<#{partnership.thread_id}>" if partnership.thread_id else _("your thread")
+        told = (
+            _(_PARTNER_WAS[partner_is], where=where)
             if delivery.done(stored.notices)
-            else f"Your partner will be {partner_is} in {where} as soon as it can "
-            f"({delivery.problem})."
+            else _(_PARTNER_WILL_BE[partner_is], where=where, problem=delivery.problem)
         )
+        text = f"{saved} {told}"
     await interaction.followup.send(
         text,
         ephemeral=True,
@@ -205,7 +236,7 @@ class Outbox:
                 claimed = await store.claim(row, self.holder, discord.utils.utcnow())
                 if claimed is None:  # another process delivers this channel now
                     broken.add(target)
-                    delivery.problem = delivery.problem or BEING_POSTED
+                    delivery.problem = delivery.problem or _(BEING_POSTED)
                     continue
                 problem = await self._deliver(claimed, now)
                 if problem is None:
@@ -216,7 +247,10 @@ class Outbox:
             return delivery
 
     async def _deliver(self, row: OutboxRow, now: datetime) -> str | None:
-        """Deliver one row; a member-facing reason when it has to wait, else None."""
+        """Deliver one row; a member-facing reason when it has to wait, else None.
+
+        The reason is in the language of whoever flushed (the member a reply answers);
+        only the message itself is drawn in its thread's or channel's language."""
         store = self.bot.store
         partnership = None
         if row.partnership_id is not None:
@@ -234,7 +268,8 @@ class Outbox:
         try:
             if renderer is None:
                 raise LookupError(f"no renderer for outbox kind {row.kind!r}")
-            rendered = await renderer(self.bot, row, partnership)
+            with speaking(await self._language(row, partnership)):
+                rendered = await renderer(self.bot, row, partnership)
             if rendered is None:
                 await store.outbox.void(row)
                 return None
@@ -244,7 +279,7 @@ class Outbox:
             log.warning(
                 "claim on %s %s lapsed before sending; left to its new holder", row.kind, row.key
             )
-            return BEING_POSTED
+            return _(BEING_POSTED)
         except Exception as error:
             return await self._postpone(row, error, now)
         await store.outbox.delivered(row, message.id)
@@ -252,6 +287,12 @@ class Outbox:
         if rendered.close_thread and isinstance(destination, discord.Thread):
             await self._close(destination)
         return None
+
+    async def _language(self, row: OutboxRow, partnership: Partnership | None) -> str:
+        """A partner thread speaks the pair's language; a public channel the server's."""
+        if partnership is not None:
+            return await pair_language(self.bot, partnership)
+        return await server_language(self.bot, row.guild_id)
 
     async def _close(self, thread: discord.Thread) -> None:
         """Lock and archive after a goodbye; the goodbye stands even if Discord refuses this."""
@@ -341,4 +382,4 @@ class Outbox:
                 error,
             )
         # Callers weave the reason into a sentence of their own.
-        return (describe(error) or DISCORD_TROUBLE).rstrip(".")
+        return (describe(error) or _(DISCORD_TROUBLE)).rstrip(".")

@@ -22,6 +22,7 @@ height) beside its values, so anyone can check that from the file alone.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import io
 import json
 import unicodedata
@@ -37,6 +38,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
 from bot.app import TandemBot
+from bot.i18n import _
 from cogs.common.threads import guild_member
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -244,8 +246,12 @@ class Canvas:
 
 async def drawn_in_thread(draw: Callable[[], T]) -> T:
     """Pictures are drawn off the event loop, so the bot keeps answering meanwhile, and
-    one at a time on one worker: the shared FreeType faces are not safe across threads."""
-    return await asyncio.get_running_loop().run_in_executor(_DRAWING, draw)
+    one at a time on one worker: the shared FreeType faces are not safe across threads.
+
+    The worker runs in a copy of the caller's context, so a picture's words come out in
+    the language of whoever will read it (`bot.i18n`'s current language)."""
+    context = contextvars.copy_context()
+    return await asyncio.get_running_loop().run_in_executor(_DRAWING, context.run, draw)
 
 
 def picture_file(data: bytes, filename: str) -> discord.File:
@@ -255,4 +261,4 @@ def picture_file(data: bytes, filename: str) -> discord.File:
 async def display_name(bot: TandemBot, guild_id: int, user_id: int) -> str:
     """How a member is shown in a picture (a mention cannot be drawn)."""
     member = await guild_member(bot, guild_id, user_id)
-    return member.display_name if member else "A former member"
+    return member.display_name if member else _("A former member")

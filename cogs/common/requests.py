@@ -14,20 +14,25 @@ from typing import Any, Self
 import discord
 
 from bot.errors import UserError
+from bot.i18n import N_, _
 from bot.log import get
 from bot.models import RequestKind
 from cogs.common import SafeButton, button, pair_member, tandem
 
 log = get("requests")
 
+# The answer buttons' labels (a message may name them: "press **Confirm**").
+CONFIRM = N_("Confirm")
+# Translators: a button: turn a partner's request down for now.
+NOT_YET = N_("Not yet")
 # Who may not answer a request: the member who asked, in each kind's words.
 NOT_YOURS = {
-    RequestKind.SCHEDULE: "Your partner has to confirm the new time, not you.",
-    RequestKind.CADENCE: "Your partner has to answer the new rhythm, not you.",
-    RequestKind.MILESTONE: (
+    RequestKind.SCHEDULE: N_("Your partner has to confirm the new time, not you."),
+    RequestKind.CADENCE: N_("Your partner has to answer the new rhythm, not you."),
+    RequestKind.MILESTONE: N_(
         "Your partner has to answer this, not you: nobody confirms their own milestone."
     ),
-    RequestKind.SETTLE: "Your partner has to confirm the settlement, not you.",
+    RequestKind.SETTLE: N_("Your partner has to confirm the settlement, not you."),
 }
 # Buttons posted by earlier versions: `tandem:schedule:<id>`, `tandem:settle:<id>` and
 # `tandem:ms:<id>:confirm|reject`, still answered after an upgrade.
@@ -48,7 +53,7 @@ class AnswerButton(
         confirm = answer == "confirm"
         super().__init__(
             button(
-                "Confirm" if confirm else "Not yet",
+                _(CONFIRM) if confirm else _(NOT_YET),
                 f"tandem:answer:{kind}:{request_id}:{answer}",
                 discord.ButtonStyle.success if confirm else discord.ButtonStyle.secondary,
             )
@@ -74,7 +79,7 @@ class AnswerButton(
         bot = tandem(interaction)
         request = await bot.store.requests.get(self.kind, self.request_id)
         if request is None:
-            raise UserError("This request no longer exists.")
+            raise UserError(_("This request no longer exists."))
         # A new time or cadence needs a pair that lasts; a pool or a pledge still judged
         # outlives it.
         await pair_member(
@@ -83,7 +88,7 @@ class AnswerButton(
             ended_ok=self.kind not in (RequestKind.SCHEDULE, RequestKind.CADENCE),
         )
         if interaction.user.id == request.asker_id:
-            raise UserError(NOT_YOURS[self.kind])
+            raise UserError(_(NOT_YOURS[self.kind]))
         answered = await bot.store.requests.answer(
             request, self.answer == "confirm", discord.utils.utcnow()
         )

@@ -8,25 +8,33 @@ from enum import StrEnum
 
 import discord
 
+from bot.i18n import N_, _, ngettext
 from bot.models import FORMER_MEMBER, Role
 
 
 def mention(user_id: int) -> str:
     """A mention, or a kind placeholder for a member whose data was erased."""
-    return f"<@{user_id}>" if user_id > FORMER_MEMBER else "a former member"
+    # Translators: stands for a member whose data was erased, where their name would be.
+    return f"<@{user_id}>" if user_id > FORMER_MEMBER else _("a former member")
 
 
 # How a role is shown beside a name (`/partner status`, the leaderboard); peers get none.
-ROLE_BADGES = {Role.MENTOR: "🧭 mentor", Role.MENTEE: "🌱 mentee"}
+ROLE_BADGES = {
+    # Translators: a badge beside a member's name: they guide their partner.
+    Role.MENTOR: N_("🧭 mentor"),
+    # Translators: a badge beside a member's name: their partner guides them.
+    Role.MENTEE: N_("🌱 mentee"),
+}
 
 
 def badge(role: Role) -> str:
-    return ROLE_BADGES.get(role, "")
+    label = ROLE_BADGES.get(role)
+    return _(label) if label else ""
 
 
 def badges(roles: Collection[Role]) -> str:
     """A member's badges, as ` · 🧭 mentor`, or nothing for a peer everywhere."""
-    shown = [ROLE_BADGES[role] for role in (Role.MENTOR, Role.MENTEE) if role in roles]
+    shown = [_(ROLE_BADGES[role]) for role in (Role.MENTOR, Role.MENTEE) if role in roles]
     return "".join(f" · {label}" for label in shown)
 
 
@@ -36,13 +44,15 @@ def shortened(text: str, limit: int) -> str:
 
 
 def weeks_label(count: int) -> str:
-    return f"{count} week{'' if count == 1 else 's'}"
+    return ngettext("{count} week", "{count} weeks", count)
 
 
 def streak_label(count: int, weekly: bool) -> str:
     """A streak counts check-in periods: weeks, unless a pair checks in every two weeks,
     when a period is two weeks and "3 weeks" would halve it."""
-    return weeks_label(count) if weekly else f"{count} check-in{'' if count == 1 else 's'}"
+    return (
+        weeks_label(count) if weekly else ngettext("{count} check-in", "{count} check-ins", count)
+    )
 
 
 class Stamp(StrEnum):

@@ -9,9 +9,11 @@ import discord
 
 from bot.app import TandemBot
 from bot.errors import UserError
+from bot.i18n import N_, _, speaking
 from bot.log import get
 from bot.models import FORMER_MEMBER, Partnership
 from bot.quiet_hours import awake
+from cogs.common.languages import pair_language
 from cogs.common.text import mention, pinging, shortened
 
 log = get("threads")
@@ -24,6 +26,17 @@ PARTNER_CHANNEL_NEEDS = (
     "read_message_history",
 )
 LEADERBOARD_CHANNEL_NEEDS = ("view_channel", "send_messages", "embed_links")
+# Translators: Discord's names of permissions: use the words Discord's server settings
+# show in your language.
+PERMISSION_NAMES = {
+    "view_channel": N_("View Channel"),
+    "send_messages_in_threads": N_("Send Messages In Threads"),
+    "create_private_threads": N_("Create Private Threads"),
+    "manage_threads": N_("Manage Threads"),
+    "read_message_history": N_("Read Message History"),
+    "send_messages": N_("Send Messages"),
+    "embed_links": N_("Embed Links"),
+}
 # A week of quiet before Discord archives a thread; the longest it allows.
 THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080
 THREAD_NAME_LIMIT = 100  # Discord's longest channel name
@@ -32,16 +45,18 @@ THREAD_NAME_LIMIT = 100  # Discord's longest channel name
 def missing_permissions(channel: discord.abc.GuildChannel, needs: tuple[str, ...]) -> list[str]:
     """Names of the permissions the bot lacks in `channel`, as Discord's settings show them."""
     granted = channel.permissions_for(channel.guild.me)
-    return [name.replace("_", " ").title() for name in needs if not getattr(granted, name)]
+    return [_(PERMISSION_NAMES[name]) for name in needs if not getattr(granted, name)]
 
 
 def explain_missing(channel: discord.abc.GuildChannel, needs: tuple[str, ...]) -> str | None:
     missing = missing_permissions(channel, needs)
     if not missing:
         return None
-    return (
-        f"I'm missing the **{', '.join(missing)}** permission in {channel.mention}: "
-        "ask a moderator to give it back"
+    # Translators: {permissions} are Discord's names of permissions, as its settings show them.
+    return _(
+        "I'm missing the **{permissions}** permission in {channel}: ask a moderator to give it back",
+        permissions=", ".join(missing),
+        channel=channel.mention,
     )
 
 
@@ -62,7 +77,7 @@ async def partner_channel(bot: TandemBot, guild_id: int) -> discord.TextChannel:
     config = await bot.store.guilds.get(guild_id)
     channel = None if config is None else await channel_by_id(bot, config.partner_channel_id)
     if not isinstance(channel, discord.TextChannel):
-        raise UserError("The partner channel is missing: ask a moderator to run `/setup` again.")
+        raise UserError(_("The partner channel is missing: ask a moderator to run `/setup` again."))
     return channel
 
 
@@ -99,11 +114,13 @@ async def ensure_thread(bot: TandemBot, partnership: Partnership) -> discord.Thr
         log.info("recreating the missing thread of partnership %s", partnership.id)
         thread = await _create_thread(bot, partnership)
         if partnership.ended_at is None:
-            await thread.send(
-                f"{' '.join(mention(m) for m in partnership.members)}, your previous partner "
-                "thread was deleted, so here is a new one. Everything else is as before.",
-                allowed_mentions=pinging(partnership.members),
-            )
+            with speaking(await pair_language(bot, partnership)):  # both partners read it
+                text = _(
+                    "{members}, your previous partner thread was deleted, so here is a new one."
+                    " Everything else is as before.",
+                    members=" ".join(mention(m) for m in partnership.members),
+                )
+            await thread.send(text, allowed_mentions=pinging(partnership.members))
         return thread
     if found.archived:
         await found.edit(archived=False)
@@ -120,8 +137,10 @@ async def _existing_thread(bot: TandemBot, thread_id: int) -> discord.Thread | N
             return None
         except discord.Forbidden:
             raise UserError(
-                "I can no longer see this pair's private thread: ask a moderator to give me "
-                "back **View Channel** and **Manage Threads** in the partner channel."
+                _(
+                    "I can no longer see this pair's private thread: ask a moderator to give me "
+                    "back **View Channel** and **Manage Threads** in the partner channel."
+                )
             ) from None
     return found if isinstance(found, discord.Thread) else None
 

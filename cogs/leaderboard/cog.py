@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import TandemBot
+from bot.i18n import _
 from bot.models import Period, Role
 from bot.ranking import shared_places
 from bot.replies import NO_PINGS
@@ -61,7 +62,7 @@ class LeaderboardCog(commands.Cog):
             )
         ]
         mine = await self._yours(guild_id, me, chosen, roles.get(me, ()))
-        body = "\n".join(lines) or messages.EMPTY
+        body = "\n".join(lines) or _(messages.EMPTY)
         await interaction.response.send_message(
             f"{messages.heading(chosen)}\n{body}\n\n{mine}",
             ephemeral=True,
@@ -72,7 +73,7 @@ class LeaderboardCog(commands.Cog):
         """The caller's place, or why they have none: hidden, counted only in a wider
         period, a mentor (whose mentee's milestones are the mentee's), or not yet."""
         if (await self.bot.store.profiles.profile(guild_id, me)).leaderboard_hidden:
-            return messages.HIDDEN
+            return _(messages.HIDDEN)
         store = self.bot.store.leaderboard
         place = await store.place(guild_id, period, me)
         if place is not None:
@@ -82,5 +83,5 @@ class LeaderboardCog(commands.Cog):
         if wider is not None:
             return messages.elsewhere(period, counts[wider], wider)
         if Role.MENTOR in roles:
-            return messages.MENTOR_UNRANKED
-        return messages.FIRST_WAITING
+            return _(messages.MENTOR_UNRANKED)
+        return _(messages.FIRST_WAITING)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.app import TandemBot
+from bot.i18n import _
 from bot.models import FORMER_MEMBER, MilestoneStatus, NoticeKind, Partnership
 from bot.store.outbox import OutboxRow
 from cogs.common.outbox import Outbox, Rendered, outcome
@@ -26,14 +27,14 @@ async def render_celebration(
     milestone = await bot.store.milestones.milestone(row.episode)
     if milestone is None or milestone.status is not MilestoneStatus.CONFIRMED:
         # Its member erased their data after the cheer: it stays a cheer, for nobody.
-        return outcome(row, Rendered(embed=cheer(messages.FORGOTTEN)))
+        return outcome(row, Rendered(embed=cheer(_(messages.FORGOTTEN))))
     owner, guild_id = milestone.owner_id, milestone.guild_id
-    title = milestone.title or "a milestone"
+    title = milestone.title or _(messages.UNTITLED)
     profile = await bot.store.profiles.profile(guild_id, owner)
     hidden = profile.leaderboard_hidden or owner <= FORMER_MEMBER
     member = None if hidden else await guild_member(bot, guild_id, owner)
     if member is None:  # hidden, or gone from the server: a cheer without a name
-        return Rendered(embed=cheer(messages.completed(messages.ANONYMOUS, title)))
+        return Rendered(embed=cheer(messages.completed(_(messages.ANONYMOUS), title)))
     count = await bot.store.checkins.streak(guild_id, owner, discord.utils.utcnow())
     fortnightly = await bot.store.partnerships.every_two_weeks(guild_id, [owner])
     streak = streak_label(count, weekly=not fortnightly)
@@ -45,10 +46,10 @@ async def render_celebration(
 
 def cheer(description: str, streak: str | None = None) -> discord.Embed:
     embed = discord.Embed(
-        title=messages.CHEER_TITLE, description=description, colour=discord.Colour.gold()
+        title=_(messages.CHEER_TITLE), description=description, colour=discord.Colour.gold()
     )
     if streak is not None:
-        embed.add_field(name=messages.CHEER_STREAK, value=streak)
+        embed.add_field(name=_(messages.CHEER_STREAK), value=streak)
     return embed
 
 

@@ -15,7 +15,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
 from bot.app import TandemBot
+from bot.i18n import _, babel_locale
 from bot.models import Partnership
 from bot.ranking import shared_places
 from bot.scheduler import Job
@@ -34,8 +38,6 @@ from cogs.common.pictures import (
 from cogs.common.text import badges
 from cogs.leaderboard.messages import (
     ANONYMOUS,
-    CHECKINS,
-    DONE,
     DONE_HEADING,
     LONGEST,
     MEDALS,
@@ -43,6 +45,11 @@ from cogs.leaderboard.messages import (
     TOP_HEADING,
     achievements,
     announcement,
+    checkins_figure,
+    confirmed_line,
+    done_figure,
+    more,
+    name_line,
     sentence,
 )
 
@@ -136,8 +143,18 @@ def _local_week(recap: Recap) -> tuple[datetime, datetime]:
     return recap.starts.astimezone(zone), recap.occasion.astimezone(zone)
 
 
+def week_dates(start: datetime, end: datetime) -> str:
+    """The recap's week as the reader's language writes dates: `28 Dec – 4 Jan 2026`."""
+    first = format_date(start, "d MMM", locale=babel_locale())
+    return f"{first} – {format_date(end, 'd MMM y', locale=babel_locale())}"
+
+
+def _number(count: int) -> str:
+    return format_decimal(count, locale=babel_locale())
+
+
 def _who(item: Confirmed, names: Mapping[int, str]) -> str:
-    return names[item.owner_id] if item.owner_id else ANONYMOUS
+    return names[item.owner_id] if item.owner_id else _(ANONYMOUS)
 
 
 # The picture's layout, 800 px wide (shown 400 px wide on a phone): the figures, then
@@ -165,11 +182,11 @@ class Line:
 
 def draw_recap(recap: Recap, week: Week, shown: Shown) -> bytes:
     values = drawn(recap, week, shown)
-    lines = _lines(values, more=week.confirmed - len(week.milestones))
+    lines = _lines(values, unlisted=week.confirmed - len(week.milestones))
     canvas = Canvas(LINES_TOP + sum(line.above + line.height for line in lines) + BOTTOM)
     start, end = _local_week(recap)
-    canvas.text((MARGIN, 34), TITLE, 40, THEME.text, bold=True)
-    canvas.text((MARGIN, 88), f"{start.day} {start:%b} – {end.day} {end:%b %Y}", 24, THEME.muted)
+    canvas.text((MARGIN, 34), _(TITLE), 40, THEME.text, bold=True)
+    canvas.text((MARGIN, 88), week_dates(start, end), 24, THEME.muted)
     _figures(canvas, week)
     top = LINES_TOP
     for line in lines:
@@ -185,21 +202,23 @@ def draw_recap(recap: Recap, week: Week, shown: Shown) -> bytes:
     return canvas.png(values)
 
 
-def _lines(values: Mapping[str, Any], more: int) -> list[Line]:
+def _lines(values: Mapping[str, Any], unlisted: int) -> list[Line]:
     """The top of the week in sentences, then the milestones done, each under a heading."""
     lines: list[Line] = []
     if values["top"]:
-        lines.append(Line(f"🏆 {TOP_HEADING}", 28, THEME.warn, height=50, bold=True))
+        lines.append(Line(f"🏆 {_(TOP_HEADING)}", 28, THEME.warn, height=50, bold=True))
         for ranked in values["top"]:
             lines += _sentence_lines(ranked)
     if values["confirmed"]:
         above = 24 if lines else 0
-        lines.append(Line(f"✅ {DONE_HEADING}", 28, THEME.good, height=50, above=above, bold=True))
+        done = Line(f"✅ {_(DONE_HEADING)}", 28, THEME.good, height=50, above=above, bold=True)
+        lines.append(done)
         lines += [
-            Line(f"{item['name']}: {item['title']}", 26, THEME.text) for item in values["confirmed"]
+            Line(confirmed_line(item["name"], item["title"]), 26, THEME.text)
+            for item in values["confirmed"]
         ]
-    if more > 0:
-        lines.append(Line(f"and {more} more", 24, THEME.muted))
+    if unlisted > 0:
+        lines.append(Line(more(unlisted), 24, THEME.muted))
     return lines
 
 
@@ -210,7 +229,7 @@ def _sentence_lines(ranked: Mapping[str, Any]) -> list[Line]:
     if text_width(ranked["sentence"], 28) <= INNER - MEDAL_WIDTH:
         return [Line(ranked["sentence"], 28, THEME.text, medal=medal)]
     return [
-        Line(f"{ranked['who']}:", 28, THEME.text, height=38, medal=medal),
+        Line(name_line(ranked["who"]), 28, THEME.text, height=38, medal=medal),
         Line(ranked["did"], 28, THEME.text, medal=""),
     ]
 
@@ -218,15 +237,15 @@ def _sentence_lines(ranked: Mapping[str, Any]) -> list[Line]:
 def _figures(canvas: Canvas, week: Week) -> None:
     """Two or three large numbers: check-ins, milestones done, the longest streak."""
     figures = [
-        (str(week.checkins), CHECKINS[week.checkins != 1], THEME.accent),
+        (_number(week.checkins), checkins_figure(week.checkins), THEME.accent),
         (
-            str(week.confirmed),
-            DONE[week.confirmed != 1],
+            _number(week.confirmed),
+            done_figure(week.confirmed),
             THEME.good if week.confirmed else THEME.muted,
         ),
     ]
     if week.longest_streak:
-        figures.append((f"🔥{week.longest_streak}", LONGEST, THEME.warn))
+        figures.append((f"🔥{_number(week.longest_streak)}", _(LONGEST), THEME.warn))
     column = INNER // 3
     for at, (value, label, colour) in enumerate(figures):
         left = MARGIN + at * column

@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from bot.app import TandemBot
 from bot.errors import UserError
+from bot.i18n import _
 from bot.ledger import pledge_from_text
 from bot.store.milestones import NOT_YOUR_GOAL
 from cogs.common import Forms, form_values, pair_member, route_form, tandem
@@ -26,7 +27,7 @@ async def submit_milestone(interaction: discord.Interaction[Any], goal_id: int) 
     """**Set a new milestone**: added to the goal as `/milestone add` would, or refused."""
     goal = await tandem(interaction).store.milestones.goal(goal_id)
     if goal is None:
-        raise UserError(NOT_YOUR_GOAL)
+        raise UserError(_(NOT_YOUR_GOAL))
     partnership = await pair_member(interaction, goal.partnership_id)
     values = form_values(interaction)
     await add_milestone(

@@ -8,6 +8,7 @@ from discord.ext import commands
 
 from bot.app import TandemBot
 from bot.errors import UserError
+from bot.i18n import N_, _
 from bot.milestones import MAX_GOAL_LENGTH, clean_text
 from bot.models import Goal, Partnership
 from bot.options import picked_id
@@ -21,7 +22,7 @@ goal_autocomplete = own_choices(
 )
 
 
-SET_A_GOAL_FIRST = "Set a goal first with `/goal set`, then break it into milestones."
+SET_A_GOAL_FIRST = N_("Set a goal first with `/goal set`, then break it into milestones.")
 
 
 async def own_goal(interaction: discord.Interaction[TandemBot], value: str) -> Goal:
@@ -30,12 +31,12 @@ async def own_goal(interaction: discord.Interaction[TandemBot], value: str) -> G
         guild_id_of(interaction), interaction.user.id
     )
     if not goals:
-        raise UserError(SET_A_GOAL_FIRST)
+        raise UserError(_(SET_A_GOAL_FIRST))
     wanted = picked_id(value, "goals")
     for goal in goals:
         if goal.id == wanted:
             return goal
-    raise UserError(NOT_YOUR_GOAL)
+    raise UserError(_(NOT_YOUR_GOAL))
 
 
 async def picked_goal(
@@ -51,7 +52,7 @@ async def picked_goal(
     pair = None if found is None else await store.partnerships.partnership(found.partnership_id)
     if found is None or pair is None or pair.guild_id != guild_id:
         mine = await store.milestones.active_goals(guild_id, interaction.user.id)
-        raise UserError(NOT_YOUR_GOAL if mine else SET_A_GOAL_FIRST)
+        raise UserError(_(NOT_YOUR_GOAL if mine else SET_A_GOAL_FIRST))
     return found, pair
 
 
@@ -78,15 +79,28 @@ class GoalCog(
         course: str | None = None,
     ) -> None:
         goal_text = clean_text(text, "goal", MAX_GOAL_LENGTH)
-        done = clean_text(done_when, "“done when”", MAX_GOAL_LENGTH)
+        done = clean_text(done_when, "done when", MAX_GOAL_LENGTH)
         partnership = await resolve_partnership(interaction, course)
         added = await self.bot.store.milestones.add_goal(
             partnership, interaction.user.id, goal_text, done, discord.utils.utcnow()
         )
-        said = "You already have this goal" if added.repeated else "Goal set"
+        said = (
+            _(
+                "You already have this goal: **{goal}** (done when: {done}). Break it into "
+                "milestones with `/milestone add`.",
+                goal=goal_text,
+                done=done,
+            )
+            if added.repeated
+            else _(
+                "Goal set: **{goal}** (done when: {done}). Break it into milestones with "
+                "`/milestone add`.",
+                goal=goal_text,
+                done=done,
+            )
+        )
         await interaction.response.send_message(
-            f"{said}: **{goal_text}** (done when: {done}). Break it into milestones with "
-            "`/milestone add`.",
+            said,
             ephemeral=True,
             allowed_mentions=NO_PINGS,
         )
@@ -100,5 +114,5 @@ class GoalCog(
         found = await own_goal(interaction, goal)
         await self.bot.store.milestones.close_goal(found.id, interaction.user.id)
         await interaction.response.send_message(
-            f"Closed **{found.text}**.", ephemeral=True, allowed_mentions=NO_PINGS
+            _("Closed **{goal}**.", goal=found.text), ephemeral=True, allowed_mentions=NO_PINGS
         )

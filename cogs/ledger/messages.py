@@ -7,7 +7,8 @@ Discord timestamp, so each reader sees it on their own clock.
 
 from __future__ import annotations
 
-from bot.ledger import format_amount
+from bot.i18n import N_, _, ngettext
+from bot.ledger import currency_label, format_amount
 from bot.models import (
     EntryKind,
     LedgerEntry,
@@ -18,6 +19,7 @@ from bot.models import (
     RequestStatus,
     SettleProposal,
 )
+from cogs.common.requests import CONFIRM
 from cogs.common.text import Stamp, mention, shortened, stamp
 
 # How much of a member's text a thread notice shows, so it stays short however long the
@@ -30,26 +32,54 @@ MISSED_TITLE = 40
 MISSED_LISTED = 2
 NOTE_SHOWN = 120
 
-NEW_MILESTONE = "Set a new milestone"
-PROPOSE_SETTLING = "Propose settling"
+# Constants are marked with `N_` and translated where they are shown, with `_`.
+NEW_MILESTONE = N_("Set a new milestone")
+PROPOSE_SETTLING = N_("Propose settling")
+# Translators: in place of a goal or milestone title whose member erased their data.
+DELETED = N_("(deleted)")
+# What each milestone status is called in `/milestone list` and refusals.
+STATUSES = {
+    # Translators: a milestone's status: waiting for its deadline or its confirmation.
+    MilestoneStatus.OPEN: N_("open"),
+    # Translators: a milestone's status: the partner confirmed it was done.
+    MilestoneStatus.CONFIRMED: N_("confirmed"),
+    # Translators: a milestone's status: its deadline passed before it was confirmed.
+    MilestoneStatus.MISSED: N_("missed"),
+    # Translators: a milestone's status: it no longer counts, its partnership ended.
+    MilestoneStatus.VOID: N_("void"),
+}
 
 
 def title_of(milestone: Milestone) -> str:
     """A milestone's title; an erased member's milestones keep no words."""
-    return milestone.title or "(deleted)"
+    return milestone.title or _(DELETED)
+
+
+def status_of(milestone: Milestone) -> str:
+    return _(STATUSES[milestone.status])
 
 
 def pledge_text(milestone: Milestone, currency: str) -> str:
-    return f"pledge {format_amount(milestone.stake, currency)}" if milestone.stake else "no pledge"
+    if not milestone.stake:
+        # Translators: part of a sentence about a milestone: nothing was pledged on it.
+        return _("no pledge")
+    # Translators: part of a sentence about a milestone: what was pledged on it, "pledge 5 points".
+    return _("pledge {amount}", amount=format_amount(milestone.stake, currency))
 
 
-def due_by(milestone: Milestone) -> str:
+def _due(milestone: Milestone) -> dict[str, str]:
     """The deadline as the moment it passes, and how far off it is, in each reader's clock."""
-    return f"due by {stamp(milestone.deadline)} ({stamp(milestone.deadline, Stamp.RELATIVE)})"
+    return {
+        "deadline": stamp(milestone.deadline),
+        "countdown": stamp(milestone.deadline, Stamp.RELATIVE),
+    }
 
 
 def _more(count: int) -> str:
-    return f" and {count} more" if count > 0 else ""
+    if count <= 0:
+        return ""
+    # Translators: after a list of milestones: how many more there are.
+    return " " + ngettext("and {count} more", "and {count} more", count)
 
 
 def added(milestones: list[Milestone], goal: str | None, partner: int, currency: str) -> str:
@@ -59,37 +89,89 @@ def added(milestones: list[Milestone], goal: str | None, partner: int, currency:
     """
     first, count = milestones[0], len(milestones)
     owner = mention(first.owner_id)
-    for_goal = "" if goal is None else f" for “{shortened(goal, GOAL_SHOWN)}”"
+    shown_goal = None if goal is None else shortened(goal, GOAL_SHOWN)
     if count == 1:
-        title = shortened(title_of(first), TITLE_SHOWN)
-        return (
-            f"🎯 {owner} set a milestone{for_goal}: **{title}**, {due_by(first)}, "
-            f"{pledge_text(first, currency)}.\n{mention(partner)} confirms it when it's done."
+        values = {
+            "owner": owner,
+            "goal": shown_goal,
+            "title": shortened(title_of(first), TITLE_SHOWN),
+            "pledge": pledge_text(first, currency),
+            **_due(first),
+        }
+        said = (
+            _(
+                "🎯 {owner} set a milestone: **{title}**, due by {deadline} ({countdown}), "
+                "{pledge}.",
+                **values,
+            )
+            if goal is None
+            else _(
+                "🎯 {owner} set a milestone for “{goal}”: **{title}**, due by {deadline} "
+                "({countdown}), {pledge}.",
+                **values,
+            )
         )
+        return said + "\n" + _("{partner} confirms it when it's done.", partner=mention(partner))
     listed = ", ".join(
         f"**{shortened(title_of(m), TITLE_IN_LIST)}** ({stamp(m.deadline, Stamp.RELATIVE)})"
         for m in milestones[:TITLES_LISTED]
     )
-    pledged = sum(m.stake for m in milestones)
-    pledges = f", pledging {format_amount(pledged, currency)}" if pledged else ""
-    return (
-        f"🎯 {owner} set {count} milestones{for_goal}{pledges}:\n"
-        f"{listed}{_more(count - TITLES_LISTED)}\n{mention(partner)} confirms each when it's done."
+    header = _several(owner, count, shown_goal, sum(m.stake for m in milestones), currency)
+    return f"{header}\n{listed}{_more(count - TITLES_LISTED)}\n" + _(
+        "{partner} confirms each when it's done.", partner=mention(partner)
+    )
+
+
+def _several(owner: str, count: int, goal: str | None, pledged: int, currency: str) -> str:
+    """The first line of a notice about several milestones added together."""
+    values = {"owner": owner, "goal": goal, "amount": format_amount(pledged, currency)}
+    if goal is None and not pledged:
+        return ngettext(
+            "🎯 {owner} set {count} milestone:",
+            "🎯 {owner} set {count} milestones:",
+            count,
+            **values,
+        )
+    if goal is None:
+        return ngettext(
+            "🎯 {owner} set {count} milestone, pledging {amount}:",
+            "🎯 {owner} set {count} milestones, pledging {amount}:",
+            count,
+            **values,
+        )
+    if not pledged:
+        return ngettext(
+            "🎯 {owner} set {count} milestone for “{goal}”:",
+            "🎯 {owner} set {count} milestones for “{goal}”:",
+            count,
+            **values,
+        )
+    return ngettext(
+        "🎯 {owner} set {count} milestone for “{goal}”, pledging {amount}:",
+        "🎯 {owner} set {count} milestones for “{goal}”, pledging {amount}:",
+        count,
+        **values,
     )
 
 
 def done_request(milestone: Milestone, partner: int) -> str:
-    return (
-        f"✅ {mention(milestone.owner_id)} says **{title_of(milestone)}** is done! "
-        f"{mention(partner)}, can you confirm?"
+    return _(
+        "✅ {owner} says **{title}** is done! {partner}, can you confirm?",
+        owner=mention(milestone.owner_id),
+        title=title_of(milestone),
+        partner=mention(partner),
     )
 
 
 def reschedule_request(milestone: Milestone, moved: Milestone, partner: int) -> str:
-    return (
-        f"📅 {mention(milestone.owner_id)} asks to move **{title_of(milestone)}** to "
-        f"{stamp(moved.deadline)} (now {stamp(milestone.deadline)}).\n"
-        f"{mention(partner)}, do you agree?"
+    return _(
+        "📅 {owner} asks to move **{title}** to {new_deadline} (now {deadline}).\n"
+        "{partner}, do you agree?",
+        owner=mention(milestone.owner_id),
+        title=title_of(milestone),
+        new_deadline=stamp(moved.deadline),
+        deadline=stamp(milestone.deadline),
+        partner=mention(partner),
     )
 
 
@@ -101,48 +183,78 @@ def missed(milestones: list[Milestone], currency: str) -> str:
     else:
         shown = milestones[:MISSED_LISTED]
         titles = ", ".join(
-            ("" if len(owners) == 1 else f"{mention(m.owner_id)}'s ")
-            + f"**{shortened(title_of(m), MISSED_TITLE)}**"
+            f"**{shortened(title_of(m), MISSED_TITLE)}**"
+            if len(owners) == 1
+            # Translators: a milestone and whose it is, in a list of missed milestones.
+            else _(
+                "{member}'s **{title}**",
+                member=mention(m.owner_id),
+                title=shortened(title_of(m), MISSED_TITLE),
+            )
             for m in shown
         ) + _more(len(milestones) - len(shown))
-    who = f"{mention(owners[0])} missed" if len(owners) == 1 else "Missed:"
     charged = sum(m.stake for m in milestones)
-    pool = f": {format_amount(charged, currency)} went to your shared pool" if charged else ""
-    return f"⌛ {who} {titles}{pool}.\nIt happens. Set the next one when you're ready."
+    values = {
+        "member": mention(owners[0]),
+        "milestones": titles,
+        "amount": format_amount(charged, currency),
+    }
+    if len(owners) == 1:
+        said = (
+            _("⌛ {member} missed {milestones}: {amount} went to your shared pool.", **values)
+            if charged
+            else _("⌛ {member} missed {milestones}.", **values)
+        )
+    else:
+        said = (
+            _("⌛ Missed: {milestones}: {amount} went to your shared pool.", **values)
+            if charged
+            else _("⌛ Missed: {milestones}.", **values)
+        )
+    return said + "\n" + _("It happens. Set the next one when you're ready.")
 
 
-WITHDRAWN = "This request no longer stands: a newer one replaced it, or the partnership changed."
+WITHDRAWN = N_(
+    "This request no longer stands: a newer one replaced it, or the partnership changed."
+)
 
 
 def kept_pledge(milestone: Milestone, currency: str) -> str:
     """What a confirmation means for the pledge, in plain words."""
     if not milestone.stake:
-        return "No pledge was riding on it."
-    amount = format_amount(milestone.stake, currency)
-    return f"Nothing goes to the pool: the pledge of {amount} stays theirs."
+        return _("No pledge was riding on it.")
+    return _(
+        "Nothing goes to the pool: the pledge of {amount} stays theirs.",
+        amount=format_amount(milestone.stake, currency),
+    )
 
 
 def request_outcome(
     request: MilestoneRequest, milestone: Milestone, partner: int, currency: str
 ) -> str:
     """A request once answered or withdrawn: what became of it, without buttons."""
-    who, title = mention(partner), title_of(milestone)
     if request.status is RequestStatus.VOID:
-        return WITHDRAWN
+        return _(WITHDRAWN)
+    values = {"partner": mention(partner), "title": title_of(milestone), **_due(milestone)}
     accepted = request.status is RequestStatus.ACCEPTED
     if request.kind is MilestoneAsk.DONE:
         if accepted:
-            return (
-                f"🎉 {mention(milestone.owner_id)} finished **{title}**, confirmed by {who}!\n"
-                f"{kept_pledge(milestone, currency)}"
+            finished = _(
+                "🎉 {owner} finished **{title}**, confirmed by {partner}!",
+                owner=mention(milestone.owner_id),
+                **values,
             )
-        return (
-            f"{who} doesn't think **{title}** is done yet. Talk it over: the deadline is "
-            f"{stamp(milestone.deadline, Stamp.RELATIVE)}."
+            return f"{finished}\n{kept_pledge(milestone, currency)}"
+        return _(
+            "{partner} doesn't think **{title}** is done yet. Talk it over: the deadline is "
+            "{countdown}.",
+            **values,
         )
     if accepted:
-        return f"📅 {who} agreed: **{title}** is now {due_by(milestone)}."
-    return f"{who} would rather keep **{title}** due by {stamp(milestone.deadline)}."
+        return _(
+            "📅 {partner} agreed: **{title}** is now due by {deadline} ({countdown}).", **values
+        )
+    return _("{partner} would rather keep **{title}** due by {deadline}.", **values)
 
 
 def _note(proposal: SettleProposal) -> str:
@@ -151,36 +263,47 @@ def _note(proposal: SettleProposal) -> str:
 
 def settle_outcome(proposal: SettleProposal, currency: str) -> str:
     if proposal.status is not RequestStatus.ACCEPTED:
-        return WITHDRAWN
-    return (
-        f"🤝 Settled {format_amount(proposal.amount, currency)}: “{_note(proposal)}”. "
-        f"The pool is back to {format_amount(0, currency)}."
+        return _(WITHDRAWN)
+    return _(
+        "🤝 Settled {amount}: “{note}”. The pool is back to {zero}.",
+        amount=format_amount(proposal.amount, currency),
+        note=_note(proposal),
+        zero=format_amount(0, currency),
     )
 
 
 def settle_request(proposal: SettleProposal, partner: int, currency: str) -> str:
-    return (
-        f"💸 {mention(proposal.proposer_id)} proposes settling the pool of "
-        f"{format_amount(proposal.amount, currency)}: “{_note(proposal)}”.\n"
-        f"{mention(partner)}, press **Confirm** to agree."
+    # Translators: {button} is the label of the Confirm button under this message.
+    return _(
+        "💸 {member} proposes settling the pool of {amount}: “{note}”.\n"
+        "{partner}, press **{button}** to agree.",
+        member=mention(proposal.proposer_id),
+        amount=format_amount(proposal.amount, currency),
+        note=_note(proposal),
+        partner=mention(partner),
+        button=_(CONFIRM),
     )
 
 
 # -- private replies -----------------------------------------------------------------
 def milestone_added(milestone: Milestone, currency: str) -> str:
-    return (
-        f"Milestone **{title_of(milestone)}** added, {due_by(milestone)}, "
-        f"{pledge_text(milestone, currency)}."
+    return _(
+        "Milestone **{title}** added, due by {deadline} ({countdown}), {pledge}.",
+        title=title_of(milestone),
+        pledge=pledge_text(milestone, currency),
+        **_due(milestone),
     )
 
 
 def milestone_repeated(milestone: Milestone) -> str:
-    return (
-        f"You already added **{title_of(milestone)}**, {due_by(milestone)}; nothing new was stored."
+    return _(
+        "You already added **{title}**, due by {deadline} ({countdown}); nothing new was stored.",
+        title=title_of(milestone),
+        **_due(milestone),
     )
 
 
-NO_MILESTONES = "You have no milestones yet. Add one with `/milestone add`."
+NO_MILESTONES = N_("You have no milestones yet. Add one with `/milestone add`.")
 _ICONS = {
     MilestoneStatus.OPEN: "⏳",
     MilestoneStatus.CONFIRMED: "✅",
@@ -190,52 +313,68 @@ _ICONS = {
 
 
 def listed(milestone: Milestone, currency: str) -> str:
-    return (
-        f"{_ICONS[milestone.status]} **{title_of(milestone)}**: {due_by(milestone)}, "
-        f"{pledge_text(milestone, currency)}, {milestone.status}"
+    # Translators: one line of `/milestone list`; {status} is open, confirmed, missed or void.
+    line = _(
+        "**{title}**: due by {deadline} ({countdown}), {pledge}, {status}",
+        title=title_of(milestone),
+        pledge=pledge_text(milestone, currency),
+        status=status_of(milestone),
+        **_due(milestone),
     )
+    return f"{_ICONS[milestone.status]} {line}"
 
 
 def entry_line(entry: LedgerEntry, currency: str) -> str:
-    when = stamp(entry.created_at, Stamp.DATE)
-    what = (
-        f"missed **{entry.milestone_title or '(deleted)'}**"
-        if entry.kind is EntryKind.MISS
-        else f"settled: {entry.note}"
-    )
-    who = mention(entry.member_id) if entry.member_id else "a former member"
-    return f"{when} {who} {what}: {format_amount(entry.amount, currency)}"
+    values = {
+        "when": stamp(entry.created_at, Stamp.DATE),
+        # Translators: who an entry of the pool is about, once they left the server.
+        "member": mention(entry.member_id) if entry.member_id else _("a former member"),
+        "amount": format_amount(entry.amount, currency),
+    }
+    if entry.kind is EntryKind.MISS:
+        return _(
+            "{when} {member} missed **{title}**: {amount}",
+            title=entry.milestone_title or _(DELETED),
+            **values,
+        )
+    return _("{when} {member} settled: {note}: {amount}", note=entry.note, **values)
 
 
 # -- the new-milestone and settling forms ---------------------------------------------
-NOT_YOUR_MISS = (
+NOT_YOUR_MISS = N_(
     "This button is for the member whose milestone was missed. "
     "Add one of your own with `/milestone add`."
 )
-GOAL_CLOSED = "That goal is closed now. Set a new one with `/goal set`, then add milestones to it."
-MILESTONE_FORM_TITLE = "New milestone"
-FORM_TITLE_LABEL = "What you will have done"
-FORM_TITLE_EXAMPLE = "For example: Pass the Module 3 quiz"
-FORM_DUE_LABEL = "Due date (YYYY-MM-DD)"
-FORM_PLEDGE_LABEL = "Pledge (0 for none)"
+GOAL_CLOSED = N_(
+    "That goal is closed now. Set a new one with `/goal set`, then add milestones to it."
+)
+MILESTONE_FORM_TITLE = N_("New milestone")
+FORM_TITLE_LABEL = N_("What you will have done")
+FORM_TITLE_EXAMPLE = N_("For example: Pass the Module 3 quiz")
+FORM_DUE_LABEL = N_("Due date (YYYY-MM-DD)")
+FORM_PLEDGE_LABEL = N_("Pledge (0 for none)")
 
 
 def form_due_example(day: str) -> str:
-    return f"For example {day}"
+    return _("For example {day}", day=day)
 
 
 def form_pledge_hint(max_stake: int, currency: str) -> str:
-    return f"0 to {max_stake} {currency}"
+    # Translators: the hint in the pledge field: from 0 to the server's largest pledge.
+    return _("0 to {max_stake} {currency}", max_stake=max_stake, currency=currency_label(currency))
 
 
-SETTLE_FORM_TITLE = "Propose settling the pool"
-SETTLE_NOTE_LABEL = "What was the pool used for?"
-SETTLE_NOTE_EXAMPLE = "For example: pizza for the study group"
+SETTLE_FORM_TITLE = N_("Propose settling the pool")
+SETTLE_NOTE_LABEL = N_("What was the pool used for?")
+SETTLE_NOTE_EXAMPLE = N_("For example: pizza for the study group")
 
 
 def settle_saved(amount: str) -> str:
-    return f"Proposal to settle {amount} saved."
+    return _("Proposal to settle {amount} saved.", amount=amount)
 
 
 def settle_repeated(amount: str) -> str:
-    return f"You already proposed settling {amount}; your partner hasn't answered yet."
+    return _(
+        "You already proposed settling {amount}; your partner hasn't answered yet.",
+        amount=amount,
+    )

@@ -8,20 +8,23 @@ from discord.ext import commands
 
 from bot.app import TandemBot
 from bot.errors import UserError
+from bot.i18n import _
 from bot.ledger import stake_in_minor_units
 from bot.milestones import MAX_TITLE_LENGTH, clean_text, parse_due
 from bot.models import Goal, Milestone, MilestoneAsk, MilestoneStatus, Partnership
 from bot.options import picked_id
 from bot.replies import NO_PINGS
 from cogs.common import capped, guild_config, own_choices
-from cogs.common.outbox import reply_stored
+from cogs.common.outbox import PartnerIs, reply_stored
 from cogs.common.threads import member_zone
 from cogs.ledger import messages
 from cogs.ledger.goals import goal_autocomplete, picked_goal
 
 open_milestone_autocomplete = own_choices(
     lambda bot, guild, member: bot.store.milestones.milestones_of(guild, member, open_only=True),
-    lambda m: app_commands.Choice(name=f"{m.title} (due {m.due_date})"[:100], value=str(m.id)),
+    lambda m: app_commands.Choice(
+        name=_("{title} (due {date})", title=m.title, date=m.due_date)[:100], value=str(m.id)
+    ),
 )
 
 
@@ -32,12 +35,14 @@ async def own_open_milestone(interaction: discord.Interaction[TandemBot], value:
         or milestone.owner_id != interaction.user.id
         or milestone.guild_id != interaction.guild_id
     ):
-        raise UserError("That is not one of your milestones. Pick one from the list.")
-    if milestone.status is not MilestoneStatus.OPEN or milestone.deadline <= discord.utils.utcnow():
-        state = (
-            "past its deadline" if milestone.status is MilestoneStatus.OPEN else milestone.status
-        )
-        raise UserError(f"**{messages.title_of(milestone)}** is already {state}.")
+        raise UserError(_("That is not one of your milestones. Pick one from the list."))
+    title = messages.title_of(milestone)
+    if milestone.status is not MilestoneStatus.OPEN:
+        status = messages.status_of(milestone)
+        # Translators: {status} is confirmed, missed or void.
+        raise UserError(_("**{title}** is already {status}.", title=title, status=status))
+    if milestone.deadline <= discord.utils.utcnow():
+        raise UserError(_("**{title}** is already past its deadline.", title=title))
     return milestone
 
 
@@ -71,7 +76,7 @@ async def add_milestone(
         added,
         saved=messages.milestone_added(added.value, config.currency),
         repeated=messages.milestone_repeated(added.value),
-        partner_is="told",
+        partner_is=PartnerIs.TOLD,
     )
 
 
@@ -113,7 +118,7 @@ class MilestoneCog(
             config.guild_id, interaction.user.id, open_only=False
         )
         if not mine:
-            raise UserError(messages.NO_MILESTONES)
+            raise UserError(_(messages.NO_MILESTONES))
         lines = [messages.listed(milestone, config.currency) for milestone in mine]
         await interaction.response.send_message(
             "\n".join(capped(lines)), ephemeral=True, allowed_mentions=NO_PINGS
@@ -156,7 +161,7 @@ class MilestoneCog(
         partnership = await self.bot.store.partnerships.partnership(milestone.partnership_id)
         if partnership is None or (partnership.ended_at is not None and new_due is not None):
             raise UserError(
-                "That milestone's partnership has ended: its deadline can no longer move."
+                _("That milestone's partnership has ended: its deadline can no longer move.")
             )
         now = discord.utils.utcnow()
         store = self.bot.store.milestones
@@ -173,7 +178,10 @@ class MilestoneCog(
             interaction,
             partnership,
             asked,
-            saved=f"Request about **{title}** saved.",
-            repeated=f"You already asked about **{title}**; your partner hasn't answered yet.",
-            partner_is="asked",
+            saved=_("Request about **{title}** saved.", title=title),
+            repeated=_(
+                "You already asked about **{title}**; your partner hasn't answered yet.",
+                title=title,
+            ),
+            partner_is=PartnerIs.ASKED,
         )

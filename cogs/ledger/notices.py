@@ -8,6 +8,7 @@ from typing import Any
 import discord
 
 from bot.app import TandemBot
+from bot.i18n import _
 from bot.models import (
     NoticeKind,
     Partnership,
@@ -57,7 +58,7 @@ async def render_milestone_added(
     partner = pair.partner_of(milestones[0].owner_id)
     text = messages.added(
         milestones,
-        None if goal is None else goal.text or "(deleted)",
+        None if goal is None else goal.text or _(messages.DELETED),
         partner,
         await bot.store.guilds.currency(pair.guild_id),
     )

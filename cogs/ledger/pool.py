@@ -10,10 +10,11 @@ from discord.ext import commands
 
 from bot.app import TandemBot
 from bot.errors import UserError
+from bot.i18n import N_, _, ngettext
 from bot.ledger import MAX_NOTE_LENGTH, format_amount
 from bot.mentors import refuse_settlement_proposal
 from bot.milestones import clean_text
-from bot.models import GuildConfig, Partnership
+from bot.models import GuildConfig, Partnership, PoolSummary
 from bot.replies import NO_PINGS
 from cogs.common import (
     SafeButton,
@@ -26,7 +27,7 @@ from cogs.common import (
     view_of,
 )
 from cogs.common.guide import how_it_works
-from cogs.common.outbox import reply_stored
+from cogs.common.outbox import PartnerIs, reply_stored
 from cogs.common.text import mention, shortened
 from cogs.ledger import messages
 from cogs.ledger.views import SettleButton
@@ -36,7 +37,7 @@ from cogs.ledger.views import SettleButton
 # 2,000-character message limit, however long the server's course names are.
 POOLS_PER_PAGE = 10
 COURSE_SHOWN = 60
-MOD_ONLY = "Only members with Manage Server can see every pool."
+MOD_ONLY = N_("Only members with Manage Server can see every pool.")
 
 
 def may_propose(partnership: Partnership, member: int) -> bool:
@@ -70,7 +71,7 @@ async def propose_settling(
         proposed,
         saved=messages.settle_saved(amount),
         repeated=messages.settle_repeated(amount),
-        partner_is="asked",
+        partner_is=PartnerIs.ASKED,
     )
 
 
@@ -97,13 +98,16 @@ class PoolCog(
         partnership = await resolve_pool(interaction, course)
         balance = await self.bot.store.ledger.balance(partnership.id)
         entries = await self.bot.store.ledger.recent(partnership.id)
-        ended = " (partnership ended)" if partnership.ended_at else ""
+        values = {"course": partnership.course, "amount": format_amount(balance, config.currency)}
         lines = [
-            f"**Shared pool ({partnership.course}{ended})**: "
-            f"{format_amount(balance, config.currency)}"
+            _("**Shared pool ({course} (partnership ended))**: {amount}", **values)
+            if partnership.ended_at
+            else _("**Shared pool ({course})**: {amount}", **values)
         ]
-        lines += [messages.entry_line(e, config.currency) for e in entries] or ["No entries yet."]
-        lines.append("Tandem records pledges; it moves no money.")
+        lines += [messages.entry_line(e, config.currency) for e in entries] or [
+            _("No entries yet.")
+        ]
+        lines.append(_("Tandem records pledges; it moves no money."))
         buttons: list[discord.ui.Item[Any]] = [how_it_works("milestones")]
         if balance > 0 and may_propose(partnership, interaction.user.id):
             buttons.insert(0, SettleButton(partnership.id))
@@ -147,18 +151,17 @@ async def overview_page(
 ) -> tuple[str, discord.ui.View]:
     """One page of the server's pools, largest first, with buttons to the pages beside it."""
     shown = await tandem(interaction).store.ledger.overview(config.guild_id, page, POOLS_PER_PAGE)
-    lines = [
-        f"• **{shortened(p.course, COURSE_SHOWN)}** {mention(p.members[0])} & {mention(p.members[1])}: "
-        f"{format_amount(p.balance, config.currency)}" + ("" if p.active else " (ended)")
-        for p in shown.pools
-    ]
-    total = format_amount(shown.total, config.currency)
-    body = "\n".join(lines) or "No pool has any entries yet."
-    content = (
-        f"**Pools in this server** (page {shown.page} of {shown.pages}, "
-        f"{shown.pool_count} pool{'' if shown.pool_count == 1 else 's'})\n{body}\n"
-        f"**Total: {total}**"
+    lines = [pool_line(pool, config.currency) for pool in shown.pools]
+    body = "\n".join(lines) or _("No pool has any entries yet.")
+    header = ngettext(
+        "**Pools in this server** (page {page} of {pages}, {count} pool)",
+        "**Pools in this server** (page {page} of {pages}, {count} pools)",
+        shown.pool_count,
+        page=shown.page,
+        pages=shown.pages,
     )
+    total = _("**Total: {amount}**", amount=format_amount(shown.total, config.currency))
+    content = f"{header}\n{body}\n{total}"
     view = view_of(
         PoolPageButton("prev", shown.page - 1, disabled=shown.page <= 1),
         PoolPageButton("next", shown.page + 1, disabled=shown.page >= shown.pages),
@@ -166,12 +169,25 @@ async def overview_page(
     return content, view
 
 
+def pool_line(pool: PoolSummary, currency: str) -> str:
+    """One pool of `/pool overview`: its course, its pair and its balance."""
+    values = {
+        "course": shortened(pool.course, COURSE_SHOWN),
+        "member": mention(pool.members[0]),
+        "partner": mention(pool.members[1]),
+        "amount": format_amount(pool.balance, currency),
+    }
+    if pool.active:
+        return _("• **{course}** {member} & {partner}: {amount}", **values)
+    return _("• **{course}** {member} & {partner}: {amount} (ended)", **values)
+
+
 class PoolPageButton(SafeButton, template=r"tandem:pools:(?P<direction>prev|next):(?P<page>\d+)"):
     """Previous or next page of `/pool overview`: the page is in the custom id."""
 
     def __init__(self, direction: str, page: int, *, disabled: bool = False) -> None:
         item = button(
-            "◀ Previous" if direction == "prev" else "Next ▶",
+            _("◀ Previous") if direction == "prev" else _("Next ▶"),
             f"tandem:pools:{direction}:{max(page, 0)}",
             discord.ButtonStyle.secondary,
         )
@@ -182,7 +198,7 @@ class PoolPageButton(SafeButton, template=r"tandem:pools:(?P<direction>prev|next
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         # The button is checked again: whoever presses it must still manage the server.
         if not interaction.permissions.manage_guild:
-            raise UserError(MOD_ONLY)
+            raise UserError(_(MOD_ONLY))
         content, view = await overview_page(interaction, await guild_config(interaction), self.page)
         await interaction.response.edit_message(
             content=content, view=view, allowed_mentions=NO_PINGS

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import discord
 
 from bot.errors import UserError
+from bot.i18n import _
 from bot.ledger import MAX_NOTE_LENGTH, settlement_amount
 from bot.mentors import refuse_settlement_proposal
 from bot.milestones import MAX_TITLE_LENGTH
@@ -44,15 +45,20 @@ def _field(
 def milestone_form(goal_id: int, due_example: str, pledge_hint: str) -> discord.ui.Modal:
     """Title, due date and pledge of a new milestone for this goal, as `/milestone add` asks."""
     form = discord.ui.Modal(
-        title=messages.MILESTONE_FORM_TITLE, custom_id=f"tandem:milestone-form:{goal_id}"
+        title=_(messages.MILESTONE_FORM_TITLE), custom_id=f"tandem:milestone-form:{goal_id}"
     )
     form.add_item(
-        _field(messages.FORM_TITLE_LABEL, "title", messages.FORM_TITLE_EXAMPLE, MAX_TITLE_LENGTH)
+        _field(
+            _(messages.FORM_TITLE_LABEL),
+            "title",
+            _(messages.FORM_TITLE_EXAMPLE),
+            MAX_TITLE_LENGTH,
+        )
     )
     form.add_item(
-        _field(messages.FORM_DUE_LABEL, "due", messages.form_due_example(due_example), 10)
+        _field(_(messages.FORM_DUE_LABEL), "due", messages.form_due_example(due_example), 10)
     )
-    form.add_item(_field(messages.FORM_PLEDGE_LABEL, "pledge", pledge_hint, 10, required=False))
+    form.add_item(_field(_(messages.FORM_PLEDGE_LABEL), "pledge", pledge_hint, 10, required=False))
     form.stop()
     return form
 
@@ -60,10 +66,16 @@ def milestone_form(goal_id: int, due_example: str, pledge_hint: str) -> discord.
 def settle_form(partnership_id: int) -> discord.ui.Modal:
     """The note of a settlement, as `/pool settle` asks for it."""
     form = discord.ui.Modal(
-        title=messages.SETTLE_FORM_TITLE, custom_id=f"tandem:pool-settle-form:{partnership_id}"
+        title=_(messages.SETTLE_FORM_TITLE),
+        custom_id=f"tandem:pool-settle-form:{partnership_id}",
     )
     form.add_item(
-        _field(messages.SETTLE_NOTE_LABEL, "note", messages.SETTLE_NOTE_EXAMPLE, MAX_NOTE_LENGTH)
+        _field(
+            _(messages.SETTLE_NOTE_LABEL),
+            "note",
+            _(messages.SETTLE_NOTE_EXAMPLE),
+            MAX_NOTE_LENGTH,
+        )
     )
     form.stop()
     return form
@@ -81,7 +93,7 @@ class NewMilestoneButton(
     def __init__(self, partnership_id: int, run: int) -> None:
         super().__init__(
             button(
-                messages.NEW_MILESTONE,
+                _(messages.NEW_MILESTONE),
                 f"tandem:milestone-next:{partnership_id}:{run}",
                 discord.ButtonStyle.primary,
             )
@@ -96,13 +108,13 @@ class NewMilestoneButton(
         missed = await bot.store.milestones.missed_in_run(partnership.id, from_timestamp(self.run))
         goals = [m.goal_id for m in missed if m.owner_id == member]
         if not goals:
-            raise UserError(messages.NOT_YOUR_MISS)
+            raise UserError(_(messages.NOT_YOUR_MISS))
         active = {
             g.id for g in await bot.store.milestones.active_goals(partnership.guild_id, member)
         }
         goal_id = next((goal for goal in goals if goal in active), None)
         if goal_id is None:
-            raise UserError(messages.GOAL_CLOSED)
+            raise UserError(_(messages.GOAL_CLOSED))
         config = await guild_config(interaction)
         zone = await member_zone(bot, partnership, member)
         today = discord.utils.utcnow().astimezone(ZoneInfo(zone)).date()
@@ -121,7 +133,7 @@ class SettleButton(SafeButton, template=r"tandem:pool-settle:(?P<partnership_id>
     def __init__(self, partnership_id: int) -> None:
         super().__init__(
             button(
-                messages.PROPOSE_SETTLING,
+                _(messages.PROPOSE_SETTLING),
                 f"tandem:pool-settle:{partnership_id}",
                 discord.ButtonStyle.primary,
             )

@@ -10,10 +10,13 @@ from discord.ext import commands
 
 from bot.app import TandemBot
 from bot.errors import UserError
+from bot.i18n import _, ngettext
+from bot.languages import locale_name, parse_languages, suggestions
 from bot.ledger import format_amount
 from bot.log import get
 from bot.matching import Seeker, check_pace, clean_course, course_key
 from bot.models import Cadence, EndCause, Partnership, Profile, Role
+from bot.options import AUTOCOMPLETE_LIMIT
 from bot.replies import NO_PINGS
 from bot.schedule import WeeklyTime, describe_in_zone
 from cogs.common import (
@@ -25,6 +28,7 @@ from cogs.common import (
     resolve_partnership,
 )
 from cogs.common.guide import how_it_works
+from cogs.common.languages import pair_language
 from cogs.common.matchmaker import find_partner, paired_text
 from cogs.common.options import Clock, Weekday, Zone
 from cogs.common.text import mention
@@ -57,8 +61,10 @@ def _refuse_unpostable(interaction: discord.Interaction[TandemBot]) -> None:
     )
     if not (granted.view_channel and can_post):
         raise UserError(
-            "I can't post in this channel, so your invitation could not be seen here. "
-            "Please use `/partner request` in a channel where I can send messages."
+            _(
+                "I can't post in this channel, so your invitation could not be seen here. "
+                "Please use `/partner request` in a channel where I can send messages."
+            )
         )
 
 
@@ -118,6 +124,8 @@ class PairingCog(
         if found.value is None:
             former = await self.bot.store.queue.former_partners_waiting(guild_id, key, user_id)
             text = messages.queued(name, updated, former)
+            if await self.bot.store.queue.nobody_shares_language(guild_id, key, user_id):
+                text += "\n" + messages.no_shared_language()
         else:
             text = await paired_text(self.bot, found.value, user_id, delivery)
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
@@ -145,13 +153,14 @@ class PairingCog(
         role: str = Role.PEER.value,
     ) -> None:
         if member.bot:
-            raise UserError("Bots can't be accountability partners. Invite a fellow learner!")
+            raise UserError(_("Bots can't be accountability partners. Invite a fellow learner!"))
         if member.id == interaction.user.id:
             raise UserError(
-                "You can't be your own partner. Invite someone else, or use `/partner find`."
+                _("You can't be your own partner. Invite someone else, or use `/partner find`.")
             )
         if role not in (Role.PEER, Role.MENTOR):
-            raise UserError("Choose `peer` or `mentor` for `as`.")
+            # Translators: `peer` and `mentor` are the choices of the `/partner request` option `as`.
+            raise UserError(_("Choose `peer` or `mentor` for `as`."))
         invitee_role = Role(role)
         await self._refuse_private_thread(interaction)
         _refuse_unpostable(interaction)
@@ -171,14 +180,26 @@ class PairingCog(
             invitee_role,
         )
         delivery = await self.bot.outbox.flush(invited.notices)
-        what = "your mentor" if invitee_role is Role.MENTOR else "your partner"
-        text = (
-            f"I invited {mention(member.id)} to be {what} for **{name}** in <#{channel_id}>; "
-            "only they can accept."
-            if delivery.done(invited.notices)
-            else f"Your invitation to {mention(member.id)} is saved, but {delivery.problem}. "
-            f"It will appear in <#{channel_id}> as soon as it can."
-        )
+        where = {"member": mention(member.id), "course": name, "channel": f"<#{channel_id}>"}
+        if not delivery.done(invited.notices):
+            text = _(
+                "Your invitation to {member} is saved, but {problem}. "
+                "It will appear in {channel} as soon as it can.",
+                problem=delivery.problem,
+                **where,
+            )
+        elif invitee_role is Role.MENTOR:
+            text = _(
+                "I invited {member} to be your mentor for **{course}** in {channel}; "
+                "only they can accept.",
+                **where,
+            )
+        else:
+            text = _(
+                "I invited {member} to be your partner for **{course}** in {channel}; "
+                "only they can accept.",
+                **where,
+            )
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
 
     async def _refuse_private_thread(self, interaction: discord.Interaction[TandemBot]) -> None:
@@ -188,8 +209,10 @@ class PairingCog(
             await self.bot.store.partnerships.partnership_in_thread(here) is not None
         ):
             raise UserError(
-                "Invitations mention the member you invite, and a mention in a private thread "
-                "would add them to it. Please use `/partner request` in a public channel."
+                _(
+                    "Invitations mention the member you invite, and a mention in a private thread "
+                    "would add them to it. Please use `/partner request` in a public channel."
+                )
             )
 
     @app_commands.command(name="status", description="Your partner, thread and check-in schedule")
@@ -215,7 +238,7 @@ class PairingCog(
         guide = "mentors" if any(p.mentor is not None for p in mine) else "partners"
         view = discord.ui.View(timeout=None).add_item(how_it_works(guide))
         await interaction.response.send_message(
-            "\n\n".join(lines or [messages.NO_PARTNER]),
+            "\n\n".join(lines or [_(messages.NO_PARTNER)]),
             view=view,
             ephemeral=True,
             allowed_mentions=NO_PINGS,
@@ -224,6 +247,8 @@ class PairingCog(
     async def _describe(self, partnership: Partnership, user_id: int, now: datetime) -> str:
         """One pair as its member reads it: the real next check-in, the pool, any break."""
         extras = []
+        language = await pair_language(self.bot, partnership)
+        extras.append(messages.language_line(locale_name(language)))
         balance = await self.bot.store.ledger.balance(partnership.id)
         if balance:  # an empty pool says nothing
             currency = await self.bot.store.guilds.currency(partnership.guild_id)
@@ -250,27 +275,30 @@ class PairingCog(
     ) -> None:
         note = (reason or "").strip() or None
         if note is not None and len(note) > MAX_REASON_LENGTH:
-            raise UserError(f"Keep the reason under {MAX_REASON_LENGTH} characters.")
+            raise UserError(
+                ngettext(
+                    "Keep the reason under {count} character.",
+                    "Keep the reason under {count} characters.",
+                    MAX_REASON_LENGTH,
+                )
+            )
         partnership = await resolve_partnership(interaction, course)
         await interaction.response.defer(ephemeral=True, thinking=True)
         ended = await self.bot.store.partnerships.end(
             partnership.id, interaction.user.id, EndCause.ENDED, note, discord.utils.utcnow()
         )
         if not ended.value:
-            raise UserError("This partnership has already ended.")
+            raise UserError(_("This partnership has already ended."))
         log.info("partnership %s ended by member %s", partnership.id, interaction.user.id)
         delivery = await self.bot.outbox.flush(ended.notices)
-        told = (
-            ""
-            if delivery.done(ended.notices)
-            else " I'll post the goodbye in your thread as soon as Discord lets me."
+        text = _(
+            "Your partnership for **{course}** has ended. Thank you for showing up. "
+            "Use `/partner find` whenever you want a new partner.",
+            course=partnership.course,
         )
-        await interaction.followup.send(
-            f"Your partnership for **{partnership.course}** has ended. Thank you for showing up. "
-            f"Use `/partner find` whenever you want a new partner.{told}",
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
-        )
+        if not delivery.done(ended.notices):
+            text += " " + _("I'll post the goodbye in your thread as soon as Discord lets me.")
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
 
     @app_commands.command(name="leave_queue", description="Stop waiting for a partner")
     @app_commands.describe(course="Only this course (default: every course you are queued for)")
@@ -284,10 +312,12 @@ class PairingCog(
         )
         if not left:
             raise UserError(
-                "You are not waiting for a partner" + (f" in **{course}**." if course else ".")
+                _("You are not waiting for a partner in **{course}**.", course=course)
+                if course
+                else _("You are not waiting for a partner.")
             )
         await interaction.response.send_message(
-            "You left the queue for " + ", ".join(f"**{c}**" for c in left) + ".",
+            _("You left the queue for {courses}.", courses=", ".join(f"**{c}**" for c in left)),
             ephemeral=True,
             allowed_mentions=NO_PINGS,
         )
@@ -307,6 +337,16 @@ class PairingCog(
             )
 
 
+async def languages_autocomplete(
+    interaction: discord.Interaction[TandemBot], typed: str
+) -> list[app_commands.Choice[str]]:
+    """The languages named so far plus those matching the last word, by name."""
+    return [
+        app_commands.Choice(name=label, value=value)
+        for label, value in suggestions(typed, AUTOCOMPLETE_LIMIT)
+    ]
+
+
 class ProfileCog(commands.Cog):
     def __init__(self, bot: TandemBot) -> None:
         self.bot = bot
@@ -319,8 +359,10 @@ class ProfileCog(commands.Cog):
         timezone="Your IANA time zone, e.g. Asia/Kolkata; every time is shown in it",
         leaderboard="Show or hide your name on the leaderboard and in celebrations",
         reminders="Whether you also get a heads-up the day before each check-in",
+        languages="Up to three languages you study in, e.g. es, pt; partners share one (none: any)",
     )
     @app_commands.choices(leaderboard=LEADERBOARD_CHOICES, reminders=REMINDER_CHOICES)
+    @app_commands.autocomplete(languages=languages_autocomplete)
     @app_commands.guild_only()
     async def profile(
         self,
@@ -328,23 +370,29 @@ class ProfileCog(commands.Cog):
         timezone: Zone | None = None,
         leaderboard: str | None = None,
         reminders: str | None = None,
+        languages: str | None = None,
     ) -> None:
         guild_id = guild_id_of(interaction)
         user_id = interaction.user.id
         if leaderboard not in (None, "show", "hide"):
-            raise UserError("Choose `show` or `hide` for the leaderboard.")
+            # Translators: `show` and `hide` are the choices of the `/profile` option `leaderboard`.
+            raise UserError(_("Choose `show` or `hide` for the leaderboard."))
         if reminders not in (None, "all", "checkin_only"):
-            raise UserError("Choose `all` or `checkin_only` for your reminders.")
+            # Translators: `all` and `checkin_only` are the choices of the `/profile` option
+            # `reminders`.
+            raise UserError(_("Choose `all` or `checkin_only` for your reminders."))
+        codes = None if languages is None else parse_languages(languages)
         store = self.bot.store.profiles
         profile = (
             await store.profile(guild_id, user_id)
-            if timezone is None and leaderboard is None and reminders is None
+            if timezone is None and leaderboard is None and reminders is None and codes is None
             else await store.update_profile(
                 guild_id,
                 user_id,
                 zone=timezone,
                 hidden=None if leaderboard is None else leaderboard == "hide",
                 heads_up=None if reminders is None else reminders == "all",
+                languages=codes,
             )
         )
         await interaction.response.send_message(
@@ -355,20 +403,28 @@ class ProfileCog(commands.Cog):
 def describe_profile(profile: Profile) -> str:
     now = discord.utils.utcnow()
     zone = (
-        f"Your time zone is **{profile.zone}**. It is {describe_in_zone(now, profile.zone)} "
-        "for you right now."
+        _(
+            "Your time zone is **{zone}**. It is {now} for you right now.",
+            zone=profile.zone,
+            now=describe_in_zone(now, profile.zone),
+        )
         if profile.zone
-        else "You haven't set a time zone: use `/profile timezone:` (times are shown in your "
-        "pair's zone until then)."
+        else _(
+            "You haven't set a time zone: use `/profile timezone:` (times are shown in your "
+            "pair's zone until then)."
+        )
     )
     board = (
-        "You are **hidden** from the leaderboard; celebrations of your milestones don't name you."
+        _(
+            "You are **hidden** from the leaderboard; celebrations of your milestones "
+            "don't name you."
+        )
         if profile.leaderboard_hidden
-        else "You **appear** on the leaderboard and in celebrations."
+        else _("You **appear** on the leaderboard and in celebrations.")
     )
     reminders = (
-        "You get a **heads-up** 24 hours before each check-in, and the check-in reminder."
+        _("You get a **heads-up** 24 hours before each check-in, and the check-in reminder.")
         if profile.heads_up
-        else "You get **only the check-in reminder**, no heads-up the day before."
+        else _("You get **only the check-in reminder**, no heads-up the day before.")
     )
-    return f"{zone}\n{board}\n{reminders}"
+    return f"{zone}\n{board}\n{reminders}\n{messages.languages_line(profile.languages)}"

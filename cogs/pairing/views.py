@@ -7,10 +7,12 @@ from typing import Any
 import discord
 
 from bot.errors import UserError
+from bot.i18n import _, speaking
 from bot.log import get
 from bot.models import Invitation, InvitationStatus
 from bot.replies import NO_PINGS
 from cogs.common import SafeButton, tandem
+from cogs.common.languages import server_language
 from cogs.common.matchmaker import paired_text, still_here
 from cogs.common.text import mention
 from cogs.common.threads import partner_channel
@@ -26,7 +28,7 @@ class InvitationButton(
         accept = action == "accept"
         super().__init__(
             discord.ui.Button(
-                label="Accept" if accept else "Decline",
+                label=_("Accept") if accept else _("Decline"),
                 style=discord.ButtonStyle.success if accept else discord.ButtonStyle.secondary,
                 custom_id=f"tandem:invite:{action}:{invitation_id}",
             )
@@ -39,11 +41,16 @@ class InvitationButton(
         bot = tandem(interaction)
         invitation = await bot.store.invitations.invitation(self.invitation_id)
         if invitation is None:
-            raise UserError("This invitation no longer exists.")
+            raise UserError(_("This invitation no longer exists."))
         if interaction.user.id != invitation.invitee_id:
-            raise UserError(f"Only {mention(invitation.invitee_id)} can answer this invitation.")
+            raise UserError(
+                _(
+                    "Only {member} can answer this invitation.",
+                    member=mention(invitation.invitee_id),
+                )
+            )
         if invitation.status is not InvitationStatus.PENDING:
-            raise UserError("This invitation has already been answered.")
+            raise UserError(_("This invitation has already been answered."))
         if self.action == "decline":
             declined = await bot.store.invitations.decline(invitation, discord.utils.utcnow())
             await interaction.response.defer()
@@ -54,12 +61,14 @@ class InvitationButton(
             await self._redraw_legacy(interaction)
 
     async def _redraw_legacy(self, interaction: discord.Interaction[Any]) -> None:
-        """An invitation made before the outbox existed has no outbox row: edit it here."""
-        answered = await tandem(interaction).store.invitations.invitation(self.invitation_id)
-        if interaction.message is not None:
-            await interaction.message.edit(
-                content=answered_text(answered), view=None, allowed_mentions=NO_PINGS
-            )
+        """An invitation made before the outbox existed has no outbox row: edit it here, in
+        the server's language like every public message."""
+        bot = tandem(interaction)
+        answered = await bot.store.invitations.invitation(self.invitation_id)
+        if interaction.message is not None and interaction.guild_id is not None:
+            with speaking(await server_language(bot, interaction.guild_id)):
+                content = answered_text(answered)
+            await interaction.message.edit(content=content, view=None, allowed_mentions=NO_PINGS)
 
     async def _accept(self, interaction: discord.Interaction[Any], invitation: Invitation) -> None:
         bot = tandem(interaction)
@@ -67,16 +76,22 @@ class InvitationButton(
         present = await still_here(bot, invitation.guild_id, invitation.inviter_id)
         if present is None:
             raise UserError(
-                f"I couldn't check with Discord that {mention(invitation.inviter_id)} is still "
-                "in this server. Please press **Accept** again in a moment."
+                # Translators: **Accept** is the invitation's button: use its translation.
+                _(
+                    "I couldn't check with Discord that {member} is still in this server. "
+                    "Please press **Accept** again in a moment.",
+                    member=mention(invitation.inviter_id),
+                )
             )
         if not present:
             gone = await bot.store.departures.forget_waiting(
                 invitation.guild_id, invitation.inviter_id, discord.utils.utcnow()
             )
             await interaction.response.send_message(
-                f"{mention(invitation.inviter_id)} is no longer in this server, so this "
-                "invitation was withdrawn.",
+                _(
+                    "{member} is no longer in this server, so this invitation was withdrawn.",
+                    member=mention(invitation.inviter_id),
+                ),
                 ephemeral=True,
                 allowed_mentions=NO_PINGS,
             )

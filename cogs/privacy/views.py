@@ -8,6 +8,7 @@ import discord
 
 from bot.app import TandemBot
 from bot.errors import UserError
+from bot.i18n import _
 from bot.log import get
 from bot.replies import NO_PINGS
 from cogs.common import SafeButton, button, tandem
@@ -17,10 +18,14 @@ log = get("privacy")
 
 
 class EraseButton(SafeButton, template=r"tandem:erase:(?P<guild_id>\d+):(?P<user_id>\d+)"):
+    remembers_language = False
+
     def __init__(self, guild_id: int, user_id: int) -> None:
         super().__init__(
             button(
-                "Delete my data", f"tandem:erase:{guild_id}:{user_id}", discord.ButtonStyle.danger
+                _("Delete my data"),
+                f"tandem:erase:{guild_id}:{user_id}",
+                discord.ButtonStyle.danger,
             )
         )
         self.guild_id = guild_id
@@ -29,16 +34,19 @@ class EraseButton(SafeButton, template=r"tandem:erase:(?P<guild_id>\d+):(?P<user
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         """Erase once; pressing again finds nothing left and says so just the same."""
         if interaction.user.id != self.user_id or interaction.guild_id != self.guild_id:
-            raise UserError("Only the member who asked can confirm this deletion.")
+            raise UserError(_("Only the member who asked can confirm this deletion."))
         bot = tandem(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         erased = await bot.store.privacy.erase(self.guild_id, self.user_id, discord.utils.utcnow())
+        bot.store.languages.forget(self.user_id)
         log.info("erased the data of member %s in guild %s", self.user_id, self.guild_id)
         await _remove_answers(bot, erased.value.answer_messages)
         await bot.outbox.flush(erased.notices)
         await interaction.edit_original_response(
-            content="Done: everything Tandem stored about you in this server is deleted. "
-            "Thank you for the weeks you studied with Tandem.",
+            content=_(
+                "Done: everything Tandem stored about you in this server is deleted. "
+                "Thank you for the weeks you studied with Tandem."
+            ),
             view=None,
             allowed_mentions=NO_PINGS,
         )

@@ -10,10 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.ledger import format_amount
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from bot.i18n import _, babel_locale
+from bot.ledger import MINOR_PER_UNIT
 from bot.progress import Cell, MemberProgress, ProgressCard
 from cogs.common.pictures import PICTURE_WIDTH, SMALLEST_TEXT, THEME, Canvas, fitted, text_width
 from cogs.progress import messages
@@ -21,6 +26,7 @@ from cogs.progress import messages
 MARGIN = 40
 INNER = PICTURE_WIDTH - 2 * MARGIN
 FIGURES_TOP, FIGURE_SIZE, LABEL_SIZE = 150, 60, 24
+LABEL_LINE = 28  # a label's second line, if it needs one, above the weeks' dates
 WEEKS_TOP = 290  # the weeks' dates, above the first row
 ROWS_TOP = WEEKS_TOP + 40
 ROW_HEIGHT = 126
@@ -66,8 +72,9 @@ def draw_card(card: ProgressCard, people: Mapping[int, Person]) -> bytes:
     for at, figure in enumerate(shown):
         left = MARGIN + at * column
         canvas.text((left, FIGURES_TOP), figure.shown, FIGURE_SIZE, figure.colour, bold=True)
-        label = fitted(figure.label, LABEL_SIZE, column - 16)
-        canvas.text((left, FIGURES_TOP + 74), label, LABEL_SIZE, THEME.muted)
+        for line, label in enumerate(label_lines(figure.label, column - 16)):
+            top = FIGURES_TOP + 74 + line * LABEL_LINE
+            canvas.text((left, top), label, LABEL_SIZE, THEME.muted)
     _week_labels(canvas, card)
     for row, member in enumerate(card.members):
         _member_row(canvas, member, people[member.user_id], row)
@@ -75,28 +82,46 @@ def draw_card(card: ProgressCard, people: Mapping[int, Person]) -> bytes:
 
 
 def figures(card: ProgressCard) -> tuple[Figure, ...]:
-    """The streak and milestones done of whose card it is, and the pair's pool."""
+    """The streak and milestones done of whose card it is, and the pair's pool, their
+    numbers written as the reader's language writes them."""
     subject = card.members[0]
-    pool = format_amount(card.pool, card.currency)
     return (
         Figure(
-            "streak", subject.streak, str(subject.streak), messages.streak(card.weekly), THEME.warn
+            "streak",
+            subject.streak,
+            format_decimal(subject.streak, locale=babel_locale()),
+            messages.streak(card.weekly),
+            THEME.warn,
         ),
         Figure(
             "confirmed",
             subject.confirmed,
-            str(subject.confirmed),
+            format_decimal(subject.confirmed, locale=babel_locale()),
             messages.done(subject.confirmed),
             THEME.good,
         ),
-        Figure(
-            "pool",
-            card.pool,
-            pool.removesuffix(f" {card.currency}"),
-            f"{card.currency} {messages.POOL}",
-            THEME.text,
-        ),
+        Figure("pool", card.pool, _amount(card.pool), messages.pool(card.currency), THEME.text),
     )
+
+
+def _amount(minor: int) -> str:
+    """An amount in minor units, as a number in the reader's language: cents only if any."""
+    pattern = "#,##0" if minor % MINOR_PER_UNIT == 0 else "#,##0.00"
+    return format_decimal(Decimal(minor) / MINOR_PER_UNIT, format=pattern, locale=babel_locale())
+
+
+def label_lines(label: str, width: int) -> list[str]:
+    """A figure's label on one line, or on two where a language's words are longer than
+    English's (broken between words), cut only if even that does not fit."""
+    if text_width(label, LABEL_SIZE) <= width:
+        return [label]
+    words = label.split(" ")
+    first = words[0]
+    rest = words[1:]
+    while rest and text_width(f"{first} {rest[0]}", LABEL_SIZE) <= width:
+        first = f"{first} {rest.pop(0)}"
+    lines = [first, " ".join(rest)] if rest else [first]
+    return [fitted(line, LABEL_SIZE, width) for line in lines]
 
 
 def _title(course: str) -> tuple[str, int]:
@@ -148,10 +173,15 @@ def _week_labels(canvas: Canvas, card: ProgressCard) -> None:
             day = _local(card, week)
             canvas.text(
                 (cell_box(0, column)[0], WEEKS_TOP),
-                f"{day.day} {day:%b}",
+                week_label(day),
                 SMALLEST_TEXT,
                 THEME.muted,
             )
+
+
+def week_label(day: datetime) -> str:
+    """A week's date as the reader's language writes it short: `5 Jan`."""
+    return format_date(day, "d MMM", locale=babel_locale())
 
 
 def _local(card: ProgressCard, week: datetime) -> datetime:
@@ -165,7 +195,7 @@ def _member_row(canvas: Canvas, member: MemberProgress, person: Person, row: int
     if person.role:
         canvas.text((MARGIN + width + 16, top + 5), person.role, LABEL_SIZE, THEME.muted)
     if not member.checks_in:
-        canvas.text((MARGIN, top + 56), messages.NO_CHECKINS, LABEL_SIZE, THEME.muted)
+        canvas.text((MARGIN, top + 56), _(messages.NO_CHECKINS), LABEL_SIZE, THEME.muted)
         return
     for column, cell in enumerate(member.cells):
         box = cell_box(row, column)

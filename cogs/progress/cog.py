@@ -9,6 +9,7 @@ from discord.ext import commands
 
 from bot.app import TandemBot
 from bot.errors import UserError
+from bot.i18n import _
 from bot.models import Partnership
 from bot.replies import NO_PINGS
 from cogs.common import guild_id_of, in_course, partnered_course_autocomplete, resolve_partnership
@@ -87,8 +88,8 @@ class ProgressCog(commands.Cog):
         )
         shared = [pair for pair in in_course(mine, course) if pair.includes(member.id)]
         if not shared:
-            raise UserError(NOT_YOUR_PARTNER)
+            raise UserError(_(NOT_YOUR_PARTNER))
         here = [pair for pair in shared if pair.thread_id == interaction.channel_id]
         if not here and len(shared) > 1:
-            raise UserError(SEVERAL_SHARED)
+            raise UserError(_(SEVERAL_SHARED))
         return (here or shared)[0]

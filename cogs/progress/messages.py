@@ -2,42 +2,55 @@
 
 from __future__ import annotations
 
+from bot.i18n import N_, _, ngettext
+from bot.ledger import currency_label
 from bot.progress import Cell
 
-NOT_YOUR_PARTNER = (
+NOT_YOUR_PARTNER = N_(
     "Progress cards are private to a partnership: you can see your own, or your partner's."
 )
-SEVERAL_SHARED = (
+SEVERAL_SHARED = N_(
     "You are partners in several courses: name the course, or use this in that"
     " partnership's thread."
 )
 # The card's colours, explained once in the message posted with it (only those it shows).
 COLOURS = {
-    Cell.CHECKED: "🟩 checked in",
-    Cell.MISSED: "🟥 missed",
-    Cell.PAUSED: "🟦 on a break",
-    Cell.OFF: "⬜ off week",
-    Cell.DUE: "🔲 due this week",
+    Cell.CHECKED: N_("🟩 checked in"),
+    Cell.MISSED: N_("🟥 missed"),
+    Cell.PAUSED: N_("🟦 on a break"),
+    Cell.OFF: N_("⬜ off week"),
+    Cell.DUE: N_("🔲 due this week"),
 }
-NO_CHECKINS = "Mentors don't check in"
-POOL = "in the pool"
-DONE = ("milestone done", "milestones done")
+NO_CHECKINS = N_("Mentors don't check in")
 
 
 def heading(name: str, course: str, shown: set[Cell]) -> str:
     """The message with a card: whose it is, then what its colours mean."""
-    colours = " · ".join(label for cell, label in COLOURS.items() if cell in shown)
-    return f"**{name}**'s progress in **{course}**" + (f"\n{colours}" if colours else "")
+    colours = " · ".join(_(label) for cell, label in COLOURS.items() if cell in shown)
+    whose = _("**{member}**'s progress in **{course}**", member=name, course=course)
+    return whose + (f"\n{colours}" if colours else "")
 
 
 def together(days: int) -> str:
-    return "paired today" if days == 0 else f"together {days} day{'' if days == 1 else 's'}"
+    """How long the pair has lasted, under the course name on the card."""
+    if days == 0:
+        return _("paired today")
+    return ngettext("together {count} day", "together {count} days", days)
 
 
 def streak(weekly: bool) -> str:
     """The streak figure's label: weeks, or check-ins for a pair every two weeks."""
-    return "week streak" if weekly else "check-ins in a row"
+    # Translators: under a large number on the progress card ("3", "week streak").
+    return _("week streak") if weekly else _("check-ins in a row")
 
 
 def done(count: int) -> str:
-    return DONE[count != 1]
+    # Translators: under a large number on a picture ("2", "milestones done").
+    return ngettext("milestone done", "milestones done", count)
+
+
+def pool(currency: str) -> str:
+    """The pool figure's label: the server's pledge label (`/setup`), then what it is."""
+    # Translators: under a large number on the progress card ("5", "points in the pool");
+    # {currency} is the server's pledge label, chosen by its moderators.
+    return _("{currency} in the pool", currency=currency_label(currency))

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import discord
+from babel import Locale, UnknownLocaleError
 from discord import app_commands
 from discord.ext import commands
 
+from bot import i18n
 from bot.app import TandemBot
 from bot.errors import UserError
-from bot.models import DEFAULT_CURRENCY, GuildConfig
+from bot.i18n import _
+from bot.languages import locale_name
+from bot.models import DEFAULT_CURRENCY, GuildConfig, ServerLanguage
+from bot.options import AUTOCOMPLETE_LIMIT
 from bot.recaps import RecapChange
 from bot.replies import NO_PINGS
 from bot.schedule import next_occurrence
 from bot.store.outbox import Undeliverable
 from cogs.common import capped, guild_id_of
+from cogs.common.languages import server_language
 from cogs.common.options import Clock, Weekday, Zone
 from cogs.common.threads import (
     LEADERBOARD_CHANNEL_NEEDS,
@@ -26,13 +32,15 @@ from cogs.setup import messages
 DEFAULT_MAX_PLEDGE = 100
 MAX_CURRENCY_LENGTH = 16
 MAX_PLEDGE_LIMIT = 1_000_000
+# The `/setup language` value that goes back to the language Discord reports for the server.
+DISCORD_DEFAULT = "discord"
 
 
 def permission_problems(
     leaderboard: discord.abc.GuildChannel, partners: discord.abc.GuildChannel
 ) -> list[str]:
     return [
-        f"{channel.mention}: {', '.join(missing)}"
+        messages.permission_problem(channel.mention, missing)
         for channel, needs in (
             (partners, PARTNER_CHANNEL_NEEDS),
             (leaderboard, LEADERBOARD_CHANNEL_NEEDS),
@@ -52,6 +60,50 @@ def check_max_pledge(max_pledge: int) -> int:
     if not 0 <= max_pledge <= MAX_PLEDGE_LIMIT:
         raise UserError(messages.bad_max_pledge(MAX_PLEDGE_LIMIT))
     return max_pledge
+
+
+def name_in_itself(locale: str) -> str:
+    """`Español (España)`: a shipped locale named in its own language, as its speakers
+    look for it."""
+    try:
+        name = Locale.parse(locale.replace("-", "_")).get_display_name() or locale
+    except (ValueError, UnknownLocaleError):
+        return locale
+    return name[:1].upper() + name[1:]
+
+
+def chosen_language(typed: str) -> str | None:
+    """The shipped locale a moderator picked (its code or its name, in any case), or None
+    for Discord's own server language; a `UserError` for any other value."""
+    if typed.strip().casefold() == DISCORD_DEFAULT:
+        return None
+    wanted = typed.strip().replace("_", "-").casefold()
+    for locale in i18n.shipped():
+        if wanted in (locale.casefold(), name_in_itself(locale).casefold()):
+            return locale
+    raise UserError(messages.unknown_language(typed))
+
+
+async def language_autocomplete(
+    interaction: discord.Interaction[TandemBot], current: str
+) -> list[app_commands.Choice[str]]:
+    """Every shipped language by its own name, and the way back to Discord's."""
+    typed = current.strip().casefold()
+    offered = [
+        *(
+            app_commands.Choice(name=name_in_itself(locale), value=locale)
+            for locale in i18n.shipped()
+        ),
+        app_commands.Choice(name=_(messages.DISCORDS_LANGUAGE), value=DISCORD_DEFAULT),
+    ]
+    return [
+        choice
+        for choice in offered
+        if any(
+            typed in name.casefold()
+            for name in (choice.name, choice.value, locale_name(choice.value))
+        )
+    ][:AUTOCOMPLETE_LIMIT]
 
 
 def undeliverable_lines(failed: list[Undeliverable]) -> list[str]:
@@ -81,7 +133,9 @@ class SetupCog(commands.Cog):
         recap_day="Day of the weekly recap picture in the leaderboard channel (default: Sunday)",
         recap_time="Time of the weekly recap, HH:MM on a 24-hour clock (default: 18:00)",
         recap_timezone="Time zone of the recap time, e.g. Europe/Berlin (default: UTC)",
+        language="Language of public messages (default: the server's language in Discord)",
     )
+    @app_commands.autocomplete(language=language_autocomplete)
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.checks.has_permissions(manage_guild=True)
@@ -95,12 +149,14 @@ class SetupCog(commands.Cog):
         recap_day: Weekday | None = None,
         recap_time: Clock | None = None,
         recap_timezone: Zone | None = None,
+        language: str | None = None,
     ) -> None:
         """With options it updates what is named; alone it shows how Tandem is doing."""
         guild_id = guild_id_of(interaction)
         current = await self.bot.store.guilds.get(guild_id)
         if current is None and (leaderboard_channel is None or partner_channel is None):
-            raise UserError(messages.BOTH_CHANNELS_FIRST)
+            raise UserError(_(messages.BOTH_CHANNELS_FIRST))
+        chosen = chosen_language(language) if language is not None else None
         config = GuildConfig(
             guild_id=guild_id,
             leaderboard_channel_id=leaderboard_channel.id
@@ -118,14 +174,20 @@ class SetupCog(commands.Cog):
         )
         recap = RecapChange(recap_day, recap_time, recap_timezone)
         changing = bool(recap) or any(
-            v is not None for v in (leaderboard_channel, partner_channel, currency, max_pledge)
+            v is not None
+            for v in (leaderboard_channel, partner_channel, currency, max_pledge, language)
         )
         if changing:
             problems = await self._problems(config)
             if problems:
-                raise UserError(messages.MISSING_PERMISSIONS + "\n".join(problems))
-            await self.bot.store.guilds.save(config, discord.utils.utcnow(), recap)
-        heading = (
+                raise UserError(messages.missing_permissions(problems))
+            await self.bot.store.guilds.save(
+                config,
+                discord.utils.utcnow(),
+                recap,
+                None if language is None else ServerLanguage(chosen),
+            )
+        heading = _(
             (messages.UPDATED if current else messages.SET_UP) if changing else messages.STATUS
         )
         await interaction.response.send_message(
@@ -140,13 +202,15 @@ class SetupCog(commands.Cog):
         if not isinstance(leaderboard, discord.TextChannel) or not isinstance(
             partners, discord.TextChannel
         ):
-            return [messages.CHANNEL_GONE]
+            return [_(messages.CHANNEL_GONE)]
         return permission_problems(leaderboard, partners)
 
     async def _status(self, heading: str, config: GuildConfig) -> str:
         problems = await self._problems(config)
         failed = await self.bot.store.outbox.undeliverable(config.guild_id)
         recap = await self.bot.store.recaps.recap_time(config.guild_id)
+        chosen = await self.bot.store.languages.server_language(config.guild_id)
+        language = await server_language(self.bot, config.guild_id)
         lines = [
             heading,
             *messages.settings(
@@ -156,6 +220,8 @@ class SetupCog(commands.Cog):
                 config.currency,
                 recap,
                 next_occurrence(recap, discord.utils.utcnow()),
+                locale_name(language),
+                chosen=chosen is not None,
             ),
             *(messages.missing(problem) for problem in problems),
             *undeliverable_lines(failed),

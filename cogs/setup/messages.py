@@ -4,26 +4,81 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from babel.numbers import format_decimal
+
+from bot.i18n import N_, _, babel_locale, ngettext
+from bot.ledger import currency_label
+from bot.models import NoticeKind
 from bot.schedule import WeeklyTime
 from bot.store.outbox import Undeliverable
 from cogs.common.text import Stamp, mention, stamp
 
-BOTH_CHANNELS_FIRST = (
+# Translated where they are shown (`_`), in the moderator's language.
+BOTH_CHANNELS_FIRST = N_(
     "Name both channels the first time: `leaderboard_channel` and `partner_channel`."
 )
-MISSING_PERMISSIONS = "I'm missing permissions I need:\n"
-CHANNEL_GONE = "a configured channel is gone: name both channels again"
-SET_UP = "✅ Tandem is set up."
-UPDATED = "✅ Tandem is updated."
-STATUS = "**Tandem in this server**"
+MISSING_PERMISSIONS = N_("I'm missing permissions I need:")
+CHANNEL_GONE = N_("a configured channel is gone: name both channels again")
+SET_UP = N_("✅ Tandem is set up.")
+UPDATED = N_("✅ Tandem is updated.")
+STATUS = N_("**Tandem in this server**")
+# Translators: the `/setup language` choice that goes back to the language Discord
+# reports for the server.
+DISCORDS_LANGUAGE = N_("Discord's server language")
+# The kinds of messages a moderator may see given up on, as `/setup` lists them.
+KIND_LABELS: dict[str, str] = {
+    # Translators: kinds of messages Tandem could not deliver, listed for moderators.
+    NoticeKind.HEADS_UP: N_("heads up"),
+    NoticeKind.CHECKIN: N_("checkin"),
+    NoticeKind.NUDGE: N_("nudge"),
+    NoticeKind.REMATCH_OFFER: N_("rematch offer"),
+    NoticeKind.ONE_SIDED: N_("one sided"),
+    NoticeKind.TRIAL: N_("trial"),
+    NoticeKind.MISSED: N_("missed"),
+    NoticeKind.WELCOME: N_("welcome"),
+    NoticeKind.FAREWELL: N_("farewell"),
+    NoticeKind.INVITATION: N_("invitation"),
+    NoticeKind.ANSWERS: N_("answers"),
+    NoticeKind.SCHEDULE_PROPOSAL: N_("schedule proposal"),
+    NoticeKind.CADENCE_PROPOSAL: N_("cadence proposal"),
+    NoticeKind.MILESTONE_ADDED: N_("milestone added"),
+    NoticeKind.MILESTONE_REQUEST: N_("milestone request"),
+    NoticeKind.SETTLE_PROPOSAL: N_("settle proposal"),
+    NoticeKind.CELEBRATION: N_("celebration"),
+    NoticeKind.RECAP: N_("recap"),
+    NoticeKind.REVIEW: N_("review"),
+    NoticeKind.MENTOR_QUESTION: N_("mentor question"),
+    NoticeKind.PAUSE_STARTED: N_("pause started"),
+    NoticeKind.PAUSE_ENDED: N_("pause ended"),
+}
 
 
 def bad_currency(longest: int) -> str:
-    return f"The currency label must be 1 to {longest} characters, like `points` or `USD`."
+    return _(
+        "The currency label must be 1 to {longest} characters, like `points` or `USD`.",
+        longest=longest,
+    )
 
 
 def bad_max_pledge(largest: int) -> str:
-    return f"The largest pledge must be between 0 and {largest:,} whole units."
+    return _(
+        "The largest pledge must be between 0 and {largest} whole units.",
+        largest=format_decimal(largest, locale=babel_locale()),
+    )
+
+
+def missing_permissions(problems: list[str]) -> str:
+    return "\n".join([_(MISSING_PERMISSIONS), *problems])
+
+
+def permission_problem(channel: str, missing: list[str]) -> str:
+    """One channel and the permissions Tandem lacks there, by Discord's names."""
+    # Translators: a channel, then the permissions Tandem lacks in it.
+    return _("{channel}: {permissions}", channel=channel, permissions=", ".join(missing))
+
+
+def unknown_language(typed: str) -> str:
+    return _("I don't speak “{language}” yet. Pick a language from the list.", language=typed[:40])
 
 
 def settings(
@@ -33,31 +88,59 @@ def settings(
     currency: str,
     recap: WeeklyTime,
     next_recap: datetime,
+    language: str,
+    chosen: bool,
 ) -> list[str]:
-    """Where Tandem posts, the pledge limit, and when the next recap comes (for each
-    moderator in their own clock, the agreed weekly time in its zone beside it)."""
+    """Where Tandem posts, the pledge limit, when the next recap comes (for each
+    moderator in their own clock, the agreed weekly time in its zone beside it), and the
+    language of public messages (`language`, by name; not `chosen`: Discord's own)."""
     return [
-        f"• Celebrations and recaps: <#{leaderboard_channel_id}>",
-        f"• Weekly recap: {recap.label()}, next {stamp(next_recap, Stamp.FULL)}",
-        f"• Partner threads: under <#{partner_channel_id}>",
-        f"• Pledges: up to **{max_pledge} {currency}** per milestone",
+        _("• Celebrations and recaps: {channel}", channel=f"<#{leaderboard_channel_id}>"),
+        # Translators: {recap} is a weekday, a time and a zone ("Sunday 18:00 (UTC)").
+        _(
+            "• Weekly recap: {recap}, next {when}",
+            recap=recap.label(),
+            when=stamp(next_recap, Stamp.FULL),
+        ),
+        _("• Partner threads: under {channel}", channel=f"<#{partner_channel_id}>"),
+        _(
+            "• Pledges: up to **{amount} {currency}** per milestone",
+            amount=max_pledge,
+            currency=currency_label(currency),
+        ),
+        _("• Public messages in: **{language}**", language=language)
+        if chosen
+        else _(
+            "• Public messages in: **{language}** (Discord's server language)",
+            language=language,
+        ),
     ]
 
 
 def missing(problem: str) -> str:
-    return f"⚠️ Missing permissions: {problem}"
+    return _("⚠️ Missing permissions: {problem}", problem=problem)
 
 
 def undeliverable_heading(count: int) -> str:
-    return (
-        f"⚠️ **{count} undeliverable message{'' if count == 1 else 's'}** "
-        "(retried for a week; check the channels and my permissions):"
+    return ngettext(
+        "⚠️ **{count} undeliverable message** (retried for a week; check the channels and my"
+        " permissions):",
+        "⚠️ **{count} undeliverable messages** (retried for a week; check the channels and my"
+        " permissions):",
+        count,
     )
 
 
 def undeliverable_item(item: Undeliverable) -> str:
     """One message given up on: the pair's, or a channel's, and what kind it was."""
-    kind = item.kind.replace("_", " ")
+    label = KIND_LABELS.get(item.kind)  # NoticeKind members are their values
+    kind = _(label) if label else item.kind.replace("_", " ")
     if item.partnership_id is None:
         return f"• <#{item.channel_id}>: {kind}"
-    return f"• pair #{item.partnership_id} ({' & '.join(mention(m) for m in item.members)}): {kind}"
+    # Translators: a partnership by its number and its two members, then a kind of message.
+    return _(
+        "• pair #{pair} ({members}): {kind}",
+        pair=item.partnership_id,
+        members=" & ".join(mention(m) for m in item.members),
+        kind=kind,
+    )

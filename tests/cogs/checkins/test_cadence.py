@@ -14,9 +14,11 @@ from typing import Any
 from bot.app import TandemBot
 from bot.errors import UserError
 from bot.models import Cadence
-from cogs.checkins.messages import CADENCE_PROPOSED, QUIET_NUDGE, SCHEDULE_PROPOSED
+from cogs.checkins.messages import QUIET_NUDGE
 from cogs.common.text import Stamp, stamp
 from tests.helpers import (
+    CADENCE_PROPOSED,
+    SCHEDULE_PROPOSED,
     Channel,
     Member,
     Server,

@@ -15,10 +15,11 @@ import discord
 
 from bot.app import TandemBot
 from bot.models import Cadence
-from cogs.checkins.messages import ALONE, CADENCE_PROPOSED, review_question
+from cogs.checkins.messages import ALONE, review_question
 from cogs.checkins.schedule import schedule_form
 from cogs.common.text import Stamp, stamp
 from tests.helpers import (
+    CADENCE_PROPOSED,
     Server,
     advance_to,
     agree_time,

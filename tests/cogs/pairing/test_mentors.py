@@ -328,12 +328,14 @@ async def test_a_mentors_status_says_whom_they_mentor_and_when_that_one_checks_i
     text = reply(status)
     assert text == (
         f"**Intro to Python** · <#{partnership.thread_id}>\n"
-        f"🧭 You mentor {alice.mention}: they check in {moment(FIRST_CHECKIN)}, then every week."
+        f"🧭 You mentor {alice.mention}: they check in {moment(FIRST_CHECKIN)}, then every week.\n"
+        "🗣️ Your thread is in English"
     )
     assert_short(text)
     assert button_labels(answer(status)) == ["How it works"]
     await add(ready, alice, await goal(ready, alice), pledge=12.0)  # missed on 3 January
     await advance_to(ready, datetime(2026, 1, 4, tzinfo=UTC))
     later = reply(await bob.slash(ready.general, "partner status"))
-    assert later.endswith("\n💰 Shared pool: 12 points")  # a pool they may settle: shown
+    # A pool they may settle: shown, beside the thread's language.
+    assert later.endswith("\n🗣️ Your thread is in English · 💰 Shared pool: 12 points")
     assert_short(later)

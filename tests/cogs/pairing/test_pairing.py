@@ -12,9 +12,9 @@ import pytest
 from bot.app import TandemBot
 from bot.errors import UserError
 from bot.models import Cadence
-from cogs.checkins.messages import CADENCE_PROPOSED
 from cogs.common.text import moment, stamp
 from tests.helpers import (
+    CADENCE_PROPOSED,
     Server,
     advance_to,
     answer,

@@ -50,8 +50,14 @@ async def test_export_holds_everything_about_the_member_and_nothing_of_others(
     document = await exported(ready, alice)
     assert (document["server_id"], document["member_id"]) == (ready.guild.id, alice.id)
     assert document["profile"] == [
-        {"time_zone": "Europe/Berlin", "leaderboard_hidden": False, "heads_up": True}
+        {
+            "time_zone": "Europe/Berlin",
+            "leaderboard_hidden": False,
+            "heads_up": True,
+            "languages": [],
+        }
     ]
+    assert document["discord_language"] == "en-US"
     assert [q["course"] for q in document["queue"]] == ["Statistics"]
     assert [(i["direction"], i["course"]) for i in document["invitations"]] == [("sent", "Go")]
     [pair_record] = document["partnerships"]
@@ -83,10 +89,13 @@ async def test_delete_asks_first_then_erases_and_keeps_every_pool_exact(
     await ready.env.restart_bot(make_bot())  # the confirmation survives a deploy
     done = await alice.click(asked.response.message, label="Delete my data")
     assert "is deleted" in reply(done)
+    assert await ready.bot.store.languages.of_members((alice.id,)) == {}
 
     document = await exported(ready, alice)
     sections = {k: v for k, v in document.items() if isinstance(v, list)}
     assert sections and all(rows == [] for rows in sections.values()), sections
+    # Seeing her data stores nothing, her Discord language included.
+    assert document["discord_language"] is None
     # The pool adds up exactly as before; the entry no longer names alice.
     assert await ready.bot.store.ledger.balance(partnership.id) == 600
     assert await ledger_rows(ready) == [("miss", 600, 1)]

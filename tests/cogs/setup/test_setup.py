@@ -125,6 +125,7 @@ async def test_setup_shows_its_settings_briefly_with_the_next_recap_as_a_timesta
             f"• Weekly recap: Sunday 18:00 (UTC), next {stamp(sunday)}",
             f"• Partner threads: under {server.partners.mention}",
             "• Pledges: up to **100 points** per milestone",
+            "• Public messages in: **English** (Discord's server language)",
         ]
     )
     moved = await server.moderator.slash(
@@ -134,5 +135,5 @@ async def test_setup_shows_its_settings_briefly_with_the_next_recap_as_a_timesta
     assert reply(moved).startswith("✅ Tandem is updated.")
     assert f"Weekly recap: Wednesday 09:00 (Europe/Berlin), next {stamp(wednesday)}" in reply(moved)
     status = reply(await server.moderator.slash(server.general, "setup"))
-    assert status.startswith("**Tandem in this server**\n") and len(status.splitlines()) == 5
+    assert status.startswith("**Tandem in this server**\n") and len(status.splitlines()) == 6
     assert "delivered" not in status and "⚠️" not in status
