@@ -43,6 +43,8 @@ PSEUDO_OPEN, PSEUDO_CLOSE = "⟦", "⟧"
 _PLACEHOLDER = re.compile(r"(?<!\{)(\{\w*(?:[:!][^{}]*)?\})(?!\})")
 # A slash command named in a message, in backticks: `/pool settle`, `/profile timezone:`.
 _SLASH_COMMAND = re.compile(r"`/([^`]+)`")
+# Languages whose lower-case i is dotted in upper case too (İ).
+DOTTED_I_LANGUAGES = frozenset({"tr", "az"})
 # The context of command, group and option names: one word, lower-case, no spaces.
 COMMAND_NAME = "command name"
 
@@ -93,6 +95,15 @@ def _commands_in_place(text: str) -> str:
 
 def _filled(text: str, values: dict[str, Any]) -> str:
     return text.format(**values) if values else text
+
+
+def capitalized(text: str) -> str:
+    """`text` with its first letter upper-case as the current language writes it: Turkish
+    dotted i becomes İ, not I."""
+    first = text[:1]
+    if base_language(catalog_of(current())) in DOTTED_I_LANGUAGES and first == "i":
+        return "İ" + text[1:]
+    return first.upper() + text[1:]
 
 
 def current() -> str:

@@ -13,7 +13,7 @@ from datetime import datetime
 import discord
 
 from bot.cadence import period
-from bot.i18n import N_, _, ngettext
+from bot.i18n import N_, _, capitalized, ngettext
 from bot.models import Cadence, Partnership, Pause
 from bot.store.checkins import Answers
 from cogs.common.requests import CONFIRM, NOT_YET
@@ -199,7 +199,7 @@ def trial_question(partnership: Partnership, answers: Mapping[int, str], due: da
     text = _(
         "🌱 {age} in! {first} {second}, keep going together? **{switch}** ends this "
         "partnership kindly and puts you first in line for your next match.",
-        age=age[:1].upper() + age[1:],
+        age=capitalized(age),
         switch=_(ANSWER_LABELS["switch"]),
         first=mention(first),
         second=mention(second),

@@ -17,6 +17,7 @@ from bot.i18n import (
     PSEUDO,
     _,
     babel_locale,
+    capitalized,
     catalog_of,
     ngettext,
     shared_language,
@@ -178,3 +179,11 @@ def test_a_command_named_in_a_message_reads_as_the_readers_discord_shows_it() ->
         profile = translated(locale, "profile", COMMAND_NAME) or "profile"
         languages = translated(locale, "languages", COMMAND_NAME) or "languages"
         assert f"`/{profile} {languages}:`" in hint, (locale, hint)
+
+
+def test_a_span_starts_a_sentence_as_its_language_writes_it() -> None:
+    with speaking("tr"):
+        assert capitalized("iki hafta") == "İki hafta"
+    with speaking("de"):
+        assert capitalized("zwei Wochen") == "Zwei Wochen"
+    assert capitalized("two weeks") == "Two weeks"
