@@ -19,12 +19,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import discord
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 from discord import app_commands
 
 from bot.i18n import COMMAND_NAME, DOMAIN, LOCALES
+from bot.log import configure, get
+
+log = get("catalogs")
 
 ROOT = LOCALES.parent.parent
 TEMPLATE = LOCALES / f"{DOMAIN}.pot"
@@ -84,7 +88,7 @@ async def _command_strings() -> list[tuple[str, str | None, str]]:
 
     with tempfile.TemporaryDirectory() as folder:
         bot = TandemBot(Settings(database_path=Path(folder) / "tree.db"))
-        bot.store = await Store.open(Path(folder) / "tree.db", datetime.now(UTC))
+        bot.store = await Store.open(Path(folder) / "tree.db", discord.utils.utcnow())
         bot.scheduler = Scheduler(lambda: 0)
         try:
             for extension in EXTENSIONS:
@@ -156,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         "--check", action="store_true", help="change nothing; fail on any gap or stale catalog"
     )
     check = parser.parse_args(argv).check
+    configure("INFO")
     fresh = template()
     if not check:
         write(fresh, TEMPLATE)
@@ -165,10 +170,10 @@ def main(argv: list[str] | None = None) -> int:
         missing = gaps(catalog)
         if not check:
             write(catalog, path)
-        print(f"{path.name}: {len(catalog)} strings, {len(missing)} to translate")
+        log.info("%s: %d strings, %d to translate", path.name, len(catalog), len(missing))
         failures += len(missing)
     if check and failures:
-        print(f"{failures} strings lack a translation", file=sys.stderr)
+        log.error("%d strings lack a translation", failures)
         return 1
     return 0
 
