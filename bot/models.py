@@ -55,6 +55,10 @@ class NoticeKind(StrEnum):
     MENTOR_QUESTION = "mentor_question"  # monthly: the mentee asks "What can I do for you?"
     PAUSE_STARTED = "pause_started"
     PAUSE_ENDED = "pause_ended"
+    # Voice check-ins (`bot.calls`): a room opened, a call that counted, a voice message.
+    ROOM_OPENED = "room_opened"
+    CALL_COUNTED = "call_counted"
+    VOICE_MESSAGE = "voice_message"
 
 
 class RequestStatus(StrEnum):
@@ -180,6 +184,49 @@ class ServerLanguage:
     locale, or None for the server's own language as Discord reports it."""
 
     locale: str | None
+
+
+class CheckinVia(StrEnum):
+    """How a check-in was made: the three questions' form, a call, or a voice message."""
+
+    FORM = "form"
+    CALL = "call"  # both partners talked in their voice room long enough (`bot.calls`)
+    VOICE_MESSAGE = "voice_message"  # a Discord voice message posted in the pair's thread
+
+
+class RoomStatus(StrEnum):
+    """A pair's voice room: waiting for its channel, open, or done with."""
+
+    OPENING = "opening"  # asked for; the channel is being (or will again be) created
+    OPEN = "open"
+    CLOSED = "closed"  # deleted on time, or by a moderator by hand
+    FAILED = "failed"  # Discord refused it for good (a missing permission, the channel limit)
+
+
+class VoiceFault(StrEnum):
+    """Why Discord would not open a voice room, kept for `/setup`'s status."""
+
+    MISSING_PERMISSIONS = "missing_permissions"
+    CHANNEL_LIMIT = "channel_limit"  # the server has 500 channels, Discord's most
+    CATEGORY_GONE = "category_gone"  # the voice category was deleted
+    RATE_LIMITED = "rate_limited"  # Discord slowed the creation of channels; rooms wait
+
+
+# How many voice rooms may be open at once in a server until a moderator says otherwise.
+DEFAULT_VOICE_ROOMS = 10
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """A server's voice rooms (`/setup voice_category:`): off while there is no category."""
+
+    category_id: int | None = None
+    cap: int = DEFAULT_VOICE_ROOMS
+    fault: VoiceFault | None = None
+
+    @property
+    def on(self) -> bool:
+        return self.category_id is not None
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,14 @@ answer text reaches this module.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.cadence import WEEK, Rhythm
 from bot.checkins import HALF_WEEK, week_of
-from bot.models import Cadence
+from bot.models import Cadence, CheckinVia
 from bot.pauses import Span
 from bot.schedule import WeeklyTime
 
@@ -26,12 +26,23 @@ class Cell(StrEnum):
     """One week of the grid, for one partner."""
 
     CHECKED = "checked"  # answered that week's questions
+    CALL = "call"  # checked in by talking with the partner in their voice room
+    VOICE_MESSAGE = "voice_message"  # checked in with a voice message in the pair's thread
     PAUSED = "paused"  # on a planned break at that week's check-in time
     MISSED = "missed"  # the week closed without an answer
     OFF = "off"  # an off-week of a pair checking in every two weeks
     DUE = "due"  # the week in progress, not answered yet
     BEFORE = "before"  # no check-in asked yet (or the pair had ended)
     NOT_ASKED = "not_asked"  # a mentor, who is never asked to check in
+
+
+# A week checked in is drawn by how: a call or a voice message counts like the form
+# (streak, off-weeks after it), only its colour differs.
+CHECKED_VIA = {
+    CheckinVia.FORM: Cell.CHECKED,
+    CheckinVia.CALL: Cell.CALL,
+    CheckinVia.VOICE_MESSAGE: Cell.VOICE_MESSAGE,
+}
 
 
 @dataclass(frozen=True)
@@ -109,12 +120,15 @@ class History:
     # The pair's first check-in asked: no week before it can have been missed. None when
     # unknown, and then every closed week of the pair's life counts.
     first_asked: datetime | None = None
+    # How each of `answered` was made, by its week; a week not here was the form.
+    via: Mapping[datetime, CheckinVia] = field(default_factory=dict)
 
 
 def grid_row(
     weeks: Sequence[datetime], history: History, rhythm: Rhythm, now: datetime
 ) -> tuple[Cell, ...]:
-    """One partner's cells: a check-in files under the column whose window holds it.
+    """One partner's cells: a check-in files under the column whose window holds it, drawn
+    by how it was made (the form, a call, a voice message).
 
     A week in which a check-in was asked (or is due) is due or missed. Otherwise it is
     off when the pair's current rhythm skips it, or when the check-in before it was made
@@ -124,18 +138,19 @@ def grid_row(
     cells: list[Cell] = []
     follows_fortnightly = False
     for week in weeks:
-        answered = _answered_in(week, history)
-        cells.append(
-            Cell.CHECKED if answered else _cell(week, history, rhythm, now, follows_fortnightly)
-        )
-        follows_fortnightly = answered is Cadence.EVERY_TWO_WEEKS
+        at = _answered_in(week, history)
+        if at is None:
+            cells.append(_cell(week, history, rhythm, now, follows_fortnightly))
+        else:
+            cells.append(CHECKED_VIA[history.via.get(at, CheckinVia.FORM)])
+        follows_fortnightly = at is not None and history.answered[at] is Cadence.EVERY_TWO_WEEKS
     return tuple(cells)
 
 
-def _answered_in(week: datetime, history: History) -> Cadence | None:
-    """The cadence of the check-in filed under this column, if there is one."""
+def _answered_in(week: datetime, history: History) -> datetime | None:
+    """The week of the check-in filed under this column, if there is one."""
     opens, closes = week - HALF_WEEK, week + HALF_WEEK
-    return next((c for at, c in history.answered.items() if opens <= at < closes), None)
+    return next((at for at in history.answered if opens <= at < closes), None)
 
 
 def _cell(

@@ -30,6 +30,7 @@ from bot.store.recaps import RecapStore
 from bot.store.reminders import ReminderStore
 from bot.store.requests import RequestStore
 from bot.store.sqlite import SQLiteDatabase
+from bot.store.voice import VoiceStore
 
 
 @dataclass
@@ -54,6 +55,7 @@ class Store:
     recaps: RecapStore
     requests: RequestStore
     languages: LanguageStore
+    voice: VoiceStore
 
     @classmethod
     async def open(cls, location: Path | str, now: datetime, shards: Shards = EVERY_SHARD) -> Store:
@@ -93,6 +95,7 @@ class Store:
                 },
             ),
             languages=LanguageStore(db),
+            voice=VoiceStore(db, shards),
         )
 
     async def close(self) -> None:

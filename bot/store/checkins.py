@@ -20,6 +20,7 @@ from bot.i18n import _
 from bot.mentors import refuse_checkin
 from bot.models import (
     Cadence,
+    CheckinVia,
     NoticeKind,
     PartnerRequest,
     Partnership,
@@ -172,6 +173,70 @@ async def _answer_week(
     )
 
 
+@dataclass(frozen=True)
+class Filed:
+    """Where a check-in was filed, and whether the member had already checked in that week."""
+
+    week: datetime
+    replaced: bool
+
+
+async def file_checkin(
+    conn: Connection,
+    partnership: Partnership,
+    user_id: int,
+    week: datetime | None,
+    now: datetime,
+    answers: Answers | None = None,
+    via: CheckinVia = CheckinVia.FORM,
+) -> Filed:
+    """Count a member's check-in for a week, in the caller's transaction, and their streak.
+
+    `week` None files it under the check-in a check-in made `now` belongs to. The form's
+    `answers` replace earlier ones; a call or a voice message (`answers` None) keeps
+    any answers already given, a call marking the week as talked through.
+    """
+    # A check-in ends a quiet spell: let the reminders job re-plan this pair.
+    pair = await _hold_pair(conn, partnership.id, now)
+    rhythm = rhythm_of(partnership) if pair is None else _rhythm(pair)
+    if week is None:
+        week = await _answer_week(conn, partnership.id, rhythm, pair, now)
+    rows = await conn.fetch_all(
+        "SELECT 1 FROM checkins WHERE partnership_id = ? AND user_id = ? AND week_at = ?",
+        (partnership.id, user_id, to_timestamp(week)),
+    )
+    given = answers or Answers("", "", "")
+    await conn.execute(
+        "INSERT INTO checkins (partnership_id, guild_id, user_id, week_at, completed, next_goal,"
+        " blockers, created_at, cadence, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        f" ON CONFLICT (partnership_id, user_id, week_at) DO {_REFILED[via]}",
+        (
+            partnership.id,
+            partnership.guild_id,
+            user_id,
+            to_timestamp(week),
+            given.completed,
+            given.next_goal,
+            given.blockers,
+            to_timestamp(now),
+            rhythm.cadence_at(week),
+            via,
+        ),
+    )
+    await record_streak(conn, partnership.guild_id, user_id, now)
+    return Filed(week, bool(rows))
+
+
+# What a check-in does to one already filed that week: the form's answers replace the
+# earlier ones; a call marks the week as talked through; a voice message adds nothing.
+_REFILED = {
+    CheckinVia.FORM: "UPDATE SET completed = excluded.completed, next_goal = excluded.next_goal,"
+    " blockers = excluded.blockers, created_at = excluded.created_at, cadence = excluded.cadence",
+    CheckinVia.CALL: "UPDATE SET via = excluded.via",
+    CheckinVia.VOICE_MESSAGE: "NOTHING",
+}
+
+
 class CheckinStore:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -195,46 +260,42 @@ class CheckinStore:
         """
         refuse_checkin(partnership, user_id)
         async with self._db.transaction() as conn:
-            # A check-in ends a quiet spell: let the reminders job re-plan this pair.
-            pair = await _hold_pair(conn, partnership.id, now)
-            rhythm = rhythm_of(partnership) if pair is None else _rhythm(pair)
-            if week is None:
-                week = await _answer_week(conn, partnership.id, rhythm, pair, now)
-            rows = await conn.fetch_all(
-                "SELECT 1 FROM checkins WHERE partnership_id = ? AND user_id = ? AND week_at = ?",
-                (partnership.id, user_id, to_timestamp(week)),
-            )
-            await conn.execute(
-                "INSERT INTO checkins (partnership_id, guild_id, user_id, week_at, completed, next_goal,"
-                " blockers, created_at, cadence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (partnership_id, user_id, week_at) DO UPDATE SET"
-                " completed = excluded.completed, next_goal = excluded.next_goal,"
-                " blockers = excluded.blockers, created_at = excluded.created_at,"
-                " cadence = excluded.cadence",
-                (
-                    partnership.id,
-                    partnership.guild_id,
-                    user_id,
-                    to_timestamp(week),
-                    answers.completed,
-                    answers.next_goal,
-                    answers.blockers,
-                    to_timestamp(now),
-                    rhythm.cadence_at(week),
-                ),
-            )
-            await record_streak(conn, partnership.guild_id, user_id, now)
+            filed = await file_checkin(conn, partnership, user_id, week, now, answers)
             notice = await queue(
                 conn,
                 partnership.guild_id,
                 NoticeKind.ANSWERS,
                 now,
                 partnership_id=partnership.id,
-                episode=to_timestamp(week),
+                episode=to_timestamp(filed.week),
                 member_id=user_id,
                 refresh=True,
             )
-        return Stored(bool(rows), (notice,))
+        return Stored(filed.replaced, (notice,))
+
+    async def voice_message(
+        self, partnership: Partnership, user_id: int, now: datetime
+    ) -> Stored[bool]:
+        """A voice message a member posted in the pair's thread is their check-in, like the
+        form: filed under the same week, its audio never kept. True (and nothing said)
+        when they had already checked in that week."""
+        refuse_checkin(partnership, user_id)
+        async with self._db.transaction() as conn:
+            filed = await file_checkin(
+                conn, partnership, user_id, None, now, via=CheckinVia.VOICE_MESSAGE
+            )
+            if filed.replaced:
+                return Stored(True, repeated=True)
+            notice = await queue(
+                conn,
+                partnership.guild_id,
+                NoticeKind.VOICE_MESSAGE,
+                now,
+                partnership_id=partnership.id,
+                episode=to_timestamp(filed.week),
+                member_id=user_id,
+            )
+        return Stored(False, (notice,))
 
     async def answers(self, partnership_id: int, user_id: int, week: datetime) -> Answers | None:
         row = await self._db.fetch_one(

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from bot.models import DEFAULT_CURRENCY, GuildConfig, ServerLanguage
+from bot.models import (
+    DEFAULT_CURRENCY,
+    GuildConfig,
+    ServerLanguage,
+    VoiceFault,
+    VoiceSettings,
+)
 from bot.recaps import DEFAULT_RECAP, UNCHANGED, RecapChange
 from bot.schedule import WeeklyTime, next_occurrence
 from bot.store.database import Connection, Database, Row, to_timestamp
+
+
+@dataclass(frozen=True)
+class VoiceChange:
+    """What one `/setup` changes about voice rooms: a new category (which turns them on),
+    turning them off, a new cap; None for what stays as it was."""
+
+    category_id: int | None = None
+    cap: int | None = None
+    turn_off: bool = False
 
 
 class GuildStore:
@@ -41,8 +58,10 @@ class GuildStore:
         now: datetime,
         recap: RecapChange = UNCHANGED,
         language: ServerLanguage | None = None,
+        voice: VoiceChange | None = None,
     ) -> None:
-        """The settings, any new recap time and any new language (None: unchanged), together.
+        """The settings, any new recap time, language and voice rooms (None: unchanged),
+        together.
 
         A server's first save schedules its first weekly recap at the default time; a
         new recap time moves the next recap to its next occurrence. Two moderators
@@ -73,6 +92,48 @@ class GuildStore:
                     "UPDATE guild_settings SET language = ? WHERE guild_id = ?",
                     (language.locale, config.guild_id),
                 )
+            if voice is not None:
+                await _change_voice(conn, config.guild_id, voice)
+
+    async def voice(self, guild_id: int) -> VoiceSettings:
+        """The server's voice rooms: off (the defaults) until a moderator names a category."""
+        row = await self._db.fetch_one(
+            "SELECT voice_category_id, voice_rooms, voice_fault FROM guild_settings"
+            " WHERE guild_id = ?",
+            (guild_id,),
+        )
+        if row is None:
+            return VoiceSettings()
+        fault = row["voice_fault"]
+        return VoiceSettings(
+            category_id=row["voice_category_id"],
+            cap=row["voice_rooms"],
+            fault=VoiceFault(fault) if fault is not None else None,
+        )
+
+
+async def note_voice_fault(conn: Connection, guild_id: int, fault: VoiceFault | None) -> None:
+    """The last reason Discord gave for not opening (or closing) a voice room, for
+    `/setup`'s status, in the caller's transaction; None once a room opens again."""
+    await conn.execute(
+        "UPDATE guild_settings SET voice_fault = ? WHERE guild_id = ?", (fault, guild_id)
+    )
+
+
+async def _change_voice(conn: Connection, guild_id: int, change: VoiceChange) -> None:
+    """Turning voice rooms off forgets the category and its fault; a new category starts
+    without the old one's fault."""
+    if change.turn_off or change.category_id is not None:
+        await conn.execute(
+            "UPDATE guild_settings SET voice_category_id = ?, voice_fault = NULL"
+            " WHERE guild_id = ?",
+            (None if change.turn_off else change.category_id, guild_id),
+        )
+    if change.cap is not None:
+        await conn.execute(
+            "UPDATE guild_settings SET voice_rooms = ? WHERE guild_id = ?",
+            (change.cap, guild_id),
+        )
 
 
 async def _move_recap(conn: Connection, guild_id: int, change: RecapChange, now: datetime) -> None:

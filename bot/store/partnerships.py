@@ -16,6 +16,7 @@ from bot.store.database import (
     PAIR_ROLES,
     Connection,
     Database,
+    Reads,
     Row,
     from_timestamp,
     pair_members,
@@ -69,15 +70,18 @@ def _partnership(row: Any) -> Partnership:
     )
 
 
+async def read_partnership(reads: Reads, partnership_id: int) -> Partnership | None:
+    """A pair as it is, read by the caller's database or inside its transaction."""
+    row = await reads.fetch_one(f"SELECT {_COLUMNS}{_FROM} WHERE p.id = ?", (partnership_id,))
+    return None if row is None else _partnership(row)
+
+
 class PartnershipStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
     async def partnership(self, partnership_id: int) -> Partnership | None:
-        row = await self._db.fetch_one(
-            f"SELECT {_COLUMNS}{_FROM} WHERE p.id = ?", (partnership_id,)
-        )
-        return None if row is None else _partnership(row)
+        return await read_partnership(self._db, partnership_id)
 
     async def active_partnerships(self, guild_id: int, user_id: int) -> list[Partnership]:
         rows = await self._db.fetch_all(

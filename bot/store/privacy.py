@@ -46,9 +46,15 @@ _EXPORT: dict[str, str] = {
     " FROM partnership_members m JOIN partnerships p ON p.id = m.partnership_id"
     " JOIN courses c ON c.guild_id = p.guild_id AND c.course_key = p.course_key"
     " WHERE m.guild_id = :guild AND m.user_id = :user ORDER BY p.id",
-    "checkins": "SELECT partnership_id, week_at AS week, completed, next_goal, blockers,"
+    "checkins": "SELECT partnership_id, week_at AS week, via, completed, next_goal, blockers,"
     " created_at AS submitted_at FROM checkins WHERE guild_id = :guild AND user_id = :user"
     " ORDER BY week_at",
+    # Who was in a pair's voice room and when, nothing else: one entry per call.
+    "calls": "SELECT r.partnership_id, MIN(s.joined_at) AS started_at, MAX(s.left_at) AS ended_at,"
+    " CAST(SUM(COALESCE(s.left_at, s.joined_at) - s.joined_at) AS BIGINT) / 60 AS minutes"
+    " FROM voice_presence s JOIN voice_rooms r ON r.id = s.room_id"
+    " WHERE s.guild_id = :guild AND s.user_id = :user"
+    " GROUP BY r.id, r.partnership_id ORDER BY MIN(s.joined_at)",
     "trial_answers": "SELECT t.partnership_id, t.answer FROM trial_answers t"
     " JOIN partnerships p ON p.id = t.partnership_id"
     " WHERE p.guild_id = :guild AND t.user_id = :user ORDER BY t.partnership_id",
@@ -170,6 +176,8 @@ class PrivacyStore:
 _ERASE = (
     "DELETE FROM outbox WHERE guild_id = :guild AND member_id = :user",
     "DELETE FROM checkins WHERE guild_id = :guild AND user_id = :user",
+    "DELETE FROM voice_presence WHERE guild_id = :guild AND user_id = :user",
+    "UPDATE voice_rooms SET opened_by = NULL WHERE guild_id = :guild AND opened_by = :user",
     "DELETE FROM pauses WHERE guild_id = :guild AND user_id = :user",
     "DELETE FROM invitations WHERE guild_id = :guild AND (inviter_id = :user OR invitee_id = :user)",
     "DELETE FROM profiles WHERE guild_id = :guild AND user_id = :user",

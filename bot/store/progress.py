@@ -7,7 +7,14 @@ from datetime import datetime
 
 from bot.cadence import WEEK, rhythm_of
 from bot.checkins import streak
-from bot.models import DEFAULT_CURRENCY, Cadence, MilestoneStatus, NoticeKind, Partnership
+from bot.models import (
+    DEFAULT_CURRENCY,
+    Cadence,
+    CheckinVia,
+    MilestoneStatus,
+    NoticeKind,
+    Partnership,
+)
 from bot.pauses import Span
 from bot.progress import History, MemberProgress, ProgressCard, grid_row, grid_weeks
 from bot.store.database import Database, from_timestamp, to_timestamp
@@ -62,14 +69,16 @@ class ProgressStore:
         guild_id = partnership.guild_id
         every_week, cadences = await member_periods(self._db, guild_id, user_id)
         pauses = await member_spans(self._db, guild_id, user_id)
+        answered, via = await self._answered(partnership, user_id, weeks[0] - WEEK)
         history = History(
-            answered=await self._answered(partnership, user_id, weeks[0] - WEEK),
+            answered=answered,
             # The grid shows only this pair's breaks; the streak counts every course's.
             pauses=await pair_spans(self._db, partnership.id, user_id),
             active=Span(partnership.created_at, partnership.ended_at or now),
             checks_in=partnership.checks_in(user_id),
             asked=asked,
             first_asked=first_asked,
+            via=via,
         )
         return MemberProgress(
             user_id=user_id,
@@ -104,15 +113,19 @@ class ProgressStore:
 
     async def _answered(
         self, partnership: Partnership, user_id: int, since: datetime
-    ) -> dict[datetime, Cadence]:
+    ) -> tuple[dict[datetime, Cadence], dict[datetime, CheckinVia]]:
         """The weeks the member checked in in this partnership since `since`, with the
-        cadence each was made under."""
+        cadence each was made under and how it was made (the form, a call, a voice
+        message)."""
         rows = await self._db.fetch_all(
-            "SELECT week_at, cadence FROM checkins WHERE partnership_id = ? AND user_id = ?"
-            " AND week_at >= ?",
+            "SELECT week_at, cadence, via FROM checkins WHERE partnership_id = ?"
+            " AND user_id = ? AND week_at >= ?",
             (partnership.id, user_id, to_timestamp(since)),
         )
-        return {from_timestamp(row["week_at"]): Cadence(row["cadence"]) for row in rows}
+        weeks = [from_timestamp(row["week_at"]) for row in rows]
+        cadences = {week: Cadence(row["cadence"]) for week, row in zip(weeks, rows, strict=True)}
+        via = {week: CheckinVia(row["via"]) for week, row in zip(weeks, rows, strict=True)}
+        return cadences, via
 
     async def _milestone_counts(self, partnership: Partnership) -> Counter[int]:
         """member -> how many of their milestones in this pair are done, by the owners' index."""

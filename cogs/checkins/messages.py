@@ -328,3 +328,71 @@ def pause_ended(partnership: Partnership, pause: Pause) -> str:
         partner=mention(partnership.partner_of(pause.member_id)),
         member=mention(pause.member_id),
     )
+
+
+# Voice rooms (`cogs.checkins.calls`).
+START_CALL = N_("Start a call")
+ADD_NOTES = N_("Add notes")
+JOIN_ROOM = N_("Join the room")
+VOICE_OFF = N_(
+    "Voice rooms are off in this server. A moderator can turn them on with `/setup voice_category`."
+)
+ROOM_OPENING = N_("🎙️ Your room is being opened; its link will be in your thread.")
+ROOM_WAITING = N_(
+    "🎙️ Discord did not open your room just now. I'll keep trying and post its link in your thread."
+)
+ROOM_CLOSED = N_("🎙️ This voice room has closed. `/call` opens another one any time.")
+CHANNEL_LIMIT = N_(
+    "This server has reached Discord's limit of 500 channels, so I can't open a voice room."
+    " A moderator can make space."
+)
+DISCORD_REFUSED = N_(
+    "Discord refused to open a voice room for a missing permission. A moderator can check `/setup`."
+)
+ROOM_GAVE_UP = N_("🎙️ Discord would not open your voice room. `/call` tries again.")
+CATEGORY_GONE = N_(
+    "The category for voice rooms is gone. A moderator can choose another with"
+    " `/setup voice_category`."
+)
+
+
+def room_open(room: str) -> str:
+    return _("🎙️ Your voice room is open: {room}", room=room)
+
+
+def room_opened(room: str, presser: int | None, partner: int | None) -> str:
+    """In the thread: who opened the room, and the partner invited (the one pinged)."""
+    if presser is None or partner is None:
+        return room_open(room)
+    return _(
+        "🎙️ {member} opened a voice room for you two: {room}\n{partner}, join when you're ready.",
+        member=mention(presser),
+        room=room,
+        partner=mention(partner),
+    )
+
+
+def missing_for_rooms(permissions: list[str], category: str) -> str:
+    # Translators: {permissions} are Discord's names of permissions, as its settings show them.
+    return _(
+        "I can't open a voice room right now: a moderator needs to give me **{permissions}**"
+        " in {category}. You can still check in by writing.",
+        permissions=", ".join(permissions),
+        category=category,
+    )
+
+
+def call_counted(minutes: int) -> str:
+    return ngettext(
+        "🎙️ You talked for {minutes} minute: this week's check-in is done",
+        "🎙️ You talked for {minutes} minutes: this week's check-in is done",
+        minutes,
+        minutes=minutes,
+    )
+
+
+def voice_message_counted(member_id: int) -> str:
+    return _(
+        "🎙️ {member}'s voice message is their check-in for this week.",
+        member=mention(member_id),
+    )

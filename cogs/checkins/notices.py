@@ -17,12 +17,14 @@ from bot.models import (
     RequestKind,
     RequestStatus,
     ReviewAnswer,
+    RoomStatus,
     TrialAnswer,
 )
 from bot.reminders import reminder_open, review_due
 from bot.store.database import from_timestamp
 from bot.store.outbox import OutboxRow
 from cogs.checkins import messages
+from cogs.checkins.calls import AddNotesButton, StartCallButton, room_link
 from cogs.checkins.views import (
     CheckinButton,
     ComeBackButton,
@@ -75,6 +77,8 @@ async def render_checkin(
             checkin_at, pair.cadence, discord.utils.utcnow()
         )
         buttons = (CheckinButton(pair.id),) if open_now else ()
+        if open_now and (await bot.store.guilds.voice(pair.guild_id)).on:
+            buttons += (StartCallButton(pair.id),)
         buttons += (progress_button(pair.id),)
     return Rendered(
         messages.checkin_due(addressed, alone),
@@ -241,6 +245,50 @@ async def render_cadence_proposal(
     )
 
 
+async def render_room(
+    bot: TandemBot, row: OutboxRow, partnership: Partnership | None
+) -> Rendered | None:
+    """The room's link, pinging the partner of whoever opened it (and them, when Discord
+    made them wait); once closed, that it is; if Discord never opened it, that."""
+    pair = pair_of(partnership)
+    room = await bot.store.voice.room(row.episode)
+    if room is None:
+        return None
+    if room.status is RoomStatus.FAILED:
+        return Rendered(_(messages.ROOM_GAVE_UP))
+    if room.status is not RoomStatus.OPEN or room.channel_id is None:
+        return outcome(row, Rendered(_(messages.ROOM_CLOSED)))
+    presser = room.opened_by if room.opened_by and pair.includes(room.opened_by) else None
+    partner = None if presser is None else pair.partner_of(presser)
+    # A room Discord was slow to open was promised to its presser here: they hear too.
+    told = (partner, presser) if room.attempts else (partner,)
+    return Rendered(
+        messages.room_opened(f"<#{room.channel_id}>", presser, partner),
+        buttons=(room_link(pair.guild_id, room.channel_id), how_it_works("calls")),
+        pings=tuple(m for m in told if m is not None and m > FORMER_MEMBER),
+    )
+
+
+async def render_call(
+    bot: TandemBot, row: OutboxRow, partnership: Partnership | None
+) -> Rendered | None:
+    """One line once a call counted (its total redrawn if they talk again), and **Add notes**."""
+    pair = pair_of(partnership)
+    call = await bot.store.voice.call(row.episode, discord.utils.utcnow())
+    if call is None or not call.counted:
+        return None
+    notes = (AddNotesButton(pair.id),) if pair.ended_at is None else ()
+    return Rendered(messages.call_counted(call.minutes), buttons=notes)
+
+
+async def render_voice_message(
+    _bot: TandemBot, row: OutboxRow, partnership: Partnership | None
+) -> Rendered | None:
+    pair = pair_of(partnership)
+    notes = (AddNotesButton(pair.id),) if pair.ended_at is None else ()
+    return Rendered(messages.voice_message_counted(row.member_id), buttons=notes)
+
+
 def register(outbox: Outbox) -> None:
     outbox.register(NoticeKind.HEADS_UP, render_heads_up, paired_only=True)
     outbox.register(NoticeKind.CHECKIN, render_checkin, paired_only=True)
@@ -254,3 +302,6 @@ def register(outbox: Outbox) -> None:
     outbox.register(NoticeKind.CADENCE_PROPOSAL, render_cadence_proposal, paired_only=True)
     outbox.register(NoticeKind.PAUSE_STARTED, render_pause, paired_only=True)
     outbox.register(NoticeKind.PAUSE_ENDED, render_pause, paired_only=True)
+    outbox.register(NoticeKind.ROOM_OPENED, render_room)
+    outbox.register(NoticeKind.CALL_COUNTED, render_call)
+    outbox.register(NoticeKind.VOICE_MESSAGE, render_voice_message, paired_only=True)

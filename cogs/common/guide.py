@@ -65,6 +65,18 @@ PAGES = (
         ),
     ),
     Page(
+        "calls",
+        N_("🎙️ Voice check-ins"),
+        N_(
+            "When voice rooms are on, **Start a call** (or `/call`) opens a voice room only you "
+            "and your partner can see, and pings your partner.\n"
+            "10 minutes in it together is this week's check-in for both of you; a voice message "
+            "in your thread is yours. **Add notes** writes your answers down too.\n"
+            "A room closes 5 minutes after you both leave, 30 minutes after opening if nobody "
+            "joins, and after 2 hours at most. Only who was in it, and when, is kept."
+        ),
+    ),
+    Page(
         "milestones",
         N_("🎯 Milestones and pledges"),
         N_(
@@ -117,8 +129,8 @@ PAGES = (
         N_("🛠️ For moderators"),
         N_(
             "`/setup` names the leaderboard and partner channels, the pledge label and the "
-            "largest pledge, and when the weekly recap posts; `/setup` alone shows the status "
-            "and any permission I lack.\n"
+            "largest pledge, when the weekly recap posts, and the category of voice rooms; "
+            "`/setup` alone shows the status and any permission I lack.\n"
             "`/pool overview` lists the server's pools. Members' check-ins stay in their "
             "private threads, which moderators never need to open."
         ),

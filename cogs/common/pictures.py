@@ -89,6 +89,7 @@ class Theme:
     empty: tuple[int, int, int] = (64, 68, 78)
     faint: tuple[int, int, int] = (40, 42, 49)
     off: tuple[int, int, int] = (52, 56, 66)
+    voice: tuple[int, int, int] = (177, 94, 222)  # purple, apart from the accent's blue
 
 
 THEME = Theme()

@@ -26,6 +26,9 @@ PARTNER_CHANNEL_NEEDS = (
     "read_message_history",
 )
 LEADERBOARD_CHANNEL_NEEDS = ("view_channel", "send_messages", "embed_links")
+# Voice rooms: creating and deleting them, and granting the partners what the bot grants
+# (Discord lets a bot allow in a channel only permissions it has).
+VOICE_CATEGORY_NEEDS = ("manage_channels", "view_channel", "connect", "speak")
 # Translators: Discord's names of permissions: use the words Discord's server settings
 # show in your language.
 PERMISSION_NAMES = {
@@ -36,6 +39,9 @@ PERMISSION_NAMES = {
     "read_message_history": N_("Read Message History"),
     "send_messages": N_("Send Messages"),
     "embed_links": N_("Embed Links"),
+    "manage_channels": N_("Manage Channels"),
+    "connect": N_("Connect"),
+    "speak": N_("Speak"),
 }
 # A week of quiet before Discord archives a thread; the longest it allows.
 THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080
@@ -160,17 +166,21 @@ async def guild_member(bot: TandemBot, guild_id: int, user_id: int) -> discord.M
     return member
 
 
-async def thread_name(bot: TandemBot, partnership: Partnership) -> str:
-    """`Lena & Marcus · Data Science 101`: the pair by name, as it is at creation.
-
-    A name Discord cannot give now is left out; renaming later is not needed.
-    """
+async def pair_name(bot: TandemBot, partnership: Partnership) -> str:
+    """`Lena & Marcus`: the pair by name, as it is now (the name of their thread and of
+    their voice room). A name Discord cannot give now is left out."""
     names = [
         found.display_name
         for member in partnership.members
         if (found := await guild_member(bot, partnership.guild_id, member))
     ]
-    pair = " & ".join(names) if names else "Tandem"
+    return shortened(" & ".join(names) if names else "Tandem", THREAD_NAME_LIMIT)
+
+
+async def thread_name(bot: TandemBot, partnership: Partnership) -> str:
+    """`Lena & Marcus · Data Science 101`: the pair by name, as it is at creation;
+    renaming later is not needed."""
+    pair = await pair_name(bot, partnership)
     return shortened(f"{pair} · {partnership.course}", THREAD_NAME_LIMIT)
 
 

@@ -34,6 +34,8 @@ CELL, GAP = 50, 10
 HEIGHT = ROWS_TOP + 2 * ROW_HEIGHT + 10
 CELL_COLOURS = {
     Cell.CHECKED: THEME.good,
+    Cell.CALL: THEME.voice,
+    Cell.VOICE_MESSAGE: THEME.voice,
     Cell.MISSED: THEME.bad,
     Cell.PAUSED: THEME.accent,
     Cell.OFF: THEME.muted,

@@ -14,8 +14,12 @@ SEVERAL_SHARED = N_(
     " partnership's thread."
 )
 # The card's colours, explained once in the message posted with it (only those it shows).
+# Translators: a week checked in by a call with the partner or by a voice message.
+BY_VOICE = N_("🟪 checked in by voice")
 COLOURS = {
     Cell.CHECKED: N_("🟩 checked in"),
+    Cell.CALL: BY_VOICE,
+    Cell.VOICE_MESSAGE: BY_VOICE,
     Cell.MISSED: N_("🟥 missed"),
     Cell.PAUSED: N_("🟦 on a break"),
     Cell.OFF: N_("⬜ off week"),
@@ -25,8 +29,10 @@ NO_CHECKINS = N_("Mentors don't check in")
 
 
 def heading(name: str, course: str, shown: set[Cell]) -> str:
-    """The message with a card: whose it is, then what its colours mean."""
-    colours = " · ".join(_(label) for cell, label in COLOURS.items() if cell in shown)
+    """The message with a card: whose it is, then what its colours mean (a call and a
+    voice message share one colour, explained once)."""
+    labels = dict.fromkeys(_(label) for cell, label in COLOURS.items() if cell in shown)
+    colours = " · ".join(labels)
     whose = _("**{member}**'s progress in **{course}**", member=name, course=course)
     return whose + (f"\n{colours}" if colours else "")
 

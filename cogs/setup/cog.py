@@ -12,11 +12,12 @@ from bot.app import TandemBot
 from bot.errors import UserError
 from bot.i18n import _
 from bot.languages import locale_name
-from bot.models import DEFAULT_CURRENCY, GuildConfig, ServerLanguage
+from bot.models import DEFAULT_CURRENCY, GuildConfig, ServerLanguage, VoiceFault, VoiceSettings
 from bot.options import AUTOCOMPLETE_LIMIT
 from bot.recaps import RecapChange
 from bot.replies import NO_PINGS
 from bot.schedule import next_occurrence
+from bot.store.guilds import VoiceChange
 from bot.store.outbox import Undeliverable
 from cogs.common import capped, guild_id_of
 from cogs.common.languages import server_language
@@ -24,6 +25,7 @@ from cogs.common.options import Clock, Weekday, Zone
 from cogs.common.threads import (
     LEADERBOARD_CHANNEL_NEEDS,
     PARTNER_CHANNEL_NEEDS,
+    VOICE_CATEGORY_NEEDS,
     channel_by_id,
     missing_permissions,
 )
@@ -47,6 +49,24 @@ def permission_problems(
         )
         if (missing := missing_permissions(channel, needs))
     ]
+
+
+def voice_change(
+    category: discord.CategoryChannel | None, cap: int | None, turn_off: bool | None
+) -> VoiceChange | None:
+    """What the voice options ask for (None: nothing); a category Tandem cannot open rooms
+    in is refused before anything is stored, naming what it lacks."""
+    if category is not None and turn_off:
+        raise UserError(_(messages.VOICE_ON_OR_OFF))
+    if category is not None and (missing := missing_permissions(category, VOICE_CATEGORY_NEEDS)):
+        raise UserError(
+            messages.missing_permissions([messages.permission_problem(category.mention, missing)])
+        )
+    if category is None and cap is None and not turn_off:
+        return None
+    return VoiceChange(
+        category_id=category.id if category else None, cap=cap, turn_off=bool(turn_off)
+    )
 
 
 def clean_currency(currency: str) -> str:
@@ -134,6 +154,9 @@ class SetupCog(commands.Cog):
         recap_time="Time of the weekly recap, HH:MM on a 24-hour clock (default: 18:00)",
         recap_timezone="Time zone of the recap time, e.g. Europe/Berlin (default: UTC)",
         language="Language of public messages (default: the server's language in Discord)",
+        voice_category="Category under which private voice rooms for partners are opened",
+        voice_rooms="How many voice rooms may be open at once (default: 10)",
+        voice_off="Turn voice rooms off",
     )
     @app_commands.autocomplete(language=language_autocomplete)
     @app_commands.guild_only()
@@ -150,6 +173,9 @@ class SetupCog(commands.Cog):
         recap_time: Clock | None = None,
         recap_timezone: Zone | None = None,
         language: str | None = None,
+        voice_category: discord.CategoryChannel | None = None,
+        voice_rooms: app_commands.Range[int, 1, 50] | None = None,
+        voice_off: bool | None = None,
     ) -> None:
         """With options it updates what is named; alone it shows how Tandem is doing."""
         guild_id = guild_id_of(interaction)
@@ -173,9 +199,14 @@ class SetupCog(commands.Cog):
             else (current.max_stake if current else DEFAULT_MAX_PLEDGE),
         )
         recap = RecapChange(recap_day, recap_time, recap_timezone)
-        changing = bool(recap) or any(
-            v is not None
-            for v in (leaderboard_channel, partner_channel, currency, max_pledge, language)
+        voice = voice_change(voice_category, voice_rooms, voice_off)
+        changing = (
+            bool(recap)
+            or voice is not None
+            or any(
+                v is not None
+                for v in (leaderboard_channel, partner_channel, currency, max_pledge, language)
+            )
         )
         if changing:
             problems = await self._problems(config)
@@ -186,6 +217,7 @@ class SetupCog(commands.Cog):
                 discord.utils.utcnow(),
                 recap,
                 None if language is None else ServerLanguage(chosen),
+                voice,
             )
         heading = _(
             (messages.UPDATED if current else messages.SET_UP) if changing else messages.STATUS
@@ -223,10 +255,37 @@ class SetupCog(commands.Cog):
                 locale_name(language),
                 chosen=chosen is not None,
             ),
+            *await self._voice_lines(config.guild_id),
             *(messages.missing(problem) for problem in problems),
             *undeliverable_lines(failed),
         ]
         return "\n".join(lines)
+
+    async def _voice_lines(self, guild_id: int) -> list[str]:
+        """Voice rooms in one line, then what keeps rooms from opening, if anything."""
+        voice = await self.bot.store.guilds.voice(guild_id)
+        if voice.category_id is None:
+            return [_(messages.VOICE_OFF)]
+        opened = await self.bot.store.voice.in_use(guild_id)
+        return [
+            messages.voice_on(voice.category_id, voice.cap, opened),
+            *await self._voice_problems(voice),
+        ]
+
+    async def _voice_problems(self, voice: VoiceSettings) -> list[str]:
+        """The category's state now, then the last fault Discord gave, each said once."""
+        assert voice.category_id is not None, "only asked while voice rooms are on"
+        category = await channel_by_id(self.bot, voice.category_id)
+        if not isinstance(category, discord.CategoryChannel):
+            live = [_(messages.VOICE_FAULTS[VoiceFault.CATEGORY_GONE])]
+        elif missing := missing_permissions(category, VOICE_CATEGORY_NEEDS):
+            live = [messages.missing(messages.permission_problem(category.mention, missing))]
+        else:
+            live = []
+        # A permission missing now is named above; Discord's refusal of it says no more.
+        said = voice.fault is VoiceFault.MISSING_PERMISSIONS and bool(live)
+        stored = [_(messages.VOICE_FAULTS[voice.fault])] if voice.fault and not said else []
+        return list(dict.fromkeys([*live, *stored]))
 
 
 def _kept(current: GuildConfig | None) -> GuildConfig:

@@ -8,7 +8,7 @@ from babel.numbers import format_decimal
 
 from bot.i18n import N_, _, babel_locale, ngettext
 from bot.ledger import currency_label
-from bot.models import NoticeKind
+from bot.models import NoticeKind, VoiceFault
 from bot.schedule import WeeklyTime
 from bot.store.outbox import Undeliverable
 from cogs.common.text import Stamp, mention, stamp
@@ -25,6 +25,23 @@ STATUS = N_("**Tandem in this server**")
 # Translators: the `/setup language` choice that goes back to the language Discord
 # reports for the server.
 DISCORDS_LANGUAGE = N_("Discord's server language")
+VOICE_ON_OR_OFF = N_("Name either `voice_category` or `voice_off`, not both.")
+VOICE_OFF = N_("• Voice rooms: off")
+# Why rooms could not open, as the status view says it until one opens again.
+VOICE_FAULTS = {
+    VoiceFault.CHANNEL_LIMIT: N_(
+        "⚠️ Voice rooms: the server has reached Discord's limit of 500 channels"
+    ),
+    VoiceFault.MISSING_PERMISSIONS: N_(
+        "⚠️ Voice rooms: Discord refused to open or close a room for a missing permission"
+    ),
+    VoiceFault.CATEGORY_GONE: N_(
+        "⚠️ Voice rooms: the category was deleted; name another with `voice_category`"
+    ),
+    VoiceFault.RATE_LIMITED: N_(
+        "⚠️ Voice rooms: Discord is slowing down new channels; rooms open as soon as it allows"
+    ),
+}
 # The kinds of messages a moderator may see given up on, as `/setup` lists them.
 KIND_LABELS: dict[str, str] = {
     # Translators: kinds of messages Tandem could not deliver, listed for moderators.
@@ -115,6 +132,18 @@ def settings(
             language=language,
         ),
     ]
+
+
+def voice_on(category_id: int, cap: int, opened: int) -> str:
+    """Where rooms open, how many may be open at once, and how many are now."""
+    # Translators: {category} is a channel category, {cap} the most rooms open at once.
+    return ngettext(
+        "• Voice rooms: under {category}, at most {cap} at once, {count} open now",
+        "• Voice rooms: under {category}, at most {cap} at once, {count} open now",
+        opened,
+        category=f"<#{category_id}>",
+        cap=cap,
+    )
 
 
 def missing(problem: str) -> str:

@@ -24,7 +24,7 @@ async def test_help_answers_privately_before_setup_and_turns_its_pages(
     assert shown.ephemeral and page_title(shown) == "🤝 Partners"
     [embed] = answer(shown).embeds
     assert "/partner find" in str(embed.description)
-    assert str(embed.footer.text).startswith("Page 1 of 6")  # members: no moderators' page
+    assert str(embed.footer.text).startswith("Page 1 of 7")  # members: no moderators' page
     await server.env.restart_bot(make_bot())  # the page buttons outlive the process
     await member.click(answer(shown), label="📝 Check-ins ▶")
     assert page_title(shown) == "📝 Check-ins"  # the same private message, turned
@@ -59,3 +59,10 @@ async def test_help_works_in_a_second_server_too(simcord_env: simcord.Env) -> No
     other = study_server(simcord_env, "Night Owls")
     shown = await other.member("sam").slash(other.general, "help", topic="milestones")
     assert page_title(shown) == "🎯 Milestones and pledges"
+
+
+async def test_the_guide_explains_voice_check_ins(server: Server) -> None:
+    shown = await server.member("lena").slash(server.general, "help", topic="calls")
+    assert page_title(shown) == "🎙️ Voice check-ins"
+    [embed] = answer(shown).embeds
+    assert "10 minutes" in str(embed.description) and "`/call`" in str(embed.description)

@@ -126,6 +126,7 @@ async def test_setup_shows_its_settings_briefly_with_the_next_recap_as_a_timesta
             f"• Partner threads: under {server.partners.mention}",
             "• Pledges: up to **100 points** per milestone",
             "• Public messages in: **English** (Discord's server language)",
+            "• Voice rooms: off",
         ]
     )
     moved = await server.moderator.slash(
@@ -135,5 +136,5 @@ async def test_setup_shows_its_settings_briefly_with_the_next_recap_as_a_timesta
     assert reply(moved).startswith("✅ Tandem is updated.")
     assert f"Weekly recap: Wednesday 09:00 (Europe/Berlin), next {stamp(wednesday)}" in reply(moved)
     status = reply(await server.moderator.slash(server.general, "setup"))
-    assert status.startswith("**Tandem in this server**\n") and len(status.splitlines()) == 6
+    assert status.startswith("**Tandem in this server**\n") and len(status.splitlines()) == 7
     assert "delivered" not in status and "⚠️" not in status
