@@ -31,6 +31,7 @@ from tests.helpers import (
     answer,
     assert_translated,
     button_labels,
+    confirm,
     exported,
     find,
     invitation_message,
@@ -137,7 +138,9 @@ async def test_a_twelve_minute_call_is_both_members_check_in_and_eight_minutes_i
     assert messages_with(thread, COUNTED) == []
     assert await checkin_vias(ready, partnership.id) == {}
 
-    await advance(ready, 10 * MINUTE)  # the room closed 5 minutes after they left
+    await advance(ready, 4 * MINUTE)
+    assert "Lena & Marcus" in ready.guild.channels
+    await advance(ready, 2 * MINUTE)  # the room closed 5 minutes after they left
     assert "Lena & Marcus" not in ready.guild.channels
     await lena.slash(thread, "call")
     await talk(ready, room_handle(ready, "Lena & Marcus"), (lena, marcus), 12)
@@ -424,7 +427,7 @@ async def test_privacy_export_lists_calls_and_delete_removes_them(ready: Server)
 async def test_partners_who_only_call_are_never_quiet_and_keep_their_streak(
     ready: Server,
 ) -> None:
-    _category, lena, marcus, _partnership, thread = await voice_pair(ready)
+    _category, lena, marcus, partnership, thread = await voice_pair(ready)
     first = datetime(2026, 1, 5, 17, 1, tzinfo=UTC)  # Monday 18:00 in Berlin
     for week in range(4):
         await advance_to(ready, first + timedelta(weeks=week))
@@ -438,6 +441,10 @@ async def test_partners_who_only_call_are_never_quiet_and_keep_their_streak(
     now = discord.utils.utcnow()
     for member in (lena, marcus):
         assert await ready.bot.store.checkins.streak(ready.guild.id, member.id, now) == 4
+    await confirm(ready, lena, marcus, partnership.thread_id, "Chapter 4")
+    board = reply(await marcus.slash(ready.general, "leaderboard", period="all"))
+    [line] = [line for line in board.splitlines() if lena.mention in line]
+    assert line.endswith("1 milestone, 🔥 4 weeks")  # the leaderboard counts calls too
 
 
 async def test_every_word_of_a_call_passes_the_translation_layer(ready: Server) -> None:
