@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
+from importlib import metadata
+from pathlib import Path
 
 import discord
 from pydantic import SecretStr, ValidationError
 
 from bot.app import create_bot
 from bot.log import configure, get
-from bot.settings import MissingTokenError, Settings
+from bot.settings import MissingTokenError, Settings, unknown_names
 from bot.startup import StartupFailed, serve
 from bot.store import Store, open_database
 from bot.store.copy import CopyRefused, copy_database
@@ -68,8 +71,17 @@ async def _copy_database(settings: Settings, url: str) -> int:
     return 0
 
 
+def version() -> str:
+    """The installed release (pyproject's `version`; CHANGELOG.md says what each changed)."""
+    try:
+        return metadata.version("tandem-bot")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed: pip install -e .)"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"Tandem {version()}")
     parser.add_argument(
         "--check", action="store_true", help="validate settings and database, then exit"
     )
@@ -100,7 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = Settings()
-        configure(settings.log_level)
+        configure(settings.log_level, settings.log_levels)
+        for warning in unknown_names(os.environ, Path(".env")):
+            get("settings").warning(warning)
         target = None if args.command is None else _copy_target(settings, args.to)
     except ValidationError as error:
         print(f"tandem: invalid settings: {_one_line(error)}", file=sys.stderr)

@@ -99,6 +99,10 @@ class TandemBot(commands.AutoShardedBot):
     scheduler: Scheduler
 
     def __init__(self, settings: Settings) -> None:
+        # Tandem never joins a voice channel (voice rooms only read who is in them), so
+        # discord.py's warning that voice would need PyNaCl and davey is noise.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents_for(settings),
@@ -129,6 +133,11 @@ class TandemBot(commands.AutoShardedBot):
             await self.load_extension(extension)
         await self.tree.set_translator(CatalogTranslator())
         await self._sync_commands()
+
+    async def on_ready(self) -> None:
+        """The line an operator looks for once every shard is connected: who, and where."""
+        count = len(self.guilds)
+        log.info("ready as %s in %d server%s", self.user, count, "" if count == 1 else "s")
 
     async def speak_to(self, interaction: discord.Interaction[Any], *, remember: bool) -> None:
         """Draw what answers this interaction in its member's Discord language, and (when

@@ -9,6 +9,7 @@ with their ids: the log tells what happened to whom, in order.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 ROOT = "tandem"
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -18,6 +19,11 @@ def get(area: str) -> logging.Logger:
     return logging.getLogger(f"{ROOT}.{area}")
 
 
-def configure(level: str) -> None:
-    """Called once by `python -m bot`; discord.py's own loggers follow the same format."""
+def configure(level: str, areas: Mapping[str, str] | None = None) -> None:
+    """Called once by `python -m bot`; discord.py's own loggers follow the same format.
+
+    `areas` turns single loggers up or down (`{"tandem.outbox": "DEBUG"}`) from `level`.
+    """
     logging.basicConfig(level=level, format=FORMAT)
+    for area, area_level in (areas or {}).items():
+        logging.getLogger(area).setLevel(area_level)

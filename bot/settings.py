@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import logging
+import difflib
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -12,12 +13,18 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.shards import Shards
 
+PREFIX = "TANDEM_"
+# Read by the tests and the benchmarks, not by the bot: never warned about.
+TOOL_NAMES = frozenset({"TANDEM_TEST_DATABASE_URL", "TANDEM_BENCH_DATABASE_URL"})
+# The levels `TANDEM_LOG_LEVEL` accepts, from the most to the least said.
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
 
 class Settings(BaseSettings):
     """Everything an operator can set; the token is optional here so tests need none."""
 
     model_config = SettingsConfigDict(
-        env_prefix="TANDEM_",
+        env_prefix=PREFIX,
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
@@ -30,6 +37,8 @@ class Settings(BaseSettings):
     # secret because it may carry a password.
     database_url: SecretStr | None = None
     log_level: str = "INFO"
+    # Per-area levels over `log_level`: "tandem.outbox=DEBUG,discord=WARNING".
+    log_levels: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
     reminder_interval_seconds: int = Field(default=60, ge=1, le=3600)
     dev_guild_id: int | None = None
     # Subscribe to the privileged Server Members intent so Tandem notices at once when a
@@ -103,10 +112,29 @@ class Settings(BaseSettings):
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
-        level = value.upper()
-        if not isinstance(logging.getLevelName(level), int):
-            raise ValueError(f"unknown log level {value!r}")
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"unknown log level {value!r}; use one of {', '.join(LOG_LEVELS)}")
         return level
+
+    @field_validator("log_levels", mode="before")
+    @classmethod
+    def _area_levels(cls, value: object) -> object:
+        """`TANDEM_LOG_LEVELS=tandem.outbox=DEBUG,discord=WARNING`, each level checked."""
+        if not isinstance(value, str):
+            return value
+        levels = {}
+        for part in filter(None, (piece.strip() for piece in value.split(","))):
+            area, _, level = part.partition("=")
+            if not area.strip() or not level.strip():
+                raise ValueError(f"{part!r} is not area=LEVEL, e.g. tandem.outbox=DEBUG")
+            levels[area.strip()] = cls._known_level(level)
+        return levels
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """Every setting as an operator writes it: `TANDEM_DATABASE_URL`."""
+        return tuple(PREFIX + field.upper() for field in cls.model_fields)
 
     @property
     def database(self) -> Path | str:
@@ -129,6 +157,32 @@ class Settings(BaseSettings):
         if token is None or not token.get_secret_value().strip():
             raise MissingTokenError
         return token
+
+
+def unknown_names(environ: Mapping[str, str], env_file: Path) -> list[str]:
+    """A warning for each `TANDEM_*` name Tandem does not know, in the environment or in
+    `env_file`, with the nearest known name: a typo would otherwise be ignored silently
+    (`TANDEM_DATABSE_URL` running on SQLite)."""
+    known = (*Settings.names(), *TOOL_NAMES)
+    written = sorted({name for name in (*environ, *_names_in(env_file)) if name.startswith(PREFIX)})
+    return [_unknown(name, Settings.names()) for name in written if name not in known]
+
+
+def _names_in(env_file: Path) -> Iterable[str]:
+    if not env_file.is_file():
+        return ()
+    lines = env_file.read_text(encoding="utf-8").splitlines()
+    return (
+        line.removeprefix("export ").split("=", 1)[0].strip()
+        for line in lines
+        if "=" in line and not line.lstrip().startswith("#")
+    )
+
+
+def _unknown(name: str, known: tuple[str, ...]) -> str:
+    nearest = difflib.get_close_matches(name, known, n=1)
+    hint = f"; did you mean {nearest[0]}?" if nearest else ""
+    return f"unknown setting {name} is ignored{hint}"
 
 
 class MissingTokenError(RuntimeError):

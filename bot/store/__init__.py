@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from bot.log import get
 from bot.models import RequestKind
 from bot.shards import EVERY_SHARD, Shards
 from bot.store.checkins import CheckinStore, adopt_cadence, adopt_schedule
@@ -31,6 +32,8 @@ from bot.store.reminders import ReminderStore
 from bot.store.requests import RequestStore
 from bot.store.sqlite import SQLiteDatabase
 from bot.store.voice import VoiceStore
+
+log = get("store")
 
 
 @dataclass
@@ -106,12 +109,20 @@ def is_postgres_url(location: Path | str) -> bool:
     return str(location).startswith(("postgresql://", "postgres://"))
 
 
+def _announce_if_new(path: Path) -> None:
+    """Say so, with the whole path, when an SQLite file is about to be created: started
+    from another folder, a relative path would otherwise quietly begin anew."""
+    if str(path) != ":memory:" and not path.exists():
+        log.info("no database at %s yet: creating a new, empty one", path.resolve())
+
+
 async def open_database(location: Path | str, now: datetime) -> Database:
     """A PostgreSQL URL or an SQLite file's path, connected and migrated as of `now`."""
     db: Database
     if is_postgres_url(location):
         db = await PostgresDatabase.connect(str(location))
     else:
+        _announce_if_new(Path(location))
         db = await SQLiteDatabase.connect(location)
     try:
         await db.migrate(now)

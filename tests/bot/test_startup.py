@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import signal
 import socket
@@ -18,6 +19,8 @@ import discord
 import pytest
 from aiohttp.client_reqrep import ConnectionKey
 
+from bot.app import create_bot
+from bot.settings import Settings, unknown_names
 from bot.startup import (
     MAX_DELAY_SECONDS,
     Retry,
@@ -303,3 +306,90 @@ async def test_check_on_postgres_names_the_server_never_the_password(
     assert "settings and database OK (PostgreSQL 127.0.0.1:5432/" in result.stderr
     assert "s3cret-pw" not in result.stdout + result.stderr
     assert not (tmp_path / "data").exists()  # no SQLite file on the side
+
+
+def test_a_misspelt_setting_is_named_with_the_nearest_known_one(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("TANDEM_MEMBER_INTENT=true\n# TANDEM_NOT_READ=1\n")
+    result = run_cli(
+        "--check",
+        env={
+            "TANDEM_DATABSE_URL": "postgresql://x@127.0.0.1/db",
+            "TANDEM_DATABASE_PATH": "t.db",
+            "TANDEM_TEST_DATABASE_URL": "postgresql://tests@127.0.0.1/t",
+        },
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "unknown setting" in line]
+    assert [line.split(": ", 1)[1] for line in warnings] == [
+        "unknown setting TANDEM_DATABSE_URL is ignored; did you mean TANDEM_DATABASE_URL?",
+        "unknown setting TANDEM_MEMBER_INTENT is ignored; did you mean TANDEM_MEMBERS_INTENT?",
+    ]
+
+
+def test_an_unknown_log_level_lists_the_valid_ones(tmp_path: Path) -> None:
+    result = run_cli("--check", env={"TANDEM_LOG_LEVEL": "verbose"}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "tandem: invalid settings: TANDEM_LOG_LEVEL: unknown log level 'verbose';"
+        " use one of DEBUG, INFO, WARNING, ERROR, CRITICAL"
+    )
+
+
+def test_a_new_database_is_announced_with_its_whole_path(tmp_path: Path) -> None:
+    first = run_cli("--check", env={"TANDEM_DATABASE_PATH": "data/t.db"}, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert f"no database at {tmp_path / 'data' / 't.db'} yet: creating a new, empty one" in (
+        first.stderr
+    )
+    again = run_cli("--check", env={"TANDEM_DATABASE_PATH": "data/t.db"}, cwd=tmp_path)
+    assert "creating a new" not in again.stderr
+
+
+def test_voice_libraries_tandem_never_needs_are_not_warned_about(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = True  # a fresh process
+    with caplog.at_level(logging.WARNING, logger="discord.client"):
+        create_bot(Settings(_env_file=None, database_path=tmp_path / "t.db", discord_token=None))
+    assert not [r for r in caplog.records if "voice will NOT be supported" in r.getMessage()]
+
+
+def test_version_names_the_release(tmp_path: Path) -> None:
+    result = run_cli("--version", env={}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(r"Tandem \d+\.\d+\.\d+\n", result.stdout)
+    assert f"## {result.stdout.split()[1]}" in (ROOT / "CHANGELOG.md").read_text()
+
+
+def test_one_area_of_the_log_is_turned_down_or_up(tmp_path: Path) -> None:
+    quiet = run_cli("--check", env={"TANDEM_LOG_LEVELS": "tandem.check=WARNING"}, cwd=tmp_path)
+    assert quiet.returncode == 0, quiet.stderr
+    assert "settings and database OK" not in quiet.stderr
+    assert "tandem.store: applied migrations" in quiet.stderr  # other areas unchanged
+    loud = run_cli(
+        "--check",
+        env={"TANDEM_LOG_LEVEL": "WARNING", "TANDEM_LOG_LEVELS": " tandem.check = info "},
+        cwd=tmp_path,
+    )
+    assert "settings and database OK" in loud.stderr and "applied migrations" not in loud.stderr
+
+
+@pytest.mark.parametrize(
+    ("levels", "problem"),
+    [
+        ("tandem.outbox=LOUD", "unknown log level 'LOUD'; use one of DEBUG, INFO, WARNING,"),
+        ("tandem.outbox", "'tandem.outbox' is not area=LEVEL, e.g. tandem.outbox=DEBUG"),
+    ],
+)
+def test_a_wrong_area_level_is_one_line(tmp_path: Path, levels: str, problem: str) -> None:
+    result = run_cli("--check", env={"TANDEM_LOG_LEVELS": levels}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("tandem: invalid settings: TANDEM_LOG_LEVELS: " + problem)
+    assert result.stderr.strip().count("\n") == 0
+
+
+def test_every_setting_is_documented_and_the_example_names_only_known_ones() -> None:
+    operators = (ROOT / "docs" / "operators.md").read_text()
+    assert [name for name in Settings.names() if f"`{name}`" not in operators] == []
+    assert unknown_names({}, ROOT / ".env.example") == []

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
+import pytest
 from discord import app_commands
 
-from bot.app import EXTENSIONS
-from tests.helpers import Server
+from bot.app import EXTENSIONS, TandemBot
+from tests.helpers import Server, study_server
 
 # discord.py's stand-in when a command or an option has no description of its own.
 NO_DESCRIPTION = "…"
@@ -31,3 +35,13 @@ async def test_every_cog_loads_and_every_command_and_option_is_described(ready: 
             ]
     assert len(commands) > 20
     assert undescribed == []
+
+
+async def test_start_up_says_who_tandem_is_and_in_how_many_servers(
+    ready: Server, make_bot: Callable[[], TandemBot], caplog: pytest.LogCaptureFixture
+) -> None:
+    study_server(ready.env, "Second Hall")
+    with caplog.at_level(logging.INFO, logger="tandem.app"):
+        await ready.env.restart_bot(make_bot())
+    ready_lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("ready")]
+    assert ready_lines == [f"ready as {ready.bot.user} in 2 servers"]
