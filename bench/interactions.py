@@ -3,7 +3,8 @@
 Drives the real bot through SimCord, as members would, first on a server with one pair
 and then on the same server grown to 100,000 partnerships (200k members, 400k
 check-ins, 100k goals, 100k milestones of which 40% confirmed, 100k ledger entries,
-200k delivered outbox rows and 10,000 members waiting in one course). For each command
+400k delivered outbox rows (200k of them the check-in reminders those check-ins answer)
+and 10,000 members waiting in one course). For each command
 it prints the bot-side median and p95 (from the interaction reaching the command tree,
 or the check-in form's handler, to the handler's return; SimCord's own settling is not
 counted) on both, their ratio, the longest event-loop stall seen (by a watchdog thread)
@@ -189,6 +190,11 @@ def fill(path: Path, guild: int, pairs: int, waiting: list[int], now: int) -> No
             for weeks in (1, 2):
                 week = now - weeks * 7 * DAY
                 rows["checkins"].append((pid, guild, user, week, "done", "next", week + 600))
+        for weeks in (1, 2):
+            week = now - weeks * 7 * DAY
+            rows["outbox"].append(
+                (f"checkin:{pid}:{week}:0", guild, pid, "checkin", week, "sent", week, week)
+            )
         item = 10**7 + pid  # goal and milestone ids clear of the real ones
         rows["goals"].append((item, guild, pid, first, "A goal", "When it is done", created))
         share = n % 10
@@ -276,12 +282,14 @@ def fill(path: Path, guild: int, pairs: int, waiting: list[int], now: int) -> No
 
 
 async def derive_aggregates(path: Path, now: int) -> None:
-    """The leaderboard, pool totals and queue minutes, from the history just inserted.
+    """The leaderboard, pool totals, queue minutes and health figures, from the history
+    just inserted.
 
     The bot keeps them up to date change by change; a bulk insert bypasses that, so the
-    upgrade migration that derives them from history runs again, on everything.
+    upgrade migrations that derive them from history run again, on everything.
     """
     derive = importlib.import_module("bot.store.migrations.0006_aggregates_from_history")
+    health = importlib.import_module("bot.store.migrations.0019_health")
     db = await SQLiteDatabase.connect(path)
     try:
         async with db.transaction() as conn:
@@ -294,6 +302,7 @@ async def derive_aggregates(path: Path, now: int) -> None:
             ):
                 await conn.execute(f"DELETE FROM {table}")
             await derive.migrate(conn, datetime.fromtimestamp(now, UTC))
+            await health.derive(conn)
         await db.fetch_all("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         await db.close()
@@ -358,12 +367,14 @@ async def measure(env: simcord.Env, timings: Timings, server: dict[str, Any], ta
         ("/leaderboard period:week", lambda: alice.slash(general, "leaderboard", period="week")),
         ("/pool overview", lambda: moderator.slash(general, "pool overview")),
         ("/pool overview page:5000", lambda: moderator.slash(general, "pool overview", page=5000)),
+        ("/setup health:True", lambda: moderator.slash(general, "setup", health=True)),
     ]
     for label, run in commands:
         timings.label = f"{label}|{tag}"
         for _ in range(REPEAT):
             await run()
     timings.label = ""
+    await time_health_figures(env, timings, server["guild"].id, tag)
     for n in range(REPEAT):
         shown = await alice.slash(general, "checkin")
         timings.label = f"check-in submit|{tag}"
@@ -376,6 +387,15 @@ async def measure(env: simcord.Env, timings: Timings, server: dict[str, Any], ta
     for finder in finders:
         await finder.slash(general, "partner find", **FIND)
     timings.label = ""
+
+
+async def time_health_figures(env: simcord.Env, timings: Timings, guild_id: int, tag: str) -> None:
+    """The health view's reads alone (`/setup health:True` without its picture, which
+    costs the same in any server): what must stay flat as the server grows."""
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        await env.bot.store.health.health(guild_id, env.now())
+        timings.seen[f"health figures (store)|{tag}"].append((time.perf_counter() - started) * 1000)
 
 
 def progress(text: str) -> None:

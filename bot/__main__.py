@@ -1,5 +1,5 @@
 """`python -m bot` runs Tandem; `--check` validates settings and database; `copy-database`
-moves the SQLite database to PostgreSQL."""
+moves the SQLite database to PostgreSQL; `backup` copies the SQLite database while it runs."""
 
 from __future__ import annotations
 
@@ -7,21 +7,24 @@ import argparse
 import asyncio
 import os
 import sys
+from collections.abc import Coroutine
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import discord
 from pydantic import SecretStr, ValidationError
 
 from bot.app import create_bot
 from bot.log import configure, get
-from bot.settings import MissingTokenError, Settings, unknown_names
-from bot.startup import StartupFailed, serve
-from bot.store import Store, open_database
+from bot.settings import ENV_FILE, MissingTokenError, Settings, unknown_names
+from bot.startup import EXIT_OPERATOR_FIX, StartupFailed, serve
+from bot.store import DatabaseUnavailable, Store, diagnosed, open_database
+from bot.store.backup import BackupFailed, backup_sqlite, default_target, pg_dump_advice
 from bot.store.copy import CopyRefused, copy_database
 
 
-async def _check(settings: Settings) -> None:
+async def _check(settings: Settings) -> int:
     store = await Store.open(settings.database, discord.utils.utcnow())
     try:
         version = await store.db.schema_version()
@@ -30,6 +33,17 @@ async def _check(settings: Settings) -> None:
     get("check").info(
         "settings and database OK (%s, schema version %d)", settings.database_name, version
     )
+    return 0
+
+
+def _on_the_database(command: Coroutine[Any, Any, int]) -> int:
+    """Run `--check` or `copy-database`: a database they cannot open or reach is one line
+    and exit status 2 at once, since an operator is watching (the bot retries an outage)."""
+    try:
+        return asyncio.run(command)
+    except DatabaseUnavailable as problem:
+        print(f"tandem: {problem.line}", file=sys.stderr)
+        return EXIT_OPERATOR_FIX
 
 
 def _one_line(error: ValidationError) -> str:
@@ -45,15 +59,18 @@ def _one_line(error: ValidationError) -> str:
     )
 
 
-async def _copy_database(settings: Settings, url: str) -> int:
-    """The SQLite file at TANDEM_DATABASE_PATH into the empty PostgreSQL database at `url`."""
-    if not settings.database_path.is_file():
+async def _copy_database(settings: Settings, url: str, setting: str) -> int:
+    """The SQLite file at TANDEM_DATABASE_PATH into the empty PostgreSQL database at `url`
+    (which `setting` gave: `--to` or TANDEM_DATABASE_URL)."""
+    with diagnosed(settings.database_path):  # a folder Tandem may not look into
+        found = settings.database_path.is_file()
+    if not found:
         print(f"tandem: no SQLite database at {settings.database_path}", file=sys.stderr)
         return 2
     now = discord.utils.utcnow()
     source = await open_database(settings.database_path, now)
     try:
-        target = await open_database(url, now)
+        target = await open_database(url, now, setting=setting)
         try:
             report = await copy_database(source, target)
         finally:
@@ -95,7 +112,34 @@ def _parser() -> argparse.ArgumentParser:
         metavar="postgresql://user@host:port/db",
         help="the target (default: TANDEM_DATABASE_URL, which keeps a password off the command line)",
     )
+    backup = commands.add_parser(
+        "backup", help="copy the SQLite database, safely while the bot runs, and verify the copy"
+    )
+    backup.add_argument(
+        "--to",
+        metavar="PATH",
+        help="the new file (default: backups/tandem-<UTC time>.db beside the database)",
+    )
     return parser
+
+
+def _backup(settings: Settings, to: str | None) -> int:
+    """One line either way: the verified copy, or why there is none (PostgreSQL: pg_dump)."""
+    now = discord.utils.utcnow()
+    if settings.database_url is not None:
+        print(
+            f"tandem: {pg_dump_advice(settings.database_url.get_secret_value(), now)}",
+            file=sys.stderr,
+        )
+        return 2
+    target = Path(to) if to is not None else default_target(settings.database_path, now)
+    try:
+        made = backup_sqlite(settings.database_path, target)
+    except BackupFailed as failed:
+        print(f"tandem: {failed}", file=sys.stderr)
+        return 2
+    print(made.summary())
+    return 0
 
 
 def _copy_target(settings: Settings, to: str | None) -> str | None:
@@ -108,25 +152,32 @@ def _copy_target(settings: Settings, to: str | None) -> str | None:
     return None
 
 
+def _copy(settings: Settings, target: str | None, to: str | None) -> int:
+    """copy-database into `target` (from `--to` or TANDEM_DATABASE_URL), which it needs."""
+    if target is None:
+        print("tandem: copy-database needs --to or TANDEM_DATABASE_URL", file=sys.stderr)
+        return 2
+    setting = "--to" if to is not None else "TANDEM_DATABASE_URL"
+    return _on_the_database(_copy_database(settings, target, setting))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = Settings()
-        configure(settings.log_level, settings.log_levels)
-        for warning in unknown_names(os.environ, Path(".env")):
+        configure(settings.log_level, settings.log_levels, settings.log_format)
+        for warning in unknown_names(os.environ, ENV_FILE):
             get("settings").warning(warning)
-        target = None if args.command is None else _copy_target(settings, args.to)
+        target = _copy_target(settings, args.to) if args.command == "copy-database" else None
     except ValidationError as error:
         print(f"tandem: invalid settings: {_one_line(error)}", file=sys.stderr)
         return 2
+    if args.command == "backup":
+        return _backup(settings, args.to)
     if args.command is not None:
-        if target is None:
-            print("tandem: copy-database needs --to or TANDEM_DATABASE_URL", file=sys.stderr)
-            return 2
-        return asyncio.run(_copy_database(settings, target))
+        return _copy(settings, target, args.to)
     if args.check:
-        asyncio.run(_check(settings))
-        return 0
+        return _on_the_database(_check(settings))
     try:
         token = settings.require_token()
     except MissingTokenError as error:

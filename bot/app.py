@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -10,10 +11,12 @@ from discord.ext import commands
 
 from bot import i18n
 from bot.log import get
+from bot.metrics import MeasuredScheduler, Metrics, MetricsServer, Outcome, Probes
 from bot.replies import NEEDS_SETUP, report_error, send_ephemeral
 from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.store import Store
+from bot.store.monitoring import MonitoringStore
 from bot.translator import CatalogTranslator
 
 if TYPE_CHECKING:
@@ -38,12 +41,24 @@ COMMANDS_WITHOUT_SETUP = frozenset({"setup", "privacy", "help"})
 # Commands that answer in the member's language without storing it: seeing or erasing
 # one's data never stores anything new.
 COMMANDS_THAT_STORE_NOTHING = frozenset({"privacy", "help"})
+# Where `speak_to` notes in `interaction.extras` when Tandem began to answer.
+STARTED = "tandem.started"
 
 
 class TandemTree(app_commands.CommandTree["TandemBot"]):
     async def interaction_check(self, interaction: discord.Interaction[TandemBot]) -> bool:
         """Answer in the member's language; until a moderator has run /setup, every other
-        command only says so."""
+        command only says so. A failure here (the database down) is told and counted like
+        a command's own; discord.py would only log it, and the member would wait in vain."""
+        try:
+            return await self._admits(interaction)
+        except Exception as error:
+            if interaction.type is not discord.InteractionType.application_command:
+                raise  # an autocomplete: nobody to tell
+            await self.on_error(interaction, error)
+            return False
+
+    async def _admits(self, interaction: discord.Interaction[TandemBot]) -> bool:
         command = interaction.command
         root = (
             (command.root_parent or command).name
@@ -62,13 +77,15 @@ class TandemTree(app_commands.CommandTree["TandemBot"]):
         if await interaction.client.store.guilds.get(interaction.guild_id) is not None:
             return True
         await send_ephemeral(interaction, i18n._(NEEDS_SETUP))
+        interaction.client.answered(interaction, command.qualified_name, Outcome.REFUSED)
         return False
 
     async def on_error(
-        self, interaction: discord.Interaction[TandemBot], error: app_commands.AppCommandError
+        self, interaction: discord.Interaction[TandemBot], error: BaseException
     ) -> None:
         name = interaction.command.qualified_name if interaction.command else "unknown command"
-        await report_error(interaction, error, f"/{name}")
+        outcome = await report_error(interaction, error, f"/{name}")
+        interaction.client.answered(interaction, name, outcome)
 
 
 def intents_for(settings: Settings) -> discord.Intents:
@@ -103,6 +120,9 @@ class TandemBot(commands.AutoShardedBot):
         # discord.py's warning that voice would need PyNaCl and davey is noise.
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
+        self.metrics = Metrics()
+        # Serving while TANDEM_METRICS_PORT is set, from `setup_hook` to `close`.
+        self.metrics_server: MetricsServer | None = None
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents_for(settings),
@@ -123,7 +143,10 @@ class TandemBot(commands.AutoShardedBot):
         self.store = await Store.open(
             self.settings.database, discord.utils.utcnow(), self.settings.shards
         )
-        self.scheduler = Scheduler(
+        self.store.db.time_transactions(self.metrics.db_transaction_seconds.observe)
+        await self._serve_metrics()
+        self.scheduler = MeasuredScheduler(
+            self.metrics.scheduler_lag,
             lambda: self.store.db.revision,
             longest_sleep=SHARED_LOOK
             if self.store.db.shared and not self.settings.shards.every
@@ -133,6 +156,36 @@ class TandemBot(commands.AutoShardedBot):
             await self.load_extension(extension)
         await self.tree.set_translator(CatalogTranslator())
         await self._sync_commands()
+
+    async def _serve_metrics(self) -> None:
+        """/healthz, /readyz and /metrics when the operator set TANDEM_METRICS_PORT."""
+        port = self.settings.metrics_port
+        if port is None:
+            return
+        self.metrics_server = MetricsServer(
+            self.metrics,
+            Probes(
+                not_connected=self.not_connected,
+                shards_connected=self.connected_shards,
+                store=MonitoringStore(self.store.db, self.settings.shards),
+                now=discord.utils.utcnow,
+            ),
+        )
+        await self.metrics_server.start(self.settings.metrics_host, port)
+
+    def not_connected(self) -> str | None:
+        """Why /readyz says 503 on Discord's side; None while every shard here is connected."""
+        if self.is_closed():
+            return "shutting down"
+        if not self.is_ready():
+            return "not connected to Discord yet"
+        down = [str(shard_id) for shard_id, shard in self.shards.items() if shard.is_closed()]
+        if down:
+            return f"disconnected from Discord on shard {', '.join(down)}"
+        return None
+
+    def connected_shards(self) -> int:
+        return sum(not shard.is_closed() for shard in self.shards.values())
 
     async def on_ready(self) -> None:
         """The line an operator looks for once every shard is connected: who, and where."""
@@ -146,10 +199,25 @@ class TandemBot(commands.AutoShardedBot):
         Called first by every entry point (the command tree, buttons, forms); the language
         holds for the rest of the handler's task.
         """
+        interaction.extras.setdefault(STARTED, perf_counter())
         locale = interaction.locale.value
         i18n.use(locale)
         if remember:
             await self.store.languages.remember(interaction.user.id, locale)
+
+    def answered(self, interaction: discord.Interaction[Any], name: str, outcome: Outcome) -> None:
+        """Count the interaction under `name` (`partner find`, `button invite`), timed from
+        `speak_to`."""
+        started = interaction.extras.get(STARTED, perf_counter())
+        self.metrics.answered(name, outcome, perf_counter() - started)
+
+    async def on_app_command_completion(
+        self,
+        interaction: discord.Interaction[Any],
+        command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu,
+    ) -> None:
+        """discord.py's event for a slash command that ran to its end without an error."""
+        self.answered(interaction, command.qualified_name, Outcome.OK)
 
     async def _sync_commands(self) -> None:
         guild_id = self.settings.dev_guild_id
@@ -163,6 +231,8 @@ class TandemBot(commands.AutoShardedBot):
 
     async def close(self) -> None:
         await super().close()
+        if self.metrics_server is not None:
+            await self.metrics_server.stop()
         if hasattr(self, "store"):
             await self.store.close()
 

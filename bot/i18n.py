@@ -137,6 +137,7 @@ def base_language(locale: str) -> str:
     return locale.replace("_", "-").split("-")[0].lower()
 
 
+@cache  # a command sync asks it for every string in every Discord locale
 def catalog_of(locale: str | None) -> str:
     """The shipped locale whose words a reader of `locale` gets: the same locale, else one
     of its base language (its own region first: `es` prefers `es-ES`), else English."""

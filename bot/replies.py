@@ -8,6 +8,7 @@ from discord import app_commands
 from bot.errors import UserError
 from bot.i18n import N_, _
 from bot.log import get
+from bot.metrics import Outcome
 
 log = get("errors")
 
@@ -52,10 +53,17 @@ def describe(error: BaseException) -> str | None:
     return None
 
 
-async def report_error(interaction: discord.Interaction, error: BaseException, where: str) -> None:
-    """Explain user errors; log our own with context and apologise, never leak a traceback."""
+async def report_error(
+    interaction: discord.Interaction, error: BaseException, where: str
+) -> Outcome:
+    """Explain user errors; log our own with context and apologise, never leak a traceback.
+
+    Returns how the interaction ended, for `tandem_interactions_total`.
+    """
     text = describe(error)
+    outcome = Outcome.REFUSED
     if text is None:
+        outcome = Outcome.ERROR
         log.error(
             "unexpected error in %s (member %s, guild %s)",
             where,
@@ -68,3 +76,4 @@ async def report_error(interaction: discord.Interaction, error: BaseException, w
         await send_ephemeral(interaction, text)
     except discord.HTTPException:
         log.warning("could not tell member %s about an error in %s", interaction.user.id, where)
+    return outcome

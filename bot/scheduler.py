@@ -8,13 +8,20 @@ idle loop costs nothing however many pairs exist. Another process sharing the da
 (PostgreSQL, other shards) writes only its own servers' work, which this one never
 does; still, two processes overlap for a moment when one replaces another, so a
 scheduler that shares its database looks at least every `longest_sleep` seconds.
+
+The loop (`cogs.scheduler`) does not wake to find nothing to do: it ticks at
+`next_tick`, the earliest job's time, or as soon as the store commits, but never
+sooner than one spacing (`TANDEM_REMINDER_INTERVAL_SECONDS`) after the tick before, so
+a busy store costs at most one tick a spacing. Work therefore runs when it is due, or
+one spacing after the previous tick, whichever is later: never later than a tick every
+spacing would run it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.log import get
 
@@ -50,6 +57,18 @@ class Scheduler:
         if self._seen_revision != self._revision():
             return False
         return self._wakeup is None or now.timestamp() < self._wakeup
+
+    def next_tick(self, ticked: datetime, spacing: float) -> datetime | None:
+        """When a tick next has something to look at, the last one having run at `ticked`:
+        at once if the store changed since, else at the wake-up, but never sooner than
+        `spacing` seconds after `ticked`; None while nothing is due and nothing changes."""
+        if self._seen_revision != self._revision():
+            look = ticked
+        elif self._wakeup is None:
+            return None
+        else:
+            look = datetime.fromtimestamp(self._wakeup, UTC)
+        return max(look, ticked + timedelta(seconds=spacing))
 
     async def tick(self, now: datetime) -> None:
         if self._asleep(now):

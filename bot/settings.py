@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.log import LOG_FORMATS, LogFormat
 from bot.shards import Shards
 
 PREFIX = "TANDEM_"
@@ -20,25 +21,43 @@ TOOL_NAMES = frozenset({"TANDEM_TEST_DATABASE_URL", "TANDEM_BENCH_DATABASE_URL"}
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
+def project_folder() -> Path:
+    """Where `.env` and relative database paths are read from: the checkout holding
+    pyproject.toml, so a bot started from another folder (a service manager's `/`) finds
+    them; installed as a package, with no checkout around it, the working folder."""
+    checkout = Path(__file__).absolute().parents[1]
+    return checkout if (checkout / "pyproject.toml").is_file() else Path.cwd()
+
+
+PROJECT = project_folder()
+ENV_FILE = PROJECT / ".env"
+
+
 class Settings(BaseSettings):
     """Everything an operator can set; the token is optional here so tests need none."""
 
     model_config = SettingsConfigDict(
         env_prefix=PREFIX,
-        env_file=".env",
+        env_file=ENV_FILE,
         env_file_encoding="utf-8",
         extra="ignore",
         env_ignore_empty=True,
     )
 
     discord_token: SecretStr | None = None
-    database_path: Path = Path("data/tandem.db")
+    # Relative to the project folder (`PROJECT`), not to wherever Tandem is started from.
+    database_path: Path = Field(default=Path("data/tandem.db"), validate_default=True)
     # Unset: the SQLite file at `database_path`. A postgresql:// URL selects PostgreSQL;
     # secret because it may carry a password.
     database_url: SecretStr | None = None
     log_level: str = "INFO"
     # Per-area levels over `log_level`: "tandem.outbox=DEBUG,discord=WARNING".
     log_levels: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
+    # "json": one JSON object per line, for log collectors.
+    log_format: LogFormat = "text"
+    # Serve /healthz, /readyz and /metrics (Prometheus) on this port; unset: no server.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_host: str = "127.0.0.1"
     reminder_interval_seconds: int = Field(default=60, ge=1, le=3600)
     dev_guild_id: int | None = None
     # Subscribe to the privileged Server Members intent so Tandem notices at once when a
@@ -61,6 +80,12 @@ class Settings(BaseSettings):
         if not value.lower().startswith(("http://", "https://")) or not urlsplit(value).hostname:
             raise ValueError("must be an http:// or https:// URL, e.g. http://proxy.example:3128")
         return value
+
+    @field_validator("database_path")
+    @classmethod
+    def _in_project(cls, value: Path) -> Path:
+        """Anchor a relative path to the project, as `.env` is: the same file from anywhere."""
+        return PROJECT / value.expanduser()
 
     @field_validator("database_url")
     @classmethod
@@ -116,6 +141,17 @@ class Settings(BaseSettings):
         if level not in LOG_LEVELS:
             raise ValueError(f"unknown log level {value!r}; use one of {', '.join(LOG_LEVELS)}")
         return level
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _known_format(cls, value: object) -> object:
+        """One clear line rather than pydantic's literal_error for a typo."""
+        if not isinstance(value, str):
+            return value
+        shape = value.strip().lower()
+        if shape not in LOG_FORMATS:
+            raise ValueError(f"unknown log format {value!r}; use one of {', '.join(LOG_FORMATS)}")
+        return shape
 
     @field_validator("log_levels", mode="before")
     @classmethod

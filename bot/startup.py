@@ -2,9 +2,10 @@
 
 Operators read start-up failures in a terminal or a service log; a 78-line traceback
 for "Discord is unreachable" or "the token was reset" hides the one thing to do. So
-known problems become one line each: network trouble is retried with growing delays,
-problems only the operator can fix (token, intent, invite scope) stop with exit code 2,
-and anything else is our bug and keeps its traceback (exit code 1).
+known problems become one line each: network trouble (Discord's, or an unreachable
+PostgreSQL) is retried with growing delays, problems only the operator can fix (token,
+intent, invite scope, a database that cannot be opened) stop with exit code 2, and
+anything else is our bug and keeps its traceback (exit code 1).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import aiohttp
 import discord
 
 from bot.log import get
+from bot.metrics import MetricsUnavailable
+from bot.store.problems import DatabaseUnavailable, one_line
 
 log = get("startup")
 
@@ -36,9 +39,11 @@ Sleep = Callable[[float], Awaitable[object]]
 
 @dataclass(frozen=True)
 class Retry:
-    """Discord could not be reached; trying again later may well work."""
+    """Discord (or the database: `subject`) could not be reached; trying again later may
+    well work."""
 
     reason: str
+    subject: str = "Discord"
 
 
 @dataclass(frozen=True)
@@ -56,13 +61,6 @@ class StartupFailed(Exception):
         super().__init__(stop.line)
         self.exit_code = stop.exit_code
         self.line = stop.line
-
-
-def _one_line(error: BaseException) -> str:
-    """Discord error texts may span lines (one per invalid field); a log line must not."""
-    text = " ".join(str(error).split())
-    name = type(error).__name__
-    return f"{name}: {text}" if text else name
 
 
 def rejected_token_line() -> str:
@@ -84,7 +82,7 @@ def missing_intent_line() -> str:
 def missing_permission_line(error: discord.Forbidden) -> str:
     """Usually 50001 Missing Access while syncing slash commands: invited without the scope."""
     return (
-        f"Discord refused access while starting ({_one_line(error)}): re-invite the bot from "
+        f"Discord refused access while starting ({one_line(error)}): re-invite the bot from "
         "OAuth2 > URL Generator in the Discord developer portal with the scopes bot and "
         "applications.commands (and check that TANDEM_DEV_GUILD_ID, if set, is a server "
         "the bot is in)."
@@ -96,7 +94,10 @@ def unexpected_line() -> str:
 
 
 def unreachable_line(retry: Retry, delay: int, attempt: int) -> str:
-    return f"Discord is unreachable ({retry.reason}); retrying in {delay} s (attempt {attempt})"
+    return (
+        f"{retry.subject} is unreachable ({retry.reason}); retrying in {delay} s"
+        f" (attempt {attempt})"
+    )
 
 
 def retry_delay(attempt: int) -> int:
@@ -105,21 +106,24 @@ def retry_delay(attempt: int) -> int:
 
 
 def classify(error: Exception) -> Retry | Stop | None:
-    """What to do about an exception from one start attempt; None means it is our bug."""
+    """What to do about an exception from one start attempt; None means it is our bug.
+
+    The store is opened while starting (in the bot's `setup_hook`), so a database error
+    comes this way too: told apart from Discord's by its type, never filed as Discord.
+    """
     line = _operator_fix(error)
     if line is not None:
         return Stop(EXIT_OPERATOR_FIX, line)
-    if isinstance(error, discord.ConnectionClosed):
-        return None if error.code in OUR_BUG_CLOSE_CODES else Retry(_one_line(error))
-    if isinstance(error, discord.HTTPException):
-        return Retry(_one_line(error)) if error.status >= 500 else None
-    if isinstance(error, aiohttp.ClientError | OSError | discord.GatewayNotFound):
-        return Retry(_one_line(error))  # asyncio.TimeoutError is an OSError since 3.11
-    return None
+    return _out_of_reach(error)
 
 
 def _operator_fix(error: Exception) -> str | None:
-    """The line for problems retrying cannot heal but the operator can: token, intent, scope."""
+    """The line for problems retrying cannot heal but the operator can: token, intent,
+    scope, a database that cannot be opened, a metrics port already taken."""
+    if isinstance(error, MetricsUnavailable):
+        return str(error)
+    if isinstance(error, DatabaseUnavailable):
+        return None if error.outage is not None else error.line
     if isinstance(error, discord.LoginFailure) or (
         isinstance(error, discord.ConnectionClosed) and error.code == AUTHENTICATION_FAILED
     ):
@@ -128,6 +132,19 @@ def _operator_fix(error: Exception) -> str | None:
         return missing_intent_line()
     if isinstance(error, discord.Forbidden):
         return missing_permission_line(error)
+    return None
+
+
+def _out_of_reach(error: Exception) -> Retry | None:
+    """Discord or PostgreSQL did not answer, which waiting may heal; None: our bug."""
+    if isinstance(error, DatabaseUnavailable):
+        return None if error.outage is None else Retry(error.outage.reason, error.outage.subject)
+    if isinstance(error, discord.ConnectionClosed):
+        return None if error.code in OUR_BUG_CLOSE_CODES else Retry(one_line(error))
+    if isinstance(error, discord.HTTPException):
+        return Retry(one_line(error)) if error.status >= 500 else None
+    if isinstance(error, aiohttp.ClientError | OSError | discord.GatewayNotFound):
+        return Retry(one_line(error))  # asyncio.TimeoutError is an OSError since 3.11
     return None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +16,7 @@ from bot.store.courses import CourseStore
 from bot.store.database import Database
 from bot.store.departures import DepartureStore
 from bot.store.guilds import GuildStore
+from bot.store.health import HealthStore
 from bot.store.invitations import InvitationStore
 from bot.store.languages import LanguageStore
 from bot.store.leaderboard import LeaderboardStore
@@ -24,6 +27,13 @@ from bot.store.partnerships import PartnershipStore
 from bot.store.pauses import PauseStore
 from bot.store.postgres import PostgresDatabase
 from bot.store.privacy import PrivacyStore
+from bot.store.problems import (
+    PATH_SETTING,
+    URL_SETTING,
+    DatabaseUnavailable,
+    postgres_problem,
+    sqlite_problem,
+)
 from bot.store.profiles import ProfileStore
 from bot.store.progress import ProgressStore
 from bot.store.queue import QueueStore
@@ -40,6 +50,7 @@ log = get("store")
 class Store:
     db: Database
     guilds: GuildStore
+    health: HealthStore
     profiles: ProfileStore
     courses: CourseStore
     queue: QueueStore
@@ -72,6 +83,7 @@ class Store:
         return cls(
             db=db,
             guilds=GuildStore(db),
+            health=HealthStore(db),
             profiles=ProfileStore(db),
             courses=CourseStore(db),
             queue=QueueStore(db),
@@ -109,27 +121,63 @@ def is_postgres_url(location: Path | str) -> bool:
     return str(location).startswith(("postgresql://", "postgres://"))
 
 
-def _announce_if_new(path: Path) -> None:
-    """Say so, with the whole path, when an SQLite file is about to be created: started
-    from another folder, a relative path would otherwise quietly begin anew."""
-    if str(path) != ":memory:" and not path.exists():
-        log.info("no database at %s yet: creating a new, empty one", path.resolve())
+def _new_file(path: Path) -> Path | None:
+    """The whole path of the SQLite file at `path` if opening it creates it: the bot then
+    says so, lest a path read from the wrong place quietly begin anew."""
+    if str(path) == ":memory:" or path.exists():
+        return None
+    return path.resolve()
 
 
-async def open_database(location: Path | str, now: datetime) -> Database:
-    """A PostgreSQL URL or an SQLite file's path, connected and migrated as of `now`."""
-    db: Database
-    if is_postgres_url(location):
-        db = await PostgresDatabase.connect(str(location))
-    else:
-        _announce_if_new(Path(location))
-        db = await SQLiteDatabase.connect(location)
+@contextmanager
+def diagnosed(location: Path | str, setting: str | None = None) -> Iterator[None]:
+    """Errors of the database at `location` that the operator can act on leave as
+    `DatabaseUnavailable`, its one line naming `setting` (by default the one that selects
+    the engine); any other error is a bug and leaves as it came."""
     try:
-        await db.migrate(now)
-    except BaseException:
-        await db.close()
+        yield
+    except DatabaseUnavailable:
         raise
+    except Exception as error:
+        problem = (
+            postgres_problem(error, str(location), setting or URL_SETTING)
+            if is_postgres_url(location)
+            else sqlite_problem(error, Path(location), setting or PATH_SETTING)
+        )
+        if problem is None:
+            raise
+        raise problem from error
+
+
+async def open_database(
+    location: Path | str, now: datetime, *, setting: str | None = None
+) -> Database:
+    """A PostgreSQL URL or an SQLite file's path, connected and migrated as of `now`.
+
+    Raises `DatabaseUnavailable` for what the operator can act on (see `diagnosed`).
+    """
+    db: Database
+    with diagnosed(location, setting):
+        if is_postgres_url(location):
+            db = await PostgresDatabase.connect(str(location))
+        else:
+            new = _new_file(Path(location))
+            db = await SQLiteDatabase.connect(location)
+            if new is not None:  # said once created: a file that cannot be, says only that
+                log.info("no database at %s yet: creating a new, empty one", new)
+        try:
+            await db.migrate(now)
+        except BaseException:
+            await db.close()
+            raise
     return db
 
 
-__all__ = ["Database", "Store", "is_postgres_url", "open_database"]
+__all__ = [
+    "Database",
+    "DatabaseUnavailable",
+    "Store",
+    "diagnosed",
+    "is_postgres_url",
+    "open_database",
+]

@@ -16,6 +16,7 @@ from bot.cadence import (
     upcoming,
 )
 from bot.errors import UserError
+from bot.health import DayCount
 from bot.i18n import _
 from bot.mentors import refuse_checkin
 from bot.models import (
@@ -31,6 +32,7 @@ from bot.models import (
 )
 from bot.schedule import WeeklyTime
 from bot.store.database import Connection, Database, Reads, Row, from_timestamp, to_timestamp
+from bot.store.health import count_day
 from bot.store.outbox import queue
 from bot.store.requests import ask
 from bot.store.streaks import current_streak, record_streak
@@ -223,6 +225,8 @@ async def file_checkin(
             via,
         ),
     )
+    if not rows:  # a first check-in that week, counted in its week for moderators
+        await count_day(conn, partnership.guild_id, week, DayCount.CHECKINS_MADE)
     await record_streak(conn, partnership.guild_id, user_id, now)
     return Filed(week, bool(rows))
 

@@ -3,8 +3,9 @@
 The copy runs in one PostgreSQL transaction: rows go over table by table (parents before
 the tables that refer to them), identity counters continue after the copied ids, and the
 copy commits only when every table's row count and every pool's balance match the source.
-`leaderboard_places` is not copied: PostgreSQL's triggers rebuild it from `leaderboard`
-as rows arrive, and its count is then checked like any other table.
+`leaderboard_places`, `health_counts` and `health_waiting` are not copied: PostgreSQL's
+triggers rebuild them from `leaderboard`, `partnerships` and `queue_entries` as rows
+arrive, and their counts are then checked like any other table's.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from bot.store.sqlite import SQLiteDatabase
 # Rows read from SQLite and sent to PostgreSQL at a time.
 COPY_CHUNK = 5_000
 # Kept by triggers on the target; compared, never copied.
-_DERIVED = frozenset({"leaderboard_places", "schema_version"})
+_DERIVED = frozenset({"leaderboard_places", "health_counts", "health_waiting", "schema_version"})
 _POOLS = (
     "SELECT partnership_id, SUM(amount) AS balance FROM ledger_entries"
     " GROUP BY partnership_id ORDER BY partnership_id"

@@ -10,10 +10,11 @@ from __future__ import annotations
 import importlib
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractAsyncContextManager, contextmanager
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from importlib import resources
+from time import perf_counter
 from typing import Any, ClassVar, Protocol
 
 from bot.log import get
@@ -93,7 +94,9 @@ class Database(Reads):
     """One engine's connections, transactions and migrations, behind one interface.
 
     `revision` counts committed transactions in this process: the scheduler wakes when
-    it moves, since only a commit can bring work forward.
+    it moves, since only a commit can bring work forward. Each transaction's seconds,
+    from asking for it to its end (waiting for this process's turn included), go to
+    the callback given to `time_transactions` (the bot's metrics).
     """
 
     # The package holding this engine's numbered migrations.
@@ -103,6 +106,29 @@ class Database(Reads):
 
     def __init__(self) -> None:
         self.revision = 0
+        self._observe: Callable[[float], None] | None = None
+        self._on_commit: Callable[[], None] | None = None
+
+    def on_commit(self, notify: Callable[[], None] | None) -> None:
+        """Call `notify()` after each commit (the scheduler's loop rests until then)."""
+        self._on_commit = notify
+
+    def _committed(self) -> None:
+        """Each engine's `transaction` calls this once its transaction committed."""
+        self.revision += 1
+        if self._on_commit is not None:
+            self._on_commit()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Each engine's `transaction` is timed, wrapped here once: no engine can forget it."""
+        super().__init_subclass__(**kwargs)
+        if "transaction" in vars(cls):
+            # setattr: a type checker refuses replacing a method by assignment.
+            setattr(cls, "transaction", _timed(vars(cls)["transaction"]))  # noqa: B010
+
+    def time_transactions(self, observe: Callable[[float], None]) -> None:
+        """Call `observe(seconds)` as each transaction ends, committed or rolled back."""
+        self._observe = observe
 
     @abstractmethod
     def transaction(self) -> AbstractAsyncContextManager[Connection]:
@@ -147,6 +173,22 @@ class Database(Reads):
 
     async def schema_version(self) -> int:
         return int(await self.fetch_value("SELECT COALESCE(MAX(version), 0) FROM schema_version"))
+
+
+def _timed(
+    transaction: Callable[[Database], AbstractAsyncContextManager[Connection]],
+) -> Callable[[Database], AbstractAsyncContextManager[Connection]]:
+    @asynccontextmanager
+    async def timed(db: Database) -> AsyncIterator[Connection]:
+        started = perf_counter()
+        try:
+            async with transaction(db) as conn:
+                yield conn
+        finally:
+            if db._observe is not None:
+                db._observe(perf_counter() - started)
+
+    return timed
 
 
 def _migrations(package: str) -> list[tuple[int, str]]:

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.errors import UserError
+from bot.health import day_of
 from bot.i18n import N_, _
 from bot.mentors import refuse_goals
 from bot.milestones import ADDED_TOGETHER, check_goal_count
@@ -27,6 +28,7 @@ from bot.models import (
 )
 from bot.shards import EVERY_SHARD, Shards
 from bot.store.database import Connection, Database, from_timestamp, to_timestamp
+from bot.store.health import COUNT_MISSED, count_confirmed
 from bot.store.leaderboard import record_confirmation
 from bot.store.ledger import add_to_totals, last_entry_id
 from bot.store.outbox import queue, redraw
@@ -414,6 +416,8 @@ async def _apply(conn: Connection, request: MilestoneRequest, now: datetime) -> 
         )
     if changed != 1:
         raise UserError(_(TOO_LATE))
+    if request.kind is MilestoneAsk.DONE:
+        await count_confirmed(conn, request.milestone_id, now)
 
 
 _STILL_OPEN = "WHERE id = :id AND status = 'open' AND deadline_at > :now"
@@ -456,12 +460,13 @@ async def charge_batch(
 ) -> int:
     """One batch of the miss job, inside the caller's transaction; returns how many it marked.
 
-    The ledger entries, the notices and the status change commit together: after a
-    crash either all of a batch happened or none of it. Everything runs inside the
-    database, so a backlog of thousands costs a handful of statements, not thousands of
-    Python rows. The notice's episode is this run's instant, recorded as `missed_at`, so
-    the thread message lists exactly the milestones this run marked. Ledger appends
-    take turns (`last_entry_id`), in every process.
+    The ledger entries, the notices, the moderators' count of misses and the status
+    change commit together: after a crash either all of a batch happened or none of
+    it. Everything runs inside the database, so a backlog of thousands costs a handful
+    of statements, not thousands of Python rows. The notice's episode is this run's
+    instant, recorded as `missed_at`, so the thread message lists exactly the
+    milestones this run marked. Ledger appends take turns (`last_entry_id`), in every
+    process.
     """
     params = {
         "now": to_timestamp(now),
@@ -470,6 +475,7 @@ async def charge_batch(
         "miss": EntryKind.MISS,
         "missed": NoticeKind.MISSED,
         "former": FORMER_MEMBER,
+        "day": day_of(now),  # the moderators' count of milestones missed today
     }
     since = await last_entry_id(conn)
     if conn.writable_ctes:
@@ -502,7 +508,8 @@ async def _charge_in_one_statement(conn: Connection, due: str, params: dict[str,
             " RETURNING milestones.id, milestones.partnership_id,"
             " milestones.guild_id, milestones.owner_id, milestones.stake, milestones.deadline_at),"
             f" charged AS ({_CHARGE.format(**batch)}),"
-            f" noticed AS ({_NOTICE.format(**batch)})"
+            f" noticed AS ({_NOTICE.format(**batch)}),"
+            f" counted AS ({COUNT_MISSED.format(**batch)})"
             " SELECT COUNT(*) FROM marked",
             params,
         )
@@ -522,6 +529,7 @@ async def _charge_statement_by_statement(conn: Connection, due: str, params: dic
     batch = {"source": "milestones m", "chosen": "m.id IN (SELECT id FROM miss_batch)"}
     await conn.execute(_CHARGE.format(**batch), params)
     await conn.execute(_NOTICE.format(**batch), params)
+    await conn.execute(COUNT_MISSED.format(**batch), params)
     marked = await conn.execute(f"{_MARK} WHERE id IN (SELECT id FROM miss_batch)", params)
     await conn.execute("DELETE FROM miss_batch")
     return marked

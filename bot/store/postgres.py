@@ -134,6 +134,10 @@ class PostgresDatabase(Database):
             max_size=10,
             init=_prepare,
             statement_cache_size=_PREPARED_STATEMENTS,
+            # A connection once opened stays (ten at most): the scheduler's loop sleeps
+            # for hours between ticks, and each tick would otherwise connect again and
+            # prepare every statement anew.
+            max_inactive_connection_lifetime=0,
         )
         return cls(pool)
 
@@ -151,7 +155,7 @@ class PostgresDatabase(Database):
             raw.transaction(isolation="read_committed"),
         ):
             yield PostgresConnection(raw)
-        self.revision += 1
+        self._committed()
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         async with self._pool.acquire() as raw:

@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
+from bot.health import is_quiet
 from bot.models import Cadence, NoticeKind
 from bot.pauses import Span
 from bot.reminders import PairState, Plan
@@ -21,6 +22,7 @@ from bot.store.database import (
     pair_roles,
     to_timestamp,
 )
+from bot.store.health import count_checkins_due
 from bot.store.outbox import DUE_BEHIND, notice_key, redraw
 from bot.store.pauses import pair_spans
 
@@ -75,17 +77,22 @@ class ReminderStore:
         """
         async with self._db.transaction() as conn:
             moved = await conn.fetch_one(
-                "UPDATE partnerships SET next_checkin_at = ?, alarm_at = ?"
+                "UPDATE partnerships SET next_checkin_at = ?, alarm_at = ?,"
+                # Quiet (for the moderators' health view) while a partner is owed the nudge.
+                " quiet_since = CASE WHEN ? = 1 THEN COALESCE(quiet_since, ?) END"
                 " WHERE id = ? AND ended_at IS NULL AND alarm_at = ? RETURNING guild_id",
                 (
                     to_timestamp(plan.next_checkin_at),
                     to_timestamp(plan.alarm_at),
+                    int(is_quiet(plan)),
+                    to_timestamp(now),
                     state.partnership_id,
                     _stamp_or_none(state.alarm_at),
                 ),
             )
             if moved is None:
                 return False
+            await count_checkins_due(conn, moved["guild_id"], state, plan)
             await conn.executemany(
                 "INSERT INTO outbox (key, guild_id, partnership_id, kind, episode, member_id,"
                 f" due_at, created_at) SELECT :key, :guild, :pair, :kind, :episode, :member,"

@@ -77,14 +77,23 @@ class SQLiteDatabase(Database):
             )
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            # A file that cannot be opened fails here, on this thread: failing in
+            # aiosqlite's thread, it would also print a stray traceback once the loop closed.
+            sqlite3.connect(path).close()
         connection = await aiosqlite.connect(str(path), isolation_level=None)
-        connection.row_factory = aiosqlite.Row
-        # Migrations re-key stored course names with the same rule the code applies.
-        await connection.create_function("tandem_course_key", 1, course_key, deterministic=True)
-        await connection.executescript(
-            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;"
-            " PRAGMA synchronous=NORMAL;"
-        )
+        try:
+            connection.row_factory = aiosqlite.Row
+            # Migrations re-key stored course names with the same rule the code applies.
+            await connection.create_function("tandem_course_key", 1, course_key, deterministic=True)
+            await connection.executescript(
+                "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;"
+                " PRAGMA synchronous=NORMAL;"
+            )
+        except BaseException:
+            # A file that opened but cannot be set up (a read-only disk): its thread
+            # would otherwise outlive the error and keep the process from exiting.
+            await connection.close()
+            raise
         return cls(connection)
 
     async def close(self) -> None:
@@ -102,7 +111,7 @@ class SQLiteDatabase(Database):
                 await self._raw.rollback()
                 raise
             await self._raw.commit()
-            self.revision += 1
+            self._committed()
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         async with self._lock:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from functools import partial
 from typing import Any, ClassVar, Self, TypeVar, cast
 
 import discord
@@ -16,6 +17,7 @@ from bot.app import TandemBot
 from bot.errors import UserError
 from bot.i18n import _, ngettext
 from bot.matching import course_key
+from bot.metrics import Outcome
 from bot.models import GuildConfig, Partnership
 from bot.options import AUTOCOMPLETE_LIMIT, picked_id
 from bot.replies import NEEDS_SETUP, NOT_IN_DMS, report_error
@@ -214,12 +216,31 @@ async def route_form(interaction: discord.Interaction[Any], forms: Forms) -> Non
     for pattern, submit, what in forms:
         if (match := pattern.match(custom_id)) is None:
             continue
-        try:
-            await tandem(interaction).speak_to(interaction, remember=True)
-            await submit(interaction, *(int(number) for number in match.groups()))
-        except Exception as error:
-            await report_error(interaction, error, what)
+        numbers = (int(number) for number in match.groups())
+        await handle_safely(
+            interaction, partial(submit, interaction, *numbers), name=what, where=what
+        )
         return
+
+
+async def handle_safely(
+    interaction: discord.Interaction[Any],
+    handle: Callable[[], Awaitable[object]],
+    *,
+    name: str,
+    where: str,
+    remember: bool = True,
+) -> None:
+    """A button or form: answered in the member's language, its failures told through
+    `report_error` (naming `where`), and counted and timed as `name` in the metrics."""
+    bot = tandem(interaction)
+    outcome = Outcome.OK
+    try:
+        await bot.speak_to(interaction, remember=remember)
+        await handle()
+    except Exception as error:
+        outcome = await report_error(interaction, error, where)
+    bot.answered(interaction, name, outcome)
 
 
 def form_values(interaction: discord.Interaction[Any]) -> dict[str, str]:
@@ -276,11 +297,14 @@ class SafeButton(
     remembers_language: ClassVar[bool] = True
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            await tandem(interaction).speak_to(interaction, remember=self.remembers_language)
-            await self.handle(interaction)
-        except Exception as error:
-            await report_error(interaction, error, f"button {self.custom_id}")
+        await handle_safely(
+            interaction,
+            lambda: self.handle(interaction),
+            # The custom id's first word names the kind of button, never a pair or member.
+            name=f"button {self.custom_id.split(':')[1]}",
+            where=f"button {self.custom_id}",
+            remember=self.remembers_language,
+        )
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         raise NotImplementedError

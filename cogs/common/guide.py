@@ -130,7 +130,8 @@ PAGES = (
         N_(
             "`/setup` names the leaderboard and partner channels, the pledge label and the "
             "largest pledge, when the weekly recap posts, and the category of voice rooms; "
-            "`/setup` alone shows the status and any permission I lack.\n"
+            "`/setup` alone shows the status and any permission I lack; `/setup health:True` "
+            "draws how partnerships are doing.\n"
             "`/pool overview` lists the server's pools. Members' check-ins stay in their "
             "private threads, which moderators never need to open."
         ),

@@ -364,6 +364,7 @@ class Outbox:
 
     async def _postpone(self, row: OutboxRow, error: Exception, now: datetime) -> str:
         """Wait and retry later; give up after a week, logged once and shown in `/setup`."""
+        self.bot.metrics.outbox_failures.inc()
         given_up = await self.bot.store.outbox.postpone(row, now)
         where = f"pair {row.partnership_id}" if row.partnership_id else f"channel {row.channel_id}"
         for failed in given_up:

@@ -22,6 +22,7 @@ from bot.store.outbox import Undeliverable
 from cogs.common import capped, guild_id_of
 from cogs.common.languages import server_language
 from cogs.common.options import Clock, Weekday, Zone
+from cogs.common.pictures import drawn_in_thread, picture_file
 from cogs.common.threads import (
     LEADERBOARD_CHANNEL_NEEDS,
     PARTNER_CHANNEL_NEEDS,
@@ -30,6 +31,7 @@ from cogs.common.threads import (
     missing_permissions,
 )
 from cogs.setup import messages
+from cogs.setup.health import FILENAME, draw_health
 
 DEFAULT_MAX_PLEDGE = 100
 MAX_CURRENCY_LENGTH = 16
@@ -157,6 +159,7 @@ class SetupCog(commands.Cog):
         voice_category="Category under which private voice rooms for partners are opened",
         voice_rooms="How many voice rooms may be open at once (default: 10)",
         voice_off="Turn voice rooms off",
+        health="A picture of how partnerships are doing (use it alone)",
     )
     @app_commands.autocomplete(language=language_autocomplete)
     @app_commands.guild_only()
@@ -176,12 +179,32 @@ class SetupCog(commands.Cog):
         voice_category: discord.CategoryChannel | None = None,
         voice_rooms: app_commands.Range[int, 1, 50] | None = None,
         voice_off: bool | None = None,
+        health: bool | None = None,
     ) -> None:
-        """With options it updates what is named; alone it shows how Tandem is doing."""
+        """With options it updates what is named; alone it shows how Tandem is doing;
+        `health` (alone) draws how its partnerships are doing."""
+        named = (
+            leaderboard_channel,
+            partner_channel,
+            currency,
+            max_pledge,
+            recap_day,
+            recap_time,
+            recap_timezone,
+            language,
+            voice_category,
+            voice_rooms,
+            voice_off,
+        )
+        if health and any(option is not None for option in named):
+            raise UserError(_(messages.ONLY_HEALTH))
         guild_id = guild_id_of(interaction)
         current = await self.bot.store.guilds.get(guild_id)
         if current is None and (leaderboard_channel is None or partner_channel is None):
             raise UserError(_(messages.BOTH_CHANNELS_FIRST))
+        if health:
+            await self._show_health(interaction, _kept(current))
+            return
         chosen = chosen_language(language) if language is not None else None
         config = GuildConfig(
             guild_id=guild_id,
@@ -227,6 +250,30 @@ class SetupCog(commands.Cog):
             ephemeral=True,
             allowed_mentions=NO_PINGS,
         )
+
+    async def _show_health(
+        self, interaction: discord.Interaction[TandemBot], config: GuildConfig
+    ) -> None:
+        """The health picture (`bot.health`) and a few lines naming the worst problem."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        now = discord.utils.utcnow()
+        health = await self.bot.store.health.health(config.guild_id, now)
+        missing = await self._missing(config)
+        picture = await drawn_in_thread(lambda: draw_health(health, len(missing), now))
+        await interaction.followup.send(
+            messages.health_summary(health, missing),
+            file=picture_file(picture, FILENAME),
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
+
+    async def _missing(self, config: GuildConfig) -> list[str]:
+        """What Tandem lacks now in its channels and its voice rooms' category, a line each."""
+        lines = [messages.missing(problem) for problem in await self._problems(config)]
+        voice = await self.bot.store.guilds.voice(config.guild_id)
+        if voice.category_id is not None:
+            lines += await self._voice_now(voice)
+        return lines
 
     async def _problems(self, config: GuildConfig) -> list[str]:
         leaderboard = await channel_by_id(self.bot, config.leaderboard_channel_id)
@@ -274,18 +321,21 @@ class SetupCog(commands.Cog):
 
     async def _voice_problems(self, voice: VoiceSettings) -> list[str]:
         """The category's state now, then the last fault Discord gave, each said once."""
-        assert voice.category_id is not None, "only asked while voice rooms are on"
-        category = await channel_by_id(self.bot, voice.category_id)
-        if not isinstance(category, discord.CategoryChannel):
-            live = [_(messages.VOICE_FAULTS[VoiceFault.CATEGORY_GONE])]
-        elif missing := missing_permissions(category, VOICE_CATEGORY_NEEDS):
-            live = [messages.missing(messages.permission_problem(category.mention, missing))]
-        else:
-            live = []
+        live = await self._voice_now(voice)
         # A permission missing now is named above; Discord's refusal of it says no more.
         said = voice.fault is VoiceFault.MISSING_PERMISSIONS and bool(live)
         stored = [_(messages.VOICE_FAULTS[voice.fault])] if voice.fault and not said else []
         return list(dict.fromkeys([*live, *stored]))
+
+    async def _voice_now(self, voice: VoiceSettings) -> list[str]:
+        """Whether the voice rooms' category is there and lets Tandem open rooms, now."""
+        assert voice.category_id is not None, "only asked while voice rooms are on"
+        category = await channel_by_id(self.bot, voice.category_id)
+        if not isinstance(category, discord.CategoryChannel):
+            return [_(messages.VOICE_FAULTS[VoiceFault.CATEGORY_GONE])]
+        if missing := missing_permissions(category, VOICE_CATEGORY_NEEDS):
+            return [messages.missing(messages.permission_problem(category.mention, missing))]
+        return []
 
 
 def _kept(current: GuildConfig | None) -> GuildConfig:

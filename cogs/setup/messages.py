@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
+from bot.health import (
+    UNDELIVERABLE_COUNTED,
+    Blocker,
+    CourseWait,
+    Health,
+    Problem,
+    WeekShare,
+    worst_problem,
+)
 from bot.i18n import N_, _, babel_locale, ngettext
 from bot.ledger import currency_label
 from bot.models import NoticeKind, VoiceFault
 from bot.schedule import WeeklyTime
 from bot.store.outbox import Undeliverable
-from cogs.common.text import Stamp, mention, stamp
+from cogs.common.text import Stamp, mention, shortened, stamp
 
 # Translated where they are shown (`_`), in the moderator's language.
 BOTH_CHANNELS_FIRST = N_(
@@ -173,3 +182,149 @@ def undeliverable_item(item: Undeliverable) -> str:
         members=" & ".join(mention(m) for m in item.members),
         kind=kind,
     )
+
+
+# -- the health view (`/setup health:True`) -----------------------------------------------
+
+ONLY_HEALTH = N_(
+    "`health` is shown alone: run `/setup health:True` without other options. Nothing was changed."
+)
+HEALTH_TITLE = N_("Tandem's health")
+CHECKINS_HEADING = N_("Check-ins made, by week")
+WAITING_HEADING = N_("Members waiting, by course")
+ALL_WELL = N_("✅ Nothing needs you now.")
+EVERYTHING_WORKS = N_("All messages delivered, no permission missing")
+# What keeps members waiting in a course apart (`bot.health.Blocker`).
+BLOCKERS = {
+    Blocker.LANGUAGE: N_("no shared language"),
+    Blocker.PACE: N_("paces too far apart"),
+    Blocker.TIME: N_("no check-in times within 3 hours"),
+    Blocker.PARTNERED_BEFORE: N_("they were partners before"),
+}
+# What lets them be matched, said after why they are not.
+UNBLOCKING = {
+    Blocker.LANGUAGE: N_("They can add a language with `/profile languages:`."),
+    Blocker.PACE: N_("They can change their pace with `/partner find`."),
+    Blocker.TIME: N_("They can change their time with `/partner find`."),
+    Blocker.PARTNERED_BEFORE: N_("They can pair again with `/partner request`."),
+}
+# The longest a course name may be in the health view's text, so it stays short.
+COURSE_IN_TEXT = 32
+
+
+def percent(share: float) -> str:
+    """A share as the reader's language writes a percentage: `75%`, `75 %`."""
+    return format_percent(share, locale=babel_locale())
+
+
+def number(count: int, counted_at_most: int | None = None) -> str:
+    """A count as the reader's language writes it; `1,000+` when counting stopped there."""
+    shown = format_decimal(count, locale=babel_locale())
+    return f"{shown}+" if counted_at_most is not None and count >= counted_at_most else shown
+
+
+def active_pairs(count: int) -> str:
+    return ngettext(
+        "**{count}** active pair", "**{count}** active pairs", count, count=number(count)
+    )
+
+
+def quiet_pairs(count: int) -> str:
+    """Pairs with a partner quiet for two check-ins, which is 14 days for a weekly pair."""
+    return ngettext(
+        "**{count}** quiet for 14+ days",
+        "**{count}** quiet for 14+ days",
+        count,
+        count=number(count),
+    )
+
+
+def last_week(week: WeekShare) -> str:
+    share = week.share
+    if share is None:
+        return _("no check-ins were due last week")
+    # Translators: {share} is a percentage, e.g. "75%".
+    return _("**{share}** of last week's check-ins made", share=percent(share))
+
+
+def recent_milestones(confirmed: int, missed: int) -> str:
+    return " · ".join(
+        [
+            ngettext(
+                "🎯 **{count}** milestone confirmed in 30 days",
+                "🎯 **{count}** milestones confirmed in 30 days",
+                confirmed,
+                count=number(confirmed),
+            ),
+            ngettext("**{count}** missed", "**{count}** missed", missed, count=number(missed)),
+        ]
+    )
+
+
+def waiting(count: int) -> str:
+    return ngettext(
+        "⏳ **{count}** member waiting",
+        "⏳ **{count}** members waiting",
+        count,
+        count=number(count),
+    )
+
+
+def health_summary(health: Health, missing: list[str]) -> str:
+    """Three short lines: the pairs, the milestones and the queue, then the one thing to
+    look at first and what to do about it."""
+    return "\n".join(
+        [
+            "🩺 "
+            + " · ".join(
+                [
+                    active_pairs(health.active_pairs),
+                    quiet_pairs(health.quiet_pairs),
+                    last_week(health.last_week),
+                ]
+            ),
+            f"{recent_milestones(health.confirmed, health.missed)} · {waiting(health.waiting)}",
+            worst_line(health, missing),
+        ]
+    )
+
+
+def worst_line(health: Health, missing: list[str]) -> str:
+    """The worst problem (`bot.health.worst_problem`) in one line, with its next step."""
+    problem = worst_problem(health, len(missing))
+    stuck = health.stuck
+    if problem is Problem.MISSING_PERMISSIONS:
+        return missing[0]
+    if problem is Problem.UNDELIVERABLE:
+        return ngettext(
+            "⚠️ {count} message could not be delivered: `/setup` lists it.",
+            "⚠️ {count} messages could not be delivered: `/setup` lists them.",
+            health.undeliverable,
+            count=number(health.undeliverable, UNDELIVERABLE_COUNTED),
+        )
+    if problem is Problem.STUCK_COURSE and stuck is not None and stuck.blocker is not None:
+        return stuck_course(stuck, stuck.blocker)
+    if problem is Problem.QUIET_PAIRS:
+        return ngettext(
+            "😶 {count} pair has a partner quiet for 14+ days; I have nudged them.",
+            "😶 {count} pairs have a partner quiet for 14+ days; I have nudged them.",
+            health.quiet_pairs,
+            count=number(health.quiet_pairs),
+        )
+    return _(ALL_WELL)
+
+
+def stuck_course(course: CourseWait, blocker: Blocker) -> str:
+    """Members of a course who cannot be matched with each other, since when, why, and
+    what would let them be."""
+    # Translators: {when} is a date; {reason} says why they cannot be matched.
+    waits = ngettext(
+        "⏳ {count} member waits in **{course}** since {when}: {reason}.",
+        "⏳ {count} members wait in **{course}** since {when}: {reason}.",
+        course.waiting,
+        count=number(course.waiting),
+        course=shortened(course.course, COURSE_IN_TEXT),
+        when=stamp(course.since, Stamp.LONG_DATE),
+        reason=_(BLOCKERS[blocker]),
+    )
+    return f"{waits} {_(UNBLOCKING[blocker])}"

@@ -34,14 +34,16 @@ def test_invalid_setting_is_one_clear_line(tmp_path: Path) -> None:
 
 
 def test_check_validates_and_creates_the_database_without_printing_the_token(
-    tmp_path: Path,
+    tmp_path: Path, checkout: Path
 ) -> None:
-    (tmp_path / ".env").write_text(
+    """Started from elsewhere, Tandem still reads its checkout's .env and data."""
+    (checkout / ".env").write_text(
         "TANDEM_DISCORD_TOKEN=secret-token-value\nTANDEM_DATABASE_PATH=db/t.db\n"
     )
-    result = run_cli("--check", env={}, cwd=tmp_path)
+    result = run_cli("--check", env={"PYTHONPATH": str(checkout)}, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "db" / "t.db").exists()
+    assert (checkout / "db" / "t.db").exists()
+    assert not (tmp_path / "db").exists()
     assert "secret-token-value" not in result.stdout + result.stderr
     assert "settings and database OK" in result.stderr
 

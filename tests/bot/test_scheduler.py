@@ -1,4 +1,5 @@
-"""Unit tests for bot.scheduler: jobs run when due, the loop sleeps otherwise."""
+"""Unit tests for bot.scheduler: jobs run when due, the loop sleeps otherwise, and when
+it next ticks (`next_tick`): at the work's time, or one interval after a change."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ class Clockwork:
         return self.due
 
 
-def scheduler(work: Clockwork) -> Scheduler:
-    made = Scheduler(lambda: work.revision)
+def scheduler(work: Clockwork, *, longest_sleep: int | None = None) -> Scheduler:
+    made = Scheduler(lambda: work.revision, longest_sleep=longest_sleep)
     made.register(Job("work", work.run, work.next_due))
     return made
 
@@ -63,3 +64,54 @@ async def test_a_job_registered_again_replaces_the_first() -> None:
     ticking.register(Job("work", work.run, work.next_due))
     await ticking.tick(NOW)
     assert len(work.runs) == 1
+
+
+SPACING = 60
+
+
+def at(seconds: int) -> datetime:
+    return datetime.fromtimestamp(NOW.timestamp() + seconds, UTC)
+
+
+async def test_the_loop_next_ticks_when_the_work_is_due_not_every_interval() -> None:
+    work = Clockwork(due=int(NOW.timestamp()) + 3 * 3600)
+    ticking = scheduler(work)
+    await ticking.tick(NOW)
+    assert ticking.next_tick(NOW, SPACING) == at(3 * 3600)
+
+
+async def test_a_change_brings_the_next_tick_to_one_interval_after_the_last() -> None:
+    work = Clockwork(due=int(NOW.timestamp()) + 3 * 3600)
+    ticking = scheduler(work)
+    await ticking.tick(NOW)
+    work.revision += 1  # something was stored: work may have come forward
+    assert ticking.next_tick(NOW, SPACING) == at(SPACING)
+
+
+async def test_the_loop_never_ticks_sooner_than_one_interval_after_the_last() -> None:
+    soon = Clockwork(due=int(NOW.timestamp()) + 10)
+    ticking = scheduler(soon)
+    await ticking.tick(NOW)
+    assert ticking.next_tick(NOW, SPACING) == at(SPACING)
+    stuck = Clockwork(due=int(NOW.timestamp()) - 600)  # a job whose work stays due
+    stuck.fail = True
+    retrying = scheduler(stuck)
+    await retrying.tick(NOW)
+    assert retrying.next_tick(NOW, SPACING) == at(SPACING)
+
+
+async def test_with_nothing_due_the_loop_rests_until_something_changes() -> None:
+    work = Clockwork(due=None)
+    ticking = scheduler(work)
+    assert ticking.next_tick(NOW, SPACING) == at(SPACING)  # never ticked: look
+    await ticking.tick(NOW)
+    assert ticking.next_tick(NOW, SPACING) is None
+    work.revision += 1
+    assert ticking.next_tick(NOW, SPACING) == at(SPACING)
+
+
+async def test_a_shared_database_is_looked_at_every_longest_sleep() -> None:
+    work = Clockwork(due=None)
+    ticking = scheduler(work, longest_sleep=15 * 60)
+    await ticking.tick(NOW)
+    assert ticking.next_tick(NOW, SPACING) == at(15 * 60)

@@ -34,6 +34,7 @@ from bot.models import EntryKind, Goal, NoticeKind, Partnership, RequestKind
 from bot.schedule import WeeklyTime
 from bot.store import Store
 from bot.store.milestones import charge_batch
+from tests.helpers import migrated_sqlite
 
 START = datetime(2026, 1, 5, tzinfo=UTC)
 GUILD = 4242
@@ -87,7 +88,7 @@ class World:
 
 
 async def open_world(path: Path) -> World:
-    store = await Store.open(path, START)
+    store = await Store.open(migrated_sqlite(path), START)
     pools = []
     goals = []
     for course, (first, second) in COURSES:
