@@ -159,6 +159,13 @@ def _reached_gateway(bot: discord.Client) -> bool:
     return getattr(bot, "ws", None) is not None
 
 
+def _stopping() -> bool:
+    """Ctrl-C or SIGTERM cancelled us, though a library turned the cancellation into an
+    error (a connection attempt cut short): that is a stop, never an outage to retry."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
 async def run_bot(
     make_bot: Callable[[], discord.Client], token: str, *, sleep: Sleep = asyncio.sleep
 ) -> None:
@@ -173,6 +180,8 @@ async def run_bot(
         try:
             await _run_once(bot, token)
         except Exception as error:
+            if _stopping():
+                raise asyncio.CancelledError from error
             verdict = classify(error)
             if verdict is None:
                 log.error("unexpected error while starting Tandem", exc_info=error)
