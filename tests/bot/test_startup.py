@@ -15,7 +15,8 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 from uuid import uuid4
@@ -111,6 +112,17 @@ def test_an_invalid_proxy_is_one_clear_line(checkout: Path, proxy: str) -> None:
     assert "Traceback" not in result.stderr
 
 
+@contextmanager
+def ctrl_c_reaches_children() -> Iterator[None]:
+    """A shell runs background jobs (`scripts/test` runs both engines so) with Ctrl-C
+    ignored, and children inherit that; a handled signal is reset for them instead."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
 def test_unreachable_discord_is_retried_one_line_per_attempt_until_stopped(
     tmp_path: Path, checkout: Path, stop_signal: signal.Signals
@@ -124,7 +136,7 @@ def test_unreachable_discord_is_retried_one_line_per_attempt_until_stopped(
         "TANDEM_PROXY": f"http://127.0.0.1:{free_port()}",
         "TANDEM_DATABASE_PATH": str(tmp_path / "t.db"),
     }
-    with stderr_path.open("w") as stderr:
+    with stderr_path.open("w") as stderr, ctrl_c_reaches_children():
         process = subprocess.Popen(
             [sys.executable, "-m", "bot"],
             env=env,
