@@ -37,8 +37,8 @@ log = get("metrics")
 
 # Discord wants an answer (or a deferral) within 3 s: the buckets straddle it.
 INTERACTION_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 30.0)
-# Work runs on the first tick after it is due: up to TANDEM_REMINDER_INTERVAL_SECONDS
-# late by design, more when ticks are slow or the loop is blocked.
+# Work runs when due, but ticks are at least TANDEM_REMINDER_INTERVAL_SECONDS apart: up to
+# that late by design, more when ticks are slow or the loop is blocked.
 LAG_BUCKETS = (1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 900.0, 3600.0)
 TRANSACTION_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 # The database's counts are read at most this often, however often /metrics is asked.

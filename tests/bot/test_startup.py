@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 from uuid import uuid4
 
 import aiohttp
@@ -331,7 +332,8 @@ async def test_check_on_postgres_names_the_server_never_the_password(
     with_password = postgres.replace("postgresql://postgres@", "postgresql://postgres:s3cret-pw@")
     result = cli(checkout, "--check", env={"TANDEM_DATABASE_URL": with_password})
     assert result.returncode == 0, result.stderr
-    assert "settings and database OK (PostgreSQL 127.0.0.1:5432/" in result.stderr
+    server = urlsplit(postgres)
+    assert f"settings and database OK (PostgreSQL {server.hostname}:{server.port}/" in result.stderr
     assert "s3cret-pw" not in result.stdout + result.stderr
     assert not (checkout / "data").exists()  # no SQLite file on the side
 
