@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -412,6 +413,14 @@ async def migrate(location: Path | str) -> None:
     """Migrate the new, empty database at `location` as a bot starting in SimCord would."""
     store = await Store.open(location, SIMCORD_START)
     await store.close()
+
+
+def free_port() -> int:
+    """A port nobody listens on now, for a test's metrics server."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
 
 
 def run_aside(work: Coroutine[Any, Any, T]) -> T:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,18 +27,11 @@ from bot.shards import EVERY_SHARD
 from bot.startup import EXIT_OPERATOR_FIX, Stop, classify
 from bot.store import Store
 from bot.store.monitoring import MonitoringStore
-from tests.helpers import run_cli
+from tests.helpers import free_port, run_cli
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 # The shape of a Discord bot token (never a real one).
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GAbCdE.abcdefghijklmnopqrstuvwxyz0123456789"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 # --- settings and logs ------------------------------------------------------------------

@@ -8,10 +8,8 @@ the clock on before it reads them again.
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -27,6 +25,7 @@ from tests.helpers import (
     advance_to,
     check_in,
     find,
+    free_port,
     invitation_message,
     pair,
     reply,
@@ -35,22 +34,10 @@ from tests.helpers import (
 )
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 @pytest.fixture
-def settings(tmp_path: Path, database: Path | str) -> Settings:
-    return Settings(
-        _env_file=None,
-        database_path=tmp_path / "tandem.db",
-        database_url=None if isinstance(database, Path) else database,
-        discord_token=None,
-        metrics_port=free_port(),
-    )
+def settings(settings: Settings) -> Settings:
+    """The suite's settings, with a metrics server on a free port."""
+    return settings.model_copy(update={"metrics_port": free_port()})
 
 
 @pytest.fixture
