@@ -1,18 +1,28 @@
 """Every interaction's cost in an empty server, and in one holding 100,000 partnerships.
 
-Drives the real bot through SimCord, as members would, first on a server with one pair
-and then on the same server grown to 100,000 partnerships (200k members, 400k
-check-ins, 100k goals, 100k milestones of which 40% confirmed, 100k ledger entries,
-400k delivered outbox rows (200k of them the check-in reminders those check-ins answer)
-and 10,000 members waiting in one course). For each command
-it prints the bot-side median and p95 (from the interaction reaching the command tree,
-or the check-in form's handler, to the handler's return; SimCord's own settling is not
-counted) on both, their ratio, the longest event-loop stall seen (by a watchdog thread)
-and the process's peak memory. The big database is filled in a child
-process, so its construction does not count against the bot's memory.
+Drives the real bot through SimCord, as members would, on a server with one pair and on
+the same server grown to 100,000 partnerships (200k members, 400k check-ins, 100k goals,
+100k milestones of which 40% confirmed, 100k ledger entries, 400k delivered outbox rows
+(200k of them the check-in reminders those check-ins answer) and 10,000 members waiting
+in one course), on SQLite or PostgreSQL. For each command it prints the bot-side median
+and p95 (from the interaction reaching the command tree, a button's callback or the
+check-in form's handler, to its return; SimCord's own settling is not counted) on both,
+their ratio, the longest event-loop stall seen (by a watchdog thread) and the process's
+peak memory.
 
-Run from the repository root: `python bench/interactions.py [--pairs N]`. It is a
-benchmark that prints, not a timed test.
+Both databases are filled before anything is timed (in a child process, so their
+construction counts against neither the bot's memory nor its loop), then measured in
+rounds that alternate between them (empty, big, big, empty, ...), each round after one
+untimed pass over every command on a freshly started bot, so neither side is favoured by
+warming up or by coming first. Besides the members' commands it times a finder who fits
+nobody in the 10,000-member queue (the members near their time all go too slowly for
+them, so the search has candidates to turn down; they leave the queue after each try)
+and the last page of `/pool overview`, by its number and by **Next ▶**.
+
+Run from the repository root: `python bench/interactions.py [--pairs N] [--engine
+postgresql]` (PostgreSQL at `TANDEM_BENCH_DATABASE_URL`, default the local test
+database, in schemas of its own, dropped afterwards). It is a benchmark that prints, not
+a timed test, and it exits when done.
 """
 
 from __future__ import annotations
@@ -20,7 +30,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import itertools
+import os
+import platform
 import random
+import re
 import resource
 import shutil
 import sqlite3
@@ -31,7 +45,8 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import AsyncExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -40,13 +55,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import discord
 import simcord
+from engines import POSTGRES, SQLITE, fresh
 
 import cogs.checkins.cog as checkin_cog
 from bot.app import TandemBot, create_bot
 from bot.settings import Settings
+from bot.store import open_database
+from bot.store.copy import copy_database
 from bot.store.sqlite import SQLiteDatabase
+from cogs.ledger.pool import PoolPageButton
 
-REPEAT = 15
+# The sides in the order they are measured: each as often as the other, as often first
+# as second, in short rounds, so load from elsewhere on the machine falls on both alike.
+ORDER = ("empty", "big", "big", "empty") * 2
+REPEAT = 4  # timed runs of each command per round, after one untimed run
 WAITING = 10_000
 BIG_COURSE = "Big Course"
 ZONES = ["Europe/Berlin", "America/New_York", "Asia/Kolkata", "UTC", "Australia/Sydney"]
@@ -59,6 +81,21 @@ FIND = {
     "checkin_day": 0,
     "checkin_time": "18:00",
 }
+# A finder nobody in the queue fits: the members whose check-in falls anywhere near
+# Wednesday 03:00 UTC (18 hours either way, wider than any zone's offset plus the
+# matching window) all go at less than half this pace.
+NOBODY = {
+    "course": BIG_COURSE,
+    "pace": 80,
+    "timezone": "UTC",
+    "checkin_day": 2,
+    "checkin_time": "03:00",
+}
+NOBODY_NEAR = 18 * 60
+# Finders the empty server's queue must pair: one per run of `/partner find` there.
+EMPTY_WAITING = len(ORDER) * (REPEAT + 1)
+FINDERS = itertools.count()  # a new member for each `/partner find`
+LAST_PAGE = 1_000_000  # `/pool overview page:` past the end shows the last page
 BEAT = 0.005  # seconds between the watchdog's questions
 STAGES = ("empty: start", "empty: commands", "big: start", "big: commands")
 
@@ -68,16 +105,27 @@ class Timings:
 
     def __init__(self) -> None:
         self.label = ""
+        self.warming = False
         self.seen: dict[str, list[float]] = defaultdict(list)
+
+    @contextmanager
+    def timing(self, label: str) -> Iterator[None]:
+        """Time what the bot does inside: nothing while warming up."""
+        self.label = "" if self.warming else label
+        try:
+            yield
+        finally:
+            self.label = ""
 
     def wrap(self, handler: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
         async def timed(*args: Any, **kwargs: Any) -> Any:
+            label = self.label
             started = time.perf_counter()
             try:
                 return await handler(*args, **kwargs)
             finally:
-                if self.label:
-                    self.seen[self.label].append((time.perf_counter() - started) * 1000)
+                if label:
+                    self.seen[label].append((time.perf_counter() - started) * 1000)
 
         return timed
 
@@ -142,12 +190,20 @@ def waiting_as(rng: random.Random, pairs: int) -> tuple[int, str, int, int]:
     """Pace, zone, day and minute of a waiting member.
 
     In the empty server every one suits the finders, so each `/partner find` there makes
-    a pair, as it does in the big server: both sides time the same work.
+    a pair, as it does in the big server: both sides time the same work. In the big one
+    the members near `NOBODY`'s time go too slowly for them, so they fit nobody there.
     """
     if pairs == 0:
-        hours, minutes = FIND["checkin_time"].split(":")
-        return FIND["pace"], FIND["timezone"], FIND["checkin_day"], int(hours) * 60 + int(minutes)
-    return rng.randint(1, 80), rng.choice(ZONES), rng.randrange(7), rng.randrange(1440)
+        return FIND["pace"], FIND["timezone"], FIND["checkin_day"], minute_of(FIND)
+    weekday, minute = rng.randrange(7), rng.randrange(1440)
+    near = abs(weekday * 1440 + minute - NOBODY["checkin_day"] * 1440 - minute_of(NOBODY))
+    slowest = NOBODY["pace"] // 2 - 1 if near <= NOBODY_NEAR else 80
+    return rng.randint(1, slowest), rng.choice(ZONES), weekday, minute
+
+
+def minute_of(options: dict[str, Any]) -> int:
+    hours, minutes = options["checkin_time"].split(":")
+    return int(hours) * 60 + int(minutes)
 
 
 def fill(path: Path, guild: int, pairs: int, waiting: list[int], now: int) -> None:
@@ -282,14 +338,15 @@ def fill(path: Path, guild: int, pairs: int, waiting: list[int], now: int) -> No
 
 
 async def derive_aggregates(path: Path, now: int) -> None:
-    """The leaderboard, pool totals, queue minutes and health figures, from the history
-    just inserted.
+    """The leaderboard, pool totals, queue minutes (and until when each holds) and health
+    figures, from the history just inserted.
 
     The bot keeps them up to date change by change; a bulk insert bypasses that, so the
     upgrade migrations that derive them from history run again, on everything.
     """
     derive = importlib.import_module("bot.store.migrations.0006_aggregates_from_history")
     health = importlib.import_module("bot.store.migrations.0019_health")
+    times = importlib.import_module("bot.store.migrations.0020_queue_times_until")
     db = await SQLiteDatabase.connect(path)
     try:
         async with db.transaction() as conn:
@@ -303,18 +360,35 @@ async def derive_aggregates(path: Path, now: int) -> None:
                 await conn.execute(f"DELETE FROM {table}")
             await derive.migrate(conn, datetime.fromtimestamp(now, UTC))
             await health.derive(conn)
+            await times.derive(conn, datetime.fromtimestamp(now, UTC))
         await db.fetch_all("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         await db.close()
 
 
-def fill_in_child(path: Path, guild: int, pairs: int, waiting: list[int], now: int) -> float:
+def fill_in_child(
+    path: Path, guild: int, pairs: int, waiting: list[int], now: int, url: str | None
+) -> float:
+    """Fill the SQLite file at `path`, then copy it to PostgreSQL at `url` if given."""
     started = time.perf_counter()
     members = path.with_suffix(".waiting")
     members.write_text(" ".join(map(str, waiting)))
-    command = [__file__, "--fill", path, guild, pairs, members, now]
+    command = [__file__, "--fill", path, guild, pairs, members, now, url or ""]
     subprocess.run([sys.executable, *map(str, command)], check=True)
     return time.perf_counter() - started
+
+
+async def copy_to(path: Path, url: str, now: int) -> None:
+    """The filled SQLite file's rows into a new, migrated PostgreSQL schema, then analysed."""
+    source = await open_database(path, datetime.fromtimestamp(now, UTC))
+    target = await open_database(url, datetime.fromtimestamp(now, UTC))
+    try:
+        await copy_database(source, target)
+        async with target.transaction() as conn:
+            await conn.execute("ANALYZE")
+    finally:
+        await source.close()
+        await target.close()
 
 
 # -- driving the bot -------------------------------------------------------------------
@@ -358,63 +432,115 @@ async def prepare(env: simcord.Env) -> dict[str, Any]:
 
 
 async def measure(env: simcord.Env, timings: Timings, server: dict[str, Any], tag: str) -> None:
+    """Each command `REPEAT` times in a row (once, untimed, while warming up)."""
     general, alice, moderator = server["general"], server["alice"], server["moderator"]
-    commands: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
-        ("/partner status", lambda: alice.slash(general, "partner status")),
-        ("/pool view", lambda: alice.slash(general, "pool view")),
-        ("/milestone list", lambda: alice.slash(general, "milestone list")),
-        ("/leaderboard period:all", lambda: alice.slash(general, "leaderboard", period="all")),
-        ("/leaderboard period:week", lambda: alice.slash(general, "leaderboard", period="week")),
-        ("/pool overview", lambda: moderator.slash(general, "pool overview")),
-        ("/pool overview page:5000", lambda: moderator.slash(general, "pool overview", page=5000)),
-        ("/setup health:True", lambda: moderator.slash(general, "setup", health=True)),
+    runs = range(1 if timings.warming else REPEAT)
+    commands: list[tuple[str, Any, str, dict[str, Any]]] = [
+        ("/partner status", alice, "partner status", {}),
+        ("/pool view", alice, "pool view", {}),
+        ("/milestone list", alice, "milestone list", {}),
+        ("/leaderboard period:all", alice, "leaderboard", {"period": "all"}),
+        ("/leaderboard period:week", alice, "leaderboard", {"period": "week"}),
+        ("/pool overview", moderator, "pool overview", {}),
+        ("/pool overview (last page)", moderator, "pool overview", {"page": LAST_PAGE}),
+        ("/setup health:True", moderator, "setup", {"health": True}),
     ]
-    for label, run in commands:
-        timings.label = f"{label}|{tag}"
-        for _ in range(REPEAT):
-            await run()
-    timings.label = ""
-    await time_health_figures(env, timings, server["guild"].id, tag)
-    for n in range(REPEAT):
+    for label, member, name, options in commands:
+        for _ in runs:
+            with timings.timing(f"{label}|{tag}"):
+                await member.slash(general, name, **options)
+    await next_to_the_last_page(timings, server, tag, runs)
+    await time_health_figures(env, timings, server["guild"].id, tag, runs)
+    for n in runs:
         shown = await alice.slash(general, "checkin")
-        timings.label = f"check-in submit|{tag}"
-        await alice.submit_modal(shown, ANSWERS | {"completed": f"Round {n}"})
-        timings.label = ""
-    finders = [
-        server["guild"].add_member(env.create_user(f"{tag}-finder-{n}")) for n in range(REPEAT)
-    ]
-    timings.label = f"/partner find|{tag}"
-    for finder in finders:
-        await finder.slash(general, "partner find", **FIND)
-    timings.label = ""
+        with timings.timing(f"check-in submit|{tag}"):
+            await alice.submit_modal(shown, ANSWERS | {"completed": f"Round {n}"})
+    for label, options, pairs in (
+        ("/partner find", FIND, True),
+        ("/partner find (fits nobody)", NOBODY, False),
+    ):
+        for _ in runs:
+            await find(env, timings, server, f"{label}|{tag}", options, pairs=pairs)
 
 
-async def time_health_figures(env: simcord.Env, timings: Timings, guild_id: int, tag: str) -> None:
+async def find(
+    env: simcord.Env,
+    timings: Timings,
+    server: dict[str, Any],
+    label: str,
+    options: dict[str, Any],
+    *,
+    pairs: bool,
+) -> None:
+    """A new member's `/partner find`, checked to have paired them or not as meant; one
+    who waits leaves the queue again, so the queue stays as it was."""
+    guild = server["guild"]
+    finder = guild.add_member(env.create_user(f"finder-{next(FINDERS)}"))
+    with timings.timing(label):
+        await finder.slash(server["general"], "partner find", **options)
+    paired = await env.bot.store.partnerships.active_partnerships(guild.id, finder.id)
+    assert bool(paired) == pairs, f"{label}: paired {paired}"
+    if not pairs:
+        await finder.slash(server["general"], "partner leave_queue")
+
+
+async def next_to_the_last_page(
+    timings: Timings, server: dict[str, Any], tag: str, runs: range
+) -> None:
+    """**Next ▶** from the page before the last, and back; only where there are pages."""
+    general, moderator = server["general"], server["moderator"]
+    last = await moderator.slash(general, "pool overview", page=LAST_PAGE)
+    pages = int(re.findall(r"page \d+ of (\d+)", shown_text(last))[0])
+    if pages < 2:
+        return
+    before = await moderator.slash(general, "pool overview", page=pages - 1)
+    message = before.followups[-1] if before.followups else before.response
+    for _ in runs:
+        with timings.timing(f"Next ▶ to the last page|{tag}"):
+            await moderator.click(message, label="Next ▶")
+        await moderator.click(message, label="◀ Previous")
+
+
+def shown_text(result: Any) -> str:
+    return str((result.followups[-1] if result.followups else result.response).content)
+
+
+async def time_health_figures(
+    env: simcord.Env, timings: Timings, guild_id: int, tag: str, runs: range
+) -> None:
     """The health view's reads alone (`/setup health:True` without its picture, which
     costs the same in any server): what must stay flat as the server grows."""
-    for _ in range(REPEAT):
+    for _ in runs:
         started = time.perf_counter()
         await env.bot.store.health.health(guild_id, env.now())
-        timings.seen[f"health figures (store)|{tag}"].append((time.perf_counter() - started) * 1000)
+        if not timings.warming:
+            elapsed = (time.perf_counter() - started) * 1000
+            timings.seen[f"health figures (store)|{tag}"].append(elapsed)
 
 
 def progress(text: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
 
-def report(timings: Timings, stalls: Watchdog, memory: dict[str, float], filled: float) -> None:
+def report(
+    timings: Timings,
+    stalls: Watchdog,
+    memory: dict[str, float],
+    filled: float,
+    engine: str,
+    pairs: int,
+) -> None:
+    print(
+        f"{engine}, {pairs} pairs, on {platform.node()} ({platform.machine()},"
+        f" {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()})"
+    )
     print(f"big database filled in {filled:.1f} s (child process)")
-    print(f"{'command':28} {'empty med':>9} {'p95':>7} {'big med':>9} {'p95':>7} {'ratio':>6}")
+    print(f"{'command':30} {'empty med':>9} {'p95':>7} {'big med':>9} {'p95':>7} {'ratio':>6}")
     labels = dict.fromkeys(label.split("|")[0] for label in timings.seen)
     for label in labels:
         small = sorted(timings.seen[f"{label}|empty"])
         big = sorted(timings.seen[f"{label}|big"])
-        p95 = lambda xs: xs[int(0.95 * (len(xs) - 1))]  # noqa: E731
-        ratio = statistics.median(big) / statistics.median(small)
-        print(
-            f"{label:28} {statistics.median(small):8.1f}m {p95(small):6.1f}m "
-            f"{statistics.median(big):8.1f}m {p95(big):6.1f}m {ratio:6.2f}"
-        )
+        print(f"{label:30} {figures(small)} {figures(big)} {ratio(small, big):>6}")
     print(
         "longest event-loop stall (watchdog): "
         + ", ".join(f"{stage} {stalls.longest.get(stage, 0):.0f} ms" for stage in STAGES)
@@ -425,18 +551,39 @@ def report(timings: Timings, stalls: Watchdog, memory: dict[str, float], filled:
     )
 
 
-async def main(pairs: int) -> None:
+def figures(times: list[float]) -> str:
+    """Median and p95, or blanks where the side has none (one page has no **Next**)."""
+    if not times:
+        return f"{'-':>9} {'-':>7}"
+    p95 = times[int(0.95 * (len(times) - 1))]
+    return f"{statistics.median(times):8.1f}m {p95:6.1f}m"
+
+
+def ratio(small: list[float], big: list[float]) -> str:
+    if not small or not big:
+        return "-"
+    return f"{statistics.median(big) / statistics.median(small):.2f}"
+
+
+async def main(pairs: int, engine: str) -> None:
     timings = Timings()
+    PoolPageButton.callback = timings.wrap(PoolPageButton.callback)  # type: ignore[method-assign]
     memory = {"start": peak_mib()}
-    with Watchdog(asyncio.get_running_loop()) as stalls, tempfile.TemporaryDirectory() as folder:
-        empty, big = Path(folder) / "empty.db", Path(folder) / "big.db"
-        settings = Settings(_env_file=None, database_path=empty, discord_token=None)
-        bot = create_bot(settings)
-        async with simcord.run(bot, settle_timeout=120, shard_count=1) as env:
+    filled: dict[str, float] = {}
+    bots: list[TandemBot] = []
+    async with AsyncExitStack() as stack:
+        stalls = stack.enter_context(Watchdog(asyncio.get_running_loop()))
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        urls = {}
+        if engine == POSTGRES:
+            urls = {tag: await stack.enter_async_context(fresh(POSTGRES)) for tag in STORES}
+        stack.push_async_callback(close, bots)  # before the schemas are dropped
+        seed = folder / "seed.db"
+        bots.append(create_bot(Settings(_env_file=None, database_path=seed, discord_token=None)))
+        async with simcord.run(bots[0], settle_timeout=120, shard_count=1) as env:
             progress("preparing the server")
             server = await prepare(env)
             await env.bot.store.db.fetch_all("PRAGMA wal_checkpoint(TRUNCATE)")
-            shutil.copy(empty, big)
             now = int(env.now().timestamp())
             guild = server["guild"].id
             progress("adding the members who wait in one course")
@@ -444,35 +591,58 @@ async def main(pairs: int) -> None:
                 server["guild"].add_member(env.create_user(f"waiting-{n}")).id
                 for n in range(WAITING)
             ]
-            fill_in_child(empty, guild, 0, waiting[:REPEAT], now)  # a short queue
-            stalls.stage = "empty: start"
-            await env.restart_bot(create_bot(settings))
-            instrument(env.bot, timings)
-            progress("measuring the empty server")
-            stalls.stage = "empty: commands"
-            await measure(env, timings, server, "empty")
-            stalls.stage = ""
-            memory["empty server"] = peak_mib()
-            progress(f"filling {pairs} pairs")
-            filled = fill_in_child(big, guild, pairs, waiting, now)
-            big_settings = Settings(_env_file=None, database_path=big, discord_token=None)
-            stalls.stage = "big: start"
-            await env.restart_bot(create_bot(big_settings))
-            instrument(env.bot, timings)
-            progress("measuring the big server")
-            stalls.stage = "big: commands"
-            await measure(env, timings, server, "big")
-            stalls.stage = ""
-            memory[f"{pairs // 1000}k pairs"] = peak_mib()
-    report(timings, stalls, memory, filled)
+            sides = {}
+            for tag, (size, queue) in STORES.items():
+                path, url = folder / f"{tag}.db", urls.get(tag)
+                shutil.copy(seed, path)
+                progress(f"filling the {tag} server ({size(pairs)} pairs)")
+                filled[tag] = fill_in_child(path, guild, size(pairs), waiting[:queue], now, url)
+                sides[tag] = Settings(
+                    _env_file=None, database_path=path, database_url=url, discord_token=None
+                )
+            for round_number, tag in enumerate(ORDER, start=1):
+                stalls.stage = f"{tag}: start"
+                bots.append(create_bot(sides[tag]))
+                await env.restart_bot(bots[-1])
+                instrument(env.bot, timings)
+                progress(f"round {round_number} of {len(ORDER)}: the {tag} server")
+                stalls.stage = f"{tag}: commands"
+                for warming in (True, False):
+                    timings.warming = warming
+                    await measure(env, timings, server, tag)
+                stalls.stage = ""
+                memory.setdefault(f"{tag} server", peak_mib())
+    memory["end"] = peak_mib()
+    report(timings, stalls, memory, filled["big"], engine, pairs)
+
+
+# The two databases: how many pairs each holds and how many members wait in its queue.
+STORES: dict[str, tuple[Callable[[int], int], int]] = {
+    "empty": (lambda pairs: 0, EMPTY_WAITING),
+    "big": (lambda pairs: pairs, WAITING),
+}
+
+
+async def close(bots: list[TandemBot]) -> None:
+    """Close the databases of the bots started: SimCord detaches a bot but leaves its
+    database open, whose worker thread (aiosqlite's) would keep the process alive."""
+    for bot in bots:
+        if hasattr(bot, "store"):
+            await bot.store.close()
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--fill":
-        path, guild, pairs, members, now = sys.argv[2:7]
+        path, guild, pairs, members, now, url = sys.argv[2:8]
         waiting = [int(user) for user in Path(members).read_text().split()]
         fill(Path(path), int(guild), int(pairs), waiting, int(now))
+        if url:
+            progress(f"copying {pairs} pairs to PostgreSQL")
+            asyncio.run(copy_to(Path(path), url, int(now)))
         sys.exit(0)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=100_000)
-    asyncio.run(main(parser.parse_args().pairs))
+    parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
+    arguments = parser.parse_args()
+    engine = POSTGRES if arguments.engine == "postgresql" else SQLITE
+    asyncio.run(main(arguments.pairs, engine))

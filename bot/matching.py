@@ -18,10 +18,6 @@ MAX_PACE = 80
 MAX_PACE_RATIO = 2
 MAX_TIME_GAP_MINUTES = 3 * 60
 MAX_COURSE_LENGTH = 100
-# How far a waiting member's UTC minute, stored when they queued, can be from where their
-# check-in falls today: the largest daylight-saving shift in use (Antarctica/Troll moves
-# two hours). Searching this much wider than the rule never misses a candidate.
-DST_SLACK_MINUTES = 120
 _SPACES = re.compile(r"\s+")
 # Unicode categories of characters nobody can see: control and format characters.
 _INVISIBLE = frozenset({"Cc", "Cf"})
@@ -149,12 +145,10 @@ def pace_range(pace: int) -> tuple[int, int]:
 
 
 def minute_ranges(weekly: WeeklyTime, now: datetime) -> list[tuple[int, int]]:
-    """The stretches of the UTC week, as stored minutes, where a compatible time can lie.
-
-    Wide enough for the 3-hour rule plus any daylight-saving shift since a candidate
-    queued; two stretches when the window wraps around the end of the week.
-    """
-    reach = MAX_TIME_GAP_MINUTES + DST_SLACK_MINUTES
+    """The stretches of the UTC week where a compatible time lies as of `now`: the 3-hour
+    rule around `weekly`'s minute, in two stretches when it wraps around the week's end.
+    The queue keeps each waiting member's minute as of now (`utc_minute_until`)."""
+    reach = MAX_TIME_GAP_MINUTES
     centre = utc_minute_of_week(weekly, now)
     low, high = centre - reach, centre + reach
     if low < 0:

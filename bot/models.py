@@ -435,3 +435,20 @@ class PoolPage:
     pages: int
     pool_count: int
     total: int
+    # Whether pools come before the first shown and after the last: what the overview's
+    # buttons offer, told by the rows themselves when the counts lag behind them.
+    earlier: bool
+    later: bool
+
+
+@dataclass(frozen=True)
+class PoolSeek:
+    """Where a page of the overview starts: the pools after (or before) one already shown.
+
+    The overview's order is balance, largest first, then pool id; a page read from the
+    last shown pool's place costs the same however deep it is, unlike an offset.
+    """
+
+    balance: int
+    partnership_id: int
+    after: bool

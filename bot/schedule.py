@@ -129,6 +129,64 @@ def utc_minute_of_week(weekly: WeeklyTime, reference: datetime) -> int:
     return instant.weekday() * 1440 + instant.hour * 60 + instant.minute
 
 
+# Farther than any change of a zone's UTC offset moves a wall-clock time: while a zone
+# keeps one offset this long on both sides of a weekly time's instant, it falls at the
+# same UTC minute of the week.
+_UNMOVED = timedelta(days=2)
+_WEEK = timedelta(days=7)
+# How far a zone's offset changes are searched by stepping before bisecting: less than any
+# zone keeps a temporary offset.
+_OFFSET_STEP = 6 * 3600
+
+
+def utc_minute_until(weekly: WeeklyTime, reference: datetime) -> tuple[int, datetime]:
+    """`utc_minute_of_week(weekly, reference)`, and the instant until which it stays so.
+
+    The minute holds for every later reference before that instant, so it can be stored
+    and searched by index; a change of the zone's UTC offset (daylight saving) ends it at
+    the last occurrence before the change, at most about a year ahead.
+    """
+    occurrence = next_occurrence(weekly, reference)
+    minute = occurrence.weekday() * 1440 + occurrence.hour * 60 + occurrence.minute
+    change = _next_offset_change(weekly.zone, occurrence - _UNMOVED)
+    last = (change or occurrence + 50 * _WEEK) - _UNMOVED
+    return minute, occurrence + max(0, (last - occurrence) // _WEEK) * _WEEK
+
+
+def _next_offset_change(zone: str, after: datetime) -> datetime | None:
+    """The first change of the zone's UTC offset after `after`, within the next full year."""
+    for year in (after.year, after.year + 1):
+        for change in _offset_changes(zone, year):
+            if change > after:
+                return change
+    return None
+
+
+@cache
+def _offset_changes(zone: str, year: int) -> tuple[datetime, ...]:
+    """The instants of `year` (UTC) at which the zone's UTC offset changes, to the second:
+    zoneinfo does not list them, so they are found by stepping and bisecting (once per
+    zone and year)."""
+    tz = ZoneInfo(zone)
+
+    def offset(second: int) -> timedelta | None:
+        return datetime.fromtimestamp(second, tz).utcoffset()
+
+    start = int(datetime(year, 1, 1, tzinfo=UTC).timestamp())
+    end = int(datetime(year + 1, 1, 1, tzinfo=UTC).timestamp())
+    changes = []
+    for step in range(start, end, _OFFSET_STEP):
+        low, high = step, min(step + _OFFSET_STEP, end)
+        before = offset(low)
+        if before == offset(high):
+            continue
+        while high - low > 1:
+            middle = (low + high) // 2
+            low, high = (middle, high) if offset(middle) == before else (low, middle)
+        changes.append(datetime.fromtimestamp(high, UTC))
+    return tuple(changes)
+
+
 def minutes_apart(first: WeeklyTime, second: WeeklyTime, reference: datetime) -> int:
     """Distance between two weekly times around the week, in minutes."""
     gap = abs(utc_minute_of_week(first, reference) - utc_minute_of_week(second, reference))

@@ -21,6 +21,7 @@ from bot.models import (
     PartnerRequest,
     Partnership,
     PoolPage,
+    PoolSeek,
     PoolSummary,
     RequestKind,
     RequestStatus,
@@ -112,30 +113,58 @@ class LedgerStore:
             status=RequestStatus(row["status"]),
         )
 
-    async def overview(self, guild_id: int, page: int, per_page: int) -> PoolPage:
+    async def overview(
+        self, guild_id: int, per_page: int, page: int = 1, seek: PoolSeek | None = None
+    ) -> PoolPage:
         """One page of the server's pools, largest balance first, and the server's total.
 
-        Pages count from 1; a page past the last shows the last one.
+        A page is named by its number (the command's option; pages count from 1 and a
+        page past the last shows the last one) or found by `seek`, from a pool already
+        shown (the buttons; `page` is then the number to show, put right at either end).
+        Either way no page costs more than the first from its nearer end: `seek` starts
+        at its pool's place in the index, and a numbered page in the back half is
+        counted from the last pool, so the last page is as quick as the first.
         """
         totals = await self._db.fetch_one(
             "SELECT balance, pools FROM guild_pool_totals WHERE guild_id = ?", (guild_id,)
         )
         count = 0 if totals is None else int(totals["pools"])
+        total = 0 if totals is None else int(totals["balance"])
         pages = max(1, -(-count // per_page))
         page = min(max(page, 1), pages)
-        # The page is cut from the `pool_totals_by_balance` index alone; only its rows
-        # are joined to their pairs and courses.
-        rows = await self._db.fetch_all(
-            "WITH shown AS (SELECT partnership_id, balance FROM pool_totals WHERE guild_id = ?"
-            " ORDER BY balance DESC, partnership_id LIMIT ? OFFSET ?)"
-            " SELECT p.id, c.name AS course, p.ended_at IS NULL AS active, t.balance,"
-            f" {PAIR_MEMBERS} AS members FROM shown t"
-            " JOIN partnerships p ON p.id = t.partnership_id"
-            " JOIN courses c ON c.guild_id = p.guild_id AND c.course_key = p.course_key"
-            " ORDER BY t.balance DESC, t.partnership_id",
-            (guild_id, per_page, (page - 1) * per_page),
-        )
-        pools = [
+        if seek is None:
+            pools = await self._numbered_page(guild_id, page, pages, count, per_page)
+            return PoolPage(pools, page, pages, count, total, earlier=page > 1, later=page < pages)
+        # One pool more than a page says whether the pages go on in that direction.
+        params = {"balance": seek.balance, "pool": seek.partnership_id, "limit": per_page + 1}
+        pools = await self._pools(guild_id, params, backward=not seek.after, seek=True)
+        more = len(pools) > per_page
+        earlier, later = (True, more) if seek.after else (more, True)
+        if not pools or (not earlier and len(pools) < per_page):
+            # Nothing left after the pool (it and those after it were settled or moved),
+            # or a short first page: the last or the first page, whole.
+            return await self.overview(guild_id, per_page, pages if seek.after else 1)
+        shown = pools[:per_page] if seek.after else pools[-per_page:]
+        page = _page_number(page, pages, earlier, later)
+        return PoolPage(shown, page, pages, count, total, earlier=earlier, later=later)
+
+    async def _numbered_page(
+        self, guild_id: int, page: int, pages: int, count: int, per_page: int
+    ) -> list[PoolSummary]:
+        """Page `page` by its place: from the top in the front half, from the bottom after."""
+        if page - 1 <= pages - page:
+            params = {"limit": per_page, "offset": (page - 1) * per_page}
+            return await self._pools(guild_id, params, backward=False, seek=False)
+        end = min(page * per_page, count)
+        params = {"limit": end - (page - 1) * per_page, "offset": count - end}
+        return await self._pools(guild_id, params, backward=True, seek=False)
+
+    async def _pools(
+        self, guild_id: int, params: dict[str, int], *, backward: bool, seek: bool
+    ) -> list[PoolSummary]:
+        """The pools one of `_OVERVIEW`'s cuts reads, in the overview's order."""
+        rows = await self._db.fetch_all(_OVERVIEW[backward, seek], {"guild": guild_id, **params})
+        return [
             PoolSummary(
                 partnership_id=row["id"],
                 course=row["course"],
@@ -145,8 +174,6 @@ class LedgerStore:
             )
             for row in rows
         ]
-        total = 0 if totals is None else int(totals["balance"])
-        return PoolPage(pools=pools, page=page, pages=pages, pool_count=count, total=total)
 
 
 async def settle_pool(
@@ -230,6 +257,51 @@ async def add_to_totals(conn: Connection, since_id: int) -> None:
 LEDGER_APPENDS = "tandem ledger appends"
 # A pool's balance is never stored: it is the sum of its entries.
 _BALANCE = "SELECT COALESCE(SUM(amount), 0) AS balance FROM ledger_entries WHERE partnership_id = ?"
+
+
+def _overview_cut(backward: bool, seek: bool) -> str:
+    """A page of the overview: its ids and balances cut from `pool_totals_by_balance`
+    alone (`guild_id, balance DESC, partnership_id`), then joined to pairs and courses.
+
+    Read downwards (the overview's order) or upwards (`backward`, for the page before a
+    pool or one counted from the end). A seek past a pool is two index ranges merged:
+    the pools tied with it on balance beyond its id, then those beyond its balance, each
+    cut to the page; one comparison of (balance, id) pairs would not use the index on
+    SQLite, whose ids are its row ids.
+    """
+    order = "balance, partnership_id DESC" if backward else "balance DESC, partnership_id"
+    pools = "SELECT partnership_id, balance FROM pool_totals WHERE guild_id = :guild"
+    if seek:
+        tied, beyond, ids = ("<", ">", " DESC") if backward else (">", "<", "")
+        cut = (
+            f"SELECT * FROM ({pools} AND balance = :balance AND partnership_id {tied} :pool"
+            f" ORDER BY partnership_id{ids} LIMIT :limit) AS tied"
+            f" UNION ALL SELECT * FROM ({pools} AND balance {beyond} :balance"
+            f" ORDER BY {order} LIMIT :limit) AS beyond ORDER BY {order} LIMIT :limit"
+        )
+    else:
+        cut = f"{pools} ORDER BY {order} LIMIT :limit OFFSET :offset"
+    return (
+        f"WITH shown AS ({cut}) SELECT p.id, c.name AS course, p.ended_at IS NULL AS active,"
+        f" t.balance, {PAIR_MEMBERS} AS members FROM shown t"
+        " JOIN partnerships p ON p.id = t.partnership_id"
+        " JOIN courses c ON c.guild_id = p.guild_id AND c.course_key = p.course_key"
+        " ORDER BY t.balance DESC, t.partnership_id"
+    )
+
+
+def _page_number(page: int, pages: int, earlier: bool, later: bool) -> int:
+    """The number of a page found from a pool: what its button said, unless the rows show
+    it is the first or the last (pools settled or charged since moved the pages)."""
+    if not earlier:
+        return 1
+    if not later:
+        return pages
+    return min(max(page, 2), max(pages - 1, 2))
+
+
+# The overview's four cuts, by (backward, seek).
+_OVERVIEW = {(up, seek): _overview_cut(up, seek) for up in (False, True) for seek in (False, True)}
 
 
 async def _balance(conn: Connection, partnership_id: int) -> int:

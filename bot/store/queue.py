@@ -16,9 +16,9 @@ from bot.matching import (
     pair_schedule,
 )
 from bot.models import EndCause, Partnership, Requeued, Stored
-from bot.schedule import WeeklyTime, utc_minute_of_week
+from bot.schedule import MINUTES_PER_WEEK, WeeklyTime, utc_minute_of_week, utc_minute_until
 from bot.store.courses import remember_course
-from bot.store.database import Connection, Database, from_timestamp, to_timestamp
+from bot.store.database import Connection, Database, Row, from_timestamp, to_timestamp
 from bot.store.invitations import withdraw_in_course
 from bot.store.partnerships import (
     YOU_HAVE_A_PARTNER,
@@ -31,6 +31,14 @@ from bot.store.partnerships import (
 from bot.store.profiles import set_zone
 
 _SEEKER_COLUMNS = "user_id, pace, timezone, weekday, minute, queued_at, priority, languages"
+# How many of the best-ranked candidates in each stretch of the week the search reads:
+# SQL ranks them as `bot.matching.choose_partner` does, which then checks the few.
+SHORTLIST = 3
+# The waiting members whose stored UTC minute may no longer hold at `:now`.
+STALE_TIMES = (
+    "SELECT guild_id, course_key, user_id, timezone, weekday, minute FROM queue_entries"
+    " WHERE utc_until <= :now"
+)
 
 
 def _seeker(row: Any) -> Seeker:
@@ -65,12 +73,15 @@ class QueueStore:
     async def best_candidate(
         self, guild_id: int, key: str, user_id: int, now: datetime
     ) -> Seeker | None:
-        """Who the waiting member should be paired with now, if anyone; changes nothing.
+        """Who the waiting member should be paired with now, if anyone.
 
-        The `queue_by_time` index narrows the course's queue to members whose stored
-        UTC minute lies near this member's time; pace narrows it further, and only those
-        are ranked (`bot.matching.choose_among_nearby`). Former partners are left out:
-        they can find each other again by invitation.
+        The `queue_by_time` index narrows the course's queue to members whose UTC minute
+        lies within the time rule of this member's, and pace narrows it further; SQL
+        keeps those whose languages fit and ranks them as `bot.matching.choose_partner`
+        does, so only the first few are read and checked (`choose_among_nearby`),
+        however long the queue. Former partners are left out: they can find each other
+        again by invitation. Only the stored minutes a daylight-saving change moved are
+        written, first.
         """
         row = await self._db.fetch_one(
             f"SELECT {_SEEKER_COLUMNS} FROM queue_entries"
@@ -80,31 +91,56 @@ class QueueStore:
         if row is None:
             return None
         me = _seeker(row)
+        await self._refresh_times(now)
         slowest, fastest = pace_range(me.pace)
+        shares, fits, codes = _language_tests(me.languages)
+        params: dict[str, object] = codes | {
+            "guild": guild_id,
+            "key": key,
+            "user": user_id,
+            "pace": me.pace,
+            "slowest": slowest,
+            "fastest": fastest,
+            "centre": utc_minute_of_week(me.weekly, now),
+            "shortlist": SHORTLIST,
+        }
+        apart = "ABS(utc_minute - :centre)"
         nearby = []
         for low, high in minute_ranges(me.weekly, now):
             nearby += await self._db.fetch_all(
                 f"SELECT {_SEEKER_COLUMNS} FROM queue_entries"
                 " WHERE guild_id = :guild AND course_key = :key"
                 " AND utc_minute BETWEEN :low AND :high AND pace BETWEEN :slowest AND :fastest"
-                f" AND user_id != :user AND user_id NOT IN ({_FORMER_PARTNERS})",
-                {
-                    "guild": guild_id,
-                    "key": key,
-                    "user": user_id,
-                    "low": low,
-                    "high": high,
-                    "slowest": slowest,
-                    "fastest": fastest,
-                },
+                f" AND user_id != :user AND user_id NOT IN ({_FORMER_PARTNERS}) AND {fits}"
+                f" ORDER BY priority DESC, {shares} DESC, ABS(pace - :pace),"
+                f" CASE WHEN {apart} * 2 > {MINUTES_PER_WEEK}"
+                f" THEN {MINUTES_PER_WEEK} - {apart} ELSE {apart} END, queued_at, user_id"
+                " LIMIT :shortlist",
+                params | {"low": low, "high": high},
             )
         return choose_among_nearby(me, [_seeker(found) for found in nearby], now)
 
+    async def _refresh_times(self, now: datetime) -> None:
+        """Recompute the stored UTC minutes that a daylight-saving change moved, in every
+        course: each member's once per change, spread over the week before it (each at
+        their last check-in before it), so the search can trust every minute it reads."""
+        stale = await self._db.fetch_all(STALE_TIMES, {"now": to_timestamp(now)})
+        if stale:
+            async with self._db.transaction() as conn:
+                await refresh_times(conn, stale, now)
+
     async def former_partners_waiting(self, guild_id: int, key: str, user_id: int) -> list[int]:
-        """Waiting members this one was paired with before: why a short queue may not match."""
+        """Waiting members this one was paired with before: why a short queue may not match.
+
+        Read from the member's former pairs to the queue (`CROSS JOIN` keeps SQLite in
+        that order), so a long queue costs nothing."""
         rows = await self._db.fetch_all(
-            "SELECT user_id FROM queue_entries WHERE guild_id = :guild AND course_key = :key"
-            f" AND user_id != :user AND user_id IN ({_FORMER_PARTNERS}) ORDER BY queued_at",
+            "SELECT DISTINCT q.user_id, q.queued_at FROM partnership_members mine"
+            " CROSS JOIN partnership_members other CROSS JOIN queue_entries q"
+            " WHERE mine.guild_id = :guild AND mine.course_key = :key AND mine.user_id = :user"
+            " AND other.partnership_id = mine.partnership_id AND other.user_id != :user"
+            " AND q.guild_id = :guild AND q.course_key = :key AND q.user_id = other.user_id"
+            " ORDER BY q.queued_at",
             {"guild": guild_id, "key": key, "user": user_id},
         )
         return [int(row["user_id"]) for row in rows]
@@ -120,17 +156,14 @@ class QueueStore:
         mine = () if row is None else from_stored(row["languages"])
         if not mine:
             return False
-        shared = " OR ".join(
-            f"(',' || languages || ',') LIKE :code{number}" for number in range(len(mine))
-        )
+        shared, _fits, codes = _language_tests(frozenset(mine))
         found = await self._db.fetch_one(
             "SELECT COUNT(*) AS waiting,"
-            f" COALESCE(SUM(CASE WHEN languages = '' OR {shared} THEN 1 ELSE 0 END), 0)"
+            f" COALESCE(SUM(CASE WHEN languages = '' OR {shared} = 1 THEN 1 ELSE 0 END), 0)"
             " AS sharing"
             " FROM queue_entries WHERE guild_id = :guild AND course_key = :key"
             " AND user_id != :user",
-            {"guild": guild_id, "key": key, "user": user_id}
-            | {f"code{number}": f"%,{code},%" for number, code in enumerate(mine)},
+            {"guild": guild_id, "key": key, "user": user_id} | codes,
         )
         assert found is not None
         return bool(found["waiting"] > 0 and found["sharing"] == 0)
@@ -217,6 +250,46 @@ _FORMER_PARTNERS = (
 )
 
 
+def _language_tests(mine: frozenset[str]) -> tuple[str, str, dict[str, str]]:
+    """SQL for `bot.matching.shares_language` (1 or 0) and `languages_compatible` with a
+    member who stated `mine`, on a queue row, and the parameters they bind."""
+    codes = {f"code{number}": f"%,{code},%" for number, code in enumerate(sorted(mine))}
+    found = " OR ".join(f"(',' || languages || ',') LIKE :{name}" for name in codes)
+    shares = f"(CASE WHEN {found or '1 = 0'} THEN 1 ELSE 0 END)"
+    return shares, f"(languages = '' OR {shares} = 1)" if mine else "1 = 1", codes
+
+
+async def refresh_times(conn: Connection, stale: list[Row], now: datetime) -> None:
+    """Store where each of the `stale` rows' (from `STALE_TIMES`) weekly time falls in the
+    UTC week as of `now`, and until when, unless the member changed it meanwhile."""
+    await conn.executemany(
+        "UPDATE queue_entries SET utc_minute = :utc_minute, utc_until = :utc_until"
+        " WHERE guild_id = :guild AND course_key = :key AND user_id = :user"
+        " AND timezone = :zone AND weekday = :weekday AND minute = :minute",
+        [
+            {
+                "guild": row["guild_id"],
+                "key": row["course_key"],
+                "user": row["user_id"],
+                "zone": row["timezone"],
+                "weekday": row["weekday"],
+                "minute": row["minute"],
+            }
+            | _utc_place(
+                WeeklyTime(weekday=row["weekday"], minute=row["minute"], zone=row["timezone"]),
+                now,
+            )
+            for row in stale
+        ],
+    )
+
+
+def _utc_place(weekly: WeeklyTime, reference: datetime) -> dict[str, int]:
+    """The stored UTC minute of `weekly` as of `reference`, and until when it holds."""
+    minute, until = utc_minute_until(weekly, reference)
+    return {"utc_minute": minute, "utc_until": to_timestamp(until)}
+
+
 async def _upsert_queue_entry(conn: Connection, guild_id: int, key: str, seeker: Seeker) -> bool:
     """Insert, or update preferences in place keeping the place in line; True if updated."""
     existing = await conn.fetch_all(
@@ -226,18 +299,19 @@ async def _upsert_queue_entry(conn: Connection, guild_id: int, key: str, seeker:
     await conn.execute(
         "INSERT INTO queue_entries"
         " (guild_id, user_id, course_key, pace, timezone, weekday, minute, queued_at, priority,"
-        " utc_minute, languages) VALUES (:guild, :user, :course, :pace, :zone, :weekday,"
+        " utc_minute, utc_until, languages) VALUES (:guild, :user, :course, :pace, :zone, :weekday,"
         " :minute, :queued,"
         " CASE WHEN :priority = 1 OR EXISTS (SELECT 1 FROM priority_grants g"
         "  WHERE g.guild_id = :guild AND g.user_id = :user AND g.course_key = :course)"
-        " THEN 1 ELSE 0 END, :utc_minute,"
+        " THEN 1 ELSE 0 END, :utc_minute, :utc_until,"
         # A copy of the profile's languages, which `ProfileStore.update_profile` keeps current.
         " COALESCE((SELECT p.languages FROM profiles p"
         "  WHERE p.guild_id = :guild AND p.user_id = :user), ''))"
         " ON CONFLICT (guild_id, course_key, user_id) DO UPDATE SET pace = excluded.pace,"
         " timezone = excluded.timezone, weekday = excluded.weekday, minute = excluded.minute,"
         " priority = CASE WHEN excluded.priority = 1 THEN 1 ELSE queue_entries.priority END,"
-        " utc_minute = excluded.utc_minute, languages = excluded.languages",
+        " utc_minute = excluded.utc_minute, utc_until = excluded.utc_until,"
+        " languages = excluded.languages",
         {
             "guild": guild_id,
             "user": seeker.user_id,
@@ -248,10 +322,8 @@ async def _upsert_queue_entry(conn: Connection, guild_id: int, key: str, seeker:
             "minute": seeker.weekly.minute,
             "queued": to_timestamp(seeker.queued_at),
             "priority": int(seeker.priority),
-            # Where the check-in falls as of now; `bot.matching.minute_ranges` allows
-            # for the daylight-saving shifts that move it later.
-            "utc_minute": utc_minute_of_week(seeker.weekly, seeker.queued_at),
-        },
+        }
+        | _utc_place(seeker.weekly, seeker.queued_at),
     )
     return bool(existing)
 

@@ -14,7 +14,7 @@ from bot.i18n import N_, _, ngettext
 from bot.ledger import MAX_NOTE_LENGTH, format_amount
 from bot.mentors import refuse_settlement_proposal
 from bot.milestones import clean_text
-from bot.models import GuildConfig, Partnership, PoolSummary
+from bot.models import GuildConfig, Partnership, PoolSeek, PoolSummary
 from bot.replies import NO_PINGS
 from cogs.common import (
     SafeButton,
@@ -147,10 +147,18 @@ class PoolCog(
 
 
 async def overview_page(
-    interaction: discord.Interaction[Any], config: GuildConfig, page: int
+    interaction: discord.Interaction[Any],
+    config: GuildConfig,
+    page: int,
+    seek: PoolSeek | None = None,
 ) -> tuple[str, discord.ui.View]:
-    """One page of the server's pools, largest first, with buttons to the pages beside it."""
-    shown = await tandem(interaction).store.ledger.overview(config.guild_id, page, POOLS_PER_PAGE)
+    """One page of the server's pools, largest first, with buttons to the pages beside it.
+
+    The buttons carry the first and last pool shown, so the page beside is read from
+    their place, whatever the depth.
+    """
+    store = tandem(interaction).store.ledger
+    shown = await store.overview(config.guild_id, POOLS_PER_PAGE, page, seek)
     lines = [pool_line(pool, config.currency) for pool in shown.pools]
     body = "\n".join(lines) or _("No pool has any entries yet.")
     header = ngettext(
@@ -162,9 +170,10 @@ async def overview_page(
     )
     total = _("**Total: {amount}**", amount=format_amount(shown.total, config.currency))
     content = f"{header}\n{body}\n{total}"
+    first, last = (shown.pools[0], shown.pools[-1]) if shown.pools else (None, None)
     view = view_of(
-        PoolPageButton("prev", shown.page - 1, disabled=shown.page <= 1),
-        PoolPageButton("next", shown.page + 1, disabled=shown.page >= shown.pages),
+        PoolPageButton.beside(first, "prev", shown.page - 1, enabled=shown.earlier),
+        PoolPageButton.beside(last, "next", shown.page + 1, enabled=shown.later),
     )
     return content, view
 
@@ -182,24 +191,46 @@ def pool_line(pool: PoolSummary, currency: str) -> str:
     return _("• **{course}** {member} & {partner}: {amount} (ended)", **values)
 
 
-class PoolPageButton(SafeButton, template=r"tandem:pools:(?P<direction>prev|next):(?P<page>\d+)"):
-    """Previous or next page of `/pool overview`: the page is in the custom id."""
+class PoolPageButton(
+    SafeButton,
+    template=r"tandem:pools:(?P<direction>prev|next):(?P<page>\d+)(?P<pool>(?::\d+:\d+)?)",
+):
+    """Previous or next page of `/pool overview`.
 
-    def __init__(self, direction: str, page: int, *, disabled: bool = False) -> None:
+    The custom id holds the page number to show and the (balance, id) of the pool shown
+    first (previous) or last (next), so the page is read from that pool's place. An id
+    without a pool (a page with none, or a button drawn before pages were read that
+    way) names the page by its number.
+    """
+
+    def __init__(self, direction: str, page: int, pool: str = "", *, enabled: bool = True) -> None:
         item = button(
             _("◀ Previous") if direction == "prev" else _("Next ▶"),
-            f"tandem:pools:{direction}:{max(page, 0)}",
+            f"tandem:pools:{direction}:{max(page, 0)}{pool}",
             discord.ButtonStyle.secondary,
         )
-        item.disabled = disabled
+        item.disabled = not enabled
         super().__init__(item)
         self.page = page
+        self.seek: PoolSeek | None = None
+        if pool:
+            balance, partnership_id = (int(n) for n in pool.split(":")[1:])
+            self.seek = PoolSeek(balance, partnership_id, after=direction == "next")
+
+    @classmethod
+    def beside(
+        cls, pool: PoolSummary | None, direction: str, page: int, *, enabled: bool
+    ) -> PoolPageButton:
+        """The button to the page before or after `pool`, the first or last one shown."""
+        where = f":{pool.balance}:{pool.partnership_id}" if pool else ""
+        return cls(direction, page, where, enabled=enabled)
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         # The button is checked again: whoever presses it must still manage the server.
         if not interaction.permissions.manage_guild:
             raise UserError(_(MOD_ONLY))
-        content, view = await overview_page(interaction, await guild_config(interaction), self.page)
+        config = await guild_config(interaction)
+        content, view = await overview_page(interaction, config, self.page, self.seek)
         await interaction.response.edit_message(
             content=content, view=view, allowed_mentions=NO_PINGS
         )

@@ -452,21 +452,21 @@ def test_pace_range_is_exactly_the_compatible_paces() -> None:
 
 
 def test_minute_ranges_wrap_around_the_end_of_the_week() -> None:
-    assert minute_ranges(utc(MONDAY, 1), NOW) == [(0, 360), (MINUTES_PER_WEEK - 240, 10079)]
-    assert minute_ranges(utc(SUNDAY, 23), NOW) == [(9720, 10079), (0, 240)]
-    assert minute_ranges(utc(TUESDAY, 12), NOW) == [(1860, 2460)]
+    assert minute_ranges(utc(MONDAY, 1), NOW) == [(0, 240), (MINUTES_PER_WEEK - 120, 10079)]
+    assert minute_ranges(utc(SUNDAY, 23), NOW) == [(9840, 10079), (0, 120)]
+    assert minute_ranges(utc(TUESDAY, 12), NOW) == [(1980, 2340)]
 
 
 @settings(max_examples=400, deadline=None)
-@given(mine=weekly_times, theirs=weekly_times, queued_at=instants, now=instants)
-def test_a_compatible_time_always_lies_in_the_searched_ranges(
-    mine: WeeklyTime, theirs: WeeklyTime, queued_at: datetime, now: datetime
+@given(mine=weekly_times, theirs=weekly_times, now=instants)
+def test_the_searched_ranges_hold_exactly_the_compatible_times(
+    mine: WeeklyTime, theirs: WeeklyTime, now: datetime
 ) -> None:
-    """The minute stored when a member queued is found from any later daylight-saving state."""
-    if minutes_apart(mine, theirs, now) > MAX_TIME_GAP_MINUTES:
-        return
-    stored = utc_minute_of_week(theirs, queued_at)
-    assert any(low <= stored <= high for low, high in minute_ranges(mine, now))
+    """The queue keeps each minute as of now (`utc_minute_until`): the ranges hold it
+    exactly when the times are within the rule."""
+    stored = utc_minute_of_week(theirs, now)
+    found = any(low <= stored <= high for low, high in minute_ranges(mine, now))
+    assert found == (minutes_apart(mine, theirs, now) <= MAX_TIME_GAP_MINUTES)
 
 
 @settings(max_examples=300, deadline=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from itertools import pairwise
@@ -23,6 +24,7 @@ from bot.schedule import (
     parse_weekday,
     parse_zone,
     utc_minute_of_week,
+    utc_minute_until,
 )
 
 MONDAY, SUNDAY = 0, 6
@@ -695,6 +697,51 @@ def test_whole_year_one_occurrence_per_local_week(zone: str, minute: int) -> Non
 )
 def test_utc_minute_of_week(weekly: WeeklyTime, reference: datetime, expected: int) -> None:
     assert utc_minute_of_week(weekly, reference) == expected
+
+
+# Zones whose offsets move by 30 minutes (Lord Howe), two hours (Troll), at midnight
+# (Santiago, Beirut), for Ramadan (Casablanca), or never (Kolkata, UTC).
+UNTIL_ZONES = [
+    "UTC",
+    "Asia/Kolkata",
+    "Europe/Berlin",
+    "America/New_York",
+    "Australia/Lord_Howe",
+    "Antarctica/Troll",
+    "America/Santiago",
+    "Asia/Beirut",
+    "Africa/Casablanca",
+    "Pacific/Chatham",
+]
+
+
+@pytest.mark.parametrize("zone", UNTIL_ZONES)
+def test_utc_minute_until_holds_until_the_instant_it_names(zone: str) -> None:
+    """The minute is `utc_minute_of_week`'s at every reference from the one given up to
+    (not including) the instant returned, which is always later."""
+    rng = random.Random(zone)
+    for _ in range(150):
+        weekly = WeeklyTime(rng.randrange(7), rng.randrange(1440), zone)
+        reference = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(
+            seconds=rng.randrange(3 * 365 * 86400)
+        )
+        minute, until = utc_minute_until(weekly, reference)
+        assert until > reference
+        later = [reference + (until - reference) * rng.random() for _ in range(4)]
+        for moment in (reference, *later, until - timedelta(seconds=1)):
+            assert utc_minute_of_week(weekly, moment) == minute, (weekly, reference, moment)
+
+
+def test_utc_minute_until_ends_at_the_last_occurrence_before_a_change() -> None:
+    """Berlin's Monday 18:00 is 17:00 UTC until the last Monday before summer time."""
+    weekly = WeeklyTime(MONDAY, hm(18), "Europe/Berlin")
+    assert utc_minute_until(weekly, datetime(2026, 12, 7, tzinfo=UTC)) == (
+        hm(17),
+        datetime(2027, 3, 22, 17, tzinfo=UTC),
+    )
+    # A zone without changes: good for most of a year.
+    _minute, until = utc_minute_until(WeeklyTime(MONDAY, hm(9), "Asia/Kolkata"), JUNE_1)
+    assert until - JUNE_1 > timedelta(days=300)
 
 
 @pytest.mark.parametrize("weekday", range(7))
