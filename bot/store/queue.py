@@ -39,6 +39,8 @@ STALE_TIMES = (
     "SELECT guild_id, course_key, user_id, timezone, weekday, minute FROM queue_entries"
     " WHERE utc_until <= :now"
 )
+# Those of one course, in one order: two searches of a course lock its rows alike.
+_STALE_IN_COURSE = f"{STALE_TIMES} AND guild_id = :guild AND course_key = :key ORDER BY user_id"
 
 
 def _seeker(row: Any) -> Seeker:
@@ -91,7 +93,7 @@ class QueueStore:
         if row is None:
             return None
         me = _seeker(row)
-        await self._refresh_times(now)
+        await self._refresh_times(guild_id, key, now)
         slowest, fastest = pace_range(me.pace)
         shares, fits, codes = _language_tests(me.languages)
         params: dict[str, object] = codes | {
@@ -120,11 +122,14 @@ class QueueStore:
             )
         return choose_among_nearby(me, [_seeker(found) for found in nearby], now)
 
-    async def _refresh_times(self, now: datetime) -> None:
-        """Recompute the stored UTC minutes that a daylight-saving change moved, in every
-        course: each member's once per change, spread over the week before it (each at
-        their last check-in before it), so the search can trust every minute it reads."""
-        stale = await self._db.fetch_all(STALE_TIMES, {"now": to_timestamp(now)})
+    async def _refresh_times(self, guild_id: int, key: str, now: datetime) -> None:
+        """Recompute the stored UTC minutes of the course that a daylight-saving change
+        moved: each member's once per change, spread over the week before it (each at
+        their last check-in before it), so the search can trust every minute it reads.
+        Only the searched course: a search never waits on, or writes, another's rows."""
+        stale = await self._db.fetch_all(
+            _STALE_IN_COURSE, {"now": to_timestamp(now), "guild": guild_id, "key": key}
+        )
         if stale:
             async with self._db.transaction() as conn:
                 await refresh_times(conn, stale, now)

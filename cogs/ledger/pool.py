@@ -191,6 +191,10 @@ def pool_line(pool: PoolSummary, currency: str) -> str:
     return _("• **{course}** {member} & {partner}: {amount} (ended)", **values)
 
 
+# Integers both engines store (64-bit, signed): larger ones cannot name a pool.
+DATABASE_INTEGERS = 1 << 63
+
+
 class PoolPageButton(
     SafeButton,
     template=r"tandem:pools:(?P<direction>prev|next):(?P<page>\d+)(?P<pool>(?::\d+:\d+)?)",
@@ -213,8 +217,9 @@ class PoolPageButton(
         super().__init__(item)
         self.page = page
         self.seek: PoolSeek | None = None
-        if pool:
-            balance, partnership_id = (int(n) for n in pool.split(":")[1:])
+        balance, partnership_id = (int(n) for n in pool.split(":")[1:]) if pool else (-1, -1)
+        # A pool no database could hold (a forged id) is ignored: the page by its number.
+        if 0 <= balance < DATABASE_INTEGERS and 0 <= partnership_id < DATABASE_INTEGERS:
             self.seek = PoolSeek(balance, partnership_id, after=direction == "next")
 
     @classmethod

@@ -6,7 +6,7 @@ the moment the migration runs (`bot.schedule.utc_minute_until`).
 
 - `queue_entries.utc_until`: until when `utc_minute` (where the member's weekly time
   falls in the UTC week) holds; a daylight-saving change in the member's zone moves it.
-  `QueueStore.best_candidate` recomputes every passed one before it searches
+  `QueueStore.best_candidate` recomputes the passed ones of the course it searches
   (`queue_by_time_end` finds them), so the search needs no allowance for such shifts.
 - `queue_by_time` also holds the pace, the search's other range.
 """
@@ -22,7 +22,7 @@ SCHEMA = """
 ALTER TABLE queue_entries ADD COLUMN utc_until INTEGER NOT NULL DEFAULT 0;
 DROP INDEX queue_by_time;
 CREATE INDEX queue_by_time ON queue_entries (guild_id, course_key, utc_minute, pace);
-CREATE INDEX queue_by_time_end ON queue_entries (utc_until);
+CREATE INDEX queue_by_time_end ON queue_entries (guild_id, course_key, utc_until);
 """
 
 

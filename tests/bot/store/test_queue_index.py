@@ -161,7 +161,8 @@ async def test_the_search_reads_the_time_index(database: Path | str) -> None:
         details = " ".join(str(row["detail"]) for row in plan)
         assert "queue_by_time" in details and "utc_minute>? AND utc_minute<?" in details
         stale = await store.db.fetch_all(
-            "EXPLAIN QUERY PLAN SELECT user_id FROM queue_entries WHERE utc_until <= 5"
+            "EXPLAIN QUERY PLAN SELECT user_id FROM queue_entries"
+            " WHERE guild_id = 1 AND course_key = 'x' AND utc_until <= 5"
         )
         assert "queue_by_time_end" in " ".join(str(row["detail"]) for row in stale)
     finally:

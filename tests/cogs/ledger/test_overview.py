@@ -113,3 +113,12 @@ async def test_a_pool_that_changes_between_pages_is_never_shown_twice(ready: Ser
     await ready.moderator.click(answer(shown), label="◀ Previous")
     assert pools_shown(reply(shown)) == second
     assert not ready.errors()
+
+
+@pytest.mark.parametrize("pool_part", [":99999999999999999999:1", ":5:99999999999999999999"])
+def test_a_button_naming_a_pool_no_database_holds_pages_by_number(pool_part: str) -> None:
+    """A forged id with a number past 64 bits would make the engine raise: it is read as
+    the page its number names, like a button drawn before pages were read by pool."""
+    button = pool.PoolPageButton("next", 2, pool_part)
+    assert button.seek is None and button.page == 2
+    assert pool.PoolPageButton("next", 2, ":5:7").seek is not None

@@ -15,7 +15,7 @@ SCHEMA = """
 ALTER TABLE queue_entries ADD COLUMN utc_until BIGINT NOT NULL DEFAULT 0;
 DROP INDEX queue_by_time;
 CREATE INDEX queue_by_time ON queue_entries (guild_id, course_key, utc_minute, pace);
-CREATE INDEX queue_by_time_end ON queue_entries (utc_until);
+CREATE INDEX queue_by_time_end ON queue_entries (guild_id, course_key, utc_until);
 """
 
 
