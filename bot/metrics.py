@@ -83,6 +83,12 @@ class Metrics:
             buckets=LAG_BUCKETS,
             registry=registry,
         )
+        self.reminder_lateness = Histogram(
+            "tandem_reminder_lateness_seconds",
+            "From a check-in's time to its reminder's post (at a peak: the send budget's pace).",
+            buckets=LAG_BUCKETS,
+            registry=registry,
+        )
         self.outbox_failures = Counter(
             "tandem_outbox_failures",
             "Failed attempts to post or edit a queued message (each is retried later).",

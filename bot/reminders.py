@@ -18,6 +18,11 @@ from bot.pauses import Span, clock_reaches, paused_at
 from bot.schedule import WeeklyTime
 
 HEADS_UP_BEFORE = timedelta(hours=24)
+# Heads-ups are spread over the hour before their nominal time, each pair at its own
+# minute (`heads_up_at`): check-in times cluster (Monday 19:00), and the next day's
+# heads-ups must not compete with the reminders due that same minute.
+HEADS_UP_SPREAD = timedelta(hours=1)
+_SPREADING_PRIME = 7919
 # The quiet clock's nudge and rematch offer, in check-in periods of the pair's cadence:
 # 14 and 21 days weekly, 28 and 42 every two weeks (`quiet_after`).
 QUIET_NUDGE_PERIODS = 2
@@ -92,7 +97,7 @@ def plan(state: PairState, now: datetime) -> Plan:
         notices.append(Notice(NoticeKind.CHECKIN, _stamp(latest)))
         notices.extend(_one_sided(state, latest))
         upcoming = following
-    if now >= upcoming - HEADS_UP_BEFORE:
+    if now >= heads_up_at(state.partnership_id, upcoming):
         notices.append(Notice(NoticeKind.HEADS_UP, _stamp(upcoming)))
     if now >= state.trial:
         notices.append(Notice(NoticeKind.TRIAL, _stamp(state.created_at)))
@@ -110,6 +115,15 @@ def plan(state: PairState, now: datetime) -> Plan:
         next_checkin_at=upcoming,
         alarm_at=_next_alarm(state, upcoming, now),
         closes_last_reminder=state.alarm_at is not None and state.alarm_at <= closing <= now,
+    )
+
+
+def heads_up_at(partnership_id: int, checkin_at: datetime) -> datetime:
+    """When a pair's heads-up for the check-in at `checkin_at` is due: 24 hours before,
+    less the pair's own share of `HEADS_UP_SPREAD` (the same every week)."""
+    spread = int(HEADS_UP_SPREAD.total_seconds())
+    return (
+        checkin_at - HEADS_UP_BEFORE - timedelta(seconds=partnership_id * _SPREADING_PRIME % spread)
     )
 
 
@@ -201,7 +215,7 @@ def _one_sided(state: PairState, checkin_at: datetime) -> list[Notice]:
 
 def _next_alarm(state: PairState, upcoming: datetime, now: datetime) -> datetime:
     candidates = [
-        upcoming - HEADS_UP_BEFORE,
+        heads_up_at(state.partnership_id, upcoming),
         next_week_opens(upcoming, state.cadence),
         upcoming,
         state.trial,

@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     metrics_host: str = "127.0.0.1"
     reminder_interval_seconds: int = Field(default=60, ge=1, le=3600)
+    # At most this many requests to Discord begin in any second, shared by every process
+    # of the bot (`bot.pacing`): under Discord's ~50 a second. 0 turns pacing off.
+    send_rate: int = Field(default=45, ge=0, le=1000)
     dev_guild_id: int | None = None
     # Subscribe to the privileged Server Members intent so Tandem notices at once when a
     # member leaves the server; needs "Server Members Intent" switched on in the portal.

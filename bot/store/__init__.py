@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.log import get
 from bot.models import RequestKind
 from bot.shards import EVERY_SHARD, Shards
+from bot.store.budget import BudgetStore
 from bot.store.checkins import CheckinStore, adopt_cadence, adopt_schedule
 from bot.store.courses import CourseStore
 from bot.store.database import Database
@@ -49,6 +50,7 @@ log = get("store")
 @dataclass
 class Store:
     db: Database
+    budget: BudgetStore
     guilds: GuildStore
     health: HealthStore
     profiles: ProfileStore
@@ -82,6 +84,7 @@ class Store:
         ledger = LedgerStore(db)
         return cls(
             db=db,
+            budget=BudgetStore(db),
             guilds=GuildStore(db),
             health=HealthStore(db),
             profiles=ProfileStore(db),

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.models import NoticeKind, OutboxStatus
+from bot.pacing import Priority
 from bot.shards import Shards
 from bot.store.database import Connection, Database, from_timestamp, pair_members_of, to_timestamp
 
@@ -24,7 +25,7 @@ LONGEST_RETRY = timedelta(hours=1)
 
 _COLUMNS = (
     "id, key, guild_id, partnership_id, channel_id, kind, episode, member_id, revision,"
-    " status, attempts, first_attempt_at, due_at, message_id, attempt_digest"
+    " status, attempts, first_attempt_at, due_at, message_id, attempt_digest, claimed_until"
 )
 _ROW = f"SELECT {_COLUMNS} FROM outbox"
 # How long a claim on a message holds while it is delivered: far longer than one post
@@ -33,6 +34,12 @@ CLAIM = timedelta(minutes=2)
 # A claim ends with the delivery's outcome (sent, void, postponed).
 _UNCLAIMED = "claimed_by = NULL, claimed_until = NULL"
 _UNSENT = "('pending', 'attempted')"
+# A row's `bot.pacing.Priority`, spelled as migration 0021's `outbox_due_in_order` index
+# spells it, so the due query reads that index instead of sorting what is due.
+PRIORITY = (
+    f"(CASE WHEN kind = '{NoticeKind.CHECKIN}' THEN {Priority.REMINDER:d}"
+    f" WHEN partnership_id IS NOT NULL THEN {Priority.THREAD:d} ELSE {Priority.CHANNEL:d} END)"
+)
 # Show a message again: a new revision, due now, its earlier failures forgotten.
 _REDRAWN = (
     "revision = outbox.revision + 1, status = CASE"
@@ -68,6 +75,8 @@ class OutboxRow:
     due_at: datetime
     message_id: int | None
     attempt_digest: str | None = None
+    # Until when the holder that read it may deliver it (`OutboxStore.claim`).
+    claimed_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -168,7 +177,7 @@ async def redraw_posted(
 
 
 def _row(row: Any) -> OutboxRow:
-    first = row["first_attempt_at"]
+    first, claimed = row["first_attempt_at"], row["claimed_until"]
     return OutboxRow(
         id=row["id"],
         key=row["key"],
@@ -185,6 +194,7 @@ def _row(row: Any) -> OutboxRow:
         due_at=from_timestamp(row["due_at"]),
         message_id=row["message_id"],
         attempt_digest=row["attempt_digest"],
+        claimed_until=None if claimed is None else from_timestamp(claimed),
     )
 
 
@@ -193,12 +203,18 @@ class OutboxStore:
         self._db = db
         self._shards = shards
 
-    async def due(self, now: datetime, limit: int = 200) -> list[OutboxRow]:
-        """Unsent messages whose time has come, oldest first, read through `outbox_due`."""
+    async def due(self, now: datetime, holder: str = "", limit: int = 200) -> list[OutboxRow]:
+        """Unsent messages whose time has come, in the order a peak delivers them.
+
+        Reminders first, then other thread messages, then channel posts, each oldest
+        first (`bot.pacing.Priority`), read through `outbox_due_in_order`. Rows another
+        holder is delivering are left out: at a peak two processes share the queue.
+        """
         rows = await self._db.fetch_all(
-            f"{_ROW} WHERE status IN {_UNSENT} AND due_at <= ? AND {self._shards.sql()}"
-            " ORDER BY due_at, id LIMIT ?",
-            (to_timestamp(now), limit),
+            f"{_ROW} WHERE status IN {_UNSENT} AND due_at <= :now AND {self._shards.sql()}"
+            " AND (claimed_until IS NULL OR claimed_until <= :now OR claimed_by = :holder)"
+            f" ORDER BY {PRIORITY}, due_at, id LIMIT :limit",
+            {"now": to_timestamp(now), "holder": holder, "limit": limit},
         )
         return [_row(row) for row in rows]
 
@@ -274,6 +290,18 @@ class OutboxStore:
                 " status = CASE WHEN revision = ? THEN 'sent' ELSE 'pending' END,"
                 " attempts = CASE WHEN revision = ? THEN attempts ELSE 0 END WHERE id = ?",
                 (message_id, row.revision, row.revision, row.id),
+            )
+
+    async def release(self, row: OutboxRow, holder: str) -> None:
+        """Give the row back untouched: its send could not begin while the claim holds.
+
+        Still due, it goes out on a later pass (this holder's or another's), once the
+        budget has room before a new claim would lapse.
+        """
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                f"UPDATE outbox SET {_UNCLAIMED} WHERE id = ? AND claimed_by = ?",
+                (row.id, holder),
             )
 
     async def void(self, row: OutboxRow) -> None:

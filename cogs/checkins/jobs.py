@@ -18,7 +18,12 @@ def reminders_job(bot: TandemBot) -> Job:
     store = bot.store.reminders
 
     async def run(now: datetime) -> None:
-        for state in await store.due(now):
-            await store.apply(state, plan(state, now), now)
+        # Batch after batch until no alarm is due: at the peak (thousands of pairs due
+        # in one minute) each batch's messages go out while the next is planned.
+        while states := await store.due(now):
+            planned = [await store.apply(state, plan(state, now), now) for state in states]
+            bot.outbox.deliver_due()
+            if not any(planned):  # every pair changed meanwhile: planned afresh next tick
+                return
 
     return Job("reminders", run, store.next_alarm)

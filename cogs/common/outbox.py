@@ -21,9 +21,10 @@ import asyncio
 import hashlib
 import os
 import socket
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import Enum, auto
 from typing import Any
 
@@ -32,10 +33,11 @@ import discord
 from bot.app import TandemBot
 from bot.i18n import N_, _, speaking
 from bot.log import get
-from bot.models import OutboxStatus, Partnership, Stored
+from bot.models import NoticeKind, OutboxStatus, Partnership, Stored
 from bot.replies import NO_PINGS, describe
 from bot.store.outbox import OutboxRow
 from cogs.common.languages import pair_language, server_language
+from cogs.common.pacing import Pacer
 from cogs.common.pictures import picture_file
 from cogs.common.text import pinging
 from cogs.common.threads import channel_by_id, ensure_thread
@@ -49,6 +51,19 @@ HISTORY_LOOKBACK = 100
 DISCORD_TROUBLE = N_("Discord did not take the message just now; I'll keep trying")
 # Translators: why a message to a partner waits; completes "…as soon as it can (…)".
 BEING_POSTED = N_("it is being posted right now")
+# Translators: why a message to a partner waits; completes "…as soon as it can (…)".
+DISCORD_BUSY = N_("Discord is busy just now; it goes out in a few minutes")
+# How long a send may take after it begins, within its claim: a send whose place in the
+# budget comes later than its claim's end less this is given back, not begun.
+SEND_MARGIN = timedelta(seconds=30)
+# Due rows read at a time, and how many channels one process delivers to side by side:
+# enough to keep the budget's pace while each request waits on Discord.
+DUE_BATCH = 200
+CHANNELS_AT_ONCE = 8
+
+
+class NoPlaceInTime(Exception):
+    """The send budget has no place for this send before its claim would lapse."""
 
 
 class ClaimLapsed(Exception):
@@ -187,14 +202,53 @@ async def reply_stored(
     )
 
 
+Target = tuple[int, int | None, int | None]  # a server, and a pair's thread or a channel
+
+
+class ChannelTurns:
+    """The threads and channels this process is delivering to right now.
+
+    One delivery at a time per channel keeps its messages in order. A flush that finds
+    a channel busy leaves it to the delivery under way (as it leaves a channel another
+    process holds) rather than waiting for it; when that delivery ends, `then` runs, so
+    what the other flush wanted goes out at once instead of at the next tick.
+    """
+
+    def __init__(self, then: Callable[[], object]) -> None:
+        self._busy: set[Target] = set()
+        self._wanted: set[Target] = set()
+        self._then = then
+
+    @contextmanager
+    def turn(self, target: Target) -> Iterator[bool]:
+        """Whether the turn was had; it ends with the block."""
+        if target in self._busy:
+            self._wanted.add(target)
+            yield False
+            return
+        self._busy.add(target)
+        try:
+            yield True
+        finally:
+            self._busy.discard(target)
+            if target in self._wanted:
+                self._wanted.discard(target)
+                self._then()
+
+
 class Outbox:
     def __init__(self, bot: TandemBot) -> None:
         self.bot = bot
         self._renderers: dict[str, Renderer] = {}
         self._paired_only: set[str] = set()
         self._give_up: dict[str, GiveUp] = {}
-        # One delivery at a time in this process: rows of one channel go out in order.
-        self.lock = asyncio.Lock()
+        self._turns = ChannelTurns(then=self.deliver_due)
+        # The background delivery of everything due (`deliver_due`), and whether it was
+        # asked for again since it last read what is due.
+        self._draining: asyncio.Task[Delivery] | None = None
+        self._asked_again = False
+        self.pacer = Pacer(bot)
+        self.pacer.install()
         # Names this process's claims on rows it delivers (see `OutboxStore.claim`).
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
 
@@ -219,32 +273,85 @@ class Outbox:
 
     async def flush(self, ids: Iterable[int] | None = None) -> Delivery:
         """Deliver these rows (and whatever waits before them in their channels), or all due."""
-        async with self.lock:
-            now = discord.utils.utcnow()
-            store = self.bot.store.outbox
-            wanted = None if ids is None else set(ids)
-            rows = (
-                await store.due(now) if wanted is None else await store.waiting_with(list(wanted))
-            )
-            # Rows no longer waiting were delivered (or became moot) meanwhile.
-            delivery = Delivery(sent=set(wanted or ()) - {row.id for row in rows})
-            broken: set[tuple[int | None, int | None]] = set()
+        if ids is None:
+            return await self.deliver_due()
+        wanted = set(ids)
+        rows = await self.bot.store.outbox.waiting_with(list(wanted))
+        # Rows no longer waiting were delivered (or became moot) meanwhile.
+        delivery = Delivery(sent=wanted - {row.id for row in rows})
+        await self._deliver_all(rows, delivery)
+        return delivery
+
+    def deliver_due(self) -> asyncio.Task[Delivery]:
+        """Deliver everything due in the background: one such delivery per process.
+
+        Asked again while it runs, it reads what is due once more before it ends, so a
+        job that queues a peak batch by batch (`cogs.checkins.jobs`) has each batch's
+        reminders sent while it plans the next.
+        """
+        self._asked_again = True
+        if self._draining is None or self._draining.done():
+            self._draining = asyncio.create_task(self._drain_while_asked(), name="tandem outbox")
+        return self._draining
+
+    async def _drain_while_asked(self) -> Delivery:
+        delivery = Delivery()
+        while self._asked_again:
+            self._asked_again = False
+            await self._drain(delivery)
+        return delivery
+
+    async def _drain(self, delivery: Delivery) -> None:
+        """Everything due, batch after batch, in priority order (`OutboxStore.due`).
+
+        Stops at a short batch, or one that delivered nothing (every row waits for
+        Discord, the budget or another process).
+        """
+        while True:
+            rows = await self.bot.store.outbox.due(discord.utils.utcnow(), self.holder, DUE_BATCH)
+            before = len(delivery.sent)
+            await self._deliver_all(rows, delivery)
+            if len(rows) < DUE_BATCH or len(delivery.sent) == before:
+                return
+
+    async def _deliver_all(self, rows: list[OutboxRow], delivery: Delivery) -> None:
+        """Each channel's rows in order, `CHANNELS_AT_ONCE` channels side by side.
+
+        A few workers take the channels in turn, in the order of their first rows (the
+        priority order the rows came in).
+        """
+        by_target: dict[Target, list[OutboxRow]] = {}
+        for row in rows:
+            by_target.setdefault((row.guild_id, row.partnership_id, row.channel_id), []).append(row)
+        channels = iter(by_target.items())
+
+        async def worker() -> None:
+            for target, queued in channels:
+                await self._deliver_channel(target, queued, delivery)
+
+        async with asyncio.TaskGroup() as group:
+            for _ in range(min(CHANNELS_AT_ONCE, len(by_target))):
+                group.create_task(worker())
+
+    async def _deliver_channel(
+        self, target: Target, rows: list[OutboxRow], delivery: Delivery
+    ) -> None:
+        """One channel's rows, in queue order, stopping at the first that has to wait."""
+        with self._turns.turn(target) as mine:
+            if not mine:
+                delivery.problem = delivery.problem or _(BEING_POSTED)
+                return
             for row in rows:
-                target = (row.partnership_id, row.channel_id)
-                if target in broken:
-                    continue
-                claimed = await store.claim(row, self.holder, discord.utils.utcnow())
+                now = discord.utils.utcnow()
+                claimed = await self.bot.store.outbox.claim(row, self.holder, now)
                 if claimed is None:  # another process delivers this channel now
-                    broken.add(target)
                     delivery.problem = delivery.problem or _(BEING_POSTED)
-                    continue
+                    return
                 problem = await self._deliver(claimed, now)
-                if problem is None:
-                    delivery.sent.add(row.id)
-                else:
-                    broken.add(target)
+                if problem is not None:
                     delivery.problem = delivery.problem or problem
-            return delivery
+                    return
+                delivery.sent.add(row.id)
 
     async def _deliver(self, row: OutboxRow, now: datetime) -> str | None:
         """Deliver one row; a member-facing reason when it has to wait, else None.
@@ -275,6 +382,10 @@ class Outbox:
                 return None
             destination = await self._destination(row, partnership)
             message = await self._post(destination, row, rendered, now)
+        except NoPlaceInTime:
+            log.info("%s %s waits for the send budget; given back", row.kind, row.key)
+            await store.outbox.release(row, self.holder)
+            return _(DISCORD_BUSY)
         except ClaimLapsed:
             log.warning(
                 "claim on %s %s lapsed before sending; left to its new holder", row.kind, row.key
@@ -283,10 +394,18 @@ class Outbox:
         except Exception as error:
             return await self._postpone(row, error, now)
         await store.outbox.delivered(row, message.id)
+        if row.kind is NoticeKind.CHECKIN and row.message_id is None:
+            self._observe_lateness(row)
         log.info("sent %s %s as message %s", row.kind, row.key, message.id)
         if rendered.close_thread and isinstance(destination, discord.Thread):
             await self._close(destination)
         return None
+
+    def _observe_lateness(self, row: OutboxRow) -> None:
+        """A reminder's episode is its check-in's time: how late the reminder came."""
+        checkin_at = datetime.fromtimestamp(row.episode, UTC)
+        late = (discord.utils.utcnow() - checkin_at).total_seconds()
+        self.bot.metrics.reminder_lateness.observe(max(0.0, late))
 
     async def _language(self, row: OutboxRow, partnership: Partnership | None) -> str:
         """A partner thread speaks the pair's language; a public channel the server's."""
@@ -327,6 +446,9 @@ class Outbox:
                 if message_digest(found) == rendered.digest():
                     return found
                 return await self._edit(found, rendered)  # the store changed since: update it
+        assert row.claimed_until is not None, "a row is delivered under its claim"
+        if not await self.pacer.take(row.claimed_until - SEND_MARGIN):
+            raise NoPlaceInTime(row.id)
         if not await self.bot.store.outbox.mark_attempted(
             row, self.holder, discord.utils.utcnow(), rendered.digest()
         ):

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.models import Cadence, NoticeKind
-from bot.reminders import Notice, PairState, Plan, plan
+from bot.reminders import Notice, PairState, Plan, heads_up_at, plan
 from bot.schedule import WeeklyTime, next_occurrence
 
 CHECKIN, HEADS_UP, NUDGE = NoticeKind.CHECKIN, NoticeKind.HEADS_UP, NoticeKind.NUDGE
@@ -30,6 +30,13 @@ MONDAY_UTC = WeeklyTime(MONDAY, 18 * 60, "UTC")
 CREATED = datetime(2026, 1, 1, 12, tzinfo=UTC)  # a Thursday
 NEXT = datetime(2026, 1, 5, 18, tzinfo=UTC)  # the first Monday 18:00 after CREATED
 HALF_WEEK = timedelta(days=3, hours=12)  # a check-in week runs this long either side of it
+PAIR = 7  # `make_state`'s pair
+
+
+def heads_up(instant: datetime) -> datetime:
+    """When `make_state`'s pair gets the heads-up for the check-in at `instant`."""
+    return heads_up_at(PAIR, instant)
+
 
 BERLIN_EVENING = WeeklyTime(SUNDAY, 18 * 60, "Europe/Berlin")
 BERLIN_NIGHT = WeeklyTime(SUNDAY, 2 * 60 + 30, "Europe/Berlin")
@@ -49,7 +56,7 @@ def make_state(
     weeks: dict[int, frozenset[datetime]] | None = None,
 ) -> PairState:
     return PairState(
-        partnership_id=7,
+        partnership_id=PAIR,
         members=(ALICE, BOB),
         weekly=weekly,
         created_at=created_at,
@@ -106,7 +113,7 @@ def test_next_occurrence_is_the_next_scheduled_instant() -> None:
 
 @pytest.mark.parametrize(
     "now",
-    [CREATED, NEXT - 3 * DAY, NEXT - DAY - HOUR, NEXT - DAY - SECOND],
+    [CREATED, NEXT - 3 * DAY, heads_up(NEXT) - HOUR, heads_up(NEXT) - SECOND],
 )
 def test_before_the_heads_up_window_nothing_is_due(now: datetime) -> None:
     """The loop wakes when the check-in's week opens (its last reminder closes), then for
@@ -114,10 +121,10 @@ def test_before_the_heads_up_window_nothing_is_due(now: datetime) -> None:
     result = plan(make_state(), now)
     assert result.notices == []
     assert result.next_checkin_at == NEXT
-    assert result.alarm_at == (NEXT - HALF_WEEK if now < NEXT - HALF_WEEK else NEXT - DAY)
+    assert result.alarm_at == (NEXT - HALF_WEEK if now < NEXT - HALF_WEEK else heads_up(NEXT))
 
 
-@pytest.mark.parametrize("now", [NEXT - DAY, NEXT - 23 * HOUR, NEXT - HOUR, NEXT - SECOND])
+@pytest.mark.parametrize("now", [heads_up(NEXT), NEXT - 23 * HOUR, NEXT - HOUR, NEXT - SECOND])
 def test_within_a_day_a_heads_up_keyed_by_the_check_in_instant(now: datetime) -> None:
     result = plan(make_state(), now)
     assert result.notices == [Notice(HEADS_UP, stamp(NEXT), 0)]
@@ -131,7 +138,7 @@ def test_at_or_after_the_check_in_instant_a_check_in_is_posted(late: timedelta) 
     result = plan(make_state(alice=now - HOUR, bob=now - HOUR), now)
     assert result.notices == [Notice(CHECKIN, stamp(NEXT), 0)]
     assert result.next_checkin_at == NEXT + WEEK
-    assert result.alarm_at == (NEXT + HALF_WEEK if late < HALF_WEEK else NEXT + WEEK - DAY)
+    assert result.alarm_at == (NEXT + HALF_WEEK if late < HALF_WEEK else heads_up(NEXT + WEEK))
     assert not result.closes_last_reminder
 
 
@@ -511,7 +518,7 @@ def test_loop_wakes_exactly_when_each_notice_becomes_due() -> None:
             first_seen.setdefault(notice, now)
     for week in range(5):
         instant = NEXT + week * WEEK
-        assert first_seen[Notice(HEADS_UP, stamp(instant))] == instant - DAY
+        assert first_seen[Notice(HEADS_UP, stamp(instant))] == heads_up(instant)
         assert first_seen[Notice(CHECKIN, stamp(instant))] == instant
     assert first_seen[Notice(TRIAL, stamp(CREATED))] == CREATED + 14 * DAY
     assert first_seen[Notice(NUDGE, stamp(alice_last), ALICE)] == alice_last + 14 * DAY

@@ -201,3 +201,6 @@ async def test_the_scheduler_lag_is_observed_when_a_reminder_goes_out(ready: Ser
     assert count >= 1
     interval = ready.bot.settings.reminder_interval_seconds
     assert 0 <= late / count <= interval
+    # The reminder itself: one, posted within the tick's spacing of its check-in time.
+    assert metrics["tandem_reminder_lateness_seconds_count{}"] == 1
+    assert 0 <= metrics["tandem_reminder_lateness_seconds_sum{}"] <= interval

@@ -14,6 +14,7 @@ from typing import Any
 from bot.app import TandemBot
 from bot.errors import UserError
 from bot.models import Cadence
+from bot.reminders import heads_up_at
 from cogs.checkins.messages import QUIET_NUDGE
 from cogs.common.text import Stamp, stamp
 from tests.helpers import (
@@ -47,6 +48,11 @@ def at(day: int, hour: int = 0, minute: int = 0) -> datetime:
 def monday(day: int) -> datetime:
     """The check-in time on a Monday of January (or later), 17:00 UTC."""
     return at(day, 17)
+
+
+def heads_ups(pair_id: int, *checkins: datetime) -> list[datetime]:
+    """The minutes a pair's heads-ups come for these check-ins (`bot.reminders.heads_up_at`)."""
+    return [heads_up_at(pair_id, checkin).replace(second=0, microsecond=0) for checkin in checkins]
 
 
 def times(thread: Any, text: str) -> list[datetime]:
@@ -98,7 +104,7 @@ async def test_confirmed_every_two_weeks_reminds_only_in_the_on_weeks(ready: Ser
 
     await advance_to(ready, at(34))  # Tuesday 3 February
     assert times(thread, DUE) == [monday(5), monday(19), monday(33)]
-    assert times(thread, "Heads-up") == [at(4, 17), at(18, 17), at(32, 17)]
+    assert times(thread, "Heads-up") == heads_ups(partnership.id, monday(5), monday(19), monday(33))
 
     # Back to weekly, confirmed on the Tuesday after an on-week: the off-week's Monday comes.
     await propose(ready, bob, Cadence.WEEKLY)
@@ -123,7 +129,7 @@ async def test_not_yet_changes_nothing(ready: Server) -> None:
     assert await cadence_of(ready, partnership) is Cadence.WEEKLY
     await advance_to(ready, at(20))
     assert times(thread, DUE) == [monday(5), monday(12), monday(19)]
-    assert times(thread, "Heads-up") == [at(4, 17), at(11, 17), at(18, 17)]
+    assert times(thread, "Heads-up") == heads_ups(partnership.id, monday(5), monday(12), monday(19))
     assert not ready.errors()
 
 
@@ -284,36 +290,36 @@ async def test_a_new_time_every_two_weeks_replaces_the_next_check_in(ready: Serv
     assert stamp(at(16, 17)) in reply(status)
     await advance_to(ready, at(31))
     assert times(thread, DUE) == [monday(5), at(16, 17), at(30, 17)]
-    assert times(thread, "Heads-up") == [at(4, 17), at(15, 17), at(29, 17)]
+    assert times(thread, "Heads-up") == heads_ups(partnership.id, monday(5), at(16, 17), at(30, 17))
     await advance_to(ready, at(16, 17, 30) + timedelta(weeks=2))
     assert not ready.errors()
 
 
-async def moved_to_wednesday(server: Server) -> tuple[Member, Member, Channel]:
+async def moved_to_wednesday(server: Server) -> tuple[Member, Member, Channel, int]:
     """A pair every two weeks checks in on Monday 5 January; on Tuesday 6 January at 10:00
-    it agrees to move to Wednesdays 10:00 (Berlin). Returns (alice, bob, thread)."""
-    alice, bob, _partnership, thread = await every_two_weeks(server)
+    it agrees to move to Wednesdays 10:00 (Berlin). Returns (alice, bob, thread, pair id)."""
+    alice, bob, partnership, thread = await every_two_weeks(server)
     await advance_to(server, at(5, 17, 30))
     await check_in(server, alice)
     await advance_to(server, at(6, 10))
     await agree_time(
         server, alice, bob, thread, checkin_day=2, checkin_time="10:00", timezone="Europe/Berlin"
     )
-    return alice, bob, thread
+    return alice, bob, thread, partnership.id
 
 
 async def test_a_new_wednesday_time_every_two_weeks_skips_the_off_week(ready: Server) -> None:
     """Checked in on Monday 5 January; on Tuesday the pair moves to Wednesdays 10:00. The
     next check-in was Monday 19: it becomes Wednesday 21 (not the off-week's 14th), then
     4 February, and the heads-ups come the day before each."""
-    _alice, bob, thread = await moved_to_wednesday(ready)
+    _alice, bob, thread, pair_id = await moved_to_wednesday(ready)
     [confirmed] = messages_with(thread, "New check-in time confirmed")
     assert f"the first is {stamp(at(21, 9))}" in confirmed.content
     # The 7th, the last check-in's day at the new time, is not the next one.
     assert stamp(at(21, 9)) in reply(await bob.slash(ready.general, "partner status"))
     await advance_to(ready, at(36))
     assert times(thread, DUE) == [monday(5), at(21, 9), at(35, 9)]
-    assert times(thread, "Heads-up") == [at(4, 17), at(20, 9), at(34, 9)]
+    assert times(thread, "Heads-up") == heads_ups(pair_id, monday(5), at(21, 9), at(35, 9))
     assert not ready.errors()
 
 
@@ -323,7 +329,7 @@ async def test_a_second_new_time_every_two_weeks_replaces_the_first_ones_check_i
     """Checked in on Monday 5 January; on Tuesday the pair moves to Wednesdays 10:00 (next
     check-in the 21st), then two hours later to Thursdays 10:00: the next is Thursday 22,
     not the 8th, three days after the last one."""
-    alice, bob, thread = await moved_to_wednesday(ready)
+    alice, bob, thread, _pair_id = await moved_to_wednesday(ready)
     await advance_to(ready, at(6, 12))
     await bob.slash(
         ready.general,

@@ -6,12 +6,13 @@ SimCord's clock starts on Thursday 2026-01-01 00:00 UTC.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import discord
 
 from bot.app import TandemBot
 from bot.errors import UserError
+from bot.reminders import heads_up_at
 from tests.helpers import (
     ANSWERS,
     DAY,
@@ -75,9 +76,14 @@ async def test_reminders_arrive_at_each_pairs_local_time_once(ready: Server) -> 
     )  # Tuesday 09:00 New York = 14:00 UTC
     berlin_thread, york_thread = ready.thread(berlin.thread_id), ready.thread(york.thread_id)
 
-    await advance_to(ready, datetime(2026, 1, 4, 16, 59, tzinfo=UTC))
+    # The day before, within the hour before (each pair at its own minute).
+    heads_up_due = heads_up_at(berlin.id, datetime(2026, 1, 5, 17, tzinfo=UTC))
+    assert (
+        datetime(2026, 1, 4, 16, tzinfo=UTC) <= heads_up_due <= datetime(2026, 1, 4, 17, tzinfo=UTC)
+    )
+    await advance_to(ready, heads_up_due - timedelta(minutes=1))
     assert messages_with(berlin_thread, "Heads-up") == []
-    await advance_to(ready, datetime(2026, 1, 4, 17, 1, tzinfo=UTC))
+    await advance_to(ready, heads_up_due + timedelta(minutes=1))
     [heads_up] = messages_with(berlin_thread, "Heads-up")
     assert f"{alice.mention}" in heads_up.content
     assert f"<t:{int(datetime(2026, 1, 5, 17, tzinfo=UTC).timestamp())}:F>" in heads_up.content

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.app import TandemBot
 from bot.errors import UserError
 from bot.models import OutboxStatus
+from bot.reminders import heads_up_at
 from tests.helpers import (
     DAY,
     HOUR,
@@ -253,10 +254,11 @@ async def test_a_channel_keeps_its_order_after_a_failure(ready: Server) -> None:
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     goal_id = await goal(ready, alice)
-    await advance_to(ready, datetime(2026, 1, 4, 16, 59, 30, tzinfo=UTC))
+    heads_up = heads_up_at(partnership.id, datetime(2026, 1, 5, 17, tzinfo=UTC))
+    await advance_to(ready, heads_up - timedelta(seconds=30))
     outage(ready, partnership.thread_id, times=1)
     await add(ready, alice, goal_id, due="2026-01-20")  # its notice fails, waits a minute
-    await advance_to(ready, datetime(2026, 1, 4, 17, 5, tzinfo=UTC))  # the heads-up is due
+    await advance_to(ready, heads_up + timedelta(minutes=5))  # the heads-up is due
     thread = ready.thread(partnership.thread_id)
     order = [
         m.content

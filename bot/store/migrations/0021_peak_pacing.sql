@@ -1,0 +1,9 @@
+-- The peak (thousands of reminders due in one minute): the outbox delivers what is
+-- due in priority order (`bot.pacing.Priority`: reminders, then other thread
+-- messages, then channel posts), read from this index rather than sorted. (The send
+-- budget is the process's own on SQLite, where one process serves the database.)
+CREATE INDEX outbox_due_in_order ON outbox (
+    (CASE WHEN kind = 'checkin' THEN 0 WHEN partnership_id IS NOT NULL THEN 1 ELSE 2 END),
+    due_at,
+    id
+) WHERE status IN ('pending', 'attempted');
