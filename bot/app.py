@@ -133,6 +133,9 @@ class TandemBot(commands.AutoShardedBot):
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             proxy=settings.proxy,
+            # A rate limit longer than this raises instead of sleeping inside a claimed
+            # send (the outbox retries it later); Tandem's own pacing keeps them rare.
+            max_ratelimit_timeout=30.0,
             # Unset: every shard Discord recommends, in this one process.
             shard_count=settings.shard_count,
             **_shard_ids(settings),

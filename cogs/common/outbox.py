@@ -53,9 +53,12 @@ DISCORD_TROUBLE = N_("Discord did not take the message just now; I'll keep tryin
 BEING_POSTED = N_("it is being posted right now")
 # Translators: why a message to a partner waits; completes "…as soon as it can (…)".
 DISCORD_BUSY = N_("Discord is busy just now; it goes out in a few minutes")
-# How long a send may take after it begins, within its claim: a send whose place in the
-# budget comes later than its claim's end less this is given back, not begun.
+# A send's place in the budget comes at least this long before its claim's end, or the
+# row is given back, not begun; and the send is abandoned (its outcome looked up by
+# digest on the next attempt) if it has not finished within `SEND_WITHIN`, so a claim
+# always outlives the send it covers, even when Discord makes discord.py wait or retry.
 SEND_MARGIN = timedelta(seconds=30)
+SEND_WITHIN = timedelta(seconds=25)
 # Due rows read at a time, and how many channels one process delivers to side by side:
 # enough to keep the budget's pace while each request waits on Discord.
 DUE_BATCH = 200
@@ -205,6 +208,24 @@ async def reply_stored(
 Target = tuple[int, int | None, int | None]  # a server, and a pair's thread or a channel
 
 
+def _target(row: OutboxRow) -> Target:
+    return (row.guild_id, row.partnership_id, row.channel_id)
+
+
+def _by_channel(rows: list[OutboxRow]) -> dict[Target, list[OutboxRow]]:
+    """Rows grouped by channel, each channel's in queue (id) order."""
+    channels: dict[Target, list[OutboxRow]] = {}
+    for row in sorted(rows, key=lambda row: row.id):
+        channels.setdefault(_target(row), []).append(row)
+    return channels
+
+
+def _log_failure(drain: asyncio.Task[Delivery]) -> None:
+    """A background delivery that failed is logged; its rows stay due for the next one."""
+    if not drain.cancelled() and (error := drain.exception()) is not None:
+        log.error("delivering the outbox failed; retrying next tick", exc_info=error)
+
+
 class ChannelTurns:
     """The threads and channels this process is delivering to right now.
 
@@ -271,15 +292,13 @@ class Outbox:
         if on_give_up is not None:
             self._give_up[kind] = on_give_up
 
-    async def flush(self, ids: Iterable[int] | None = None) -> Delivery:
-        """Deliver these rows (and whatever waits before them in their channels), or all due."""
-        if ids is None:
-            return await self.deliver_due()
+    async def flush(self, ids: Iterable[int]) -> Delivery:
+        """Deliver these rows now, and whatever waits before them in their channels."""
         wanted = set(ids)
         rows = await self.bot.store.outbox.waiting_with(list(wanted))
         # Rows no longer waiting were delivered (or became moot) meanwhile.
         delivery = Delivery(sent=wanted - {row.id for row in rows})
-        await self._deliver_all(rows, delivery)
+        await self._deliver_all(_by_channel(rows), delivery)
         return delivery
 
     def deliver_due(self) -> asyncio.Task[Delivery]:
@@ -287,14 +306,17 @@ class Outbox:
 
         Asked again while it runs, it reads what is due once more before it ends, so a
         job that queues a peak batch by batch (`cogs.checkins.jobs`) has each batch's
-        reminders sent while it plans the next.
+        reminders sent while it plans the next. The scheduler's tick does not wait for
+        it: a peak takes minutes to send, and other timed work goes on meanwhile.
         """
         self._asked_again = True
         if self._draining is None or self._draining.done():
             self._draining = asyncio.create_task(self._drain_while_asked(), name="tandem outbox")
+            self._draining.add_done_callback(_log_failure)
         return self._draining
 
     async def _drain_while_asked(self) -> Delivery:
+        """Drain, and again for as long as someone asked meanwhile."""
         delivery = Delivery()
         while self._asked_again:
             self._asked_again = False
@@ -304,33 +326,39 @@ class Outbox:
     async def _drain(self, delivery: Delivery) -> None:
         """Everything due, batch after batch, in priority order (`OutboxStore.due`).
 
-        Stops at a short batch, or one that delivered nothing (every row waits for
-        Discord, the budget or another process).
+        Each channel in a batch is delivered from its oldest waiting message on: a
+        reminder never goes out ahead of an older message of its thread that waited out
+        a failure. Stops at a short batch, or one that delivered nothing (every row
+        waits for Discord, the budget or another process).
         """
+        store = self.bot.store.outbox
         while True:
-            rows = await self.bot.store.outbox.due(discord.utils.utcnow(), self.holder, DUE_BATCH)
+            due = await store.due(discord.utils.utcnow(), self.holder, DUE_BATCH)
+            latest = {_target(row): row.id for row in due}  # the due order of channels
+            waiting = await store.waiting_with(list(latest.values()))
+            channels: dict[Target, list[OutboxRow]] = {target: [] for target in latest}
+            channels |= _by_channel(waiting)
             before = len(delivery.sent)
-            await self._deliver_all(rows, delivery)
-            if len(rows) < DUE_BATCH or len(delivery.sent) == before:
+            await self._deliver_all(channels, delivery)
+            if len(due) < DUE_BATCH or len(delivery.sent) == before:
                 return
 
-    async def _deliver_all(self, rows: list[OutboxRow], delivery: Delivery) -> None:
+    async def _deliver_all(
+        self, channels: dict[Target, list[OutboxRow]], delivery: Delivery
+    ) -> None:
         """Each channel's rows in order, `CHANNELS_AT_ONCE` channels side by side.
 
-        A few workers take the channels in turn, in the order of their first rows (the
-        priority order the rows came in).
+        A few workers take the channels in turn, in the order given (a drain's: the
+        priority order of what is due).
         """
-        by_target: dict[Target, list[OutboxRow]] = {}
-        for row in rows:
-            by_target.setdefault((row.guild_id, row.partnership_id, row.channel_id), []).append(row)
-        channels = iter(by_target.items())
+        queue = iter(channels.items())
 
         async def worker() -> None:
-            for target, queued in channels:
-                await self._deliver_channel(target, queued, delivery)
+            for target, rows in queue:
+                await self._deliver_channel(target, rows, delivery)
 
         async with asyncio.TaskGroup() as group:
-            for _ in range(min(CHANNELS_AT_ONCE, len(by_target))):
+            for _ in range(min(CHANNELS_AT_ONCE, len(channels))):
                 group.create_task(worker())
 
     async def _deliver_channel(
@@ -447,19 +475,21 @@ class Outbox:
                     return found
                 return await self._edit(found, rendered)  # the store changed since: update it
         assert row.claimed_until is not None, "a row is delivered under its claim"
-        if not await self.pacer.take(row.claimed_until - SEND_MARGIN):
+        start = await self.pacer.place(deadline=row.claimed_until - SEND_MARGIN)
+        if start is None:
             raise NoPlaceInTime(row.id)
         if not await self.bot.store.outbox.mark_attempted(
             row, self.holder, discord.utils.utcnow(), rendered.digest()
         ):
             raise ClaimLapsed(row.id)
-        return await destination.send(
-            content=rendered.content or None,
-            embed=rendered.embed or discord.utils.MISSING,
-            view=rendered.view() or discord.utils.MISSING,
-            files=rendered.files() or discord.utils.MISSING,
-            allowed_mentions=pinging(rendered.pings),
-        )
+        async with self.pacer.at(start), asyncio.timeout(SEND_WITHIN.total_seconds()):
+            return await destination.send(
+                content=rendered.content or None,
+                embed=rendered.embed or discord.utils.MISSING,
+                view=rendered.view() or discord.utils.MISSING,
+                files=rendered.files() or discord.utils.MISSING,
+                allowed_mentions=pinging(rendered.pings),
+            )
 
     @staticmethod
     async def _edit(

@@ -72,8 +72,17 @@ async def store(database: Path | str) -> AsyncIterator[Store]:
 
 
 async def test_the_store_keeps_the_window_between_calls(store: Store) -> None:
-    starts = [await store.budget.take(NOW, 3) for _ in range(7)]
+    starts = [await store.budget.take(lambda: NOW, 3) for _ in range(7)]
     assert starts == [NOW] * 3 + [NOW + timedelta(seconds=1)] * 3 + [NOW + timedelta(seconds=2)]
+
+
+async def test_a_place_after_the_deadline_is_not_taken(store: Store) -> None:
+    """A send that could not begin in time takes nothing: later requests keep their places."""
+    for _ in range(2):
+        await store.budget.take(lambda: NOW, 2)
+    second_later = NOW + timedelta(seconds=1)
+    assert await store.budget.take(lambda: NOW, 2, deadline=NOW) is None
+    assert await store.budget.take(lambda: NOW, 2, deadline=second_later) == second_later
 
 
 @pytest.mark.skipif(not TEST_DATABASE_URL, reason="one process per SQLite database")
@@ -81,7 +90,7 @@ async def test_two_processes_share_one_budget(store: Store, database: Path | str
     other = await Store.open(database, NOW)
     try:
         both = await asyncio.gather(
-            *(s.budget.take(NOW, 5) for _ in range(20) for s in (store, other))
+            *(s.budget.take(lambda: NOW, 5) for _ in range(20) for s in (store, other))
         )
     finally:
         await other.close()

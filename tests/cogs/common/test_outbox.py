@@ -16,6 +16,7 @@ from bot.app import TandemBot
 from bot.errors import UserError
 from bot.models import OutboxStatus
 from bot.reminders import heads_up_at
+from cogs.common import outbox as outbox_module
 from tests.helpers import (
     DAY,
     HOUR,
@@ -276,3 +277,38 @@ async def test_an_invitation_is_refused_where_the_bot_cannot_post(ready: Server)
     assert refused.ephemeral and "can't post in this channel" in reply(refused)
     assert await ready.bot.store.db.fetch_value("SELECT COUNT(*) FROM invitations") == 0
     assert [type(e) for e in ready.errors()] == [UserError]
+
+
+async def test_a_reminder_waits_behind_an_older_message_of_its_thread(ready: Server) -> None:
+    """Reminders go out first at a peak, but never ahead of an older message of their own
+    thread: here one that waited out a failure until the reminder's minute."""
+    alice, bob = ready.member("alice"), ready.member("bob")
+    partnership = await pair(ready, alice, bob)
+    goal_id = await goal(ready, alice)
+    checkin = datetime(2026, 1, 5, 17, tzinfo=UTC)
+    await advance_to(ready, checkin - timedelta(seconds=30))
+    outage(ready, partnership.thread_id, times=1)
+    await add(ready, alice, goal_id, due="2026-01-20")  # its notice fails, waits a minute
+    await advance_to(ready, checkin + timedelta(minutes=5))
+    thread = ready.thread(partnership.thread_id)
+    order = [
+        m.content
+        for m in thread.history()
+        if "set a milestone" in m.content or "it's check-in time" in m.content
+    ]
+    assert len(order) == 2 and "set a milestone" in order[0] and "check-in time" in order[1]
+
+
+async def test_a_peak_longer_than_one_batch_goes_out_in_one_tick(
+    ready: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = [f"member{n}" for n in range(6)]
+    pairs = [
+        await pair(ready, ready.member(first), ready.member(second))
+        for first, second in zip(names[::2], names[1::2], strict=True)
+    ]
+    monkeypatch.setattr(outbox_module, "DUE_BATCH", 2)  # three reminders: two batches
+    await advance_to(ready, datetime(2026, 1, 5, 17, 0, 30, tzinfo=UTC))
+    for partnership in pairs:
+        thread = ready.thread(partnership.thread_id)
+        assert len(messages_with(thread, "it's check-in time")) == 1

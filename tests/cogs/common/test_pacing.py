@@ -33,7 +33,7 @@ async def test_a_send_that_would_outlive_its_claim_is_given_back_and_posted_once
     budget, per_second = ready.bot.store.budget, ready.bot.settings.send_rate
     busy_until = ready.env.now() + timedelta(seconds=200)
     for _ in range(per_second):
-        await budget.take(busy_until, per_second)
+        await budget.take(lambda: busy_until, per_second)
 
     added = await add(ready, alice, goal_id, due="2026-01-20")
     assert "Milestone **Chapter 4** added" in reply(added)
