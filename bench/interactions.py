@@ -6,23 +6,29 @@ the same server grown to 100,000 partnerships (200k members, 400k check-ins, 100
 (200k of them the check-in reminders those check-ins answer) and 10,000 members waiting
 in one course), on SQLite or PostgreSQL. For each command it prints the bot-side median
 and p95 (from the interaction reaching the command tree, a button's callback or the
-check-in form's handler, to its return; SimCord's own settling is not counted) on both,
-their ratio, the longest event-loop stall seen (by a watchdog thread) and the process's
-peak memory.
+check-in form's handler, to its return) on both, their ratio, the longest event-loop
+stall seen (by a watchdog thread) and the process's peak memory. SimCord's own settling
+is not counted: it checks every task of the bot between the bot's own steps, on the same
+loop, so each of its steps is timed and those inside a command's span are taken out of
+it (the line under the table says how much that was). The process runs on one CPU: a
+database statement is a hand-off to aiosqlite's thread and back, which costs four times
+as much when that thread was placed on the other CPU, as a new bot's thread may be.
 
 Both databases are filled before anything is timed (in a child process, so their
 construction counts against neither the bot's memory nor its loop), then measured in
-rounds that alternate between them (empty, big, big, empty, ...), each round after one
-untimed pass over every command on a freshly started bot, so neither side is favoured by
-warming up or by coming first. Besides the members' commands it times a finder who fits
-nobody in the 10,000-member queue (the members near their time all go too slowly for
-them, so the search has candidates to turn down; they leave the queue after each try)
-and the last page of `/pool overview`, by its number and by **Next ▶**.
+rounds that alternate between them (empty, big, big, empty, ...; 24 by default, 48 timed
+runs of each command on each side), each round after one untimed pass over every
+command on a freshly started bot, so neither side is favoured by warming up or by
+coming first, and load from elsewhere on the machine falls on both. Besides the
+members' commands it times a finder who fits nobody in the 10,000-member queue (the
+members near their time all go too slowly for them, so the search has candidates to
+turn down; they leave the queue after each try) and the last page of `/pool overview`,
+by its number and by **Next ▶**.
 
 Run from the repository root: `python bench/interactions.py [--pairs N] [--engine
-postgresql]` (PostgreSQL at `TANDEM_BENCH_DATABASE_URL`, default the local test
-database, in schemas of its own, dropped afterwards). It is a benchmark that prints, not
-a timed test, and it exits when done.
+postgresql] [--rounds N]` (PostgreSQL at `TANDEM_BENCH_DATABASE_URL`, default the local
+test database, in schemas of its own, dropped afterwards). It is a benchmark that
+prints, not a timed test, and it exits when done.
 """
 
 from __future__ import annotations
@@ -45,7 +51,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterator
 from contextlib import AsyncExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,9 +71,11 @@ from bot.store.copy import copy_database
 from bot.store.sqlite import SQLiteDatabase
 from cogs.ledger.pool import PoolPageButton
 
-# The sides in the order they are measured: each as often as the other, as often first
-# as second, in short rounds, so load from elsewhere on the machine falls on both alike.
-ORDER = ("empty", "big", "big", "empty") * 2
+# The sides in the order they are measured, repeated: each as often as the other, as
+# often first as second, in short rounds, so load from elsewhere on the machine falls on
+# both alike.
+ORDER = ("empty", "big", "big", "empty")
+ROUNDS = 24  # eight were too few: two runs' ratios disagreed by up to 0.3
 REPEAT = 4  # timed runs of each command per round, after one untimed run
 WAITING = 10_000
 BIG_COURSE = "Big Course"
@@ -92,8 +100,6 @@ NOBODY = {
     "checkin_time": "03:00",
 }
 NOBODY_NEAR = 18 * 60
-# Finders the empty server's queue must pair: one per run of `/partner find` there.
-EMPTY_WAITING = len(ORDER) * (REPEAT + 1)
 FINDERS = itertools.count()  # a new member for each `/partner find`
 LAST_PAGE = 1_000_000  # `/pool overview page:` past the end shows the last page
 BEAT = 0.005  # seconds between the watchdog's questions
@@ -101,12 +107,15 @@ STAGES = ("empty: start", "empty: commands", "big: start", "big: commands")
 
 
 class Timings:
-    """Bot-side durations, per command, of the interactions driven while `label` is set."""
+    """Bot-side durations, per command, of the interactions driven while `label` is set,
+    without SimCord's settling that ran meanwhile (`exclude_settling`)."""
 
     def __init__(self) -> None:
         self.label = ""
         self.warming = False
         self.seen: dict[str, list[float]] = defaultdict(list)
+        self.settling = 0.0  # seconds of SimCord's settling so far, all told
+        self.settled: list[float] = []  # how much of it fell in each timed span, in ms
 
     @contextmanager
     def timing(self, label: str) -> Iterator[None]:
@@ -120,14 +129,54 @@ class Timings:
     def wrap(self, handler: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
         async def timed(*args: Any, **kwargs: Any) -> Any:
             label = self.label
-            started = time.perf_counter()
+            started, settling = time.perf_counter(), self.settling
             try:
                 return await handler(*args, **kwargs)
             finally:
                 if label:
-                    self.seen[label].append((time.perf_counter() - started) * 1000)
+                    settled = self.settling - settling
+                    self.seen[label].append((time.perf_counter() - started - settled) * 1000)
+                    self.settled.append(settled * 1000)
 
         return timed
+
+
+def exclude_settling(timings: Timings) -> None:
+    """Time each step of SimCord's settling (`Env._settle_internal`, run by the member's
+    side after each interaction it sends), adding it to `timings.settling`."""
+    settle = simcord.Env._settle_internal
+
+    async def timed_settle(env: simcord.Env, *args: Any, **kwargs: Any) -> Any:
+        return await Stepped(settle(env, *args, **kwargs), timings)
+
+    simcord.Env._settle_internal = timed_settle  # type: ignore[method-assign]
+
+
+class Stepped:
+    """A coroutine awaited step by step, each step's time added to `timings.settling`:
+    the work it does between two suspensions, not the waits."""
+
+    def __init__(self, coroutine: Coroutine[Any, Any, Any], timings: Timings) -> None:
+        self._coroutine = coroutine
+        self._timings = timings
+
+    def __await__(self) -> Generator[Any, Any, Any]:
+        steps = self._coroutine.__await__()
+        sent: Any = None
+        thrown: BaseException | None = None
+        while True:
+            started = time.perf_counter()
+            try:
+                yielded = steps.throw(thrown) if thrown is not None else steps.send(sent)
+            except StopIteration as done:
+                return done.value
+            finally:
+                self._timings.settling += time.perf_counter() - started
+            sent, thrown = None, None
+            try:
+                sent = yield yielded
+            except BaseException as error:  # cancellation, passed on
+                thrown = error
 
 
 class Watchdog:
@@ -522,6 +571,19 @@ def progress(text: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
 
+def pin_to_one_cpu() -> int | None:
+    """Keep the bot's loop and every thread it starts on one CPU, the last this process
+    may use (None where the system cannot pin). On this benchmark's VM, handing a
+    statement to aiosqlite's thread and back took 0.025 ms when both ran on one CPU and
+    0.1 ms when the thread woke on the other, and where each new bot's thread lands
+    varies: unpinned, that weighed on whichever side got the far CPU."""
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    cpu = max(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cpu})
+    return cpu
+
+
 def report(
     timings: Timings,
     stalls: Watchdog,
@@ -529,11 +591,13 @@ def report(
     filled: float,
     engine: str,
     pairs: int,
+    cpu: int | None,
 ) -> None:
     print(
         f"{engine}, {pairs} pairs, on {platform.node()} ({platform.machine()},"
         f" {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()})"
     )
+    print("unpinned" if cpu is None else f"the bot and its threads on CPU {cpu}")
     print(f"big database filled in {filled:.1f} s (child process)")
     print(f"{'command':30} {'empty med':>9} {'p95':>7} {'big med':>9} {'p95':>7} {'ratio':>6}")
     labels = dict.fromkeys(label.split("|")[0] for label in timings.seen)
@@ -541,6 +605,11 @@ def report(
         small = sorted(timings.seen[f"{label}|empty"])
         big = sorted(timings.seen[f"{label}|big"])
         print(f"{label:30} {figures(small)} {figures(big)} {ratio(small, big):>6}")
+    settled = sorted(timings.settled)
+    print(
+        f"SimCord's settling inside the timed spans, taken out: median"
+        f" {statistics.median(settled):.2f} ms, p95 {settled[int(0.95 * (len(settled) - 1))]:.2f} ms"
+    )
     print(
         "longest event-loop stall (watchdog): "
         + ", ".join(f"{stage} {stalls.longest.get(stage, 0):.0f} ms" for stage in STAGES)
@@ -565,8 +634,10 @@ def ratio(small: list[float], big: list[float]) -> str:
     return f"{statistics.median(big) / statistics.median(small):.2f}"
 
 
-async def main(pairs: int, engine: str) -> None:
+async def main(pairs: int, engine: str, rounds: int) -> None:
+    cpu = pin_to_one_cpu()
     timings = Timings()
+    exclude_settling(timings)
     PoolPageButton.callback = timings.wrap(PoolPageButton.callback)  # type: ignore[method-assign]
     memory = {"start": peak_mib()}
     filled: dict[str, float] = {}
@@ -576,7 +647,10 @@ async def main(pairs: int, engine: str) -> None:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         urls = {}
         if engine == POSTGRES:
-            urls = {tag: await stack.enter_async_context(fresh(POSTGRES)) for tag in STORES}
+            urls = {
+                tag: await stack.enter_async_context(fresh(POSTGRES))
+                for tag in stores(pairs, rounds)
+            }
         stack.push_async_callback(close, bots)  # before the schemas are dropped
         seed = folder / "seed.db"
         bots.append(create_bot(Settings(_env_file=None, database_path=seed, discord_token=None)))
@@ -592,20 +666,21 @@ async def main(pairs: int, engine: str) -> None:
                 for n in range(WAITING)
             ]
             sides = {}
-            for tag, (size, queue) in STORES.items():
+            for tag, (size, queue) in stores(pairs, rounds).items():
                 path, url = folder / f"{tag}.db", urls.get(tag)
                 shutil.copy(seed, path)
-                progress(f"filling the {tag} server ({size(pairs)} pairs)")
-                filled[tag] = fill_in_child(path, guild, size(pairs), waiting[:queue], now, url)
+                progress(f"filling the {tag} server ({size} pairs)")
+                filled[tag] = fill_in_child(path, guild, size, waiting[:queue], now, url)
                 sides[tag] = Settings(
                     _env_file=None, database_path=path, database_url=url, discord_token=None
                 )
-            for round_number, tag in enumerate(ORDER, start=1):
+            order = [ORDER[number % len(ORDER)] for number in range(rounds)]
+            for round_number, tag in enumerate(order, start=1):
                 stalls.stage = f"{tag}: start"
                 bots.append(create_bot(sides[tag]))
                 await env.restart_bot(bots[-1])
                 instrument(env.bot, timings)
-                progress(f"round {round_number} of {len(ORDER)}: the {tag} server")
+                progress(f"round {round_number} of {rounds}: the {tag} server")
                 stalls.stage = f"{tag}: commands"
                 for warming in (True, False):
                     timings.warming = warming
@@ -613,14 +688,13 @@ async def main(pairs: int, engine: str) -> None:
                 stalls.stage = ""
                 memory.setdefault(f"{tag} server", peak_mib())
     memory["end"] = peak_mib()
-    report(timings, stalls, memory, filled["big"], engine, pairs)
+    report(timings, stalls, memory, filled["big"], engine, pairs, cpu)
 
 
-# The two databases: how many pairs each holds and how many members wait in its queue.
-STORES: dict[str, tuple[Callable[[int], int], int]] = {
-    "empty": (lambda pairs: 0, EMPTY_WAITING),
-    "big": (lambda pairs: pairs, WAITING),
-}
+def stores(pairs: int, rounds: int) -> dict[str, tuple[int, int]]:
+    """The two databases: how many pairs each holds and how many members wait in its
+    queue; in the empty one, a member who fits for each `/partner find` of its rounds."""
+    return {"empty": (0, (rounds + 1) // 2 * (REPEAT + 1)), "big": (pairs, WAITING)}
 
 
 async def close(bots: list[TandemBot]) -> None:
@@ -643,6 +717,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=100_000)
     parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="multiples of 4 are fair")
     arguments = parser.parse_args()
     engine = POSTGRES if arguments.engine == "postgresql" else SQLITE
-    asyncio.run(main(arguments.pairs, engine))
+    asyncio.run(main(arguments.pairs, engine, arguments.rounds))

@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot import i18n
 from bot.log import get
 from bot.metrics import MeasuredScheduler, Metrics, MetricsServer, Outcome, Probes
+from bot.models import GuildConfig
 from bot.replies import NEEDS_SETUP, report_error, send_ephemeral
 from bot.scheduler import Scheduler
 from bot.settings import Settings
@@ -43,6 +44,8 @@ COMMANDS_WITHOUT_SETUP = frozenset({"setup", "privacy", "help"})
 COMMANDS_THAT_STORE_NOTHING = frozenset({"privacy", "help"})
 # Where `speak_to` notes in `interaction.extras` when Tandem began to answer.
 STARTED = "tandem.started"
+# Where the command tree's check keeps the server's settings it read (`checked_settings`).
+SETTINGS = "tandem.settings"
 
 
 class TandemTree(app_commands.CommandTree["TandemBot"]):
@@ -74,7 +77,9 @@ class TandemTree(app_commands.CommandTree["TandemBot"]):
             return True
         if root in COMMANDS_WITHOUT_SETUP:
             return True
-        if await interaction.client.store.guilds.get(interaction.guild_id) is not None:
+        settings = await interaction.client.store.guilds.get(interaction.guild_id)
+        if settings is not None:
+            interaction.extras[SETTINGS] = settings
             return True
         await send_ephemeral(interaction, i18n._(NEEDS_SETUP))
         interaction.client.answered(interaction, command.qualified_name, Outcome.REFUSED)
@@ -86,6 +91,13 @@ class TandemTree(app_commands.CommandTree["TandemBot"]):
         name = interaction.command.qualified_name if interaction.command else "unknown command"
         outcome = await report_error(interaction, error, f"/{name}")
         interaction.client.answered(interaction, name, outcome)
+
+
+def checked_settings(interaction: discord.Interaction[Any]) -> GuildConfig | None:
+    """The server's settings as the command tree's check read them a moment ago, for a
+    command that needs them too (one read per interaction); None outside a command."""
+    settings = interaction.extras.get(SETTINGS)
+    return settings if isinstance(settings, GuildConfig) else None
 
 
 def intents_for(settings: Settings) -> discord.Intents:

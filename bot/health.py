@@ -130,8 +130,14 @@ def day_of(instant: datetime) -> int:
 
 def week_of(instant: datetime) -> datetime:
     """Monday 00:00 UTC of the instant's week."""
-    day = datetime.fromtimestamp(day_of(instant), UTC)
-    return day - timedelta(days=day.weekday())
+    return datetime.fromtimestamp(_monday_of(day_of(instant)), UTC)
+
+
+def _monday_of(day: int) -> int:
+    """The first second of the week (from Monday, UTC) of a day's first second: in
+    whole seconds, so the view files up to eight weeks of days without dates."""
+    # The epoch's first day, 1970-01-01, was a Thursday: weekday 3 counting from Monday.
+    return day - (day // DAY_SECONDS + 3) % 7 * DAY_SECONDS
 
 
 def first_day(now: datetime) -> int:
@@ -142,13 +148,16 @@ def first_day(now: datetime) -> int:
 def weekly_shares(days: Iterable[Day], now: datetime) -> tuple[WeekShare, ...]:
     """The last `WEEKS_SHOWN` weeks' check-ins due and made, oldest first."""
     starts = [week_of(now) - timedelta(weeks=back) for back in range(WEEKS_SHOWN - 1, -1, -1)]
-    due: Counter[datetime] = Counter()
-    made: Counter[datetime] = Counter()
+    due: Counter[int] = Counter()
+    made: Counter[int] = Counter()
     for day in days:
-        week = week_of(datetime.fromtimestamp(day.day, UTC))
+        week = _monday_of(day.day)
         due[week] += day.checkins_due
         made[week] += day.checkins_made
-    return tuple(WeekShare(start, due[start], made[start]) for start in starts)
+    return tuple(
+        WeekShare(start, due[int(start.timestamp())], made[int(start.timestamp())])
+        for start in starts
+    )
 
 
 def recent_milestones(days: Iterable[Day], now: datetime) -> tuple[int, int]:

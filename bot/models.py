@@ -365,6 +365,17 @@ class Requeued:
 
 
 @dataclass(frozen=True)
+class Joined:
+    """A member's place in a course's queue, as `/partner find` stored it: the course's
+    name as first written in the server, whether the member was already waiting (their
+    place kept), and the languages they stated (their profile's)."""
+
+    course: str
+    updated: bool
+    languages: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Goal:
     id: int
     partnership_id: int

@@ -15,9 +15,10 @@ import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -35,6 +36,8 @@ from babel import Locale
 
 from bot.app import TandemBot
 from bot.store import Store
+from bot.store.postgres import PostgresConnection
+from bot.store.sqlite import SQLiteConnection, SQLiteDatabase
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
@@ -518,3 +521,36 @@ async def agree_time(
     `timezone`) with `/checkin_schedule`; the partner confirms it in the thread."""
     await proposer.slash(server.general, "checkin_schedule", **weekly)
     await partner.click(messages_with(thread, "proposes a new check-in time")[-1], label="Confirm")
+
+
+# Set while the command tree handles an interaction (`statements_sent`).
+_IN_COMMAND: ContextVar[bool] = ContextVar("in_command", default=False)
+
+
+@contextmanager
+def statements_sent(server: Server) -> Iterator[list[str]]:
+    """Each statement the commands run inside send to the database, in order: what an
+    interaction costs, without the scheduler's own statements (tasks of their own)."""
+    sent: list[str] = []
+    sqlite = isinstance(server.bot.store.db, SQLiteDatabase)
+    connection: type[Any] = SQLiteConnection if sqlite else PostgresConnection
+    call = server.bot.tree._call
+
+    async def in_command(*args: Any) -> Any:
+        _IN_COMMAND.set(True)
+        return await call(*args)
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("fetch_all", "execute", "executemany"):
+            patch.setattr(connection, name, _noting(getattr(connection, name), sent))
+        patch.setattr(server.bot.tree, "_call", in_command)
+        yield sent
+
+
+def _noting(send: Callable[..., Awaitable[Any]], sent: list[str]) -> Callable[..., Awaitable[Any]]:
+    async def noted(self: Any, sql: str, *args: Any) -> Any:
+        if _IN_COMMAND.get():
+            sent.append(sql)
+        return await send(self, sql, *args)
+
+    return noted

@@ -138,6 +138,28 @@ class Database(Reads):
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         """A read outside any transaction."""
 
+    async def write(self, sql: str, params: Params = ()) -> int:
+        """One statement that commits on its own; returns how many rows it changed.
+
+        For a write that needs no other statement's company (a member's language, on
+        every interaction): the engine commits it by itself, without the round trips of
+        BEGIN and COMMIT. A write that changed nothing is no commit that could bring
+        work forward, so only one that changed rows counts as one (`revision`).
+        """
+        started = perf_counter()
+        try:
+            changed = await self._write_alone(sql, params)
+        finally:
+            if self._observe is not None:
+                self._observe(perf_counter() - started)
+        if changed:
+            self._committed()
+        return changed
+
+    @abstractmethod
+    async def _write_alone(self, sql: str, params: Params) -> int:
+        """`write`'s statement, outside any transaction: committed by itself."""
+
     @abstractmethod
     async def close(self) -> None:
         """Idempotent, so shutdown paths need not know who closed first."""

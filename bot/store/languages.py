@@ -18,13 +18,15 @@ class LanguageStore:
         """Keep the member's Discord language, which their partner thread may speak."""
         if not self._db.shared and self._known.get(user_id) == locale:
             return
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO member_locales (user_id, locale) VALUES (?, ?)"
-                " ON CONFLICT (user_id) DO UPDATE SET locale = excluded.locale"
-                " WHERE member_locales.locale <> excluded.locale",
-                (user_id, locale),
-            )
+        # Nothing proposed when the language is the one stored, so PostgreSQL neither
+        # locks the row nor has a commit to wait for (an upsert's conflict would lock it).
+        await self._db.write(
+            "INSERT INTO member_locales (user_id, locale)"
+            " SELECT CAST(:user AS BIGINT), CAST(:locale AS TEXT) WHERE NOT EXISTS"
+            " (SELECT 1 FROM member_locales WHERE user_id = :user AND locale = :locale)"
+            " ON CONFLICT (user_id) DO UPDATE SET locale = excluded.locale",
+            {"user": user_id, "locale": locale},
+        )
         self._known[user_id] = locale
 
     async def of_members(self, user_ids: tuple[int, ...]) -> dict[int, str]:

@@ -32,6 +32,7 @@ from bot.store.database import (
     PAIR_MEMBERS,
     Connection,
     Database,
+    Params,
     from_timestamp,
     pair_members,
     to_timestamp,
@@ -230,27 +231,43 @@ async def add_to_totals(conn: Connection, since_id: int) -> None:
     """Add the entries appended after `since_id` to their pools' and servers' totals.
 
     Set-based, so charging a backlog of thousands of misses costs two statements.
-    A pool counts towards its server's number of pools from its first entry.
     """
-    params = {"since": since_id}
+    await add_sums_to_totals(conn, NEW_PER_POOL, {"since": since_id})
+
+
+async def add_sums_to_totals(conn: Connection, per_pool: str, params: Params) -> None:
+    """Add what was appended, summed per pool (`per_pool`: SQL giving `partnership_id`,
+    `guild_id` and `amount`, one row a pool), to the pools' and servers' totals.
+
+    A pool counts towards its server's number of pools from its first entry: summed per
+    pool first, only each pool, not each entry, is looked up.
+    """
     await conn.execute(
         "INSERT INTO guild_pool_totals (guild_id, balance, pools)"
-        " SELECT e.guild_id, SUM(e.amount), COUNT(DISTINCT CASE WHEN t.partnership_id IS NULL"
-        " THEN e.partnership_id END) FROM ledger_entries e"
-        " LEFT JOIN pool_totals t ON t.partnership_id = e.partnership_id"
-        " WHERE e.id > :since GROUP BY e.guild_id"
+        " SELECT p.guild_id, SUM(p.amount), SUM(CASE WHEN t.partnership_id IS NULL THEN 1 ELSE 0 END)"
+        f" FROM ({per_pool}) p LEFT JOIN pool_totals t ON t.partnership_id = p.partnership_id"
+        " WHERE TRUE GROUP BY p.guild_id"
         " ON CONFLICT (guild_id) DO UPDATE SET balance = guild_pool_totals.balance"
         " + excluded.balance, pools = guild_pool_totals.pools + excluded.pools",
         params,
     )
     await conn.execute(
         "INSERT INTO pool_totals (partnership_id, guild_id, balance)"
-        " SELECT partnership_id, MIN(guild_id), SUM(amount) FROM ledger_entries"
-        " WHERE id > :since GROUP BY partnership_id"
+        f" SELECT partnership_id, guild_id, amount FROM ({per_pool}) p WHERE TRUE"
         " ON CONFLICT (partnership_id) DO UPDATE SET"
         " balance = pool_totals.balance + excluded.balance",
         params,
     )
+
+
+# The entries appended after `:since`, summed per pool. They are read by id, a range of
+# the table's key: grouping by `+partnership_id` keeps SQLite from reading the whole
+# `ledger_by_pool` index instead (to spare the grouping's sort), which grows with the
+# ledger, not with what was appended.
+NEW_PER_POOL = (
+    "SELECT +partnership_id AS partnership_id, MIN(guild_id) AS guild_id, SUM(amount) AS amount"
+    " FROM ledger_entries WHERE id > :since GROUP BY +partnership_id"
+)
 
 
 # Transactions that append ledger entries take turns under this name (`last_entry_id`).

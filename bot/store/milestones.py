@@ -30,18 +30,36 @@ from bot.shards import EVERY_SHARD, Shards
 from bot.store.database import Connection, Database, from_timestamp, to_timestamp
 from bot.store.health import COUNT_MISSED, count_confirmed
 from bot.store.leaderboard import record_confirmation
-from bot.store.ledger import add_to_totals, last_entry_id
+from bot.store.ledger import NEW_PER_POOL, add_sums_to_totals, add_to_totals, last_entry_id
+from bot.store.misses import (
+    LAST_ID,
+    advance,
+    begin_frontiers,
+    beyond,
+    frontiers,
+    judged_through,
+    missed_at_of,
+    status_of,
+    still_open,
+    take_turn,
+)
 from bot.store.outbox import queue, redraw
 from bot.store.requests import ask
 
 _MILESTONE_COLUMNS = (
     "id, goal_id, partnership_id, guild_id, owner_id, title, due_date, deadline_at, stake, status"
 )
-_MILESTONE = f"SELECT {_MILESTONE_COLUMNS} FROM milestones"
 
 
 def _columns(alias: str) -> str:
-    return ", ".join(f"{alias}.{column}" for column in _MILESTONE_COLUMNS.split(", "))
+    """A milestone's columns, its status as recorded misses make it (`bot.store.misses`)."""
+    return ", ".join(
+        f"{status_of(alias)} AS status" if column == "status" else f"{alias}.{column}"
+        for column in _MILESTONE_COLUMNS.split(", ")
+    )
+
+
+_MILESTONE = f"SELECT {_columns('m')} FROM milestones m"
 
 
 _GOAL = "SELECT id, partnership_id, user_id, text, done_when FROM goals"
@@ -163,9 +181,11 @@ class MilestoneStore:
         partner is told; the same milestone sent twice is stored once.
 
         A mentor adds none to their mentorship (`bot.mentors.refuse_goals`), whoever's goal
-        they name; anyone else only to their own goal in a pair that still lasts.
+        they name; anyone else only to their own goal in a pair that still lasts. Added in
+        the miss job's turn, beyond what it has judged (`bot.store.misses`).
         """
         async with self._db.transaction() as conn:
+            await take_turn(conn)
             owner = await conn.fetch_one(
                 "SELECT g.user_id, g.guild_id, m.role, CASE WHEN g.status = 'active'"
                 " AND p.ended_at IS NULL THEN 1 ELSE 0 END AS usable FROM goals g"
@@ -181,11 +201,16 @@ class MilestoneStore:
             guild_id = int(owner["guild_id"])
             rows = await conn.fetch_all(
                 f"{_MILESTONE} WHERE goal_id = ? AND title = ? AND due_date = ? AND stake = ?"
-                " AND status = 'open'",
+                f" AND {still_open('m')}",
                 (goal.id, title, due.isoformat(), stake),
             )
             if rows:
                 return Stored(_milestone(next(iter(rows))), repeated=True)
+            judged = await conn.fetch_value(
+                f"SELECT {judged_through('CAST(? AS BIGINT)')}", (guild_id,)
+            )
+            if to_timestamp(deadline) <= int(judged):
+                raise UserError(_(TOO_LATE))  # another process's clock passed it already
             row = await conn.fetch_one(
                 "INSERT INTO milestones (goal_id, partnership_id, guild_id, owner_id, title, due_date,"
                 " deadline_at, stake, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -226,7 +251,7 @@ class MilestoneStore:
     async def milestones_of(
         self, guild_id: int, user_id: int, *, open_only: bool
     ) -> list[Milestone]:
-        status = "AND status = 'open'" if open_only else ""
+        status = f"AND {still_open('m')}" if open_only else ""
         rows = await self._db.fetch_all(
             f"{_MILESTONE} WHERE guild_id = ? AND owner_id = ? {status} ORDER BY deadline_at DESC LIMIT 50",
             (guild_id, user_id),
@@ -235,7 +260,7 @@ class MilestoneStore:
 
     async def missed_in_run(self, partnership_id: int, missed_at: datetime) -> list[Milestone]:
         rows = await self._db.fetch_all(
-            f"{_MILESTONE} WHERE partnership_id = ? AND status = 'missed' AND missed_at = ? ORDER BY id",
+            f"{_MILESTONE} WHERE partnership_id = ? AND {missed_at_of('m')} = ? ORDER BY id",
             (partnership_id, to_timestamp(missed_at)),
         )
         return [_milestone(row) for row in rows]
@@ -243,7 +268,7 @@ class MilestoneStore:
     async def open_count(self, partnership_id: int) -> int:
         """Milestones of the pair still awaiting a confirmation or their deadline."""
         value = await self._db.fetch_value(
-            "SELECT COUNT(*) FROM milestones WHERE partnership_id = ? AND status = 'open'",
+            f"SELECT COUNT(*) FROM milestones m WHERE partnership_id = ? AND {still_open('m')}",
             (partnership_id,),
         )
         return int(value)
@@ -287,15 +312,17 @@ class MilestoneStore:
 
     # -- misses -----------------------------------------------------------------
     async def next_deadline(self) -> int | None:
-        """Unix time of the earliest open deadline; read from the `milestones_due` index."""
+        """Unix time of the earliest deadline still to judge: beyond this process's shards'
+        frontiers, read from the `milestones_due` index (see `bot.store.misses`)."""
+        condition, params = beyond(self._shards, await frontiers(self._db, self._shards))
         value = await self._db.fetch_value(
-            "SELECT MIN(deadline_at) FROM milestones WHERE status = 'open'"
-            f" AND {self._shards.sql()}"
+            f"SELECT MIN(deadline_at) FROM milestones WHERE status = 'open' AND {condition}",
+            params,
         )
         return None if value is None else int(value)
 
     async def charge_missed(self, now: datetime, limit: int = 1000) -> int:
-        """Mark up to `limit` overdue milestones missed and charge each pledge once, atomically."""
+        """Record up to `limit` overdue milestones missed and charge each pledge once, atomically."""
         async with self._db.transaction() as conn:
             return await charge_batch(conn, now, limit, self._shards)
 
@@ -306,7 +333,9 @@ async def apply_answer(
     """The answer's change: a milestone confirmed (and celebrated) or moved.
 
     Even a "Not yet" needs the milestone still open: a late answer says it is too late.
+    Read in the miss job's turn, so a batch recording it missed is seen (`take_turn`).
     """
+    await take_turn(conn)
     rows = await conn.fetch_all(f"{_REQUEST} WHERE id = ?", (request.id,))
     asked = _milestone_request(next(iter(rows)))
     rows = await conn.fetch_all(f"{_MILESTONE} WHERE id = ?", (asked.milestone_id,))
@@ -395,21 +424,23 @@ async def _queue_celebration(
 async def _apply(conn: Connection, request: MilestoneRequest, now: datetime) -> None:
     """Change the milestone only while it is still open and before its deadline.
 
-    Checked again here, in the change itself: on PostgreSQL another process's miss
-    batch may have charged it since it was read; the whole answer then rolls back.
+    Checked again here, in the change itself, against the recorded misses; a new
+    deadline must also lie beyond what the miss job has judged (`judged_through`), or
+    the job would never reach it. Otherwise the whole answer rolls back.
     """
-    still_open = {"id": request.milestone_id, "now": to_timestamp(now)}
+    open_now = {"id": request.milestone_id, "now": to_timestamp(now)}
     if request.kind is MilestoneAsk.DONE:
         changed = await conn.execute(
             f"UPDATE milestones SET status = 'confirmed', confirmed_at = :now {_STILL_OPEN}",
-            still_open,
+            open_now,
         )
     else:
         assert request.new_deadline is not None
         changed = await conn.execute(
-            f"UPDATE milestones SET due_date = :due, deadline_at = :deadline {_STILL_OPEN}",
+            f"UPDATE milestones SET due_date = :due, deadline_at = :deadline {_STILL_OPEN}"
+            f" AND :deadline > {judged_through('milestones.guild_id')}",
             {
-                **still_open,
+                **open_now,
                 "due": request.new_due_date,
                 "deadline": to_timestamp(request.new_deadline),
             },
@@ -420,20 +451,21 @@ async def _apply(conn: Connection, request: MilestoneRequest, now: datetime) -> 
         await count_confirmed(conn, request.milestone_id, now)
 
 
-_STILL_OPEN = "WHERE id = :id AND status = 'open' AND deadline_at > :now"
+_STILL_OPEN = f"WHERE id = :id AND {still_open('milestones')} AND deadline_at > :now"
 
 
 # The overdue milestones one batch takes, oldest deadline first, read through the
-# `milestones_due` index: their ids, or (PostgreSQL) where their row versions are.
-def _due(shards: Shards, column: str = "id") -> str:
+# `milestones_due` index from this process's shards' frontiers (`bot.store.misses`).
+def _due(frontier: str, columns: str) -> str:
     return (
-        f"SELECT {column} FROM milestones WHERE status = 'open' AND deadline_at <= :now"
-        f" AND {shards.sql()} ORDER BY deadline_at, id LIMIT :limit"
+        f"SELECT {columns} FROM milestones WHERE status = 'open' AND deadline_at <= :now"
+        f" AND {frontier} ORDER BY deadline_at, id LIMIT :limit"
     )
 
 
-# What a batch writes, from its milestones `m`: a ledger entry per pledge (its key the
-# text of `bot.ledger.miss_key`) and one thread notice per pair (its key spelled as
+# What a batch writes, from its milestones `m`: the record of each miss (a ledger entry
+# per pledge, its key the text of `bot.ledger.miss_key`; a row in `unpledged_misses` for
+# a milestone without one) and one thread notice per pair (its key spelled as
 # `bot.store.outbox.notice_key` does).
 _CHARGE = (
     "INSERT INTO ledger_entries (partnership_id, guild_id, member_id, milestone_id, kind, amount,"
@@ -441,6 +473,11 @@ _CHARGE = (
     " SELECT m.partnership_id, m.guild_id, NULLIF(m.owner_id, :former), m.id, :miss, m.stake,"
     " 'miss:' || m.id || ':' || m.deadline_at, :now FROM {source} WHERE {chosen} AND m.stake > 0"
     " ORDER BY m.id ON CONFLICT (idempotency_key) DO NOTHING"
+)
+_UNPLEDGED = (
+    "INSERT INTO unpledged_misses (milestone_id, missed_at)"
+    " SELECT m.id, CAST(:now AS BIGINT) FROM {source} WHERE {chosen} AND m.stake = 0"
+    " ORDER BY m.id ON CONFLICT (milestone_id) DO NOTHING"
 )
 # The pairs are found first (grouping two integers a milestone, not its key's text), then
 # their keys spelled; `WHERE TRUE` keeps SQLite from reading ON CONFLICT as a join's ON.
@@ -452,25 +489,28 @@ _NOTICE = (
     " GROUP BY m.partnership_id, m.guild_id) p WHERE TRUE ORDER BY p.partnership_id"
     " ON CONFLICT (key) DO NOTHING"
 )
-_MARK = "UPDATE milestones SET status = 'missed', missed_at = :now"
 # What PostgreSQL may hold in memory per sort or materialized step of one miss batch.
 _BATCH_WORK_MEM = "32MB"
+# A batch's count, and the (deadline, id) of its last milestone (None when empty).
+Taken = tuple[int, tuple[int, int] | None]
 
 
 async def charge_batch(
     conn: Connection, now: datetime, limit: int, shards: Shards = EVERY_SHARD
 ) -> int:
-    """One batch of the miss job, inside the caller's transaction; returns how many it marked.
+    """One batch of the miss job, inside the caller's transaction; returns how many it
+    recorded missed.
 
-    The ledger entries, the notices, the moderators' count of misses and the status
-    change commit together: after a crash either all of a batch happened or none of
-    it. Everything runs inside the database, so a backlog of thousands costs a handful
-    of statements, not thousands of Python rows. The notice's episode is this run's
-    instant, recorded as `missed_at`, so the thread message lists exactly the
-    milestones this run marked. Ledger appends take turns (`last_entry_id`), in every
-    process.
+    The records of the misses (the ledger entries, one write per miss), the notices, the
+    moderators' count of misses and the shards' frontiers commit together: after a crash
+    either all of a batch happened or none of it. No milestone row is written
+    (`bot.store.misses`). Everything runs inside the database, so a backlog of thousands
+    costs a handful of statements, not thousands of Python rows. The notice's episode is
+    this run's instant, the records' time, so the thread message lists exactly the
+    milestones this run recorded. The batch runs in its turn (`last_entry_id`, the
+    ledger's, which whatever decides a milestone's fate takes too), in every process.
     """
-    params = {
+    params: dict[str, Any] = {
         "now": to_timestamp(now),
         "occasion": str(to_timestamp(now)),  # the same instant, as the notice key writes it
         "limit": limit,
@@ -480,63 +520,85 @@ async def charge_batch(
         "day": day_of(now),  # the moderators' count of milestones missed today
     }
     since = await last_entry_id(conn)
+    condition, bounds = beyond(shards, await begin_frontiers(conn, shards))
+    params |= bounds | {"since": since}
     if conn.writable_ctes:
-        marked = await _charge_in_one_statement(conn, _due(shards, "ctid"), params)
+        marked, last = await _charge_in_one_statement(conn, condition, params)
+        await add_to_totals(conn, since)
     else:
-        marked = await _charge_statement_by_statement(conn, _due(shards), params)
-    await add_to_totals(conn, since)
+        marked, last = await _charge_statement_by_statement(conn, condition, params)
+    # A full batch judged up to its last milestone; a short one, every deadline up to now.
+    reached = last if marked == limit and last is not None else (params["now"], LAST_ID)
+    await advance(conn, shards, *reached)
     return marked
 
 
-async def _charge_in_one_statement(conn: Connection, due: str, params: dict[str, Any]) -> int:
-    """PostgreSQL: mark, charge and notify in one pass over the batch.
+async def _charge_in_one_statement(
+    conn: Connection, frontier: str, params: dict[str, Any]
+) -> Taken:
+    """PostgreSQL: charge, record and notify in one statement over one read of the batch.
 
-    The batch is read as its rows' addresses (`ctid`, from this statement's snapshot),
-    so marking fetches them by address, in table order, instead of scanning the whole
-    table to hash-join it to the batch (a fifth of the drain's time on a large backlog).
-
-    Marking locks each milestone until the commit and checks it again as it is then;
-    charges and notices follow only the milestones actually marked. A milestone another
-    process changed after this statement began (confirmed, given a later deadline, its
-    title erased) has a new address, so this batch leaves it, whatever it became: if
-    still open and overdue, a later batch marks and charges it, once.
-
-    A full batch's marked rows and their sort by id fit in `_BATCH_WORK_MEM`, not in
-    the server's default 4 MB: without it they spill to temporary files (`EXPLAIN
-    (ANALYZE, BUFFERS)` shows an external merge and temp writes). Only this transaction's.
+    A full batch's rows and their sort by id fit in `_BATCH_WORK_MEM`, not in the
+    server's default 4 MB: without it they spill to temporary files (`EXPLAIN (ANALYZE,
+    BUFFERS)` shows an external merge and temp writes). Only this transaction's.
     """
     await conn.execute(f"SET LOCAL work_mem = '{_BATCH_WORK_MEM}'")
-    batch = {"source": "marked m", "chosen": "TRUE"}
-    return int(
-        await conn.fetch_value(
-            f"WITH due AS ({due}),"
-            f" marked AS ({_MARK} WHERE milestones.ctid = ANY(ARRAY(SELECT ctid FROM due))"
-            " AND milestones.status = 'open' AND milestones.deadline_at <= :now"
-            " RETURNING milestones.id, milestones.partnership_id,"
-            " milestones.guild_id, milestones.owner_id, milestones.stake, milestones.deadline_at),"
-            f" charged AS ({_CHARGE.format(**batch)}),"
-            f" noticed AS ({_NOTICE.format(**batch)}),"
-            f" counted AS ({COUNT_MISSED.format(**batch)})"
-            " SELECT COUNT(*) FROM marked",
-            params,
-        )
+    batch = {"source": "due m", "chosen": "TRUE"}
+    columns = "id, partnership_id, guild_id, owner_id, stake, deadline_at"
+    row = await conn.fetch_one(
+        f"WITH due AS ({_due(frontier, columns)}),"
+        f" charged AS ({_CHARGE.format(**batch)}),"
+        f" unpledged AS ({_UNPLEDGED.format(**batch)}),"
+        f" noticed AS ({_NOTICE.format(**batch)}),"
+        f" counted AS ({COUNT_MISSED.format(**batch)}),"
+        " taken AS (SELECT COUNT(*) AS marked, MAX(deadline_at) AS deadline FROM due)"
+        " SELECT t.marked, t.deadline,"
+        " (SELECT MAX(id) FROM due WHERE deadline_at = t.deadline) AS id FROM taken t",
+        params,
     )
+    assert row is not None
+    last = None if row["deadline"] is None else (int(row["deadline"]), int(row["id"]))
+    return int(row["marked"]), last
 
 
-async def _charge_statement_by_statement(conn: Connection, due: str, params: dict[str, Any]) -> int:
-    """SQLite: the batch's ids are chosen once, into a temporary table, and each statement
-    reads them from there; the status change comes last.
+async def _charge_statement_by_statement(
+    conn: Connection, frontier: str, params: dict[str, Any]
+) -> Taken:
+    """SQLite: the batch's ids (and deadlines, from the same index) are chosen once, into a
+    temporary table, and the charge reads them from there; the entries it appended are
+    summed per pool once, into another, for the totals.
 
     Choosing once matters: each `IN (...)` over the due query sorts its 50,000 ids anew,
-    a tenth of the drain's time (`bench/ledger.py`). No other connection writes inside the
-    transaction, and the table is emptied before the commit (a rollback empties it too).
+    a tenth of the drain's time (`bench/ledger.py`). When every milestone of the batch had
+    a pledge, each miss is its entry, so the thread notices and the day's count read the
+    entries too (a range of the table's key: `NOT INDEXED` keeps SQLite from reading a
+    whole index of the ledger to spare a grouping's sort), not the milestones again. No
+    other connection writes inside the transaction, and the tables are emptied before
+    the commit (a rollback empties them too).
     """
-    await conn.execute("CREATE TEMP TABLE IF NOT EXISTS miss_batch (id INTEGER PRIMARY KEY)")
-    await conn.execute(f"INSERT INTO miss_batch (id) {due}", params)
+    for table in (
+        "miss_batch (id INTEGER PRIMARY KEY, deadline_at INTEGER)",
+        "miss_pools (partnership_id INTEGER PRIMARY KEY, guild_id INTEGER, amount INTEGER)",
+    ):
+        await conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table}")
+    marked = await conn.execute(
+        f"INSERT INTO miss_batch (id, deadline_at) {_due(frontier, 'id, deadline_at')}", params
+    )
     batch = {"source": "milestones m", "chosen": "m.id IN (SELECT id FROM miss_batch)"}
-    await conn.execute(_CHARGE.format(**batch), params)
-    await conn.execute(_NOTICE.format(**batch), params)
-    await conn.execute(COUNT_MISSED.format(**batch), params)
-    marked = await conn.execute(f"{_MARK} WHERE id IN (SELECT id FROM miss_batch)", params)
-    await conn.execute("DELETE FROM miss_batch")
-    return marked
+    charged = await conn.execute(_CHARGE.format(**batch), params)
+    await conn.execute(f"INSERT INTO miss_pools {NEW_PER_POOL}", params)
+    if charged < marked:
+        await conn.execute(_UNPLEDGED.format(**batch), params)
+        pairs = misses = batch
+    else:
+        pairs = {"source": "miss_pools m", "chosen": "TRUE"}
+        misses = {"source": "ledger_entries m NOT INDEXED", "chosen": "m.id > :since"}
+    await conn.execute(_NOTICE.format(**pairs), params)
+    await conn.execute(COUNT_MISSED.format(**misses), params)
+    await add_sums_to_totals(conn, "SELECT partnership_id, guild_id, amount FROM miss_pools", {})
+    last = await conn.fetch_one(
+        "SELECT deadline_at, id FROM miss_batch ORDER BY deadline_at DESC, id DESC LIMIT 1"
+    )
+    for table in ("miss_batch", "miss_pools"):
+        await conn.execute(f"DELETE FROM {table}")
+    return marked, None if last is None else (int(last["deadline_at"]), int(last["id"]))

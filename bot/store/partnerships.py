@@ -23,6 +23,7 @@ from bot.store.database import (
     pair_roles,
     to_timestamp,
 )
+from bot.store.misses import still_open, take_turn
 from bot.store.outbox import queue, redraw_posted
 from bot.store.pauses import end_pauses_of_pair
 from bot.store.requests import withdraw
@@ -201,9 +202,11 @@ async def end_pair(
         "UPDATE partnership_members SET active = 0 WHERE partnership_id = ?", (partnership_id,)
     )
     await end_pauses_of_pair(conn, partnership_id, now)
+    await take_turn(conn)  # a miss batch must not record one missed that this voids
     await conn.execute(
-        "UPDATE milestones SET status = 'void' WHERE partnership_id = :pair AND status = 'open'"
-        " AND (deadline_at > :locked OR (CAST(:judged AS BIGINT) IS NOT NULL AND owner_id != :judged))",
+        f"UPDATE milestones SET status = 'void' WHERE partnership_id = :pair"
+        f" AND {still_open('milestones')} AND (deadline_at > :locked"
+        " OR (CAST(:judged AS BIGINT) IS NOT NULL AND owner_id != :judged))",
         {
             "pair": partnership_id,
             "locked": to_timestamp(now + PLEDGE_LOCK),
@@ -267,15 +270,19 @@ async def grant_priority(conn: Connection, guild_id: int, user_id: int, key: str
     )
 
 
+# A member `:user` with an active partner in the course `:key` of server `:guild`.
+PARTNERED = (
+    "SELECT 1 FROM partnership_members"
+    " WHERE guild_id = :guild AND course_key = :key AND user_id = :user AND active = 1"
+)
+
+
 async def refuse_if_partnered(
     conn: Connection, guild_id: int, key: str, user_id: int, refusal: str
 ) -> None:
     """Refuse with `refusal` (`YOU_HAVE_A_PARTNER` or `THEY_HAVE_A_PARTNER`) if the member
     already has an active partner in the course."""
-    rows = await conn.fetch_all(
-        "SELECT 1 FROM partnership_members WHERE guild_id = ? AND course_key = ? AND user_id = ? AND active = 1",
-        (guild_id, key, user_id),
-    )
+    rows = await conn.fetch_all(PARTNERED, {"guild": guild_id, "key": key, "user": user_id})
     if rows:
         raise UserError(_(refusal))
 

@@ -75,6 +75,13 @@ async def _prepare(conn: asyncpg.Connection) -> None:
     )
 
 
+async def _leave_as_is(conn: asyncpg.Connection) -> None:
+    """A connection goes back to the pool without asyncpg's reset query, a round trip on
+    every release: the store leaves no session state to reset (its settings are `SET
+    LOCAL`, its advisory locks end with their transaction, it neither listens nor keeps
+    cursors). asyncpg still rolls back a transaction left open."""
+
+
 class PostgresConnection(Connection):
     writable_ctes = True
 
@@ -133,6 +140,7 @@ class PostgresDatabase(Database):
             min_size=1,
             max_size=10,
             init=_prepare,
+            reset=_leave_as_is,
             statement_cache_size=_PREPARED_STATEMENTS,
             # A connection once opened stays (ten at most): the scheduler's loop sleeps
             # for hours between ticks, and each tick would otherwise connect again and
@@ -160,6 +168,12 @@ class PostgresDatabase(Database):
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         async with self._pool.acquire() as raw:
             return await PostgresConnection(raw).fetch_all(sql, params)
+
+    async def _write_alone(self, sql: str, params: Params) -> int:
+        """Outside a transaction block PostgreSQL commits each statement by itself; one
+        statement needs no turn among this process's transactions."""
+        async with self._pool.acquire() as raw:
+            return await PostgresConnection(raw).execute(sql, params)
 
     async def table_names(self) -> list[str]:
         rows = await self.fetch_all(

@@ -18,6 +18,7 @@ from bot.models import FORMER_MEMBER, EndCause, NoticeKind, Stored
 from bot.store.database import Connection, Database, from_timestamp
 from bot.store.departures import forget_waiting, withdraw_requests_of
 from bot.store.leaderboard import forget
+from bot.store.misses import missed_at_of, status_of, still_open, take_turn
 from bot.store.outbox import redraw
 from bot.store.partnerships import end_all
 
@@ -71,7 +72,8 @@ _EXPORT: dict[str, str] = {
     "goals": "SELECT id, partnership_id, text, done_when, status, created_at FROM goals"
     " WHERE guild_id = :guild AND user_id = :user ORDER BY id",
     "milestones": "SELECT id, goal_id, partnership_id, title, due_date, deadline_at AS deadline,"
-    " stake AS pledge_minor_units, status, created_at, confirmed_at, missed_at FROM milestones"
+    f" stake AS pledge_minor_units, {status_of('m')} AS status, created_at, confirmed_at,"
+    f" {missed_at_of('m')} AS missed_at FROM milestones m"
     " WHERE guild_id = :guild AND owner_id = :user ORDER BY id",
     "settlement_proposals": "SELECT s.id, s.partnership_id, s.note,"
     " s.amount AS amount_minor_units, s.status, s.created_at FROM settle_proposals s"
@@ -147,6 +149,7 @@ class PrivacyStore:
         in `LanguageStore`'s memory as well); their next interaction stores it anew."""
         params = {"guild": guild_id, "user": user_id, "former": FORMER_MEMBER}
         async with self._db.transaction() as conn:
+            await take_turn(conn)  # no miss batch reads their milestones meanwhile
             notices = list(await forget_waiting(conn, guild_id, user_id, now))
             notices += await withdraw_requests_of(conn, guild_id, user_id, now)
             notices += await end_all(conn, guild_id, user_id, EndCause.ERASED, now)
@@ -195,8 +198,10 @@ _ERASE = (
     " AND partnership_id IN (SELECT id FROM partnerships WHERE guild_id = :guild)",
     "DELETE FROM milestone_requests WHERE milestone_id IN"
     " (SELECT id FROM milestones WHERE guild_id = :guild AND owner_id = :user)",
-    # A milestone a pool entry points at, or one still judged at its deadline, stays nameless.
-    "DELETE FROM milestones WHERE guild_id = :guild AND owner_id = :user AND status != 'open'"
+    # A milestone a pool entry points at, or one still judged at its deadline, stays nameless;
+    # one missed without a pledge goes with its record (`unpledged_misses`, on cascade).
+    "DELETE FROM milestones WHERE guild_id = :guild AND owner_id = :user"
+    f" AND NOT {still_open('milestones')}"
     " AND id NOT IN (SELECT milestone_id FROM ledger_entries"
     "  WHERE guild_id = :guild AND milestone_id IS NOT NULL)",
     "UPDATE milestones SET title = '', owner_id = :former"

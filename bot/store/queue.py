@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.errors import UserError
+from bot.i18n import _
 from bot.languages import from_stored
 from bot.matching import (
     Seeker,
@@ -15,18 +17,18 @@ from bot.matching import (
     pace_range,
     pair_schedule,
 )
-from bot.models import EndCause, Partnership, Requeued, Stored
+from bot.models import EndCause, Joined, Partnership, Requeued, Stored
 from bot.schedule import MINUTES_PER_WEEK, WeeklyTime, utc_minute_of_week, utc_minute_until
 from bot.store.courses import remember_course
 from bot.store.database import Connection, Database, Row, from_timestamp, to_timestamp
 from bot.store.invitations import withdraw_in_course
 from bot.store.partnerships import (
+    PARTNERED,
     YOU_HAVE_A_PARTNER,
     PartnershipStore,
     create_partnership,
     end_pair,
     grant_priority,
-    refuse_if_partnered,
 )
 from bot.store.profiles import set_zone
 
@@ -39,8 +41,18 @@ STALE_TIMES = (
     "SELECT guild_id, course_key, user_id, timezone, weekday, minute FROM queue_entries"
     " WHERE utc_until <= :now"
 )
-# Those of one course, in one order: two searches of a course lock its rows alike.
-_STALE_IN_COURSE = f"{STALE_TIMES} AND guild_id = :guild AND course_key = :key ORDER BY user_id"
+# The member `:user`'s place in the queue of course `:key` in server `:guild`.
+_WAITING = "FROM queue_entries WHERE guild_id = :guild AND course_key = :key AND user_id = :user"
+# What a search reads first, in one statement: the member's own row (`mine` 1, last),
+# and the course's rows (`mine` 0) whose stored UTC minute may no longer hold at `:now`,
+# as `STALE_TIMES` finds them, only the searched course's and in user order: a search
+# never waits on, or writes, another course's rows, and two searches lock rows alike.
+_ME_AND_STALE = (
+    f"SELECT 1 AS mine, guild_id, course_key, {_SEEKER_COLUMNS} {_WAITING}"
+    f" UNION ALL SELECT 0, guild_id, course_key, {_SEEKER_COLUMNS} FROM queue_entries"
+    " WHERE utc_until <= :now AND guild_id = :guild AND course_key = :key"
+    " ORDER BY mine, user_id"
+)
 
 
 def _seeker(row: Any) -> Seeker:
@@ -60,17 +72,21 @@ class QueueStore:
 
     async def queue(
         self, guild_id: int, course: str, key: str, seeker: Seeker, now: datetime
-    ) -> tuple[str, bool]:
-        """Join (or update a place in) the course's queue.
-
-        Returns the course's name as first written in this server, and True when the
-        member was already waiting (their preferences are updated, their place kept).
-        """
+    ) -> Joined:
+        """Join (or update a place in) the course's queue; a member already waiting has
+        their preferences updated and their place kept."""
         async with self._db.transaction() as conn:
-            await refuse_if_partnered(conn, guild_id, key, seeker.user_id, YOU_HAVE_A_PARTNER)
+            found = await conn.fetch_one(  # both tests in one statement
+                f"SELECT EXISTS ({PARTNERED}) AS partnered, EXISTS (SELECT 1 {_WAITING}) AS waiting",
+                {"guild": guild_id, "key": key, "user": seeker.user_id},
+            )
+            assert found is not None
+            if found["partnered"]:
+                raise UserError(_(YOU_HAVE_A_PARTNER))
             name = await remember_course(conn, guild_id, key, course)
             await set_zone(conn, guild_id, seeker.user_id, seeker.weekly.zone, overwrite=False)
-            return name, await _upsert_queue_entry(conn, guild_id, key, seeker)
+            languages = await _upsert_queue_entry(conn, guild_id, key, seeker)
+            return Joined(course=name, updated=bool(found["waiting"]), languages=languages)
 
     async def best_candidate(
         self, guild_id: int, key: str, user_id: int, now: datetime
@@ -83,17 +99,20 @@ class QueueStore:
         does, so only the first few are read and checked (`choose_among_nearby`),
         however long the queue. Former partners are left out: they can find each other
         again by invitation. Only the stored minutes a daylight-saving change moved are
-        written, first.
+        written, first: each member's once per change, spread over the week before it
+        (each at their last check-in before it), so the search can trust every minute.
         """
-        row = await self._db.fetch_one(
-            f"SELECT {_SEEKER_COLUMNS} FROM queue_entries"
-            " WHERE guild_id = ? AND course_key = ? AND user_id = ?",
-            (guild_id, key, user_id),
+        rows = await self._db.fetch_all(
+            _ME_AND_STALE,
+            {"guild": guild_id, "key": key, "user": user_id, "now": to_timestamp(now)},
         )
-        if row is None:
+        if not rows or not rows[-1]["mine"]:
             return None
-        me = _seeker(row)
-        await self._refresh_times(guild_id, key, now)
+        me = _seeker(rows[-1])
+        stale = [row for row in rows if not row["mine"]]
+        if stale:
+            async with self._db.transaction() as conn:
+                await refresh_times(conn, stale, now)
         slowest, fastest = pace_range(me.pace)
         shares, fits, codes = _language_tests(me.languages)
         params: dict[str, object] = codes | {
@@ -122,18 +141,6 @@ class QueueStore:
             )
         return choose_among_nearby(me, [_seeker(found) for found in nearby], now)
 
-    async def _refresh_times(self, guild_id: int, key: str, now: datetime) -> None:
-        """Recompute the stored UTC minutes of the course that a daylight-saving change
-        moved: each member's once per change, spread over the week before it (each at
-        their last check-in before it), so the search can trust every minute it reads.
-        Only the searched course: a search never waits on, or writes, another's rows."""
-        stale = await self._db.fetch_all(
-            _STALE_IN_COURSE, {"now": to_timestamp(now), "guild": guild_id, "key": key}
-        )
-        if stale:
-            async with self._db.transaction() as conn:
-                await refresh_times(conn, stale, now)
-
     async def former_partners_waiting(self, guild_id: int, key: str, user_id: int) -> list[int]:
         """Waiting members this one was paired with before: why a short queue may not match.
 
@@ -150,28 +157,23 @@ class QueueStore:
         )
         return [int(row["user_id"]) for row in rows]
 
-    async def nobody_shares_language(self, guild_id: int, key: str, user_id: int) -> bool:
-        """True when the member stated languages and others wait in the course, every one
-        of whom stated others: why a queue with members in it may not match."""
-        row = await self._db.fetch_one(
-            "SELECT languages FROM queue_entries"
-            " WHERE guild_id = ? AND course_key = ? AND user_id = ?",
-            (guild_id, key, user_id),
+    async def nobody_shares_language(
+        self, guild_id: int, key: str, user_id: int, languages: frozenset[str]
+    ) -> bool:
+        """True when others wait in the course, every one of whom stated languages none
+        of which is in the member's `languages` (stated, so not empty): why a queue with
+        members in it may not match. Stops at the first who shares one."""
+        _shares, fits, codes = _language_tests(languages)
+        others = (
+            "FROM queue_entries WHERE guild_id = :guild AND course_key = :key AND user_id != :user"
         )
-        mine = () if row is None else from_stored(row["languages"])
-        if not mine:
-            return False
-        shared, _fits, codes = _language_tests(frozenset(mine))
         found = await self._db.fetch_one(
-            "SELECT COUNT(*) AS waiting,"
-            f" COALESCE(SUM(CASE WHEN languages = '' OR {shared} = 1 THEN 1 ELSE 0 END), 0)"
-            " AS sharing"
-            " FROM queue_entries WHERE guild_id = :guild AND course_key = :key"
-            " AND user_id != :user",
+            f"SELECT EXISTS (SELECT 1 {others}) AS waiting,"
+            f" EXISTS (SELECT 1 {others} AND {fits}) AS sharing",
             {"guild": guild_id, "key": key, "user": user_id} | codes,
         )
         assert found is not None
-        return bool(found["waiting"] > 0 and found["sharing"] == 0)
+        return bool(found["waiting"]) and not found["sharing"]
 
     async def pair(
         self, guild_id: int, key: str, first: int, second: int, now: datetime
@@ -295,13 +297,12 @@ def _utc_place(weekly: WeeklyTime, reference: datetime) -> dict[str, int]:
     return {"utc_minute": minute, "utc_until": to_timestamp(until)}
 
 
-async def _upsert_queue_entry(conn: Connection, guild_id: int, key: str, seeker: Seeker) -> bool:
-    """Insert, or update preferences in place keeping the place in line; True if updated."""
-    existing = await conn.fetch_all(
-        "SELECT 1 FROM queue_entries WHERE guild_id = ? AND course_key = ? AND user_id = ?",
-        (guild_id, key, seeker.user_id),
-    )
-    await conn.execute(
+async def _upsert_queue_entry(
+    conn: Connection, guild_id: int, key: str, seeker: Seeker
+) -> frozenset[str]:
+    """Insert, or update preferences in place keeping the place in line; returns the
+    languages the member stated, as the place now holds them."""
+    row = await conn.fetch_one(
         "INSERT INTO queue_entries"
         " (guild_id, user_id, course_key, pace, timezone, weekday, minute, queued_at, priority,"
         " utc_minute, utc_until, languages) VALUES (:guild, :user, :course, :pace, :zone, :weekday,"
@@ -316,7 +317,7 @@ async def _upsert_queue_entry(conn: Connection, guild_id: int, key: str, seeker:
         " timezone = excluded.timezone, weekday = excluded.weekday, minute = excluded.minute,"
         " priority = CASE WHEN excluded.priority = 1 THEN 1 ELSE queue_entries.priority END,"
         " utc_minute = excluded.utc_minute, utc_until = excluded.utc_until,"
-        " languages = excluded.languages",
+        " languages = excluded.languages RETURNING languages",
         {
             "guild": guild_id,
             "user": seeker.user_id,
@@ -330,7 +331,8 @@ async def _upsert_queue_entry(conn: Connection, guild_id: int, key: str, seeker:
         }
         | _utc_place(seeker.weekly, seeker.queued_at),
     )
-    return bool(existing)
+    assert row is not None
+    return frozenset(from_stored(row["languages"]))
 
 
 async def _queued_seeker(conn: Connection, guild_id: int, key: str, user_id: int) -> Seeker | None:

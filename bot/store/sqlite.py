@@ -117,6 +117,12 @@ class SQLiteDatabase(Database):
         async with self._lock:
             return await self._conn.fetch_all(sql, params)
 
+    async def _write_alone(self, sql: str, params: Params) -> int:
+        """Between transactions the connection is in autocommit mode
+        (`isolation_level=None`): the statement is its own transaction."""
+        async with self._lock:
+            return await self._conn.execute(sql, params)
+
     async def table_names(self) -> list[str]:
         rows = await self.fetch_all(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"

@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Self, TypeVar, cast
 import discord
 from discord import app_commands
 
-from bot.app import TandemBot
+from bot.app import TandemBot, checked_settings
 from bot.errors import UserError
 from bot.i18n import _, ngettext
 from bot.matching import course_key
@@ -46,7 +46,11 @@ def guild_id_of(interaction: discord.Interaction[Any]) -> int:
 
 
 async def guild_config(interaction: discord.Interaction[Any]) -> GuildConfig:
-    config = await tandem(interaction).store.guilds.get(guild_id_of(interaction))
+    """The server's settings: those the command tree's check just read, or read now (a
+    button, a form)."""
+    config = checked_settings(interaction) or await tandem(interaction).store.guilds.get(
+        guild_id_of(interaction)
+    )
     if config is None:
         raise UserError(_(NEEDS_SETUP))
     return config

@@ -11,7 +11,7 @@ from bot.app import TandemBot
 from bot.errors import UserError
 from bot.i18n import N_, _, speaking
 from bot.log import get
-from bot.models import FORMER_MEMBER, Partnership
+from bot.models import FORMER_MEMBER, GuildConfig, Partnership
 from bot.quiet_hours import awake
 from cogs.common.languages import pair_language
 from cogs.common.text import mention, pinging, shortened
@@ -79,8 +79,12 @@ async def channel_by_id(
     return channel if isinstance(channel, discord.abc.GuildChannel | discord.Thread) else None
 
 
-async def partner_channel(bot: TandemBot, guild_id: int) -> discord.TextChannel:
-    config = await bot.store.guilds.get(guild_id)
+async def partner_channel(
+    bot: TandemBot, guild_id: int, known: GuildConfig | None = None
+) -> discord.TextChannel:
+    """The server's partner channel, from its settings: `known` when the caller has them
+    (`bot.app.checked_settings`), else read."""
+    config = known or await bot.store.guilds.get(guild_id)
     channel = None if config is None else await channel_by_id(bot, config.partner_channel_id)
     if not isinstance(channel, discord.TextChannel):
         raise UserError(_("The partner channel is missing: ask a moderator to run `/setup` again."))

@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import TandemBot
+from bot.app import TandemBot, checked_settings
 from bot.errors import UserError
 from bot.i18n import _, ngettext
 from bot.languages import locale_name, parse_languages, suggestions
@@ -114,17 +114,18 @@ class PairingCog(
             weekly=WeeklyTime(weekday=checkin_day, minute=checkin_time, zone=timezone),
             queued_at=discord.utils.utcnow(),
         )
-        await partner_channel(self.bot, guild_id)  # before anything is stored
+        # Before anything is stored.
+        await partner_channel(self.bot, guild_id, checked_settings(interaction))
         await interaction.response.defer(ephemeral=True, thinking=True)
-        name, updated = await self.bot.store.queue.queue(
-            guild_id, name, key, seeker, seeker.queued_at
-        )
+        joined = await self.bot.store.queue.queue(guild_id, name, key, seeker, seeker.queued_at)
         found = await find_partner(self.bot, guild_id, key, user_id)
         delivery = await self.bot.outbox.flush(found.notices)
         if found.value is None:
             former = await self.bot.store.queue.former_partners_waiting(guild_id, key, user_id)
-            text = messages.queued(name, updated, former)
-            if await self.bot.store.queue.nobody_shares_language(guild_id, key, user_id):
+            text = messages.queued(joined.course, joined.updated, former)
+            if joined.languages and await self.bot.store.queue.nobody_shares_language(
+                guild_id, key, user_id, joined.languages
+            ):
                 text += "\n" + messages.no_shared_language()
         else:
             text = await paired_text(self.bot, found.value, user_id, delivery)

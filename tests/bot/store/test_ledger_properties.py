@@ -34,6 +34,7 @@ from bot.models import EntryKind, Goal, NoticeKind, Partnership, RequestKind
 from bot.schedule import WeeklyTime
 from bot.store import Store
 from bot.store.milestones import charge_batch
+from bot.store.misses import missed_at_of, status_of
 from tests.helpers import migrated_sqlite
 
 START = datetime(2026, 1, 5, tzinfo=UTC)
@@ -120,7 +121,15 @@ async def ledger_rows(store: Store) -> dict[int, tuple[Any, ...]]:
 
 
 async def full_state(store: Store) -> list[list[tuple[Any, ...]]]:
-    tables = ("ledger_entries", "milestones", "outbox", "settle_proposals", "milestone_requests")
+    tables = (
+        "ledger_entries",
+        "milestones",
+        "unpledged_misses",
+        "miss_frontiers",
+        "outbox",
+        "settle_proposals",
+        "milestone_requests",
+    )
     state = []
     for table in tables:
         rows = await store.db.fetch_all(f"SELECT * FROM {table} ORDER BY rowid")
@@ -129,14 +138,14 @@ async def full_state(store: Store) -> list[list[tuple[Any, ...]]]:
 
 
 async def statuses(store: Store) -> dict[int, str]:
-    rows = await store.db.fetch_all("SELECT id, status FROM milestones")
+    rows = await store.db.fetch_all(f"SELECT id, {status_of('m')} FROM milestones m")
     return {row[0]: row[1] for row in rows}
 
 
 async def check_invariants(world: World) -> None:
     store = world.store
     rows = await store.db.fetch_all(
-        "SELECT id, partnership_id, owner_id, stake, deadline_at, status FROM milestones"
+        f"SELECT id, partnership_id, owner_id, stake, deadline_at, {status_of('m')} FROM milestones m"
     )
     assert {row[0] for row in rows} == set(world.milestones)
     for mid, pool, owner, stake, deadline_at, status in rows:
@@ -210,17 +219,17 @@ async def check_invariants(world: World) -> None:
             "SELECT partnership_id, episode FROM outbox WHERE kind = ?", (NoticeKind.MISSED,)
         )
     )
+    missed = f"{status_of('m')} = 'missed'"
     runs = await store.db.fetch_all(
-        "SELECT DISTINCT partnership_id, missed_at FROM milestones WHERE status = 'missed'"
+        f"SELECT DISTINCT partnership_id, {missed_at_of('m')} FROM milestones m WHERE {missed}"
     )
     assert told == Counter((row[0], row[1]) for row in runs)
     unmarked = await store.db.fetch_value(
-        "SELECT COUNT(*) FROM milestones WHERE (status = 'missed') != (missed_at IS NOT NULL)"
+        f"SELECT COUNT(*) FROM milestones m WHERE ({missed}) != ({missed_at_of('m')} IS NOT NULL)"
     )
     assert unmarked == 0
     assert {mid for mid, m in world.milestones.items() if m.status == "missed"} == {
-        row[0]
-        for row in await store.db.fetch_all("SELECT id FROM milestones WHERE status = 'missed'")
+        row[0] for row in await store.db.fetch_all(f"SELECT id FROM milestones m WHERE {missed}")
     }
 
 

@@ -15,7 +15,17 @@ import pytest
 
 from bot.app import TandemBot
 from cogs.ledger import pool
-from tests.helpers import Member, Server, add, advance_to, answer, goal, pair, reply
+from tests.helpers import (
+    Member,
+    Server,
+    add,
+    advance_to,
+    answer,
+    goal,
+    pair,
+    reply,
+    statements_sent,
+)
 
 # Pools tied on balance fall across page boundaries: 5 5 5 | 4 4 3 | 3 3.
 PLEDGES = (5, 5, 5, 4, 4, 3, 3, 3)
@@ -113,6 +123,20 @@ async def test_a_pool_that_changes_between_pages_is_never_shown_twice(ready: Ser
     await ready.moderator.click(answer(shown), label="◀ Previous")
     assert pools_shown(reply(shown)) == second
     assert not ready.errors()
+
+
+async def test_the_last_page_asks_what_the_first_does_and_the_settings_once(
+    ready: Server,
+) -> None:
+    await fill_pools(ready)
+    pages = {}
+    for number in (1, 3):
+        with statements_sent(ready) as sent:
+            shown = await ready.moderator.slash(ready.general, "pool overview", page=number)
+        assert f"(page {number} of 3, 8 pools)" in reply(shown)
+        pages[number] = sent
+    assert len(pages[3]) == len(pages[1])  # the last page is read from the end
+    assert sum("FROM guild_settings" in sql for sql in pages[1]) == 1  # the check's, reused
 
 
 @pytest.mark.parametrize("pool_part", [":99999999999999999999:1", ":5:99999999999999999999"])
