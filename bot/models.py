@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -362,6 +363,17 @@ class Requeued:
 
     ended: bool
     queued: bool
+
+
+@dataclass(frozen=True)
+class Badges:
+    """What the leaderboard, the weekly recap and a cheer show beside members: each
+    one's roles other than peer in their active pairs (a member absent is a peer
+    everywhere), and those with an active pair checking in every two weeks (their streak
+    counts check-ins, not weeks)."""
+
+    roles: Mapping[int, frozenset[Role]]
+    fortnightly: frozenset[int]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,16 @@ from typing import Any
 from bot.errors import UserError
 from bot.i18n import N_, _
 from bot.log import get
-from bot.models import Cadence, EndCause, NoticeKind, Partnership, RequestKind, Role, Stored
+from bot.models import (
+    Badges,
+    Cadence,
+    EndCause,
+    NoticeKind,
+    Partnership,
+    RequestKind,
+    Role,
+    Stored,
+)
 from bot.schedule import WeeklyTime
 from bot.store.database import (
     PAIR_MEMBERS,
@@ -17,7 +26,6 @@ from bot.store.database import (
     Connection,
     Database,
     Reads,
-    Row,
     from_timestamp,
     pair_members,
     pair_roles,
@@ -114,44 +122,29 @@ class PartnershipStore:
         )
         return None if row is None else _partnership(row)
 
-    async def active_roles(
-        self, guild_id: int, user_ids: Collection[int]
-    ) -> dict[int, frozenset[Role]]:
-        """Each member's roles other than peer in their active pairs (for badges).
-
-        A member absent from the answer is a peer everywhere.
-        """
-        rows = await self._active_members(guild_id, user_ids, "m.role != ?", Role.PEER)
-        roles: dict[int, set[Role]] = {}
-        for row in rows:
-            roles.setdefault(int(row["user_id"]), set()).add(Role(row["role"]))
-        return {member: frozenset(found) for member, found in roles.items()}
-
-    async def every_two_weeks(self, guild_id: int, user_ids: Collection[int]) -> set[int]:
-        """The members with an active pair checking in every two weeks.
-
-        Their streak counts two-week periods, so it is told in check-ins, not weeks.
-        """
-        rows = await self._active_members(
-            guild_id, user_ids, "p.cadence = ?", Cadence.EVERY_TWO_WEEKS
-        )
-        return {int(row["user_id"]) for row in rows}
-
-    async def _active_members(
-        self, guild_id: int, user_ids: Collection[int], condition: str, value: str
-    ) -> list[Row]:
-        """(user_id, role) of these members' active pairs meeting `condition` (on the
-        member `m` and its pair `p`). Callers pass a page of members (the leaderboard's
-        ten, a picture's one), so the parameters stay few."""
+    async def badges(self, guild_id: int, user_ids: Collection[int]) -> Badges:
+        """What their active pairs show beside these members, in one read. Callers pass
+        a page of members (the leaderboard's ten and the caller, a recap's top, a
+        cheer's one), so the parameters stay few."""
         wanted = sorted(set(user_ids))
         if not wanted:
-            return []
-        return await self._db.fetch_all(
-            "SELECT DISTINCT m.user_id, m.role FROM partnership_members m"
+            return Badges(roles={}, fortnightly=frozenset())
+        rows = await self._db.fetch_all(
+            "SELECT DISTINCT m.user_id, m.role, p.cadence FROM partnership_members m"
             " JOIN partnerships p ON p.id = m.partnership_id"
-            f" WHERE m.guild_id = ? AND m.active = 1 AND {condition}"
+            " WHERE m.guild_id = ? AND m.active = 1"
             f" AND m.user_id IN ({','.join('?' * len(wanted))})",
-            (guild_id, value, *wanted),
+            (guild_id, *wanted),
+        )
+        roles: dict[int, set[Role]] = {}
+        for row in rows:
+            if row["role"] != Role.PEER:
+                roles.setdefault(int(row["user_id"]), set()).add(Role(row["role"]))
+        return Badges(
+            roles={member: frozenset(found) for member, found in roles.items()},
+            fortnightly=frozenset(
+                int(row["user_id"]) for row in rows if row["cadence"] == Cadence.EVERY_TWO_WEEKS
+            ),
         )
 
     async def set_thread(self, partnership_id: int, thread_id: int) -> None:

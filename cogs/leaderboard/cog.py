@@ -44,18 +44,16 @@ class LeaderboardCog(commands.Cog):
         chosen = Period(period) if period in set(Period) else Period.WEEK
         top = await self.bot.store.leaderboard.top(guild_id, chosen, discord.utils.utcnow(), TOP)
         me = interaction.user.id
-        roles = await self.bot.store.partnerships.active_roles(
+        shown = await self.bot.store.partnerships.badges(
             guild_id, [ranked.user_id for ranked in top] + [me]
         )
-        fortnightly = await self.bot.store.partnerships.every_two_weeks(
-            guild_id, [ranked.user_id for ranked in top]
-        )
+        roles = shown.roles
         lines = [
             messages.ranked_line(
                 place,
                 mention(ranked.user_id) + badges(roles.get(ranked.user_id, ())),
                 ranked.confirmed,
-                streak_label(ranked.streak, weekly=ranked.user_id not in fortnightly),
+                streak_label(ranked.streak, weekly=ranked.user_id not in shown.fortnightly),
             )
             for place, ranked in zip(
                 shared_places([(r.confirmed, r.streak) for r in top]), top, strict=True

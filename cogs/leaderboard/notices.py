@@ -36,7 +36,7 @@ async def render_celebration(
     if member is None:  # hidden, or gone from the server: a cheer without a name
         return Rendered(embed=cheer(messages.completed(_(messages.ANONYMOUS), title)))
     count = await bot.store.checkins.streak(guild_id, owner, discord.utils.utcnow())
-    fortnightly = await bot.store.partnerships.every_two_weeks(guild_id, [owner])
+    fortnightly = (await bot.store.partnerships.badges(guild_id, [owner])).fortnightly
     streak = streak_label(count, weekly=not fortnightly)
     name = discord.utils.escape_markdown(member.display_name)
     embed = cheer(messages.completed(name, title), streak)

@@ -78,11 +78,11 @@ async def render_recap(
         return None
     ranked = [r.user_id for r in week.top]
     named = {item.owner_id for item in week.milestones if item.owner_id} | set(ranked)
-    roles = await bot.store.partnerships.active_roles(recap.guild_id, ranked)
+    seats = await bot.store.partnerships.badges(recap.guild_id, ranked)
     shown = Shown(
         names={user_id: await display_name(bot, recap.guild_id, user_id) for user_id in named},
-        badges={user_id: badges(found) for user_id, found in roles.items()},
-        fortnightly=await bot.store.partnerships.every_two_weeks(recap.guild_id, ranked),
+        badges={user_id: badges(found) for user_id, found in seats.roles.items()},
+        fortnightly=seats.fortnightly,
     )
     picture = await drawn_in_thread(lambda: draw_recap(recap, week, shown))
     return Rendered(content=announcement(recap.occasion, week), picture=(FILENAME, picture))

@@ -251,22 +251,36 @@ async def test_a_goodbye_stands_when_the_thread_cannot_be_archived(ready: Server
     assert status == OutboxStatus.SENT
 
 
-async def test_a_channel_keeps_its_order_after_a_failure(ready: Server) -> None:
+CHECKIN = datetime(2026, 1, 5, 17, tzinfo=UTC)  # `pair`'s first check-in
+
+
+@pytest.mark.parametrize(
+    ("then", "due_at"),
+    [
+        ("Heads-up", lambda pair_id: heads_up_at(pair_id, CHECKIN)),
+        # Reminders go out first at a peak, but never ahead of an older message of their
+        # own thread.
+        ("it's check-in time", lambda _pair_id: CHECKIN),
+    ],
+)
+async def test_a_channel_keeps_its_order_after_a_failure(
+    ready: Server, then: str, due_at: Callable[[int], datetime]
+) -> None:
+    """A message that waits out a failure until the minute another of its thread is due
+    still goes out first."""
     alice, bob = ready.member("alice"), ready.member("bob")
     partnership = await pair(ready, alice, bob)
     goal_id = await goal(ready, alice)
-    heads_up = heads_up_at(partnership.id, datetime(2026, 1, 5, 17, tzinfo=UTC))
-    await advance_to(ready, heads_up - timedelta(seconds=30))
+    moment = due_at(partnership.id)
+    await advance_to(ready, moment - timedelta(seconds=30))
     outage(ready, partnership.thread_id, times=1)
     await add(ready, alice, goal_id, due="2026-01-20")  # its notice fails, waits a minute
-    await advance_to(ready, heads_up + timedelta(minutes=5))  # the heads-up is due
+    await advance_to(ready, moment + timedelta(minutes=5))
     thread = ready.thread(partnership.thread_id)
     order = [
-        m.content
-        for m in thread.history()
-        if "set a milestone" in m.content or "Heads-up" in m.content
+        m.content for m in thread.history() if "set a milestone" in m.content or then in m.content
     ]
-    assert len(order) == 2 and "set a milestone" in order[0] and "Heads-up" in order[1]
+    assert len(order) == 2 and "set a milestone" in order[0] and then in order[1]
 
 
 async def test_an_invitation_is_refused_where_the_bot_cannot_post(ready: Server) -> None:
@@ -277,26 +291,6 @@ async def test_an_invitation_is_refused_where_the_bot_cannot_post(ready: Server)
     assert refused.ephemeral and "can't post in this channel" in reply(refused)
     assert await ready.bot.store.db.fetch_value("SELECT COUNT(*) FROM invitations") == 0
     assert [type(e) for e in ready.errors()] == [UserError]
-
-
-async def test_a_reminder_waits_behind_an_older_message_of_its_thread(ready: Server) -> None:
-    """Reminders go out first at a peak, but never ahead of an older message of their own
-    thread: here one that waited out a failure until the reminder's minute."""
-    alice, bob = ready.member("alice"), ready.member("bob")
-    partnership = await pair(ready, alice, bob)
-    goal_id = await goal(ready, alice)
-    checkin = datetime(2026, 1, 5, 17, tzinfo=UTC)
-    await advance_to(ready, checkin - timedelta(seconds=30))
-    outage(ready, partnership.thread_id, times=1)
-    await add(ready, alice, goal_id, due="2026-01-20")  # its notice fails, waits a minute
-    await advance_to(ready, checkin + timedelta(minutes=5))
-    thread = ready.thread(partnership.thread_id)
-    order = [
-        m.content
-        for m in thread.history()
-        if "set a milestone" in m.content or "it's check-in time" in m.content
-    ]
-    assert len(order) == 2 and "set a milestone" in order[0] and "check-in time" in order[1]
 
 
 async def test_a_peak_longer_than_one_batch_goes_out_in_one_tick(

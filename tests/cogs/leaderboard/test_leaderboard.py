@@ -32,6 +32,7 @@ from tests.helpers import (
     pair,
     pinged,
     reply,
+    statements_sent,
 )
 
 AGGREGATES = {
@@ -115,6 +116,24 @@ async def test_members_with_the_same_score_share_a_place(ready: Server) -> None:
     await carol.slash(ready.general, "profile", leaderboard="hide")
     assert await standing(ready, alice) == "2nd"
     assert await board_line(ready, alice, "all", carol) is None
+
+
+async def test_the_board_reads_its_members_pairs_once_however_many_it_shows(
+    ready: Server,
+) -> None:
+    alice, bob, carol, dan = (ready.member(n) for n in ("alice", "bob", "carol", "dan"))
+    first = await pair(ready, alice, bob)
+    await confirm(ready, alice, bob, first.thread_id, "A1")
+    with statements_sent(ready) as few:
+        await alice.slash(ready.general, "leaderboard", period="all")
+    second = await pair(ready, carol, dan, course="Statistics")
+    await confirm(ready, carol, dan, second.thread_id, "C1")
+    await confirm(ready, dan, carol, second.thread_id, "D1")
+    with statements_sent(ready) as more:
+        shown = await alice.slash(ready.general, "leaderboard", period="all")
+    assert all(m.mention in reply(shown) for m in (alice, carol, dan))
+    assert len(more) == len(few)  # badges and two-week streaks: one read of their pairs
+    assert sum("JOIN partnerships p ON p.id = m.partnership_id" in sql for sql in more) == 1
 
 
 async def test_kept_counts_equal_those_derived_from_history(ready: Server) -> None:
