@@ -266,7 +266,6 @@ class Outcome:
     seconds: list[float] = field(default_factory=list)
     duplicates: int = 0
     real: float = 0.0
-    built: float = 0.0
 
 
 async def peak(engine: str, pairs: int, processes: int) -> None:
@@ -297,8 +296,7 @@ async def run_peak(
         progress("building the servers in SimCord")
         started = time.perf_counter()
         servers = world(env, pairs)
-        outcome.built = time.perf_counter() - started
-        progress(f"storing the pairs (servers built in {outcome.built:.0f} s)")
+        progress(f"storing the pairs (servers built in {time.perf_counter() - started:.0f} s)")
         outcome.total = await fill(env.bot.store, servers)
         await env.advance_time((CHECKIN - timedelta(seconds=5) - env.now()).total_seconds())
         stop = asyncio.Event()
