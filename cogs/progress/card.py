@@ -17,10 +17,18 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from bot.i18n import _, babel_locale
+from bot.i18n import _, babel_locale, whole_number
 from bot.ledger import MINOR_PER_UNIT
 from bot.progress import Cell, MemberProgress, ProgressCard
-from cogs.common.pictures import PICTURE_WIDTH, SMALLEST_TEXT, THEME, Canvas, fitted, text_width
+from cogs.common.pictures import (
+    PICTURE_WIDTH,
+    SMALLEST_TEXT,
+    THEME,
+    Canvas,
+    fitted,
+    in_two_lines,
+    text_width,
+)
 from cogs.progress import messages
 
 MARGIN = 40
@@ -74,7 +82,7 @@ def draw_card(card: ProgressCard, people: Mapping[int, Person]) -> bytes:
     for at, figure in enumerate(shown):
         left = MARGIN + at * column
         canvas.text((left, FIGURES_TOP), figure.shown, FIGURE_SIZE, figure.colour, bold=True)
-        for line, label in enumerate(label_lines(figure.label, column - 16)):
+        for line, label in enumerate(in_two_lines(figure.label, LABEL_SIZE, column - 16)):
             top = FIGURES_TOP + 74 + line * LABEL_LINE
             canvas.text((left, top), label, LABEL_SIZE, THEME.muted)
     _week_labels(canvas, card)
@@ -91,14 +99,14 @@ def figures(card: ProgressCard) -> tuple[Figure, ...]:
         Figure(
             "streak",
             subject.streak,
-            format_decimal(subject.streak, locale=babel_locale()),
+            whole_number(subject.streak),
             messages.streak(card.weekly),
             THEME.warn,
         ),
         Figure(
             "confirmed",
             subject.confirmed,
-            format_decimal(subject.confirmed, locale=babel_locale()),
+            whole_number(subject.confirmed),
             messages.done(subject.confirmed),
             THEME.good,
         ),
@@ -110,20 +118,6 @@ def _amount(minor: int) -> str:
     """An amount in minor units, as a number in the reader's language: cents only if any."""
     pattern = "#,##0" if minor % MINOR_PER_UNIT == 0 else "#,##0.00"
     return format_decimal(Decimal(minor) / MINOR_PER_UNIT, format=pattern, locale=babel_locale())
-
-
-def label_lines(label: str, width: int) -> list[str]:
-    """A figure's label on one line, or on two where a language's words are longer than
-    English's (broken between words), cut only if even that does not fit."""
-    if text_width(label, LABEL_SIZE) <= width:
-        return [label]
-    words = label.split(" ")
-    first = words[0]
-    rest = words[1:]
-    while rest and text_width(f"{first} {rest[0]}", LABEL_SIZE) <= width:
-        first = f"{first} {rest.pop(0)}"
-    lines = [first, " ".join(rest)] if rest else [first]
-    return [fitted(line, LABEL_SIZE, width) for line in lines]
 
 
 def _title(course: str) -> tuple[str, int]:

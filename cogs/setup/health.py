@@ -19,7 +19,15 @@ from babel.dates import format_date
 
 from bot.health import UNDELIVERABLE_COUNTED, WEEKS_SHOWN, CourseWait, Health, WeekShare
 from bot.i18n import _, babel_locale, ngettext
-from cogs.common.pictures import PICTURE_WIDTH, SMALLEST_TEXT, THEME, Canvas, fitted, text_width
+from cogs.common.pictures import (
+    PICTURE_WIDTH,
+    SMALLEST_TEXT,
+    THEME,
+    Canvas,
+    fitted,
+    in_two_lines,
+    text_width,
+)
 from cogs.setup import messages
 
 FILENAME = "health.png"
@@ -105,21 +113,9 @@ def _figures(canvas: Canvas, health: Health) -> None:
             FIGURE_SIZES[-1],
         )
         canvas.text((left, FIGURES_TOP + FIGURE_SIZE - size), value, size, colour, bold=True)
-        for line, part in enumerate(label_lines(label, column - 16)):
+        for line, part in enumerate(in_two_lines(label, LABEL_SIZE, column - 16)):
             top = FIGURES_TOP + 74 + line * LABEL_LINE
             canvas.text((left, top), part, LABEL_SIZE, THEME.muted)
-
-
-def label_lines(label: str, width: int) -> list[str]:
-    """A figure's label on one line, or split between words where the two halves are most
-    even (many languages say "members waiting" in more room than English), each cut only
-    if even that does not fit."""
-    if text_width(label, LABEL_SIZE) <= width or " " not in label:
-        return [fitted(label, LABEL_SIZE, width)]
-    words = label.split(" ")
-    halves = [(" ".join(words[:cut]), " ".join(words[cut:])) for cut in range(1, len(words))]
-    first, second = min(halves, key=lambda pair: max(text_width(part, LABEL_SIZE) for part in pair))
-    return [fitted(first, LABEL_SIZE, width), fitted(second, LABEL_SIZE, width)]
 
 
 def _chart(canvas: Canvas, weeks: Sequence[WeekShare]) -> None:
@@ -169,23 +165,21 @@ class Line:
 def _lines(health: Health, missing_permissions: int, now: datetime) -> list[Line]:
     """Under the chart: the milestones, the courses with members waiting (each its name,
     then what is said of it), what Tandem could not do."""
-    lines = [
-        Line(
-            # Translators: milestones confirmed and missed in the last 30 days, as counts.
-            _(
-                "Milestones, last 30 days: {confirmed} confirmed · {missed} missed",
-                confirmed=messages.number(health.confirmed),
-                missed=messages.number(health.missed),
-            ),
-            THEME.text,
-        )
-    ]
+    lines = _fitting(
+        # Translators: milestones confirmed and missed in the last 30 days, as counts.
+        _(
+            "Milestones, last 30 days: {confirmed} confirmed · {missed} missed",
+            confirmed=messages.number(health.confirmed),
+            missed=messages.number(health.missed),
+        ),
+        THEME.text,
+    )
     if health.courses:
         lines.append(Line(_(messages.WAITING_HEADING), THEME.text, HEADING_SIZE, bold=True))
     for course in health.courses:
         lines.append(Line(fitted(course.course, LINE_SIZE, INNER), THEME.text, height=36))
         lines.append(Line(_course_said(course, now), THEME.muted, LABEL_SIZE))
-    lines.append(_problems_line(health.undeliverable, missing_permissions))
+    lines += _problems_lines(health.undeliverable, missing_permissions)
     return lines
 
 
@@ -206,9 +200,9 @@ def _course_said(course: CourseWait, now: datetime) -> str:
     return fitted(" · ".join(said), LABEL_SIZE, INNER)
 
 
-def _problems_line(undeliverable: int, missing_permissions: int) -> Line:
+def _problems_lines(undeliverable: int, missing_permissions: int) -> list[Line]:
     if not undeliverable and not missing_permissions:
-        return Line(_(messages.EVERYTHING_WORKS), THEME.good)
+        return _fitting(_(messages.EVERYTHING_WORKS), THEME.good)
     said = []
     if undeliverable:
         said.append(
@@ -225,7 +219,13 @@ def _problems_line(undeliverable: int, missing_permissions: int) -> Line:
                 "{count} missing permission", "{count} missing permissions", missing_permissions
             )
         )
-    return Line(" · ".join(said), THEME.bad)
+    return _fitting(" · ".join(said), THEME.bad)
+
+
+def _fitting(text: str, colour: tuple[int, int, int]) -> list[Line]:
+    """A line under the chart, on two where it does not fit on one: a large server's
+    counts, or a language of longer words, need the room."""
+    return [Line(part, colour) for part in in_two_lines(text, LINE_SIZE, INNER)]
 
 
 def _days_waited(course: CourseWait, now: datetime) -> int:

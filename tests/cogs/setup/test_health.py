@@ -17,12 +17,14 @@ from babel.dates import format_date
 from PIL import Image
 
 from bot.errors import UserError
-from bot.i18n import PSEUDO
+from bot.health import UNDELIVERABLE_COUNTED, Health
+from bot.i18n import PSEUDO, speaking
 from bot.replies import NEEDS_MANAGE_SERVER
 from bot.store.misses import missed_at_of, status_of
-from cogs.common.pictures import TEXT_LAYER
+from cogs.common.pictures import TEXT_LAYER, text_width
 from cogs.common.text import Stamp, stamp
 from cogs.setup import messages
+from cogs.setup.health import INNER, LINE_SIZE, draw_health
 from tests.helpers import (
     Server,
     add,
@@ -247,3 +249,29 @@ async def test_the_health_view_speaks_the_moderator_language(ready: Server) -> N
     refused = await ready.moderator.slash(ready.general, "setup", health=True, max_pledge=5)
     assert refused.ephemeral and unmarked(reply(refused)) == ""
     assert {type(error) for error in ready.errors()} == {UserError}
+
+
+def test_a_large_server_s_figures_fit_the_picture() -> None:
+    """Six-digit counts in a language of longer words: each line under the chart stays
+    inside the card (drawn smaller where it must), every number whole."""
+    now = datetime(2026, 3, 4, 12, tzinfo=UTC)
+    health = Health(
+        active_pairs=100_000,
+        quiet_pairs=12_345,
+        waiting=10_000,
+        weeks=(),
+        confirmed=400_000,
+        missed=300_000,
+        courses=(),
+        undeliverable=UNDELIVERABLE_COUNTED,
+    )
+    for language in ("en-US", "de"):
+        with speaking(language):
+            image = Image.open(io.BytesIO(draw_health(health, 3, now)))
+            texts = json.loads(image.text[TEXT_LAYER])["layout"]["texts"]
+            lines = [text for text in texts if text["px"] <= LINE_SIZE]
+            assert all(text_width(line["text"], line["px"]) <= INNER for line in lines), lines
+            shown = "\n".join(line["text"] for line in lines)
+            assert "…" not in shown, shown
+            for figure in ("400", "300", "000"):
+                assert figure in shown, shown
