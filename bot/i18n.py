@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 DOMAIN = "tandem"
@@ -154,11 +155,27 @@ def catalog_of(locale: str | None) -> str:
 
 def babel_locale(locale: str | None = None) -> Locale:
     """Babel's locale for formatting dates and numbers in `locale` (default: the current)."""
-    chosen = catalog_of(locale or current())
+    return _babel_locale(catalog_of(locale or current()))
+
+
+@cache  # parsing costs more than most of what is then formatted with it
+def _babel_locale(chosen: str) -> Locale:
     try:
         return Locale.parse(chosen.replace("-", "_"))
     except (ValueError, UnknownLocaleError):
         return Locale.parse("en_US")
+
+
+def whole_number(value: int) -> str:
+    """An integer as the current language writes it: `1,234`, `1.234`, `1 234`."""
+    return _whole_number(value, catalog_of(current()))
+
+
+# Babel takes about 10 µs a number, and a leaderboard or recap writes one per line;
+# the numbers members see (places, counts, streaks) are few and small.
+@lru_cache(maxsize=4096)
+def _whole_number(value: int, chosen: str) -> str:
+    return format_decimal(value, locale=_babel_locale(chosen))
 
 
 @cache

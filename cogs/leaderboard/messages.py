@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from babel.numbers import format_decimal
-
-from bot.i18n import N_, _, babel_locale, ngettext, pgettext
+from bot.i18n import N_, _, babel_locale, ngettext, pgettext, whole_number
 from bot.models import Period
 from bot.store.recaps import Week
 from cogs.common.text import Stamp, stamp
@@ -49,7 +47,7 @@ def heading(period: Period) -> str:
 
 def place_label(place: int) -> str:
     """A place as a medal or a bold number: never `N.`, which Discord renumbers as a list."""
-    return MEDALS.get(place, f"**{format_decimal(place, locale=babel_locale())}**")
+    return MEDALS.get(place, f"**{whole_number(place)}**")
 
 
 def ordinal(place: int) -> str:

@@ -16,10 +16,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
 
 from bot.app import TandemBot
-from bot.i18n import _, babel_locale
+from bot.i18n import _, babel_locale, whole_number
 from bot.models import Partnership
 from bot.ranking import shared_places
 from bot.scheduler import Job
@@ -149,10 +148,6 @@ def week_dates(start: datetime, end: datetime) -> str:
     return f"{first} – {format_date(end, 'd MMM y', locale=babel_locale())}"
 
 
-def _number(count: int) -> str:
-    return format_decimal(count, locale=babel_locale())
-
-
 def _who(item: Confirmed, names: Mapping[int, str]) -> str:
     return names[item.owner_id] if item.owner_id else _(ANONYMOUS)
 
@@ -237,15 +232,15 @@ def _sentence_lines(ranked: Mapping[str, Any]) -> list[Line]:
 def _figures(canvas: Canvas, week: Week) -> None:
     """Two or three large numbers: check-ins, milestones done, the longest streak."""
     figures = [
-        (_number(week.checkins), checkins_figure(week.checkins), THEME.accent),
+        (whole_number(week.checkins), checkins_figure(week.checkins), THEME.accent),
         (
-            _number(week.confirmed),
+            whole_number(week.confirmed),
             done_figure(week.confirmed),
             THEME.good if week.confirmed else THEME.muted,
         ),
     ]
     if week.longest_streak:
-        figures.append((f"🔥{_number(week.longest_streak)}", _(LONGEST), THEME.warn))
+        figures.append((f"🔥{whole_number(week.longest_streak)}", _(LONGEST), THEME.warn))
     column = INNER // 3
     for at, (value, label, colour) in enumerate(figures):
         left = MARGIN + at * column

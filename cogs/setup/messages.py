@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_percent
 
 from bot.health import (
     UNDELIVERABLE_COUNTED,
@@ -15,7 +15,7 @@ from bot.health import (
     WeekShare,
     worst_problem,
 )
-from bot.i18n import N_, _, babel_locale, ngettext
+from bot.i18n import N_, _, babel_locale, ngettext, whole_number
 from bot.ledger import currency_label
 from bot.models import NoticeKind, VoiceFault
 from bot.schedule import WeeklyTime
@@ -89,7 +89,7 @@ def bad_currency(longest: int) -> str:
 def bad_max_pledge(largest: int) -> str:
     return _(
         "The largest pledge must be between 0 and {largest} whole units.",
-        largest=format_decimal(largest, locale=babel_locale()),
+        largest=whole_number(largest),
     )
 
 
@@ -219,7 +219,7 @@ def percent(share: float) -> str:
 
 def number(count: int, counted_at_most: int | None = None) -> str:
     """A count as the reader's language writes it; `1,000+` when counting stopped there."""
-    shown = format_decimal(count, locale=babel_locale())
+    shown = whole_number(count)
     return f"{shown}+" if counted_at_most is not None and count >= counted_at_most else shown
 
 
