@@ -11,7 +11,7 @@ made", settling as late answers come in.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -193,33 +193,40 @@ def blocker(
     `Blocker`'s order); None when two of them could be matched, or fewer than two wait.
 
     Each member's time is placed on the UTC week once, so comparing every two of them
-    costs arithmetic, not time-zone conversions; the pairs are first only tested, each
-    up to its first failing rule, and counted rule by rule only if none could be matched.
+    costs arithmetic, not time-zone conversions; each pair's rules are read once, and the
+    first pair that fails none ends the count (members still waiting usually fit nobody,
+    so most views read every pair).
     """
     minutes = {seeker.user_id: utc_minute_of_week(seeker.weekly, now) for seeker in waiting}
     former = set(partnered)
-    pairs = list(combinations(waiting, 2))
-    if not pairs or any(next(_blockers(*pair, minutes, former), None) is None for pair in pairs):
+    failed: list[Blocker] = []  # every rule each pair fails, counted once all are read
+    for first, second in combinations(waiting, 2):
+        rules = _blockers(first, second, minutes, former)
+        if not rules:
+            return None
+        failed += rules
+    if not failed:
         return None
-    kept_apart = Counter(rule for pair in pairs for rule in _blockers(*pair, minutes, former))
+    kept_apart = Counter(failed)
     return max(Blocker, key=lambda rule: (kept_apart[rule], -list(Blocker).index(rule)))
 
 
 def _blockers(
     first: Seeker, second: Seeker, minutes: Mapping[int, int], former: set[frozenset[int]]
-) -> Iterator[Blocker]:
-    """Each rule of `bot.matching.compatible` these two fail, and a former partnership,
-    cheapest first."""
+) -> list[Blocker]:
+    """Each rule of `bot.matching.compatible` these two fail, and a former partnership."""
+    failed = []
     if not paces_compatible(first.pace, second.pace):
-        yield Blocker.PACE
+        failed.append(Blocker.PACE)
     gap = abs(minutes[first.user_id] - minutes[second.user_id])
     # As `bot.schedule.minutes_apart` measures it: the shorter way around the week.
     if min(gap, MINUTES_PER_WEEK - gap) > MAX_TIME_GAP_MINUTES:
-        yield Blocker.TIME
+        failed.append(Blocker.TIME)
     if not languages_compatible(first, second):
-        yield Blocker.LANGUAGE
-    if frozenset((first.user_id, second.user_id)) in former:
-        yield Blocker.PARTNERED_BEFORE
+        failed.append(Blocker.LANGUAGE)
+    if former and frozenset((first.user_id, second.user_id)) in former:
+        failed.append(Blocker.PARTNERED_BEFORE)
+    return failed
 
 
 def worst_problem(health: Health, missing_permissions: int) -> Problem | None:
