@@ -102,6 +102,11 @@ NOBODY = {
 NOBODY_NEAR = 18 * 60
 FINDERS = itertools.count()  # a new member for each `/partner find`
 LAST_PAGE = 1_000_000  # `/pool overview page:` past the end shows the last page
+# Virtual seconds between two members' `/partner find`s. A pairing sends a handful of
+# requests to Discord; back to back on a clock that stands still, a round's finds would
+# fill the send budget's second and the next would wait for it (a second, real time,
+# in SimCord), which is pacing, not the bot's work.
+BETWEEN_FINDS = 1.0
 BEAT = 0.005  # seconds between the watchdog's questions
 STAGES = ("empty: start", "empty: commands", "big: start", "big: commands")
 
@@ -531,6 +536,7 @@ async def find(
     assert bool(paired) == pairs, f"{label}: paired {paired}"
     if not pairs:
         await finder.slash(server["general"], "partner leave_queue")
+    await env.advance_time(BETWEEN_FINDS)
 
 
 async def next_to_the_last_page(
