@@ -225,7 +225,14 @@ def keep_no_views(bot: TandemBot) -> None:
     stored view for each waiting task at every timer, so the bench's cost would grow
     with what it posted; and while SimCord moves its clock on its own (a wait it runs on
     real time), no step of the bench's loop could drop them in between."""
-    bot._connection.store_view = lambda view, message_id=None: None  # type: ignore[method-assign]
+    state = bot._connection
+    store = state.store_view
+
+    def store_unless_posted(view: Any, message_id: int | None = None) -> None:
+        if message_id is None:  # a modal, or a view not yet on a message: kept
+            store(view, message_id)
+
+    state.store_view = store_unless_posted  # type: ignore[method-assign]
 
 
 async def sent(bot: TandemBot) -> int:

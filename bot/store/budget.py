@@ -13,6 +13,7 @@ serves the database, so the window is this process's own and costs no statement.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -42,6 +43,9 @@ class BudgetStore:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._own: list[float] = []  # the window, where this process is the only one
+        # This process's takes wait their turn here, so only another process's take can
+        # make a swap fail: the outbox's workers would otherwise race each other.
+        self._turn = asyncio.Lock()
 
     async def take(
         self, clock: Callable[[], datetime], per_second: int, deadline: datetime | None = None
@@ -55,18 +59,18 @@ class BudgetStore:
         """
         if not self._db.shared:
             return self._take_own(clock(), per_second, deadline)
-        while True:
-            seen = await self._db.fetch_value(
-                "SELECT starts FROM send_budget WHERE name = ?", (BUDGET,)
-            )
-            recent = _parsed(seen or "")
-            start = next_start(recent, clock().timestamp(), per_second)
-            if _too_late(start, deadline):
-                return None
-            if await self._db.write(
-                _SWAP, (BUDGET, _written(kept(recent, start, per_second)), seen or "")
-            ):
-                return datetime.fromtimestamp(start, UTC)
+        async with self._turn:
+            while True:
+                seen = await self._db.fetch_value(
+                    "SELECT starts FROM send_budget WHERE name = ?", (BUDGET,)
+                )
+                recent = _parsed(seen or "")
+                start = next_start(recent, clock().timestamp(), per_second)
+                if _too_late(start, deadline):
+                    return None
+                window = _written(kept(recent, start, per_second))
+                if await self._db.write(_SWAP, (BUDGET, window, seen or "")):
+                    return datetime.fromtimestamp(start, UTC)
 
     def _take_own(
         self, now: datetime, per_second: int, deadline: datetime | None
