@@ -195,7 +195,11 @@ def in_two_lines(text: str, size: int, width: int) -> list[str]:
     if text_width(text, size) <= width or " " not in text:
         return [fitted(text, size, width)]
     words = text.split(" ")
-    halves = [(" ".join(words[:cut]), " ".join(words[cut:])) for cut in range(1, len(words))]
+    # A break beside a separator drops it: no line starts or ends with " · ".
+    halves = [
+        (" ".join(words[:cut]).removesuffix(" ·"), " ".join(words[cut:]).removeprefix("· "))
+        for cut in range(1, len(words))
+    ]
     first, second = min(halves, key=lambda pair: max(text_width(part, size) for part in pair))
     return [fitted(first, size, width), fitted(second, size, width)]
 

@@ -273,5 +273,6 @@ def test_a_large_server_s_figures_fit_the_picture() -> None:
             assert all(text_width(line["text"], line["px"]) <= INNER for line in lines), lines
             shown = "\n".join(line["text"] for line in lines)
             assert "…" not in shown, shown
+            assert not any(line["text"].startswith("·") for line in lines), lines
             for figure in ("400", "300", "000"):
                 assert figure in shown, shown
